@@ -1,0 +1,42 @@
+package org.calvaria;
+
+import org.calvaria.volume.Volume;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Properties;
+
+/** Where outputs record how they were made: tool version, command, time. */
+public final class Provenance {
+    private static final String VERSION = loadVersion();
+
+    private Provenance() {}
+
+    public static String version() { return VERSION; }
+
+    private static String loadVersion() {
+        try (InputStream in = Provenance.class.getResourceAsStream("/calvaria-version.properties")) {
+            if (in == null) return "dev";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    /** One line describing the tool and time, for file headers and reports. */
+    public static String line(String what) {
+        return "calvaria " + VERSION + " " + what + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Records in the volume's metadata which step made it. */
+    public static <V extends Volume> V stamp(V volume, String what) {
+        volume.metadata().put("calvaria_version", VERSION);
+        volume.metadata().put("calvaria_made_by", what);
+        volume.metadata().put("calvaria_created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        return volume;
+    }
+}

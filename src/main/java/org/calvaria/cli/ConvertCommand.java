@@ -1,0 +1,55 @@
+package org.calvaria.cli;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.Provenance;
+import org.calvaria.io.Outputs;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+
+/** {@code calvaria convert IN OUT}: between NRRD, NIfTI and DICOM (read only). */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Convert a volume between NRRD (.nrrd/.nhdr), NIfTI (.nii/.nii.gz) and DICOM folders (input"
+                + " only). Geometry is kept exactly.")
+public final class ConvertCommand implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConvertCommand.class);
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "Input volume.")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "Output file; format from the extension.")
+    Path out;
+
+    @Option(names = "--type", paramLabel = "TYPE",
+            description = "Voxel type to write: int8 uint8 int16 uint16 int32 uint32 float double (default: as read).")
+    String type;
+
+    @Override
+    public void run() {
+        VoxelType t = null;
+        if (type != null) {
+            t = VoxelType.fromNrrd(type);
+            if (t == null) {
+                throw new CalvariaException("unknown --type '" + type
+                        + "'; use int8 uint8 int16 uint16 int32 uint32 float double");
+            }
+        }
+        Outputs.requireNotInput(out, in);
+        VolumeIO.formatForName(out);
+        Volume v = VolumeIO.read(in);
+        Provenance.stamp(v, "convert " + in.getFileName());
+        VolumeIO.write(v, out, t);
+        LOG.info("wrote {} ({} x {} x {})", out, v.nx(), v.ny(), v.nz());
+    }
+}

@@ -1,0 +1,94 @@
+package org.calvaria.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.calvaria.CalvariaException;
+import org.calvaria.Progress;
+import org.calvaria.Provenance;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code calvaria} command. Exit codes: 0 ok, 1 failure, 2 bad usage. */
+@Command(name = "calvaria",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Designs patient-specific cranial implants from skull scans.",
+        subcommands = {
+            InfoCommand.class,
+            ConvertCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the tool and returns its exit code (used by tests, which must not call System.exit). */
+    public static int run(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handleFailure);
+        cl.setExecutionStrategy(Main::configureThenRun);
+        return cl;
+    }
+
+    private static int configureThenRun(CommandLine.ParseResult parseResult) {
+        boolean quiet = false, verbose = false;
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--quiet")) quiet = true;
+            if (p.hasMatchedOption("--verbose")) verbose = true;
+        }
+        configureLogging(quiet, verbose);
+        Progress.enabled(!quiet && System.getProperty("calvaria.noprogress") == null);
+        return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    static void configureLogging(boolean quiet, boolean verbose) {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(quiet ? Level.WARN : verbose ? Level.DEBUG : Level.INFO);
+    }
+
+    private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult pr) {
+        PrintWriter err = cl.getErr();
+        boolean verbose = false;
+        for (CommandLine.ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) verbose = true;
+        }
+        if (e instanceof CalvariaException) {
+            err.println("error: " + e.getMessage());
+        } else if (e.getCause() instanceof OutOfMemoryError) {
+            err.println("error: out of memory; give Java more with JAVA_OPTS=-Xmx8g or crop the input");
+        } else {
+            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (verbose ? "" : " (run with --verbose for details)"));
+        }
+        if (verbose) e.printStackTrace(err);
+        err.flush();
+        return 1;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Version string from the build. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"calvaria " + Provenance.version(),
+                "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch")};
+        }
+    }
+}

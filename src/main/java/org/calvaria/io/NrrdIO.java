@@ -1,0 +1,494 @@
+package org.calvaria.io;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.FloatVolume;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+
+/**
+ * NRRD (teem) reader and writer for 3-D volumes: attached and detached headers, raw/gzip/ascii encodings, both
+ * endians, all scalar types, {@code space}, {@code space directions}, {@code space origin}, {@code spacings}, comments
+ * and key/value pairs. RAS and LAS spaces are converted to LPS on reading.
+ */
+public final class NrrdIO {
+    private static final int MAX_HEADER_BYTES = 1 << 20;
+
+    private NrrdIO() {}
+
+    /** Encodings we write. */
+    public enum Encoding { RAW, GZIP }
+
+    /** Parsed header: fields (lower-case names), key/value pairs, comments. */
+    public static final class Header {
+        final Map<String, String> fields = new LinkedHashMap<>();
+        final Map<String, String> keyValues = new LinkedHashMap<>();
+        int headerBytes;
+    }
+
+    public static boolean looksLikeNrrd(byte[] head) {
+        return head.length >= 8 && new String(head, 0, 7, StandardCharsets.US_ASCII).equals("NRRD000");
+    }
+
+    public static Volume read(Path path) {
+        if (Files.isDirectory(path)) throw new CalvariaException(path + " is a folder, not an NRRD file");
+        try {
+            byte[] headBytes = readHeaderBytes(path);
+            Header h = parseHeader(headBytes, path);
+            return readData(path, h);
+        } catch (IOException e) {
+            throw new CalvariaException("cannot read NRRD " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readHeaderBytes(Path path) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            int prev = -1, c;
+            while ((c = in.read()) != -1) {
+                buf.write(c);
+                if (c == '\n' && prev == '\n') break;
+                if (c == '\r') continue; // tolerate CRLF headers
+                prev = c;
+                if (buf.size() > MAX_HEADER_BYTES) {
+                    throw new CalvariaException(path + ": NRRD header is longer than 1 MB; the file is not a valid NRRD");
+                }
+            }
+            return buf.toByteArray();
+        }
+    }
+
+    static Header parseHeader(byte[] bytes, Path path) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (!text.startsWith("NRRD000")) {
+            throw new CalvariaException(path + " is not an NRRD file (no NRRD000x magic line)");
+        }
+        Header h = new Header();
+        h.headerBytes = bytes.length;
+        String[] lines = text.split("\r?\n");
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isEmpty()) break;
+            if (line.startsWith("#")) continue;
+            int kv = line.indexOf(":=");
+            int f = line.indexOf(": ");
+            if (kv >= 0 && (f < 0 || kv < f)) {
+                h.keyValues.put(unescape(line.substring(0, kv)), unescape(line.substring(kv + 2)));
+            } else if (f >= 0) {
+                h.fields.put(line.substring(0, f).trim().toLowerCase(Locale.ROOT), line.substring(f + 2).trim());
+            } else if (line.endsWith(":")) {
+                h.fields.put(line.substring(0, line.length() - 1).trim().toLowerCase(Locale.ROOT), "");
+            } else {
+                throw new CalvariaException(path + ": malformed NRRD header line '" + line + "'");
+            }
+        }
+        return h;
+    }
+
+    private static String unescape(String s) {
+        return s.replace("\\n", "\n").replace("\\\\", "\\");
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "");
+    }
+
+    private static String need(Header h, String field, Path path) {
+        String v = h.fields.get(field);
+        if (v == null) throw new CalvariaException(path + ": NRRD header has no '" + field + "' field");
+        return v;
+    }
+
+    static Geometry geometryOf(Header h, int[] sizes, Path path) {
+        double[] origin = new double[3];
+        double[] m = new double[9];
+        String space = h.fields.getOrDefault("space", null);
+        String dirs = h.fields.get("space directions");
+        if (dirs != null) {
+            String[] vecs = dirs.trim().split("\\)\\s*");
+            int axis = 0;
+            for (String v : vecs) {
+                String t = v.trim();
+                if (t.isEmpty()) continue;
+                if (t.equals("none")) {
+                    throw new CalvariaException(path + ": has a non-spatial axis ('none' in space directions); only 3-D"
+                            + " scalar volumes are supported");
+                }
+                if (axis >= 3) throw new CalvariaException(path + ": more than 3 space directions");
+                double[] vec = parseVector(t.replace("(", ""), path);
+                for (int r = 0; r < 3; r++) m[3 * r + axis] = vec[r];
+                axis++;
+            }
+            if (axis != 3) throw new CalvariaException(path + ": expected 3 space directions, found " + axis);
+            String o = h.fields.get("space origin");
+            if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path);
+        } else {
+            String sp = h.fields.get("spacings");
+            double[] s = {1, 1, 1};
+            if (sp != null) {
+                String[] parts = sp.trim().split("\\s+");
+                if (parts.length != 3) throw new CalvariaException(path + ": 'spacings' needs 3 values");
+                for (int i = 0; i < 3; i++) {
+                    double v = parseNumber(parts[i], path);
+                    s[i] = Double.isNaN(v) ? 1 : Math.abs(v);
+                }
+            }
+            m = new double[] {s[0], 0, 0, 0, s[1], 0, 0, 0, s[2]};
+            String o = h.fields.get("space origin");
+            if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path);
+        }
+        if (space != null) {
+            String sp = space.trim().toLowerCase(Locale.ROOT);
+            boolean flipX, flipY;
+            switch (sp) {
+                case "left-posterior-superior": case "lps": case "3d-right-handed": case "scanner-xyz":
+                    flipX = false; flipY = false; break;
+                case "right-anterior-superior": case "ras":
+                    flipX = true; flipY = true; break;
+                case "left-anterior-superior": case "las":
+                    flipX = false; flipY = true; break;
+                default:
+                    throw new CalvariaException(path + ": unsupported NRRD space '" + space
+                            + "'; convert it to left-posterior-superior first");
+            }
+            if (flipX) { origin[0] = -origin[0]; m[0] = -m[0]; m[1] = -m[1]; m[2] = -m[2]; }
+            if (flipY) { origin[1] = -origin[1]; m[3] = -m[3]; m[4] = -m[4]; m[5] = -m[5]; }
+        }
+        try {
+            return new Geometry(sizes[0], sizes[1], sizes[2], origin, m);
+        } catch (IllegalArgumentException e) {
+            throw new CalvariaException(path + ": invalid NRRD geometry: " + e.getMessage());
+        }
+    }
+
+    private static double[] parseVector(String s, Path path) {
+        String[] parts = s.trim().split("\\s*,\\s*");
+        if (parts.length != 3) throw new CalvariaException(path + ": expected a 3-vector, got '(" + s + "'");
+        double[] v = new double[3];
+        for (int i = 0; i < 3; i++) v[i] = parseNumber(parts[i], path);
+        return v;
+    }
+
+    private static double parseNumber(String s, Path path) {
+        String t = s.trim();
+        if (t.equalsIgnoreCase("nan")) return Double.NaN;
+        try {
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new CalvariaException(path + ": '" + t + "' is not a number in the NRRD header");
+        }
+    }
+
+    private static Volume readData(Path path, Header h) throws IOException {
+        int dim = Integer.parseInt(need(h, "dimension", path).trim());
+        String[] sizeText = need(h, "sizes", path).trim().split("\\s+");
+        if (dim != 3 || sizeText.length != 3) {
+            throw new CalvariaException(path + ": NRRD has dimension " + dim + "; only 3-D scalar volumes are supported");
+        }
+        int[] sizes = new int[3];
+        long count = 1;
+        for (int i = 0; i < 3; i++) {
+            try {
+                sizes[i] = Integer.parseInt(sizeText[i]);
+            } catch (NumberFormatException e) {
+                throw new CalvariaException(path + ": NRRD sizes '" + need(h, "sizes", path) + "' are not integers");
+            }
+            if (sizes[i] <= 0) throw new CalvariaException(path + ": NRRD size " + sizes[i] + " must be positive");
+            count *= sizes[i];
+        }
+        if (count > 1_500_000_000L) {
+            throw new CalvariaException(path + ": " + sizes[0] + "x" + sizes[1] + "x" + sizes[2]
+                    + " voxels is too large (limit 1.5e9); crop the scan first");
+        }
+        String typeName = need(h, "type", path);
+        VoxelType type = VoxelType.fromNrrd(typeName);
+        if (type == null) {
+            throw new CalvariaException(path + ": unsupported NRRD type '" + typeName
+                    + "'; supported: int8 uint8 int16 uint16 int32 uint32 float double");
+        }
+        String enc = need(h, "encoding", path).trim().toLowerCase(Locale.ROOT);
+        String endian = h.fields.getOrDefault("endian", "little").trim().toLowerCase(Locale.ROOT);
+        ByteOrder order = endian.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        Geometry g = geometryOf(h, sizes, path);
+
+        String dataFile = h.fields.get("data file");
+        if (dataFile == null) dataFile = h.fields.get("datafile");
+        InputStream raw;
+        Path dataPath = path;
+        if (dataFile != null) {
+            if (dataFile.startsWith("LIST") || dataFile.contains("%")) {
+                throw new CalvariaException(path + ": multi-file NRRD data ('" + dataFile + "') is not supported");
+            }
+            Path base = path.toAbsolutePath().getParent();
+            dataPath = base.resolve(dataFile).normalize();
+            if (!Files.isRegularFile(dataPath)) {
+                throw new CalvariaException(path + ": detached data file '" + dataFile + "' not found next to the header");
+            }
+            raw = new BufferedInputStream(Files.newInputStream(dataPath), 1 << 16);
+        } else {
+            raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+            skipFully(raw, h.headerBytes);
+        }
+        int lineSkip = Integer.parseInt(h.fields.getOrDefault("line skip", h.fields.getOrDefault("lineskip", "0")).trim());
+        long byteSkip = Long.parseLong(h.fields.getOrDefault("byte skip", h.fields.getOrDefault("byteskip", "0")).trim());
+        try (InputStream in0 = raw) {
+            InputStream in = in0;
+            for (int i = 0; i < lineSkip; i++) {
+                int c;
+                while ((c = in.read()) != -1 && c != '\n') { /* skip line */ }
+            }
+            switch (enc) {
+                case "raw":
+                    if (byteSkip == -1) {
+                        long size = Files.size(dataPath);
+                        skipFully(in, size - count * type.bytes() - (dataFile == null ? h.headerBytes : 0));
+                    } else {
+                        skipFully(in, byteSkip);
+                    }
+                    break;
+                case "gzip": case "gz":
+                    in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+                    if (byteSkip > 0) skipFully(in, byteSkip);
+                    break;
+                case "ascii": case "text": case "txt":
+                    return toVolume(readAscii(in, (int) count, path), g, type, h);
+                default:
+                    throw new CalvariaException(path + ": unsupported NRRD encoding '" + enc
+                            + "'; supported: raw, gzip, ascii");
+            }
+            try {
+                return toVolume(readBinary(in, (int) count, type, order, path), g, type, h);
+            } catch (ZipException e) {
+                throw new CalvariaException(path + ": gzip data is corrupt (" + e.getMessage()
+                        + "); the file is damaged, re-export or re-download it");
+            } catch (EOFException e) {
+                throw new CalvariaException(path + ": data ends early (truncated file): expected " + count
+                        + " voxels of " + type.nrrdName() + "; re-export or re-download it");
+            }
+        }
+    }
+
+    private static void skipFully(InputStream in, long n) throws IOException {
+        while (n > 0) {
+            long s = in.skip(n);
+            if (s <= 0) {
+                if (in.read() == -1) throw new EOFException();
+                s = 1;
+            }
+            n -= s;
+        }
+    }
+
+    /** Decoded voxel values: exactly one of the arrays is set. */
+    private record Values(short[] shorts, float[] floats, boolean binary) {}
+
+    private static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path)
+            throws IOException {
+        int bytes = type.bytes();
+        byte[] chunk = new byte[(1 << 20) / bytes * bytes];
+        ByteBuffer bb = ByteBuffer.wrap(chunk).order(order);
+        boolean toShort = type.fitsShort();
+        short[] s = toShort ? new short[count] : null;
+        float[] f = toShort ? null : new float[count];
+        boolean binary = true;
+        int done = 0;
+        while (done < count) {
+            int want = Math.min(chunk.length, (count - done) * bytes);
+            int got = 0;
+            while (got < want) {
+                int r = in.read(chunk, got, want - got);
+                if (r < 0) throw new EOFException();
+                got += r;
+            }
+            int n = want / bytes;
+            bb.clear();
+            for (int i = 0; i < n; i++) {
+                double v;
+                switch (type) {
+                    case INT8: v = bb.get(i); break;
+                    case UINT8: v = bb.get(i) & 0xff; break;
+                    case INT16: v = bb.getShort(2 * i); break;
+                    case UINT16: v = bb.getShort(2 * i) & 0xffff; break;
+                    case INT32: v = bb.getInt(4 * i); break;
+                    case UINT32: v = bb.getInt(4 * i) & 0xffffffffL; break;
+                    case FLOAT32: v = bb.getFloat(4 * i); break;
+                    default: v = bb.getDouble(8 * i); break;
+                }
+                if (binary && v != 0 && v != 1) binary = false;
+                if (toShort) s[done + i] = (short) v;
+                else f[done + i] = (float) v;
+            }
+            done += n;
+        }
+        return new Values(s, f, binary);
+    }
+
+    private static Values readAscii(InputStream in, int count, Path path) throws IOException {
+        String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        String[] parts = text.isEmpty() ? new String[0] : text.split("[\\s,]+");
+        if (parts.length < count) {
+            throw new CalvariaException(path + ": ASCII data has " + parts.length + " values, expected " + count);
+        }
+        float[] f = new float[count];
+        boolean binary = true;
+        for (int i = 0; i < count; i++) {
+            f[i] = (float) parseNumber(parts[i], path);
+            if (f[i] != 0 && f[i] != 1) binary = false;
+        }
+        return new Values(null, f, binary);
+    }
+
+    private static Volume toVolume(Values v, Geometry g, VoxelType type, Header h) {
+        Volume out;
+        if (v.binary() && type.isInteger()) {
+            MaskVolume m = new MaskVolume(g);
+            int n = g.voxelCount();
+            if (v.shorts() != null) {
+                short[] s = v.shorts();
+                for (int i = 0; i < n; i++) if (s[i] != 0) m.set(i, true);
+            } else {
+                float[] f = v.floats();
+                for (int i = 0; i < n; i++) if (f[i] != 0) m.set(i, true);
+            }
+            m.setSourceType(type);
+            out = m;
+        } else if (v.shorts() != null) {
+            out = new ShortVolume(g, v.shorts(), type);
+        } else {
+            out = new FloatVolume(g, v.floats(), type);
+        }
+        out.metadata().putAll(h.keyValues);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Writes an NRRD with gzip encoding and the volume's source type; a {@code .nhdr} name writes a detached pair. */
+    public static void write(Volume v, Path path) {
+        write(v, path, null, Encoding.GZIP);
+    }
+
+    /**
+     * Writes {@code v} as NRRD in LPS space. {@code type} null means the volume's source type. A path ending in
+     * {@code .nhdr} writes a detached header plus a {@code .raw} or {@code .raw.gz} data file beside it.
+     */
+    public static void write(Volume v, Path path, VoxelType type, Encoding encoding) {
+        VoxelType t = type != null ? type : v.sourceType();
+        if (t == null) t = VoxelType.FLOAT32;
+        final VoxelType wt = t;
+        String name = path.getFileName().toString();
+        boolean detached = name.toLowerCase(Locale.ROOT).endsWith(".nhdr");
+        if (detached) {
+            String dataName = name.substring(0, name.length() - 5) + (encoding == Encoding.GZIP ? ".raw.gz" : ".raw");
+            Path dataPath = path.resolveSibling(dataName);
+            Outputs.writeAtomically(dataPath, out -> writeData(v, out, wt, encoding));
+            try {
+                Outputs.writeAtomically(path, out -> out.write(header(v, wt, encoding, dataName)
+                        .getBytes(StandardCharsets.ISO_8859_1)));
+            } catch (RuntimeException e) {
+                try {
+                    Files.deleteIfExists(dataPath);
+                } catch (IOException ignored) {
+                    // the header failure is what the user needs to see
+                }
+                throw e;
+            }
+        } else {
+            Outputs.writeAtomically(path, out -> {
+                out.write(header(v, wt, encoding, null).getBytes(StandardCharsets.ISO_8859_1));
+                writeData(v, out, wt, encoding);
+            });
+        }
+    }
+
+    static String header(Volume v, VoxelType type, Encoding encoding, String dataFile) {
+        Geometry g = v.geometry();
+        double[] m = g.matrix();
+        double[] o = g.origin();
+        StringBuilder sb = new StringBuilder();
+        sb.append("NRRD0004\n");
+        sb.append("# Complete NRRD file format specification at:\n");
+        sb.append("# http://teem.sourceforge.net/nrrd/format.html\n");
+        sb.append("type: ").append(type.nrrdName()).append('\n');
+        sb.append("dimension: 3\n");
+        sb.append("space: left-posterior-superior\n");
+        sb.append("sizes: ").append(g.nx()).append(' ').append(g.ny()).append(' ').append(g.nz()).append('\n');
+        sb.append("space directions:");
+        for (int c = 0; c < 3; c++) {
+            sb.append(" (").append(num(m[c])).append(',').append(num(m[3 + c])).append(',').append(num(m[6 + c]))
+                    .append(')');
+        }
+        sb.append('\n');
+        sb.append("kinds: domain domain domain\n");
+        if (type.bytes() > 1) sb.append("endian: little\n");
+        sb.append("encoding: ").append(encoding == Encoding.GZIP ? "gzip" : "raw").append('\n');
+        sb.append("space origin: (").append(num(o[0])).append(',').append(num(o[1])).append(',').append(num(o[2]))
+                .append(")\n");
+        if (dataFile != null) sb.append("data file: ").append(dataFile).append('\n');
+        for (Map.Entry<String, String> e : v.metadata().entrySet()) {
+            String k = escape(e.getKey()).replace(":=", ": =");
+            sb.append(k).append(":=").append(escape(e.getValue())).append('\n');
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private static String num(double d) {
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+        return Double.toString(d);
+    }
+
+    private static void writeData(Volume v, OutputStream out0, VoxelType type, Encoding encoding) throws IOException {
+        OutputStream out = encoding == Encoding.GZIP ? new GZIPOutputStream(out0, 1 << 16) : out0;
+        writeValues(v, out, type, ByteOrder.LITTLE_ENDIAN);
+        if (out instanceof GZIPOutputStream gz) gz.finish();
+        out.flush();
+    }
+
+    /** Writes all voxel values in x-fastest order, converted to {@code type} (clamped and rounded for integers). */
+    public static void writeValues(Volume v, OutputStream out, VoxelType type, ByteOrder order) throws IOException {
+        int n = v.voxelCount();
+        int bytes = type.bytes();
+        byte[] chunk = new byte[(1 << 20) / bytes * bytes];
+        ByteBuffer bb = ByteBuffer.wrap(chunk).order(order);
+        int perChunk = chunk.length / bytes;
+        for (int start = 0; start < n; start += perChunk) {
+            int end = Math.min(n, start + perChunk);
+            for (int i = start; i < end; i++) {
+                double x = v.get(i);
+                int p = (i - start) * bytes;
+                if (type.isInteger()) {
+                    x = Math.rint(Math.max(type.min(), Math.min(type.max(), x)));
+                }
+                switch (type) {
+                    case INT8: case UINT8: bb.put(p, (byte) (long) x); break;
+                    case INT16: case UINT16: bb.putShort(p, (short) (long) x); break;
+                    case INT32: case UINT32: bb.putInt(p, (int) (long) x); break;
+                    case FLOAT32: bb.putFloat(p, (float) x); break;
+                    default: bb.putDouble(p, x); break;
+                }
+            }
+            out.write(chunk, 0, (end - start) * bytes);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.calvaria.io;
+
+import org.calvaria.CalvariaException;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Output files appear whole or not at all: content is written to a hidden temporary sibling and moved into place only
+ * after it is complete. An output may never be one of the inputs.
+ */
+public final class Outputs {
+    private Outputs() {}
+
+    /** Writes of one output file. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    public static void writeAtomically(Path target, Writer writer) {
+        Path parent = target.toAbsolutePath().getParent();
+        try {
+            if (parent != null) Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new CalvariaException("cannot create folder " + parent + ": " + e.getMessage(), e);
+        }
+        if (Files.isDirectory(target)) {
+            throw new CalvariaException("output " + target + " is a folder; give a file name");
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(parent, "." + target.getFileName(), ".part");
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                writer.write(out);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new CalvariaException("cannot write " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary file is hidden and named after the target
+                }
+            }
+        }
+    }
+
+    /** Fails when {@code output} is the same file as any input (never overwrite what the user gave us). */
+    public static void requireNotInput(Path output, Path... inputs) {
+        for (Path in : inputs) {
+            if (in == null) continue;
+            try {
+                if (Files.exists(output) && Files.exists(in) && Files.isSameFile(output, in)) {
+                    throw new CalvariaException("output " + output + " is the input file; choose another output name");
+                }
+            } catch (IOException e) {
+                throw new CalvariaException("cannot check " + output + ": " + e.getMessage(), e);
+            }
+            if (output.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
+                throw new CalvariaException("output " + output + " is the input file; choose another output name");
+            }
+        }
+    }
+}

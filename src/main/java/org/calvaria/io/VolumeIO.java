@@ -1,0 +1,51 @@
+package org.calvaria.io;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Reads any supported volume (format detected from content) and writes by output extension. */
+public final class VolumeIO {
+    private VolumeIO() {}
+
+    public static Volume read(Path path) {
+        VolumeFormat f = VolumeFormat.detect(path);
+        switch (f) {
+            case NRRD: return NrrdIO.read(path);
+            case NIFTI: return NiftiIO.read(path);
+            case DICOM_SERIES: return DicomSeriesReader.read(path);
+            case DICOM_FILE: return DicomSeriesReader.read(path.toAbsolutePath().getParent());
+            case STL:
+                throw new CalvariaException(path + " is a mesh (STL), not a volume; turn it into a volume with"
+                        + " 'calvaria voxelize MESH --like REFERENCE -o out.nrrd'");
+            default:
+                throw new CalvariaException(path + " is not a supported volume (NRRD, NIfTI .nii/.nii.gz, or a DICOM"
+                        + " folder); check the file or convert it");
+        }
+    }
+
+    /** Output format chosen from the file name. */
+    public static VolumeFormat formatForName(Path path) {
+        String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".nrrd") || n.endsWith(".nhdr")) return VolumeFormat.NRRD;
+        if (n.endsWith(".nii") || n.endsWith(".nii.gz")) return VolumeFormat.NIFTI;
+        throw new CalvariaException("cannot tell the output format of '" + path.getFileName()
+                + "'; use a .nrrd, .nhdr, .nii or .nii.gz name");
+    }
+
+    public static void write(Volume v, Path path) {
+        write(v, path, null);
+    }
+
+    /** Writes with the given voxel type (null: the volume's source type). */
+    public static void write(Volume v, Path path, VoxelType type) {
+        switch (formatForName(path)) {
+            case NRRD: NrrdIO.write(v, path, type, NrrdIO.Encoding.GZIP); break;
+            case NIFTI: NiftiIO.write(v, path, type); break;
+            default: throw new IllegalStateException();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package org.calvaria.volume;
+
+import java.util.stream.IntStream;
+
+/**
+ * Resampling between arbitrary grids, through physical space. For each target voxel centre the source index is an
+ * affine function of the target index, so the inner loop is additions only. Parallel over target slices.
+ */
+public final class Resampler {
+    public enum Interpolation { NEAREST, LINEAR }
+
+    private Resampler() {}
+
+    /**
+     * Resamples {@code src} onto {@code target}. Nearest keeps the storage type (a mask stays a mask); linear returns
+     * floats. Points outside the source get {@code outside}.
+     */
+    public static Volume resample(Volume src, Geometry target, Interpolation interpolation, double outside) {
+        if (interpolation == Interpolation.NEAREST) return nearest(src, target, outside);
+        return linear(src, target, outside);
+    }
+
+    /** Affine map target index -> source index: row-major 3x4 [A | b]. */
+    static double[] indexMap(Geometry src, Geometry target) {
+        double[] o = target.origin();
+        double[] s0 = new double[3];
+        src.physicalToIndex(o[0], o[1], o[2], s0);
+        double[] map = new double[12];
+        for (int c = 0; c < 3; c++) {
+            double[] a = target.axisVector(c);
+            double[] p = new double[3];
+            src.physicalToIndex(o[0] + a[0], o[1] + a[1], o[2] + a[2], p);
+            for (int r = 0; r < 3; r++) map[4 * r + c] = p[r] - s0[r];
+        }
+        for (int r = 0; r < 3; r++) map[4 * r + 3] = s0[r];
+        return map;
+    }
+
+    public static Volume nearest(Volume src, Geometry target, double outside) {
+        Volume out = src.emptyLike(target);
+        out.inheritMetadata(src);
+        double[] a = indexMap(src.geometry(), target);
+        Geometry sg = src.geometry();
+        int tnx = target.nx(), tny = target.ny();
+        boolean fillOutside = outside != 0;
+        IntStream slices = IntStream.range(0, target.nz());
+        // Bits of a mask are set word by word: slices may run in parallel only when no word spans two slices.
+        if (!(out instanceof MaskVolume) || (tnx * tny) % 64 == 0) slices = slices.parallel();
+        slices.forEach(z -> {
+            for (int y = 0; y < tny; y++) {
+                double bx = a[1] * y + a[2] * z + a[3];
+                double by = a[5] * y + a[6] * z + a[7];
+                double bz = a[9] * y + a[10] * z + a[11];
+                int row = target.index(0, y, z);
+                for (int x = 0; x < tnx; x++) {
+                    int sx = (int) Math.floor(bx + a[0] * x + 0.5);
+                    int sy = (int) Math.floor(by + a[4] * x + 0.5);
+                    int sz = (int) Math.floor(bz + a[8] * x + 0.5);
+                    if (sg.contains(sx, sy, sz)) {
+                        double v = src.get(sg.index(sx, sy, sz));
+                        if (v != 0) out.set(row + x, v);
+                    } else if (fillOutside) {
+                        out.set(row + x, outside);
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Trilinear interpolation of any volume onto {@code target}, as floats. */
+    public static FloatVolume linear(Volume src, Geometry target, double outside) {
+        FloatVolume out = new FloatVolume(target);
+        out.inheritMetadata(src);
+        float[] d = out.data();
+        double[] a = indexMap(src.geometry(), target);
+        Geometry sg = src.geometry();
+        int snx = sg.nx(), sny = sg.ny(), snz = sg.nz();
+        int tnx = target.nx(), tny = target.ny();
+        IntStream.range(0, target.nz()).parallel().forEach(z -> {
+            for (int y = 0; y < tny; y++) {
+                double bx = a[1] * y + a[2] * z + a[3];
+                double by = a[5] * y + a[6] * z + a[7];
+                double bz = a[9] * y + a[10] * z + a[11];
+                int row = target.index(0, y, z);
+                for (int x = 0; x < tnx; x++) {
+                    double fx = bx + a[0] * x, fy = by + a[4] * x, fz = bz + a[8] * x;
+                    d[row + x] = (float) sample(src, snx, sny, snz, fx, fy, fz, outside);
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Trilinear sample at a continuous source index; voxels off the grid count as {@code outside}. */
+    public static double sample(Volume src, int snx, int sny, int snz, double fx, double fy, double fz,
+                                double outside) {
+        if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return outside;
+        int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
+        double tx = fx - x0, ty = fy - y0, tz = fz - z0;
+        double c000 = at(src, snx, sny, snz, x0, y0, z0, outside);
+        double c100 = at(src, snx, sny, snz, x0 + 1, y0, z0, outside);
+        double c010 = at(src, snx, sny, snz, x0, y0 + 1, z0, outside);
+        double c110 = at(src, snx, sny, snz, x0 + 1, y0 + 1, z0, outside);
+        double c001 = at(src, snx, sny, snz, x0, y0, z0 + 1, outside);
+        double c101 = at(src, snx, sny, snz, x0 + 1, y0, z0 + 1, outside);
+        double c011 = at(src, snx, sny, snz, x0, y0 + 1, z0 + 1, outside);
+        double c111 = at(src, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1, outside);
+        double c00 = c000 + (c100 - c000) * tx, c10 = c010 + (c110 - c010) * tx;
+        double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
+        double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
+        return c0 + (c1 - c0) * tz;
+    }
+
+    private static double at(Volume v, int nx, int ny, int nz, int x, int y, int z, double outside) {
+        if (x < 0 || y < 0 || z < 0 || x >= nx || y >= ny || z >= nz) return outside;
+        return v.get(x + nx * (y + ny * z));
+    }
+
+    /** Trilinear resampling of a mask followed by a 0.5 threshold: a smoother binary result than nearest. */
+    public static MaskVolume linearMask(MaskVolume src, Geometry target) {
+        FloatVolume f = linear(src, target, 0);
+        MaskVolume m = MaskVolume.threshold(f, 0.5);
+        m.setSourceType(src.sourceType());
+        return m;
+    }
+
+    /** Sub-volume by index box (may reach outside the source: those voxels are zero). Geometry is exact. */
+    public static Volume crop(Volume src, int x0, int y0, int z0, int sx, int sy, int sz) {
+        Geometry g = src.geometry().subGrid(x0, y0, z0, sx, sy, sz);
+        Volume out = src.emptyLike(g);
+        out.inheritMetadata(src);
+        Geometry sg = src.geometry();
+        for (int z = 0; z < sz; z++) {
+            int zs = z + z0;
+            if (zs < 0 || zs >= sg.nz()) continue;
+            for (int y = 0; y < sy; y++) {
+                int ys = y + y0;
+                if (ys < 0 || ys >= sg.ny()) continue;
+                for (int x = 0; x < sx; x++) {
+                    int xs = x + x0;
+                    if (xs < 0 || xs >= sg.nx()) continue;
+                    double v = src.get(sg.index(xs, ys, zs));
+                    if (v != 0) out.set(g.index(x, y, z), v);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Pads by {@code before} voxels at the low end and {@code after} at the high end of every axis. */
+    public static Volume pad(Volume src, int before, int after) {
+        return crop(src, -before, -before, -before, src.nx() + before + after, src.ny() + before + after,
+                src.nz() + before + after);
+    }
+
+    /** Reverses index axis {@code axis}; physical positions of the content are unchanged (geometry flips too). */
+    public static Volume flip(Volume src, int axis) {
+        Geometry g = src.geometry().flipped(axis);
+        Volume out = src.emptyLike(g);
+        out.inheritMetadata(src);
+        int nx = src.nx(), ny = src.ny(), nz = src.nz();
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    int tx = axis == 0 ? nx - 1 - x : x, ty = axis == 1 ? ny - 1 - y : y, tz = axis == 2 ? nz - 1 - z : z;
+                    double v = src.get(x, y, z);
+                    if (v != 0) out.set(tx, ty, tz, v);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Rotates the content of {@code src} about a physical point by a row-major rotation matrix, sampled back onto the
+     * source grid.
+     */
+    public static Volume rotate(Volume src, double[] centre, double[] rotation, Interpolation interpolation) {
+        // Content rotated by R appears when sampling the source at R^-1 p; a grid rotated by R^T does that.
+        double[] rt = {rotation[0], rotation[3], rotation[6], rotation[1], rotation[4], rotation[7], rotation[2],
+            rotation[5], rotation[8]};
+        Geometry sampling = src.geometry().rotatedAbout(centre, rt);
+        Volume onRotated = resampleOnto(src, sampling, interpolation);
+        // onRotated holds source values at rotated positions; relabel it with the original geometry.
+        return relabel(onRotated, src.geometry());
+    }
+
+    private static Volume resampleOnto(Volume src, Geometry g, Interpolation interpolation) {
+        Volume v = resample(src, g, interpolation, 0);
+        if (src instanceof MaskVolume && v instanceof FloatVolume f) {
+            return MaskVolume.threshold(f, 0.5);
+        }
+        return v;
+    }
+
+    private static Volume relabel(Volume v, Geometry g) {
+        Volume out = v.emptyLike(g);
+        out.inheritMetadata(v);
+        int n = v.voxelCount();
+        for (int i = 0; i < n; i++) {
+            double x = v.get(i);
+            if (x != 0) out.set(i, x);
+        }
+        return out;
+    }
+}

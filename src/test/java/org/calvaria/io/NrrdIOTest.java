@@ -1,0 +1,135 @@
+package org.calvaria.io;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.testing.SharedData;
+import org.calvaria.volume.FloatVolume;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class NrrdIOTest {
+    @TempDir
+    Path tmp;
+
+    static Geometry sheared() {
+        return new Geometry(7, 5, 4, new double[] {-12.5, 30.25, 7},
+                new double[] {0.45, 0, 0, 0, 0.44, 0.099, 0, -0.07, 0.625});
+    }
+
+    @Test
+    void everyTypeRoundTripsExactlyWithGeometry() {
+        Random r = new Random(1);
+        for (VoxelType t : VoxelType.values()) {
+            for (NrrdIO.Encoding enc : NrrdIO.Encoding.values()) {
+                FloatVolume v = new FloatVolume(sheared());
+                for (int i = 0; i < v.voxelCount(); i++) {
+                    double x = t.isInteger() ? Math.max(t.min(), Math.min(t.max(), r.nextInt(60000) - 20000))
+                            : r.nextGaussian() * 100;
+                    v.set(i, (float) x);
+                }
+                v.metadata().put("note", "line one\nline two");
+                Path p = tmp.resolve(t + "-" + enc + ".nrrd");
+                NrrdIO.write(v, p, t, enc);
+                Volume back = NrrdIO.read(p);
+                assertEquals(t, back.sourceType(), "type " + t);
+                assertTrue(back.geometry().sameGrid(v.geometry(), 1e-12), "geometry " + t);
+                for (int i = 0; i < v.voxelCount(); i++) {
+                    double expected = t.isInteger() ? Math.rint(v.get(i)) : v.get(i);
+                    assertEquals(expected, back.get(i), 0, t + " voxel " + i);
+                }
+                assertEquals("line one\nline two", back.metadata().get("note"));
+            }
+        }
+    }
+
+    @Test
+    void detachedHeaderRoundTrip() {
+        ShortVolume v = new ShortVolume(sheared());
+        for (int i = 0; i < v.voxelCount(); i++) v.set(i, i * 37 - 500);
+        Path p = tmp.resolve("ct.nhdr");
+        NrrdIO.write(v, p, VoxelType.INT16, NrrdIO.Encoding.GZIP);
+        assertTrue(Files.exists(tmp.resolve("ct.raw.gz")));
+        Volume back = NrrdIO.read(p);
+        for (int i = 0; i < v.voxelCount(); i++) assertEquals(v.get(i), back.get(i));
+    }
+
+    @Test
+    void bigEndianAndRasSpaceAreConverted() throws IOException {
+        String header = "NRRD0004\ntype: int16\ndimension: 3\nspace: right-anterior-superior\nsizes: 2 1 1\n"
+                + "space directions: (2,0,0) (0,3,0) (0,0,4)\nendian: big\nencoding: raw\nspace origin: (10,20,30)\n\n";
+        byte[] data = {0x01, 0x02, (byte) 0xff, (byte) 0xfe};
+        Path p = tmp.resolve("be.nrrd");
+        Files.write(p, concat(header.getBytes(), data));
+        Volume v = NrrdIO.read(p);
+        assertEquals(0x0102, v.get(0));
+        assertEquals(-2, v.get(1));
+        double[] o = v.geometry().origin();
+        assertArrayEquals(new double[] {-10, -20, 30}, o, 0);
+        assertArrayEquals(new double[] {-12, -20, 30}, v.geometry().indexToPhysical(1, 0, 0), 0);
+    }
+
+    @Test
+    void truncatedGzipFailsClearly() throws IOException {
+        MaskVolume m = new MaskVolume(Geometry.axisAligned(40, 40, 40, 1));
+        Random r = new Random(3);
+        for (int i = 0; i < m.voxelCount(); i++) m.set(i, r.nextBoolean());
+        Path p = tmp.resolve("m.nrrd");
+        NrrdIO.write(m, p);
+        byte[] all = Files.readAllBytes(p);
+        Path cut = tmp.resolve("cut.nrrd");
+        Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> NrrdIO.read(cut));
+        assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("corrupt"), e.getMessage());
+    }
+
+    @Test
+    void unknownTypeAndWrongSizesFailClearly() throws IOException {
+        Path p = tmp.resolve("bad.nrrd");
+        Files.writeString(p, "NRRD0004\ntype: complex\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n12345678");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("type"));
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n1234");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("truncated"));
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 -2 2\nencoding: raw\n\n1234");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("positive"));
+    }
+
+    @Test
+    void readsSkullFixWithShearAndKnownCounts() {
+        Volume complete = NrrdIO.read(SharedData.skullfix("complete_skull", "000"));
+        assertInstanceOf(MaskVolume.class, complete);
+        assertEquals(VoxelType.INT32, complete.sourceType());
+        assertEquals(3_588_832, complete.countNonZero());
+        assertFalse(complete.geometry().isAxisAligned(1e-6), "case 000 has gantry tilt");
+        Volume implant = NrrdIO.read(SharedData.skullfix("implant", "000"));
+        assertEquals(281_767, implant.countNonZero());
+    }
+
+    @Test
+    void realFilesRoundTripVoxelExact() {
+        for (Path p : new Path[] {SharedData.seg3dSkull(), SharedData.invesaliusCt()}) {
+            Volume v = NrrdIO.read(p);
+            Path out = tmp.resolve(p.getFileName() + ".nrrd");
+            NrrdIO.write(v, out);
+            Volume back = NrrdIO.read(out);
+            assertTrue(back.geometry().sameGrid(v.geometry(), 1e-9));
+            for (int i = 0; i < v.voxelCount(); i++) assertEquals(v.get(i), back.get(i), p + " voxel " + i);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
