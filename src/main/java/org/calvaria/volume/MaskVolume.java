@@ -17,6 +17,12 @@ public final class MaskVolume extends Volume {
         this.bits = bits;
     }
 
+    /**
+     * Direct access to the backing words, for fast loops: voxel {@code i} is bit {@code i & 63} of word
+     * {@code i >>> 6}. Bits past the last voxel must stay zero.
+     */
+    public long[] words() { return bits; }
+
     public boolean isSet(int index) { return (bits[index >>> 6] & (1L << index)) != 0; }
 
     public boolean isSet(int x, int y, int z) { return isSet(geometry.index(x, y, z)); }
