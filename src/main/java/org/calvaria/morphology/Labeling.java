@@ -50,14 +50,7 @@ public final class Labeling {
                     int qy = y + nb[0], qz = z + nb[1];
                     if (qy < 0 || qy >= ny || qz < 0 || qz >= nz) continue;
                     int q = qy + ny * qz;
-                    int i = a0, j = rs[q], j1 = rs[q + 1];
-                    int touch = nb[2];
-                    while (i < a1 && j < j1) {
-                        // Overlap, widened by `touch` voxels for diagonal contact.
-                        if (st[i] < en[j] + touch && st[j] < en[i] + touch) union(parent, i, j);
-                        if (en[i] < en[j]) i++;
-                        else j++;
-                    }
+                    if (rs[q] < rs[q + 1]) joinRows(parent, st, en, a0, a1, rs[q], rs[q + 1], nb[2]);
                 }
             }
         }
@@ -71,6 +64,17 @@ public final class Labeling {
             label[i] = root == i ? ++count : label[root];
         }
         return new Labeling(g, runs, label, count);
+    }
+
+    /** Unions the runs [a0, a1) of one row with the runs [b0, b1) of another where they overlap or touch. */
+    private static void joinRows(int[] parent, int[] st, int[] en, int a0, int a1, int b0, int b1, int touch) {
+        int i = a0, j = b0;
+        while (i < a1 && j < b1) {
+            // Overlap, widened by `touch` voxels for diagonal contact.
+            if (st[i] < en[j] + touch && st[j] < en[i] + touch) union(parent, i, j);
+            if (en[i] < en[j]) i++;
+            else j++;
+        }
     }
 
     private static int find(int[] parent, int i) {
