@@ -12,6 +12,7 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -194,7 +195,7 @@ public final class SkullSegmenter {
                 p.step();
             }
             skull.inheritMetadata(ct);
-            skull.setSourceType(org.calvaria.volume.VoxelType.UINT8);
+            skull.setSourceType(VoxelType.UINT8);
             skull.metadata().put("calvaria_segmentation", options.describe());
             p.step();
             return new Result(skull, thresholdVoxels, labels.count(), largest, smoothed, filled, leftOpen, box);
