@@ -17,7 +17,7 @@ public final class VolumeIO {
             case NRRD: return NrrdIO.read(path);
             case NIFTI: return NiftiIO.read(path);
             case DICOM_SERIES: return DicomSeriesReader.read(path);
-            case DICOM_FILE: return DicomSeriesReader.read(path.toAbsolutePath().getParent());
+            case DICOM_FILE: return DicomSeriesReader.read(path); // the series this file belongs to
             case STL:
                 throw new CalvariaException(path + " is a mesh (STL), not a volume; turn it into a volume with"
                         + " 'calvaria voxelize MESH --like REFERENCE -o out.nrrd'");

@@ -148,15 +148,16 @@ class NiftiIOTest {
         assertFalse(q.sameGrid(sheared(), 1e-3), "the shear is not representable by a quaternion");
         // Nearest rotation = orthogonal polar factor: exact = qformAxes * P with P symmetric positive definite.
         double[] exact = sheared().unitDirections();
-        double[] p = new double[9];
+        double[] sym = new double[9];
         for (int r = 0; r < 3; r++) {
             for (int c = 0; c < 3; c++) {
-                for (int k = 0; k < 3; k++) p[3 * r + c] += d[3 * k + r] * exact[3 * k + c];
+                for (int k = 0; k < 3; k++) sym[3 * r + c] += d[3 * k + r] * exact[3 * k + c];
             }
         }
         for (int r = 0; r < 3; r++) {
-            assertTrue(p[4 * r] > 0.9, "diagonal of P " + Arrays.toString(p));
-            for (int c = r + 1; c < 3; c++) assertEquals(p[3 * r + c], p[3 * c + r], 1e-6, Arrays.toString(p));
+            assertTrue(sym[4 * r] > 0.9, "diagonal of P " + Arrays.toString(sym));
+            // 1e-5: the quaternion's a is derived from float b, c, d, which loses digits near 180-degree rotations
+            for (int c = r + 1; c < 3; c++) assertEquals(sym[3 * r + c], sym[3 * c + r], 1e-5, Arrays.toString(sym));
         }
     }
 
