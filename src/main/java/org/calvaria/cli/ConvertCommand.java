@@ -47,6 +47,7 @@ public final class ConvertCommand implements Runnable {
         }
         Outputs.requireNotInput(out, in);
         VolumeIO.formatForName(out);
+        Outputs.requireFileTarget(out);
         Volume v = VolumeIO.read(in);
         Provenance.stamp(v, "convert " + in.getFileName());
         VolumeIO.write(v, out, t);

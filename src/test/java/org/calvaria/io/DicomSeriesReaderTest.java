@@ -6,6 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
+import org.calvaria.testing.DicomFixtures;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.ShortVolume;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -38,39 +38,19 @@ class DicomSeriesReaderTest {
     }
 
     static Path fixture(String name) {
-        try {
-            return Path.of(DicomSeriesReaderTest.class.getResource("/dicom/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The oblique-ct grid as the fixture script defines it: R = 20 degrees about (1,2,2)/3. */
-    static Geometry expectedObliqueGrid() {
-        double[] r = Geometry.rotation(new double[] {1, 2, 2}, Math.toRadians(20));
-        double[] row = {r[0], r[3], r[6]};
-        double[] col = {r[1], r[4], r[7]};
-        double[] normal = {r[2], r[5], r[8]};
-        double[] m = new double[9];
-        for (int i = 0; i < 3; i++) {
-            m[3 * i] = row[i] * 0.5; // column spacing
-            m[3 * i + 1] = col[i] * 0.7; // row spacing
-            m[3 * i + 2] = 1.25 * normal[i] + 0.15 * col[i]; // gantry-tilt step
-        }
-        return new Geometry(16, 12, 6, new double[] {-40.5, 22.25, 101.0}, m);
+        return DicomFixtures.path(name);
     }
 
     private static void assertObliqueCt(Volume v) {
         assertInstanceOf(ShortVolume.class, v);
         assertEquals(VoxelType.INT16, v.sourceType());
-        Geometry expected = expectedObliqueGrid();
+        Geometry expected = DicomFixtures.obliqueCtGrid();
         assertTrue(v.geometry().sameGrid(expected, 1e-4), v.geometry() + " vs " + expected);
         assertFalse(v.geometry().isAxisAligned(1e-6));
         for (int k = 0; k < 6; k++) {
             for (int y = 0; y < 12; y++) {
                 for (int x = 0; x < 16; x++) {
-                    int stored = 10 * x + 37 * y + 300 * k + 1;
-                    assertEquals(2 * stored - 1024, v.get(x, y, k), "HU at " + x + "," + y + "," + k);
+                    assertEquals(DicomFixtures.obliqueCtHu(x, y, k), v.get(x, y, k), "HU at " + x + "," + y + "," + k);
                 }
             }
         }
