@@ -15,8 +15,9 @@
 #                 Series B: 10 x 8 x 2, unsigned, slope 0.25, intercept -3, stored = 3x + 5y + 7k.
 #   uneven/       8 x 8 x 4 axial slices at z = 0, 1, 2, 4.5 (not uniform: must be refused).
 #   compressed/   8 x 8 x 3 axial; the middle slice is JPEG lossless (1.2.840.10008.1.2.4.70): must be refused.
-#   big-endian/   the oblique-ct slices re-encoded as explicit VR big endian with undefined-length sequences:
-#                 must read to the same volume as oblique-ct.
+#   big-endian/   the oblique-ct slices re-encoded as explicit VR big endian with undefined-length sequences,
+#   implicit/     and as implicit VR little endian with undefined-length sequences: both must read to the same
+#                 volume as oblique-ct.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
@@ -77,8 +78,8 @@ slice() {
 }
 
 # --- oblique-ct: rotation R about (1,2,2)/3 by 20 degrees; row dir = R e1, column dir = R e2, normal = R e3.
-rm -rf oblique-ct two-series uneven compressed big-endian
-mkdir -p oblique-ct two-series uneven compressed big-endian
+rm -rf oblique-ct two-series uneven compressed big-endian implicit
+mkdir -p oblique-ct two-series uneven compressed big-endian implicit
 read -r iop step0 step1 step2 < <(awk 'BEGIN {
   pi = atan2(0, -1); a = 20 * pi / 180; x = 1/3; y = 2/3; z = 2/3; c = cos(a); s = sin(a); t = 1 - c;
   r00 = t*x*x + c;   r01 = t*x*y - s*z; r02 = t*x*z + s*y;
@@ -128,8 +129,9 @@ for k in 0 1 2; do
 done
 dcmcjpeg compressed/c1.dcm "$work/c1-jpeg.dcm"
 mv "$work/c1-jpeg.dcm" compressed/c1.dcm
-# --- big-endian: same slices, other encoding
+# --- big-endian and implicit: same slices, other encodings
 for f in oblique-ct/slice_*.dcm; do
   dcmconv -q +tb -e "$f" "big-endian/$(basename "$f")"
+  dcmconv -q +ti -e "$f" "implicit/$(basename "$f")"
 done
 echo "fixtures written under $here"

@@ -22,7 +22,8 @@ public final class InfoCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Parameters(paramLabel = "FILE", description = "NRRD, NIfTI or DICOM folder.")
+    @Parameters(paramLabel = "FILE",
+            description = "NRRD, NIfTI, a DICOM series folder, or one DICOM file (its series is read).")
     Path file;
 
     @Override

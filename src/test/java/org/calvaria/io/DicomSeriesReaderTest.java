@@ -66,8 +66,9 @@ class DicomSeriesReaderTest {
     }
 
     @Test
-    void bigEndianWithUndefinedLengthSequencesReadsTheSame() {
-        assertObliqueCt(DicomSeriesReader.read(fixture("big-endian")));
+    void otherEncodingsWithUndefinedLengthSequencesReadTheSame() {
+        assertObliqueCt(DicomSeriesReader.read(fixture("big-endian"))); // explicit VR big endian
+        assertObliqueCt(DicomSeriesReader.read(fixture("implicit"))); // implicit VR little endian
     }
 
     @Test
