@@ -17,18 +17,22 @@ import java.nio.file.Path;
 
 /** {@code calvaria convert IN OUT}: between NRRD, NIfTI and DICOM (read only). */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Convert a volume between NRRD (.nrrd/.nhdr), NIfTI (.nii/.nii.gz) and DICOM folders (input"
-                + " only). Geometry is kept exactly.")
+        description = "Convert a volume between NRRD (.nrrd/.nhdr) and NIfTI (.nii/.nii.gz), or import a DICOM CT"
+                + " series (folder or one of its files) into either. Placement is kept (NIfTI holds it as 32-bit"
+                + " floats: within 0.0001 mm); the input format is recognised by content, the output format by the"
+                + " OUT name.")
 public final class ConvertCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConvertCommand.class);
 
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "IN", description = "Input volume.")
+    @Parameters(index = "0", paramLabel = "IN",
+            description = "Input: NRRD, NIfTI, a DICOM series folder, or one DICOM file (its series is read).")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "Output file; format from the extension.")
+    @Parameters(index = "1", paramLabel = "OUT",
+            description = "Output file: .nrrd, .nhdr (detached), .nii or .nii.gz.")
     Path out;
 
     @Option(names = "--type", paramLabel = "TYPE",
@@ -47,6 +51,7 @@ public final class ConvertCommand implements Runnable {
         }
         Outputs.requireNotInput(out, in);
         VolumeIO.formatForName(out);
+        Outputs.requireFileTarget(out);
         Volume v = VolumeIO.read(in);
         Provenance.stamp(v, "convert " + in.getFileName());
         VolumeIO.write(v, out, t);

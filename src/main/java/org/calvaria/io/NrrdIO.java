@@ -299,10 +299,11 @@ public final class NrrdIO {
         }
     }
 
-    /** Decoded voxel values: exactly one of the arrays is set. */
-    private record Values(short[] shorts, float[] floats, boolean binary) {}
+    /** Decoded voxel values: exactly one of the arrays is set. Shared with {@link NiftiIO}. */
+    record Values(short[] shorts, float[] floats, boolean binary) {}
 
-    private static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path)
+    /** Reads {@code count} binary voxels; throws EOFException when the stream ends early. Shared with NiftiIO. */
+    static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path)
             throws IOException {
         int bytes = type.bytes();
         byte[] chunk = new byte[(1 << 20) / bytes * bytes];
@@ -359,6 +360,13 @@ public final class NrrdIO {
     }
 
     private static Volume toVolume(Values v, Geometry g, VoxelType type, Header h) {
+        Volume out = toVolume(v, g, type);
+        out.metadata().putAll(h.keyValues);
+        return out;
+    }
+
+    /** Integer 0/1 data becomes a mask, types that fit a short a ShortVolume, the rest floats. Shared with NiftiIO. */
+    static Volume toVolume(Values v, Geometry g, VoxelType type) {
         Volume out;
         if (v.binary() && type.isInteger()) {
             MaskVolume m = new MaskVolume(g);
@@ -377,7 +385,6 @@ public final class NrrdIO {
         } else {
             out = new FloatVolume(g, v.floats(), type);
         }
-        out.metadata().putAll(h.keyValues);
         return out;
     }
 

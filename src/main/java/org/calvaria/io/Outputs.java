@@ -9,6 +9,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Output files appear whole or not at all: content is written to a hidden temporary sibling and moved into place only
@@ -39,6 +42,7 @@ public final class Outputs {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
             }
+            makeReadableLikeAnOrdinaryFile(tmp, target);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -55,6 +59,39 @@ public final class Outputs {
                     // best effort: the temporary file is hidden and named after the target
                 }
             }
+        }
+    }
+
+    /**
+     * Fails early, before any work, when {@code output} cannot become a file: it is a folder, or its parent is a
+     * file. ({@link #writeAtomically} checks again when writing.)
+     */
+    public static void requireFileTarget(Path output) {
+        if (Files.isDirectory(output)) {
+            throw new CalvariaException("output " + output + " is a folder; give a file name");
+        }
+        Path parent = output.toAbsolutePath().getParent();
+        for (Path p = parent; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new CalvariaException("cannot write " + output + ": " + p + " is a file, not a folder");
+                }
+                break;
+            }
+        }
+    }
+
+    /**
+     * Temporary files are created owner-only (rw-------); an output should read like any file the user makes: keep
+     * the permissions of the file being replaced, else rw-r--r--. No-op where POSIX permissions do not exist.
+     */
+    private static void makeReadableLikeAnOrdinaryFile(Path tmp, Path target) {
+        try {
+            Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or not ours to change: the content is what matters
         }
     }
 

@@ -22,16 +22,16 @@ public enum VolumeFormat {
         if (!Files.isReadable(path)) throw new CalvariaException(path + " is not readable (check permissions)");
         byte[] head;
         try (InputStream in = Files.newInputStream(path)) {
-            head = in.readNBytes(512);
+            head = in.readNBytes(544);
         } catch (IOException e) {
             throw new CalvariaException("cannot read " + path + ": " + e.getMessage(), e);
         }
         if (head.length == 0) throw new CalvariaException(path + " is empty (0 bytes)");
         if (NrrdIO.looksLikeNrrd(head)) return NRRD;
-        if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+        if (isGzip(head)) {
             byte[] inner;
             try (InputStream in = new GZIPInputStream(Files.newInputStream(path))) {
-                inner = in.readNBytes(352);
+                inner = in.readNBytes(544);
             } catch (IOException e) {
                 throw new CalvariaException(path + " is a gzip file that cannot be decompressed (" + e.getMessage()
                         + "); it is damaged or truncated");
@@ -45,11 +45,23 @@ public enum VolumeFormat {
         return UNKNOWN;
     }
 
+    /**
+     * A NIfTI-1 (or ANALYZE 7.5) header starts with its size, 348, in either byte order. NIfTI-2 (540) counts too, so
+     * that the NIfTI reader can say it is not supported rather than "unknown format".
+     */
     static boolean isNiftiHeader(byte[] h) {
         if (h.length < 348) return false;
         ByteBuffer le = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer be = ByteBuffer.wrap(h).order(ByteOrder.BIG_ENDIAN);
-        return le.getInt(0) == 348 || be.getInt(0) == 348;
+        int size = le.getInt(0);
+        int swapped = Integer.reverseBytes(size);
+        if (size == 348 || swapped == 348) return true;
+        return h.length >= 540 && (size == 540 || swapped == 540)
+                && new String(h, 4, 3, StandardCharsets.US_ASCII).startsWith("n+2");
+    }
+
+    /** True when the file starts with the gzip magic bytes. */
+    static boolean isGzip(byte[] head) {
+        return head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b;
     }
 
     private static boolean isStl(Path path, byte[] head) {

@@ -4,6 +4,9 @@ import org.calvaria.CalvariaException;
 import org.calvaria.volume.Volume;
 import org.calvaria.volume.VoxelType;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -17,13 +20,25 @@ public final class VolumeIO {
             case NRRD: return NrrdIO.read(path);
             case NIFTI: return NiftiIO.read(path);
             case DICOM_SERIES: return DicomSeriesReader.read(path);
-            case DICOM_FILE: return DicomSeriesReader.read(path.toAbsolutePath().getParent());
+            case DICOM_FILE: return DicomSeriesReader.read(path); // the series this file belongs to
             case STL:
                 throw new CalvariaException(path + " is a mesh (STL), not a volume; turn it into a volume with"
                         + " 'calvaria voxelize MESH --like REFERENCE -o out.nrrd'");
             default:
+                if (startsWithGzipMagic(path)) {
+                    throw new CalvariaException(path + " is gzip-compressed but holds no NIfTI-1 image (a .nii.gz);"
+                            + " supported: NRRD, NIfTI .nii/.nii.gz, DICOM; decompress it and check what it is");
+                }
                 throw new CalvariaException(path + " is not a supported volume (NRRD, NIfTI .nii/.nii.gz, or a DICOM"
                         + " folder); check the file or convert it");
+        }
+    }
+
+    private static boolean startsWithGzipMagic(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return VolumeFormat.isGzip(in.readNBytes(2));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -1,0 +1,184 @@
+package org.calvaria.io;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.calvaria.CalvariaException;
+import org.calvaria.Progress;
+import org.calvaria.testing.DicomFixtures;
+import org.calvaria.volume.FloatVolume;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Reads the DICOM fixtures made by src/test/resources/dicom/make-fixtures.sh; expected values follow its formulas. */
+class DicomSeriesReaderTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void quiet() {
+        Progress.enabled(false);
+    }
+
+    static Path fixture(String name) {
+        return DicomFixtures.path(name);
+    }
+
+    private static void assertObliqueCt(Volume v) {
+        assertInstanceOf(ShortVolume.class, v);
+        assertEquals(VoxelType.INT16, v.sourceType());
+        Geometry expected = DicomFixtures.obliqueCtGrid();
+        assertTrue(v.geometry().sameGrid(expected, 1e-4), v.geometry() + " vs " + expected);
+        assertFalse(v.geometry().isAxisAligned(1e-6));
+        for (int k = 0; k < 6; k++) {
+            for (int y = 0; y < 12; y++) {
+                for (int x = 0; x < 16; x++) {
+                    assertEquals(DicomFixtures.obliqueCtHu(x, y, k), v.get(x, y, k), "HU at " + x + "," + y + "," + k);
+                }
+            }
+        }
+        // the slice's own series UID, not the one nested in its ReferencedSeriesSequence
+        assertEquals("2.25.31415926535897932384626433832795.7", v.metadata().get("dicom_series_uid"));
+        assertEquals("oblique tilted", v.metadata().get("dicom_series_description"));
+        assertEquals("CT", v.metadata().get("dicom_modality"));
+    }
+
+    @Test
+    void obliqueTiltedShuffledSeriesIsSortedByPositionAndPlacedExactly() {
+        assertObliqueCt(DicomSeriesReader.read(fixture("oblique-ct")));
+    }
+
+    @Test
+    void otherEncodingsWithUndefinedLengthSequencesReadTheSame() {
+        assertObliqueCt(DicomSeriesReader.read(fixture("big-endian"))); // explicit VR big endian
+        assertObliqueCt(DicomSeriesReader.read(fixture("implicit"))); // implicit VR little endian
+    }
+
+    @Test
+    void aSingleFileReadsItsSeries() {
+        assertObliqueCt(VolumeIO.read(fixture("oblique-ct/slice_e.dcm")));
+        assertEquals(VolumeFormat.DICOM_FILE, VolumeFormat.detect(fixture("oblique-ct/slice_e.dcm")));
+    }
+
+    @Test
+    void largestSeriesIsReadAndTheOtherIsNamedInAWarning() {
+        Logger logger = (Logger) LoggerFactory.getLogger(DicomSeriesReader.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        Volume a;
+        try {
+            a = VolumeIO.read(fixture("two-series"));
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertInstanceOf(ShortVolume.class, a);
+        assertEquals("head A", a.metadata().get("dicom_series_description"));
+        // Implicit VR, signed pixels, intercept -1024; z rises with k while InstanceNumber falls.
+        Geometry g = a.geometry();
+        assertTrue(g.sameGrid(new Geometry(10, 8, 5, new double[] {-30, -20, -20},
+                new double[] {0.6, 0, 0, 0, 0.8, 0, 0, 0, 2.5}), 1e-9), g.toString());
+        for (int k = 0; k < 5; k++) {
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 10; x++) assertEquals(50 * k + x + 10 * y - 200 - 1024, a.get(x, y, k));
+            }
+        }
+        List<String> warnings = appender.list.stream().filter(ev -> ev.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .collect(Collectors.toList());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("scout B") && warnings.get(0).contains(".3,"), warnings.get(0));
+    }
+
+    @Test
+    void fractionalRescaleGivesFloatsForTheSeriesOfTheGivenFile() {
+        Volume b = DicomSeriesReader.read(fixture("two-series/b1.dcm"));
+        assertInstanceOf(FloatVolume.class, b);
+        assertEquals(VoxelType.FLOAT32, b.sourceType());
+        assertEquals("scout B", b.metadata().get("dicom_series_description"));
+        assertArrayEquals(new int[] {10, 8, 2}, b.geometry().sizes());
+        assertArrayEquals(new double[] {0, 0, 3}, b.geometry().axisVector(2), 1e-9);
+        for (int k = 0; k < 2; k++) {
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 10; x++) assertEquals(0.25 * (3 * x + 5 * y + 7 * k) - 3, b.get(x, y, k), 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void unevenSpacingIsRefused() {
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(fixture("uneven")));
+        assertTrue(e.getMessage().contains("not evenly spaced") && e.getMessage().contains("u2.dcm and u3.dcm"),
+                e.getMessage());
+    }
+
+    @Test
+    void compressedSliceIsRefusedNamingItsTransferSyntax() {
+        CalvariaException e = assertThrows(CalvariaException.class,
+                () -> DicomSeriesReader.read(fixture("compressed")));
+        assertTrue(e.getMessage().contains("1.2.840.10008.1.2.4.70"), e.getMessage());
+        assertTrue(e.getMessage().contains("c1.dcm"), e.getMessage());
+    }
+
+    @Test
+    void duplicateSliceIsRefused() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        Files.copy(dir.resolve("slice_b.dcm"), dir.resolve("copy_of_b.dcm"));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
+        assertTrue(e.getMessage().contains("same position"), e.getMessage());
+    }
+
+    @Test
+    void truncatedSliceIsRefused() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
+        Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, all.length - 100));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
+        assertTrue(e.getMessage().contains("slice_d.dcm") && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void foldersWithoutImagesAndFilesWithoutPixelsFailClearly() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("nothing"));
+        Files.writeString(empty.resolve("readme.txt"), "no images here");
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(empty));
+        assertTrue(e.getMessage().startsWith("no DICOM images found"), e.getMessage());
+        e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(fixture("oblique-ct/report.dcm")));
+        assertTrue(e.getMessage().contains("without an image"), e.getMessage());
+        e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(tmp.resolve("missing")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+    }
+
+    @Test
+    void bitsAboveBitsStoredAreIgnoredAndSignExtended() {
+        assertEquals(-1, DicomSeriesReader.fromStoredBits(0x0FFF, 12, true));
+        assertEquals(-2048, DicomSeriesReader.fromStoredBits(0xF800, 12, true));
+        assertEquals(2047, DicomSeriesReader.fromStoredBits(0x07FF, 12, true));
+        assertEquals(0x123, DicomSeriesReader.fromStoredBits(0xF123, 12, false));
+    }
+
+    private Path copyOf(String fixtureName) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(fixtureName));
+        try (Stream<Path> files = Files.list(fixture(fixtureName))) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName().toString()));
+        }
+        return dir;
+    }
+}
