@@ -19,6 +19,10 @@ import java.io.PrintWriter;
         subcommands = {
             InfoCommand.class,
             ConvertCommand.class,
+            MeshCommand.class,
+            VoxelizeCommand.class,
+            PreviewCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
