@@ -57,6 +57,11 @@ public final class BenchIoCommand implements Runnable {
         }
         double readS = seconds(t0);
         if (mask.isEmpty()) throw new CalvariaException(name + " is an empty mask; nothing to mesh");
+        long readPeak = heapPeak();
+        // Measure meshing on its own: drop the reader's buffers first, then restart the peak counters.
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) pool.resetPeakUsage();
+        long baseline = heapUsed();
 
         TriangleMesh mesh = null;
         double first = 0, best = Double.POSITIVE_INFINITY;
@@ -81,10 +86,7 @@ public final class BenchIoCommand implements Runnable {
         } catch (IOException e) {
             throw new CalvariaException("cannot write a temporary STL for the benchmark: " + e.getMessage(), e);
         }
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
-        }
+        long meshPeak = heapPeak();
         var g = mask.geometry();
         out.printf(Locale.ROOT, "case:            %s%n", name);
         out.printf(Locale.ROOT, "grid:            %d x %d x %d, %d voxels set%n", g.nx(), g.ny(), g.nz(),
@@ -93,13 +95,33 @@ public final class BenchIoCommand implements Runnable {
         out.printf(Locale.ROOT, "marching cubes:  %.3f s first, %.3f s best of %d%n", first, best, repeat);
         out.printf(Locale.ROOT, "triangles:       %d (%d vertices, watertight %s)%n", mesh.triangleCount(),
                 mesh.vertexCount(), mesh.isWatertight() ? "yes" : "no");
+        out.printf(Locale.ROOT, "mesh arrays:     %.1f MB (float vertices + int triangles)%n",
+                (4.0 * mesh.vertices().length + 4.0 * mesh.triangles().length) / 1e6);
         out.printf(Locale.ROOT, "STL write:       %.3f s (%.1f MB binary)%n", writeS, bytes / 1e6);
-        out.printf(Locale.ROOT, "peak heap:       %.1f MB (sum of heap pool peaks; max heap %.0f MB)%n", peak / 1e6,
-                Runtime.getRuntime().maxMemory() / 1e6);
+        out.printf(Locale.ROOT, "peak heap:       %.1f MB reading, %.1f MB meshing + writing (%.1f MB of it the mask"
+                + " and JVM baseline); sum of heap pool peaks, max heap %.0f MB%n", readPeak / 1e6, meshPeak / 1e6,
+                baseline / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
         out.printf(Locale.ROOT, "threads:         %d available processors%n", Runtime.getRuntime().availableProcessors());
     }
 
     private static double seconds(long t0) { return (System.nanoTime() - t0) / 1e9; }
+
+    /** Sum over heap pools of their peak use since the last reset (an upper bound of the true heap peak). */
+    private static long heapPeak() {
+        long peak = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+        }
+        return peak;
+    }
+
+    private static long heapUsed() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) used += pool.getUsage().getUsed();
+        }
+        return used;
+    }
 
     private static Path defaultCase() {
         Path root = Path.of(System.getProperty("calvaria.shared", "../shared/data"));
