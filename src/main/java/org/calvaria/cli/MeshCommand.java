@@ -121,7 +121,11 @@ public final class MeshCommand implements Runnable {
         out.printf(Locale.ROOT, "components:  %d%n", mesh.componentCount());
     }
 
+    /** Short form of a number for messages and provenance: 300, 0.25, 1.5e-05. */
     static String num(double x) {
-        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : String.format(Locale.ROOT, "%.6g", x);
+        if (x == Math.rint(x) && Math.abs(x) < 1e15) return Long.toString((long) x);
+        String s = String.format(Locale.ROOT, "%.6g", x);
+        if (s.contains("e")) return s;
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 }

@@ -19,8 +19,9 @@ import java.util.stream.IntStream;
  * alternate inside/outside, the two inside corners are joined (foreground 18-connected, background 6-connected).
  * Both cubes sharing a face therefore cut it by the same segments, each segment is used once in each direction, and
  * every surface edge is shared by exactly two triangles with opposite orientation. The segments of a cube chain into
- * closed loops, each triangulated as a fan (or around an added centre vertex where a fan diagonal would lie in a cube
- * face).
+ * closed loops, each triangulated as a fan from a corner whose diagonals all cross the cube's inside (never along a
+ * cube face, where they could cut a neighbour's triangles); the table build checks that such a corner exists for
+ * every loop.
  *
  * <p>Vertices are shared: exactly one per crossed grid edge. The grid is padded conceptually by one voxel of
  * "outside" on every side, so shapes touching the border are closed half a voxel beyond it. Output is in physical
@@ -36,8 +37,6 @@ public final class MarchingCubes {
     private static final int[] EDGE_FACES = new int[12];
     /** Per configuration: fan triangles as edge-index triples. */
     private static final byte[][] FAN = new byte[256][];
-    /** Per configuration: loops that are triangulated around an added centre vertex. */
-    private static final byte[][][] CENTRE_LOOPS = new byte[256][][];
     /** Per configuration: bit e set when cube edge e is crossed. */
     private static final int[] CROSSED = new int[256];
 
@@ -151,7 +150,6 @@ public final class MarchingCubes {
             }
             CROSSED[config] = crossed;
             List<Integer> fan = new ArrayList<>();
-            List<byte[]> centre = new ArrayList<>();
             boolean[] seen = new boolean[12];
             for (int e = 0; e < 12; e++) {
                 if (((crossed >> e) & 1) == 0 || seen[e]) continue;
@@ -160,18 +158,17 @@ public final class MarchingCubes {
                     seen[x] = true;
                     loop.add(x);
                 }
-                triangulate(loop, fan, centre);
+                triangulate(loop, fan, config);
             }
             FAN[config] = new byte[fan.size()];
             for (int i = 0; i < fan.size(); i++) FAN[config][i] = (byte) (int) fan.get(i);
-            CENTRE_LOOPS[config] = centre.toArray(new byte[0][]);
         }
     }
 
     private static boolean coFacial(int e1, int e2) { return (EDGE_FACES[e1] & EDGE_FACES[e2]) != 0; }
 
-    /** Fan from a corner whose diagonals all cross the cube's inside; otherwise mark for a centre vertex. */
-    private static void triangulate(List<Integer> loop, List<Integer> fan, List<byte[]> centre) {
+    /** Fan from a corner whose diagonals all cross the cube's inside. */
+    private static void triangulate(List<Integer> loop, List<Integer> fan, int config) {
         int k = loop.size();
         for (int s = 0; s < k; s++) {
             boolean ok = true;
@@ -184,16 +181,7 @@ public final class MarchingCubes {
             }
             return;
         }
-        byte[] l = new byte[k];
-        for (int i = 0; i < k; i++) l[i] = (byte) (int) loop.get(i);
-        centre.add(l);
-    }
-
-    /** Number of configurations that need a centre vertex (for tests and curiosity). */
-    static int centreConfigurations() {
-        int n = 0;
-        for (byte[][] c : CENTRE_LOOPS) if (c.length > 0) n++;
-        return n;
+        throw new AssertionError("no fan corner for loop " + loop + " of configuration " + config);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -326,9 +314,8 @@ public final class MarchingCubes {
         final int z0, z1;
         final int pnx, pny, words;
         final GrowableArrays.Floats own = new GrowableArrays.Floats(1 << 12);
-        final GrowableArrays.Floats foreign = new GrowableArrays.Floats(1 << 10);
+        int foreignCount;
         final GrowableArrays.Ints tris = new GrowableArrays.Ints(1 << 13);
-        final double[] p = new double[3];
 
         Slab(Extraction ex, int z0, int z1) {
             this.ex = ex;
@@ -354,8 +341,7 @@ public final class MarchingCubes {
                 own.add3(x, y, z);
                 return own.size / 3 - 1;
             }
-            foreign.add3(x, y, z);
-            return -(foreign.size / 3);
+            return -(++foreignCount);
         }
 
         /** Fraction along the edge from the low corner (inside bit b0) to the high corner. */
@@ -487,21 +473,6 @@ public final class MarchingCubes {
             if ((crossed & 0x800) != 0) ids[11] = zIds[i1 + 1];
             byte[] fan = FAN[config];
             for (int k = 0; k < fan.length; k += 3) triangle(ids[fan[k]], ids[fan[k + 1]], ids[fan[k + 2]]);
-            for (byte[] loop : CENTRE_LOOPS[config]) {
-                double sx = 0, sy = 0, sz = 0;
-                for (byte e : loop) {
-                    int id = ids[e];
-                    GrowableArrays.Floats f = id >= 0 ? own : foreign;
-                    int at = 3 * (id >= 0 ? id : -id - 1);
-                    sx += f.data[at];
-                    sy += f.data[at + 1];
-                    sz += f.data[at + 2];
-                }
-                int k = loop.length;
-                own.add3((float) (sx / k), (float) (sy / k), (float) (sz / k));
-                int centre = own.size / 3 - 1;
-                for (int i = 0; i < k; i++) triangle(centre, ids[loop[i]], ids[loop[(i + 1) % k]]);
-            }
         }
 
         private void triangle(int a, int b, int c) {
