@@ -20,6 +20,10 @@ import java.io.PrintWriter;
             InfoCommand.class,
             ConvertCommand.class,
             SegmentCommand.class,
+            MeshCommand.class,
+            VoxelizeCommand.class,
+            PreviewCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
