@@ -70,7 +70,7 @@ public final class TrainingGraph implements AutoCloseable {
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
             for (Map.Entry<String, int[]> e : arch.variableShapes().entrySet()) {
                 vars.put(e.getKey(), variable(tf, "weights/" + e.getKey(), e.getValue()));
-                weightReads.put(e.getKey(), tf.withName("read/" + e.getKey()).identity(vars.get(e.getKey())));
+                weightReads.put(e.getKey(), tf.withName(opName("read/" + e.getKey())).identity(vars.get(e.getKey())));
             }
             Map<String, Variable<TFloat32>> slotVars = new LinkedHashMap<>();
             for (Map.Entry<String, int[]> e : arch.variableShapes().entrySet()) {
@@ -78,7 +78,7 @@ public final class TrainingGraph implements AutoCloseable {
                     String name = slot + "/" + e.getKey();
                     slotShapes.put(name, e.getValue());
                     slotVars.put(name, variable(tf, "slots/" + name, e.getValue()));
-                    slotReads.put(name, tf.withName("read_slot/" + name).identity(slotVars.get(name)));
+                    slotReads.put(name, tf.withName(opName("read_slot/" + name)).identity(slotVars.get(name)));
                 }
             }
 
@@ -125,14 +125,19 @@ public final class TrainingGraph implements AutoCloseable {
     }
 
     private static Variable<TFloat32> variable(Ops tf, String name, int[] shape) {
-        return tf.withName(name).variable(Shape.of(Arrays.stream(shape).mapToLong(x -> x).toArray()), TFloat32.class);
+        return tf.withName(opName(name)).variable(Shape.of(Arrays.stream(shape).mapToLong(x -> x).toArray()), TFloat32.class);
+    }
+
+    /** TensorFlow op names may not contain '/' (that is the scope separator). */
+    private static String opName(String name) {
+        return name.replace("/", "__");
     }
 
     private void init(Ops tf, String key, Variable<TFloat32> v) {
-        Placeholder<TFloat32> value = tf.withName("init_value/" + key).placeholder(TFloat32.class,
+        Placeholder<TFloat32> value = tf.withName(opName("init_value/" + key)).placeholder(TFloat32.class,
                 Placeholder.shape(v.shape()));
         initValues.put(key, value);
-        initOps.add(tf.withName("init/" + key).assign(v, value));
+        initOps.add(tf.withName(opName("init/" + key)).assign(v, value));
     }
 
     /** Mean binary cross-entropy from logits, softplus(z) - z*y (stable for large |z|), plus an optional Dice term. */
