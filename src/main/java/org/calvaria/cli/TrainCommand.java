@@ -79,7 +79,7 @@ public final class TrainCommand implements Runnable {
             description = "Network grid, each size divisible by 8 (default: ${DEFAULT-VALUE}).")
     String grid;
 
-    @Option(names = "--height-mm", defaultValue = "100", paramLabel = "MM",
+    @Option(names = "--height-mm", defaultValue = "70", paramLabel = "MM",
             description = "How far below the vertex the grid reaches (default: ${DEFAULT-VALUE}).")
     double heightMm;
 

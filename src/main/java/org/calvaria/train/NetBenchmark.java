@@ -59,7 +59,7 @@ public final class NetBenchmark {
         Weights weights = Weights.glorotUniform(arch, 1);
         Random random = new Random(1);
         SyntheticTrainingData data = new SyntheticTrainingData(grid, 2, 1, 1, 1);
-        data.startEpoch(1);
+        data.seek(1);
         Batch batch = data.next(trainBatch);
 
         double forward;

@@ -54,8 +54,8 @@ public final class SyntheticTrainingData implements TrainingData {
     public GridSpec grid() { return grid; }
 
     @Override
-    public void startEpoch(long epochSeed) {
-        random = new Random(epochSeed);
+    public void seek(long sampleIndex) {
+        random = new Random(seed * 0x9E3779B97F4A7C15L + sampleIndex);
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.Map;
  * fixed validation set and writes, in this order: a row of {@value #LOG}; {@value #MODEL} when the validation implant
  * Dice is the best so far (the deployable model, no optimizer state); and {@value #CHECKPOINT} (weights, optimizer
  * slots and position). Files are replaced atomically, so an interrupted run loses at most the current epoch and
- * {@code resume} continues exactly where the checkpoint left off (the data order depends only on seed and epoch).
+ * {@code resume} continues exactly where the checkpoint left off (the data stream is positioned by sample index at every epoch start).
  */
 public final class Trainer {
     public static final String CHECKPOINT = "checkpoint" + ModelFile.EXTENSION;
@@ -111,7 +111,7 @@ public final class Trainer {
             long stepsThisRun = 0;
             double validationSeconds = 0;
             for (int epoch = startEpoch; epoch < o.epochs(); epoch++) {
-                data.startEpoch(epochSeed(o.seed(), epoch));
+                data.seek((long) epoch * o.stepsPerEpoch() * o.batchSize());
                 double lossSum = 0;
                 try (Progress progress = Progress.start(
                         String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, o.epochs()), o.stepsPerEpoch())) {
@@ -174,13 +174,6 @@ public final class Trainer {
             }
         }
         return acc.result();
-    }
-
-    static long epochSeed(long seed, int epoch) {
-        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + 1;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private static TrainerOptions settingsFromCheckpoint(ModelFile ckpt, TrainerOptions asked) {

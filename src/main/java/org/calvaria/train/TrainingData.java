@@ -13,10 +13,11 @@ public interface TrainingData extends AutoCloseable {
     GridSpec grid();
 
     /**
-     * Restarts the training stream: after the same {@code epochSeed} the same batches follow, so that a resumed
-     * training sees the data an uninterrupted one would have.
+     * Positions the training stream at sample {@code sampleIndex} (the trainer calls this at the start of every
+     * epoch): the same index is always followed by the same pairs, so a resumed training sees exactly the data an
+     * uninterrupted one would have.
      */
-    void startEpoch(long epochSeed);
+    void seek(long sampleIndex);
 
     /** The next training batch of {@code size} pairs. */
     Batch next(int size);

@@ -13,7 +13,7 @@ class SyntheticTrainingDataTest {
     @Test
     void pairsAreSkullsWithHoles() {
         SyntheticTrainingData data = new SyntheticTrainingData(GRID, 4, 2, 3, 1);
-        data.startEpoch(3);
+        data.seek(3);
         Batch b = data.next(3);
         int v = GRID.voxelCount();
         for (int s = 0; s < 3; s++) {
@@ -32,17 +32,17 @@ class SyntheticTrainingDataTest {
     void epochsAndValidationAreReproducible() {
         SyntheticTrainingData a = new SyntheticTrainingData(GRID, 4, 2, 5, 1);
         SyntheticTrainingData b = new SyntheticTrainingData(GRID, 4, 2, 5, 1);
-        a.startEpoch(11);
+        a.seek(11);
         a.next(2);
         Batch a2 = a.next(2);
-        b.startEpoch(11);
+        b.seek(11);
         b.next(2);
         assertArrayEquals(a2.defective(), b.next(2).defective());
         List<Batch> va = a.validation();
         assertSame(va, a.validation());
         assertEquals(5, va.stream().mapToInt(Batch::count).sum());
         for (int i = 0; i < va.size(); i++) assertArrayEquals(va.get(i).complete(), b.validation().get(i).complete());
-        a.startEpoch(12);
+        a.seek(12);
         assertFalse(java.util.Arrays.equals(a2.defective(), a.next(2).defective()), "another epoch, other pairs");
     }
 
@@ -50,7 +50,7 @@ class SyntheticTrainingDataTest {
     void validationSkullsDifferFromTrainingSkulls() {
         SyntheticTrainingData data = new SyntheticTrainingData(GRID, 2, 1, 1, 1);
         float[] validationSkull = data.validation().get(0).complete();
-        data.startEpoch(0);
+        data.seek(0);
         Batch b = data.next(8);
         for (int s = 0; s < 8; s++) {
             assertFalse(java.util.Arrays.equals(validationSkull, b.complete(s)), "sample " + s);

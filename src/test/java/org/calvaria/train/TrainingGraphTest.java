@@ -13,7 +13,7 @@ class TrainingGraphTest {
 
     static Batch fixedBatch() {
         SyntheticTrainingData data = new SyntheticTrainingData(TINY, 3, 1, 1, 5);
-        data.startEpoch(1);
+        data.seek(1);
         return data.next(2);
     }
 
