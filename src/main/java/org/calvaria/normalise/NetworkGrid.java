@@ -149,11 +149,20 @@ public final class NetworkGrid {
      * {@code k^3} trilinear samples over its cube. Points outside the source count as 0.
      */
     public FloatVolume toGrid(Volume v, GridPlacement p) {
-        Geometry target = requireGrid(p);
+        return average(v, requireGrid(p));
+    }
+
+    /**
+     * Any volume averaged onto any target grid (used for taller working grids): each target voxel is the mean of
+     * {@code k^3} trilinear samples over its cell, {@code k = ceil(target spacing / finest source spacing)} (1..4).
+     */
+    public static FloatVolume average(Volume v, Geometry target) {
         Geometry src = v.geometry();
         double[] ss = src.spacing();
         double finest = Math.min(ss[0], Math.min(ss[1], ss[2]));
-        int k = (int) Math.max(1, Math.min(MAX_SUPERSAMPLING, Math.ceil(p.spacingMm() / finest - 1e-6)));
+        double[] ts = target.spacing();
+        double coarsest = Math.max(ts[0], Math.max(ts[1], ts[2]));
+        int k = (int) Math.max(1, Math.min(MAX_SUPERSAMPLING, Math.ceil(coarsest / finest - 1e-6)));
         // Affine map grid index -> source index: column c = source-index step of one grid step along axis c.
         double[] o = target.origin();
         double[] base = src.physicalToIndex(o[0], o[1], o[2]);
