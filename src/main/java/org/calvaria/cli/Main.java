@@ -19,6 +19,8 @@ import java.io.PrintWriter;
         subcommands = {
             InfoCommand.class,
             ConvertCommand.class,
+            DefectsCommand.class,
+            DatasetCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -216,16 +216,21 @@ public final class SkullLibrary {
      * fraction is positive and there are two or more skulls) into validation.
      */
     public Split split(double valFraction, long seed) {
+        return split(validationIds(ids(), valFraction, seed));
+    }
+
+    /** The validation ids {@link #split(double, long)} chooses from a list of ids (sorted result). */
+    public static List<String> validationIds(List<String> allIds, double valFraction, long seed) {
         if (!(valFraction >= 0 && valFraction < 1)) {
             throw new CalvariaException("validation fraction " + valFraction + " must be in [0, 1), e.g. 0.1");
         }
-        List<String> ids = new ArrayList<>(ids());
+        List<String> ids = new ArrayList<>(new TreeSet<>(allIds));
         SplittableRandom r = new SplittableRandom(seed);
         for (int i = ids.size() - 1; i > 0; i--) Collections.swap(ids, i, r.nextInt(i + 1));
         int nVal = (int) Math.round(valFraction * ids.size());
         if (valFraction > 0 && nVal == 0 && ids.size() >= 2) nVal = 1;
         if (nVal >= ids.size()) nVal = ids.size() - 1;
-        return split(new TreeSet<>(ids.subList(0, nVal)));
+        return new ArrayList<>(new TreeSet<>(ids.subList(0, Math.max(0, nVal))));
     }
 
     /** Explicit validation skulls by id; unknown ids are an error. */

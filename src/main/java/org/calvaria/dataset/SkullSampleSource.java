@@ -111,7 +111,7 @@ public final class SkullSampleSource implements SampleSource {
     }
 
     /** A well-mixed seed from (seed, index, attempt) (SplitMix64 finaliser). */
-    static long mix(long seed, long index, int attempt) {
+    public static long mix(long seed, long index, int attempt) {
         long z = seed + 0x9E3779B97F4A7C15L * (index + 1) + 0xBF58476D1CE4E5B9L * attempt;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -85,7 +85,12 @@ public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
     /** The mask transformed about {@code centre} (mm) with shift voxels of {@code voxelMm}, on the same grid. */
     public MaskVolume apply(MaskVolume skull, double[] centre, double voxelMm) {
         if (isIdentity()) return skull.copy();
-        MaskVolume m = MaskVolume.threshold(transform(skull, centre, voxelMm), 0.5);
+        // Threshold while sampling: a full-resolution float copy would take 4 bytes per voxel.
+        byte[] on = new byte[skull.voxelCount()];
+        sampleInto(skull, centre, voxelMm, (i, v) -> on[i] = (byte) (v >= 0.5 ? 1 : 0));
+        MaskVolume m = new MaskVolume(skull.geometry());
+        for (int i = 0; i < on.length; i++) if (on[i] != 0) m.set(i, true);
+        m.inheritMetadata(skull);
         m.setSourceType(skull.sourceType());
         return m;
     }
@@ -95,14 +100,24 @@ public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
      * points that come from outside the grid are 0.
      */
     public FloatVolume transform(Volume v, double[] centre, double voxelMm) {
+        FloatVolume out = new FloatVolume(v.geometry());
+        out.inheritMetadata(v);
+        float[] d = out.data();
+        sampleInto(v, centre, voxelMm, (i, x) -> d[i] = (float) x);
+        return out;
+    }
+
+    private interface Sink {
+        void put(int index, double value);
+    }
+
+    /** Trilinear value of the transformed volume at every voxel, handed to {@code sink} (parallel over slices). */
+    private void sampleInto(Volume v, double[] centre, double voxelMm, Sink sink) {
         Geometry g = v.geometry();
         // Output voxel at p shows input at p_in = R^T (p - c - t) + c.
         double[] r = rotationMatrix();
         double[] rt = {r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]};
         double shift = shiftVoxels * voxelMm;
-        FloatVolume out = new FloatVolume(g);
-        out.inheritMetadata(v);
-        float[] d = out.data();
         int nx = g.nx(), ny = g.ny(), nz = g.nz();
         // p_in index is affine in the output index: precompute origin and per-axis steps.
         double[] p0 = g.indexToPhysical(0, 0, 0);
@@ -119,11 +134,10 @@ public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
                     double fx = base[0] + step[0][0] * x + step[1][0] * y + step[2][0] * z;
                     double fy = base[1] + step[0][1] * x + step[1][1] * y + step[2][1] * z;
                     double fz = base[2] + step[0][2] * x + step[1][2] * y + step[2][2] * z;
-                    d[g.index(x, y, z)] = (float) Resampler.sample(v, nx, ny, nz, fx, fy, fz, 0);
+                    sink.put(g.index(x, y, z), Resampler.sample(v, nx, ny, nz, fx, fy, fz, 0));
                 }
             }
         });
-        return out;
     }
 
     private static double[] inputIndex(Geometry g, double[] rt, double[] c, double shift, double[] p) {

@@ -29,7 +29,7 @@ public record Defect(MaskVolume defective, MaskVolume implant, DefectType type, 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", type.cliName());
         m.put("placement", placement.cliName());
-        m.put("target_fraction", Shapes.round(targetFraction * 1e3) / 1e3);
+        m.put("target_fraction", targetFraction);
         m.put("achieved_fraction", Math.round(achievedFraction * 1e6) / 1e6);
         m.put("upper_cranium_voxels", upperCraniumVoxels);
         m.put("removed_voxels", removedVoxels);

@@ -293,7 +293,7 @@ final class Shapes {
 
     /**
      * Irregular: union of spheres along a short random path in the tangent plane, with the boundary deformed by a
-     * smooth random field (three plane waves, up to 20% of the radius).
+     * smooth random field (four plane waves, up to 36% of the radius).
      */
     static final class Irregular extends Family {
         final double[][] centres;
@@ -322,7 +322,7 @@ final class Shapes {
                 for (int i = 0; i < radii.length; i++) {
                     double ex = qx - centres[i][0], ey = qy - centres[i][1], ez = qz - centres[i][2];
                     g = Math.min(g, Math.sqrt(ex * ex + ey * ey + ez * ez) / radii[i]);
-                    if (g < 0.7) return true;
+                    if (g < 0.73) return true; // 0.73 * (1 + 0.36) < 1: inside whatever the field
                 }
                 double field = 0;
                 for (double[] wv : waves) field += wv[4] * Math.sin(wv[0] * qx + wv[1] * qy + wv[2] * qz + wv[3]);
@@ -417,20 +417,20 @@ final class Shapes {
                 radii[0] = 1;
                 for (int i = 1; i < k; i++) {
                     double alpha = rnd.nextDouble() * 2 * Math.PI;
-                    double step = uniform(rnd, 0.35, 0.6);
+                    double step = uniform(rnd, 0.5, 0.85);
                     double[] prev = centres[rnd.nextInt(i)];
                     for (int a = 0; a < 3; a++) {
                         centres[i][a] = prev[a] + step * (Math.cos(alpha) * frame.t1[a] + Math.sin(alpha) * frame.t2[a])
                                 + uniform(rnd, -0.1, 0.1) * frame.n[a];
                     }
-                    radii[i] = uniform(rnd, 0.55, 0.95);
+                    radii[i] = uniform(rnd, 0.45, 0.9);
                 }
-                double[][] waves = new double[3][];
-                for (int i = 0; i < 3; i++) {
+                double[][] waves = new double[4][];
+                for (int i = 0; i < 4; i++) {
                     double[] dir = randomUnit(rnd);
-                    double freq = uniform(rnd, 2.5, 5.0);
+                    double freq = uniform(rnd, 3.0, 7.0);
                     waves[i] = new double[] {freq * dir[0], freq * dir[1], freq * dir[2], rnd.nextDouble() * 2 * Math.PI,
-                        uniform(rnd, 0.03, 0.07)};
+                        uniform(rnd, 0.04, 0.09)};
                 }
                 return new Irregular(mid, u, centres, radii, waves);
             }
