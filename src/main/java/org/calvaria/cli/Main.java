@@ -19,6 +19,8 @@ import java.io.PrintWriter;
         subcommands = {
             InfoCommand.class,
             ConvertCommand.class,
+            DefectsCommand.class,
+            DatasetCommand.class,
             TrainCommand.class,
             BenchNetCommand.class,
             CommandLine.HelpCommand.class,
