@@ -43,7 +43,7 @@ public final class BenchNetCommand implements Runnable {
     @Override
     public void run() {
         Architecture a = Architecture.named(arch);
-        GridSpec g = TrainCommand.parseGrid(grid, 100);
+        GridSpec g = TrainCommand.parseGrid(grid, null);
         if (batch < 1 || batch > 64) throw new org.calvaria.CalvariaException("--batch must be 1..64, got " + batch);
         if (repeats < 1 || repeats > 100) throw new org.calvaria.CalvariaException("--repeats must be 1..100");
         if (matmulSize < 64 || matmulSize > 16384) {

@@ -6,6 +6,8 @@ import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.TensorFlowSupport;
 import org.calvaria.train.LossKind;
 import org.calvaria.train.Optimizer;
+import org.calvaria.dataset.SampleOptions;
+import org.calvaria.train.SkullTrainingData;
 import org.calvaria.train.SyntheticTrainingData;
 import org.calvaria.train.Trainer;
 import org.calvaria.train.TrainerOptions;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -27,8 +30,22 @@ public final class TrainCommand implements Runnable {
     CommonOptions common;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
-            description = "Training data: 'synthetic' (built-in synthetic skulls with spherical holes).")
+            description = "Training skulls: a SkullFix-style folder (complete_skull/ with optional defective_skull/)"
+                    + " or a folder of complete skull volumes; pairs are made on the fly (augmentation, the paper's six"
+                    + " defect types, real defects where present). Or 'synthetic' for built-in synthetic skulls.")
     String data;
+
+    @Option(names = "--data-licence", paramLabel = "TEXT",
+            description = "Licence of the training skulls, recorded in the model (e.g. 'CC BY-NC-SA 4.0 (SkullFix)').")
+    String dataLicence;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Folder caching the skulls mapped to the grid (default: OUT/skull-cache).")
+    Path cache;
+
+    @Option(names = "--sample-threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads making training pairs while the network trains (default: ${DEFAULT-VALUE}).")
+    int sampleThreads;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder.")
     Path output;
@@ -79,9 +96,10 @@ public final class TrainCommand implements Runnable {
             description = "Network grid, each size divisible by 8 (default: ${DEFAULT-VALUE}).")
     String grid;
 
-    @Option(names = "--height-mm", defaultValue = "70", paramLabel = "MM",
-            description = "How far below the vertex the grid reaches (default: ${DEFAULT-VALUE}).")
-    double heightMm;
+    @Option(names = "--height-mm", paramLabel = "MM",
+            description = "Height of the grid (how far below the vertex it reaches; default: 1.75 mm per z voxel, 70 for"
+                    + " 40 slices).")
+    Double heightMm;
 
     @Option(names = "--synthetic-skulls", defaultValue = "40", paramLabel = "N",
             description = "With --data synthetic: number of distinct skulls (default: ${DEFAULT-VALUE}).")
@@ -107,23 +125,32 @@ public final class TrainCommand implements Runnable {
     }
 
     private TrainingData openData(GridSpec g) {
-        if ("synthetic".equalsIgnoreCase(data)) {
-            if (syntheticSkulls < 2 || syntheticSkulls > 100_000) {
-                throw new CalvariaException("--synthetic-skulls must be 2..100000");
+        if (!"synthetic".equalsIgnoreCase(data)) {
+            Path folder = Path.of(data);
+            if (!Files.isDirectory(folder)) {
+                throw new CalvariaException("--data " + data + " is not a folder; give a folder of skulls or 'synthetic'");
             }
-            int validation = Math.max(1, (int) Math.round(syntheticSkulls * valSplit));
-            return new SyntheticTrainingData(g, Math.max(1, syntheticSkulls - validation), validation, valSamples, seed);
+            if (sampleThreads < 1 || sampleThreads > 256) throw new CalvariaException("--sample-threads must be 1..256");
+            SampleOptions sampling = SampleOptions.defaults(seed).withThreads(sampleThreads, 2 * batch);
+            int loadThreads = threads == null ? TensorFlowSupport.defaultThreads() : threads;
+            return new SkullTrainingData(folder, g, cache == null ? output.resolve("skull-cache") : cache, valSplit,
+                    sampling, valSamples, loadThreads, dataLicence == null
+                            ? "unspecified (give --data-licence when training)" : dataLicence);
         }
-        throw new CalvariaException("unknown --data '" + data + "'; use 'synthetic' (real skull folders need the"
-                + " dataset module)");
+        if (syntheticSkulls < 2 || syntheticSkulls > 100_000) {
+            throw new CalvariaException("--synthetic-skulls must be 2..100000");
+        }
+        int validation = Math.max(1, (int) Math.round(syntheticSkulls * valSplit));
+        return new SyntheticTrainingData(g, Math.max(1, syntheticSkulls - validation), validation, valSamples, seed);
     }
 
-    /** Parses {@code 112x112x40} (x, y, z). */
-    static GridSpec parseGrid(String s, double heightMm) {
+    /** Parses {@code 112x112x40} (x, y, z); without a height, 1.75 mm per z voxel (the NetworkGrid default). */
+    static GridSpec parseGrid(String s, Double heightMm) {
         String[] p = s.trim().toLowerCase(Locale.ROOT).split("x");
         if (p.length != 3) throw new CalvariaException("--grid '" + s + "' must look like 112x112x40");
         try {
-            return new GridSpec(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), heightMm);
+            int nz = Integer.parseInt(p[2]);
+            return new GridSpec(Integer.parseInt(p[0]), Integer.parseInt(p[1]), nz, heightMm == null ? 1.75 * nz : heightMm);
         } catch (NumberFormatException e) {
             throw new CalvariaException("--grid '" + s + "' must look like 112x112x40");
         }

@@ -38,7 +38,8 @@ class NetworkCommandsTest {
     @Test
     void trainOnSyntheticDataThenResume() throws Exception {
         Path dir = tmp.resolve("run");
-        Run r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--epochs", "1",
+        Run r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70",
+                "--epochs", "1",
                 "--steps-per-epoch", "2", "--batch", "2", "--val-samples", "2", "--synthetic-skulls", "4",
                 "--optimizer", "adam", "-q");
         assertEquals(0, r.code(), r.err());
@@ -47,12 +48,13 @@ class NetworkCommandsTest {
         assertEquals("wu2022", m.architecture().name());
         assertEquals(70, m.grid().heightMm());
         assertEquals("adam", m.training().get("optimizer"));
-        r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--epochs", "2",
+        r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70",
+                "--epochs", "2",
                 "--val-samples", "2", "--synthetic-skulls", "4", "--resume", "-q");
         assertEquals(0, r.code(), r.err());
         assertEquals(3, Files.readAllLines(dir.resolve(Trainer.LOG)).size());
         // the same folder again without --resume is refused, exit 1, one line
-        r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "-q");
+        r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70", "-q");
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("error: ") && r.err().contains("--resume"), r.err());
     }
@@ -68,6 +70,9 @@ class NetworkCommandsTest {
         r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--optimizer", "sgd", "-q");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("adadelta or adam"), r.err());
+        r = run("train", "--data", tmp.resolve("nowhere").toString(), "-o", tmp.resolve("x").toString(), "-q");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("is not a folder"), r.err());
         r = run("train", "--data", "synthetic", "--bogus");
         assertEquals(2, r.code());
         assertFalse(Files.exists(tmp.resolve("x")), "no output for failed runs");
