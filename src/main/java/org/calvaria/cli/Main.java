@@ -24,6 +24,10 @@ import java.io.PrintWriter;
             VoxelizeCommand.class,
             PreviewCommand.class,
             BenchCommand.class,
+            DefectsCommand.class,
+            DatasetCommand.class,
+            TrainCommand.class,
+            BenchNetCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,57 @@
+package org.calvaria.cli;
+
+import org.calvaria.complete.Architecture;
+import org.calvaria.complete.GridSpec;
+import org.calvaria.complete.TensorFlowSupport;
+import org.calvaria.train.NetBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code calvaria bench-net}: how fast the completion network runs here, against the machine's compute floor. */
+@Command(name = "bench-net", mixinStandardHelpOptions = true,
+        description = "Time the completion network on this machine: forward pass (1 sample), training step, and a"
+                + " large matrix multiply in the same engine as the compute floor; prints GFLOP, GFLOP/s and the ratio"
+                + " of the forward time to the floor.")
+public final class BenchNetCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--arch", paramLabel = "NAME", defaultValue = "wu2022",
+            description = "Architecture: wu2022, wide16, or widths like 12,12,8,8[/2,4,8,16] (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--grid", paramLabel = "XxYxZ", defaultValue = "112x112x40",
+            description = "Network grid, each size divisible by 8 (default: ${DEFAULT-VALUE}).")
+    String grid;
+
+    @Option(names = "--threads", paramLabel = "N", description = "TensorFlow threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "10",
+            description = "Batch size of the timed training step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "7",
+            description = "Timed runs per figure after one warm-up; medians are printed (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--matmul-size", paramLabel = "N", defaultValue = "2048",
+            description = "Size of the square matrix multiply that measures the floor (default: ${DEFAULT-VALUE}).")
+    int matmulSize;
+
+    @Override
+    public void run() {
+        Architecture a = Architecture.named(arch);
+        GridSpec g = TrainCommand.parseGrid(grid, null);
+        if (batch < 1 || batch > 64) throw new org.calvaria.CalvariaException("--batch must be 1..64, got " + batch);
+        if (repeats < 1 || repeats > 100) throw new org.calvaria.CalvariaException("--repeats must be 1..100");
+        if (matmulSize < 64 || matmulSize > 16384) {
+            throw new org.calvaria.CalvariaException("--matmul-size must be 64..16384, got " + matmulSize);
+        }
+        int t = threads == null ? TensorFlowSupport.defaultThreads() : threads;
+        NetBenchmark.Figures f = NetBenchmark.run(a, g, t, batch, repeats, matmulSize);
+        System.out.print(f.report());
+        System.out.flush();
+    }
+}

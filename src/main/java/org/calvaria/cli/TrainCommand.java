@@ -1,0 +1,158 @@
+package org.calvaria.cli;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.complete.Architecture;
+import org.calvaria.complete.GridSpec;
+import org.calvaria.complete.TensorFlowSupport;
+import org.calvaria.train.LossKind;
+import org.calvaria.train.Optimizer;
+import org.calvaria.dataset.SampleOptions;
+import org.calvaria.train.SkullTrainingData;
+import org.calvaria.train.SyntheticTrainingData;
+import org.calvaria.train.Trainer;
+import org.calvaria.train.TrainerOptions;
+import org.calvaria.train.TrainingData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code calvaria train}: trains the completion network and writes a model file. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the skull-completion network (Wu et al. 2022) on (defective, complete) pairs. Writes"
+                + " OUT/model.calvaria-model (best validation implant Dice), OUT/checkpoint.calvaria-model (every epoch,"
+                + " with optimizer state, for --resume) and OUT/training-log.csv.")
+public final class TrainCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--data", required = true, paramLabel = "DATA",
+            description = "Training skulls: a SkullFix-style folder (complete_skull/ with optional defective_skull/)"
+                    + " or a folder of complete skull volumes; pairs are made on the fly (augmentation, the paper's six"
+                    + " defect types, real defects where present). Or 'synthetic' for built-in synthetic skulls.")
+    String data;
+
+    @Option(names = "--data-licence", paramLabel = "TEXT",
+            description = "Licence of the training skulls, recorded in the model (e.g. 'CC BY-NC-SA 4.0 (SkullFix)').")
+    String dataLicence;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Folder caching the skulls mapped to the grid (default: OUT/skull-cache).")
+    Path cache;
+
+    @Option(names = "--sample-threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads making training pairs while the network trains (default: ${DEFAULT-VALUE}).")
+    int sampleThreads;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder.")
+    Path output;
+
+    @Option(names = "--epochs", defaultValue = "100", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--steps-per-epoch", defaultValue = "100", paramLabel = "N",
+            description = "Optimizer steps per epoch (default: ${DEFAULT-VALUE}).")
+    int stepsPerEpoch;
+
+    @Option(names = "--batch", defaultValue = "10", paramLabel = "N",
+            description = "Pairs per step (default: ${DEFAULT-VALUE}, as in the paper).")
+    int batch;
+
+    @Option(names = "--optimizer", defaultValue = "adadelta", paramLabel = "NAME",
+            description = "adadelta (paper; rho 0.95, eps 1e-7) or adam (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 1.0 for adadelta, 0.001 for adam).")
+    Double lr;
+
+    @Option(names = "--loss", defaultValue = "bce", paramLabel = "NAME",
+            description = "bce (paper) or bce-dice (adds a soft Dice of the missing part) (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+            description = "Seed of weight initialisation, data order and split (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--val-split", defaultValue = "0.15", paramLabel = "F",
+            description = "Fraction of skulls held out for validation (default: ${DEFAULT-VALUE}).")
+    double valSplit;
+
+    @Option(names = "--val-samples", defaultValue = "20", paramLabel = "N",
+            description = "Size of the fixed validation set (default: ${DEFAULT-VALUE}).")
+    int valSamples;
+
+    @Option(names = "--resume", description = "Continue the run in the output folder from its last checkpoint.")
+    boolean resume;
+
+    @Option(names = "--arch", defaultValue = "wu2022", paramLabel = "NAME",
+            description = "wu2022 (paper, 8269 parameters), wide16, or widths like 12,12,8,8[/2,4,8,16]"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String arch;
+
+    @Option(names = "--grid", defaultValue = "112x112x40", paramLabel = "XxYxZ",
+            description = "Network grid, each size divisible by 8 (default: ${DEFAULT-VALUE}).")
+    String grid;
+
+    @Option(names = "--height-mm", paramLabel = "MM",
+            description = "Height of the grid (how far below the vertex it reaches; default: 1.75 mm per z voxel, 70 for"
+                    + " 40 slices).")
+    Double heightMm;
+
+    @Option(names = "--synthetic-skulls", defaultValue = "40", paramLabel = "N",
+            description = "With --data synthetic: number of distinct skulls (default: ${DEFAULT-VALUE}).")
+    int syntheticSkulls;
+
+    @Option(names = "--threads", paramLabel = "N", description = "TensorFlow threads (default: all cores).")
+    Integer threads;
+
+    @Override
+    public void run() {
+        if (!(valSplit > 0 && valSplit < 1)) throw new CalvariaException("--val-split must lie between 0 and 1, got " + valSplit);
+        if (valSamples < 1 || valSamples > 10_000) throw new CalvariaException("--val-samples must be 1..10000");
+        TrainerOptions options = new TrainerOptions(output, Architecture.named(arch), epochs, stepsPerEpoch, batch,
+                Optimizer.parse(optimizer), lr == null ? Double.NaN : lr, LossKind.parse(loss), seed, resume,
+                threads == null ? TensorFlowSupport.defaultThreads() : threads);
+        GridSpec g = parseGrid(grid, heightMm);
+        try (TrainingData source = openData(g)) {
+            Trainer.Result r = new Trainer(options).train(source);
+            System.out.println("model: " + r.model());
+            System.out.println("checkpoint: " + r.checkpoint());
+            System.out.println("log: " + r.log());
+        }
+    }
+
+    private TrainingData openData(GridSpec g) {
+        if (!"synthetic".equalsIgnoreCase(data)) {
+            Path folder = Path.of(data);
+            if (!Files.isDirectory(folder)) {
+                throw new CalvariaException("--data " + data + " is not a folder; give a folder of skulls or 'synthetic'");
+            }
+            if (sampleThreads < 1 || sampleThreads > 256) throw new CalvariaException("--sample-threads must be 1..256");
+            SampleOptions sampling = SampleOptions.defaults(seed).withThreads(sampleThreads, 2 * batch);
+            int loadThreads = threads == null ? TensorFlowSupport.defaultThreads() : threads;
+            return new SkullTrainingData(folder, g, cache == null ? output.resolve("skull-cache") : cache, valSplit,
+                    sampling, valSamples, loadThreads, dataLicence == null
+                            ? "unspecified (give --data-licence when training)" : dataLicence);
+        }
+        if (syntheticSkulls < 2 || syntheticSkulls > 100_000) {
+            throw new CalvariaException("--synthetic-skulls must be 2..100000");
+        }
+        int validation = Math.max(1, (int) Math.round(syntheticSkulls * valSplit));
+        return new SyntheticTrainingData(g, Math.max(1, syntheticSkulls - validation), validation, valSamples, seed);
+    }
+
+    /** Parses {@code 112x112x40} (x, y, z); without a height, 1.75 mm per z voxel (the NetworkGrid default). */
+    static GridSpec parseGrid(String s, Double heightMm) {
+        String[] p = s.trim().toLowerCase(Locale.ROOT).split("x");
+        if (p.length != 3) throw new CalvariaException("--grid '" + s + "' must look like 112x112x40");
+        try {
+            int nz = Integer.parseInt(p[2]);
+            return new GridSpec(Integer.parseInt(p[0]), Integer.parseInt(p[1]), nz, heightMm == null ? 1.75 * nz : heightMm);
+        } catch (NumberFormatException e) {
+            throw new CalvariaException("--grid '" + s + "' must look like 112x112x40");
+        }
+    }
+}

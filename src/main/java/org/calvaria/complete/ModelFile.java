@@ -1,0 +1,343 @@
+package org.calvaria.complete;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.calvaria.CalvariaException;
+import org.calvaria.Provenance;
+import org.calvaria.io.Outputs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * A trained completion network in one self-describing file, independent of the engine that trained it.
+ *
+ * <p>Layout: the 8 ASCII bytes {@code CALVMODL}; the format version (int32, big-endian); the header length L (int32,
+ * big-endian); L bytes of UTF-8 JSON header (architecture, grid, threshold, training data and licence, metrics,
+ * training settings, tool version, and the list of tensors with names and shapes); the tensors' float32 values,
+ * little-endian, in header order; and a CRC-32 (int32, big-endian) of everything before it. Truncated, corrupt or
+ * mismatched files are refused with a {@link CalvariaException}.
+ *
+ * <p>A checkpoint is the same file with the optimizer's slot tensors ({@link #optimizerState()}) and its position
+ * ({@link #training()}: epoch, step, ...) filled in; a deployable model leaves the optimizer state empty.
+ */
+public record ModelFile(Architecture architecture, GridSpec grid, Weights weights, double threshold,
+                        String trainingData, String licence, Map<String, Object> metrics, Map<String, Object> training,
+                        Weights optimizerState, String toolVersion, String created) {
+    /** Conventional file name extension. */
+    public static final String EXTENSION = ".calvaria-model";
+    public static final int FORMAT_VERSION = 1;
+    private static final byte[] MAGIC = "CALVMODL".getBytes(StandardCharsets.US_ASCII);
+    private static final int PREAMBLE = MAGIC.length + 8;
+    private static final int MAX_HEADER = 16 << 20;
+    private static final long MAX_FILE = 1L << 31;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String WEIGHTS = "weights";
+    private static final String OPTIMIZER = "optimizer";
+
+    public ModelFile {
+        if (architecture == null || grid == null || weights == null) {
+            throw new IllegalArgumentException("architecture, grid and weights are required");
+        }
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new CalvariaException("model threshold " + threshold + " must lie strictly between 0 and 1");
+        }
+        weights.requireShapes(architecture.variableShapes(), "model weights", architecture.name());
+        trainingData = trainingData == null ? "" : trainingData;
+        licence = licence == null ? "" : licence;
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics == null ? Map.of() : metrics));
+        training = Collections.unmodifiableMap(new LinkedHashMap<>(training == null ? Map.of() : training));
+        optimizerState = optimizerState == null ? new Weights() : optimizerState;
+        toolVersion = toolVersion == null ? Provenance.version() : toolVersion;
+        created = created == null ? Instant.now().truncatedTo(ChronoUnit.SECONDS).toString() : created;
+    }
+
+    /** A model with default threshold 0.5, no metrics and no optimizer state, stamped with this tool's version. */
+    public static ModelFile of(Architecture architecture, GridSpec grid, Weights weights) {
+        return new ModelFile(architecture, grid, weights, 0.5, "", "", Map.of(), Map.of(), null, null, null);
+    }
+
+    public ModelFile withWeights(Weights w) {
+        return new ModelFile(architecture, grid, w, threshold, trainingData, licence, metrics, training,
+                optimizerState, toolVersion, created);
+    }
+
+    public ModelFile withThreshold(double t) {
+        return new ModelFile(architecture, grid, weights, t, trainingData, licence, metrics, training,
+                optimizerState, toolVersion, created);
+    }
+
+    public ModelFile withDescription(String data, String dataLicence) {
+        return new ModelFile(architecture, grid, weights, threshold, data, dataLicence, metrics, training,
+                optimizerState, toolVersion, created);
+    }
+
+    public ModelFile withMetrics(Map<String, Object> m) {
+        return new ModelFile(architecture, grid, weights, threshold, trainingData, licence, m, training,
+                optimizerState, toolVersion, created);
+    }
+
+    public ModelFile withTraining(Map<String, Object> t) {
+        return new ModelFile(architecture, grid, weights, threshold, trainingData, licence, metrics, t,
+                optimizerState, toolVersion, created);
+    }
+
+    public ModelFile withOptimizerState(Weights state) {
+        return new ModelFile(architecture, grid, weights, threshold, trainingData, licence, metrics, training,
+                state, toolVersion, created);
+    }
+
+    /** Writes the file atomically (whole or not at all). */
+    public void write(Path path) {
+        byte[] bytes = toBytes();
+        Outputs.writeAtomically(path, out -> out.write(bytes));
+    }
+
+    public void write(OutputStream out) throws IOException {
+        out.write(toBytes());
+    }
+
+    public byte[] toBytes() {
+        ObjectNode h = JSON.createObjectNode();
+        h.put("format", "calvaria-model");
+        h.put("formatVersion", FORMAT_VERSION);
+        ObjectNode a = h.putObject("architecture");
+        a.put("name", architecture.name());
+        ArrayNode w = a.putArray("widths");
+        for (int x : architecture.widths()) w.add(x);
+        ArrayNode d = a.putArray("dilations");
+        for (int x : architecture.dilations()) d.add(x);
+        a.put("parameters", architecture.parameterCount());
+        ObjectNode g = h.putObject("grid");
+        g.put("nx", grid.nx());
+        g.put("ny", grid.ny());
+        g.put("nz", grid.nz());
+        g.put("heightMm", grid.heightMm());
+        h.put("threshold", threshold);
+        h.put("trainingData", trainingData);
+        h.put("licence", licence);
+        h.set("metrics", JSON.valueToTree(metrics));
+        h.set("training", JSON.valueToTree(training));
+        h.put("toolVersion", toolVersion);
+        h.put("created", created);
+        ArrayNode tensors = h.putArray("tensors");
+        long floats = 0;
+        floats += describe(tensors, weights, WEIGHTS);
+        floats += describe(tensors, optimizerState, OPTIMIZER);
+        byte[] header;
+        try {
+            header = JSON.writeValueAsBytes(h);
+        } catch (JsonProcessingException e) {
+            throw new CalvariaException("cannot encode the model header: " + e.getOriginalMessage(), e);
+        }
+        long total = PREAMBLE + header.length + 4 * floats + 4;
+        if (total > MAX_FILE) throw new CalvariaException("model too large to store (" + total + " bytes)");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) total);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.writeInt(header.length);
+            out.write(header);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (Weights group : new Weights[] {weights, optimizerState}) {
+                for (String name : group.names()) {
+                    for (float v : group.values(name)) {
+                        if (!buf.hasRemaining()) {
+                            out.write(buf.array(), 0, buf.position());
+                            buf.clear();
+                        }
+                        buf.putFloat(v);
+                    }
+                }
+            }
+            out.write(buf.array(), 0, buf.position());
+            out.flush();
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeInt((int) crc.getValue());
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // in-memory stream
+        }
+        return bytes.toByteArray();
+    }
+
+    private static long describe(ArrayNode tensors, Weights group, String groupName) {
+        long floats = 0;
+        for (String name : group.names()) {
+            ObjectNode t = tensors.addObject();
+            t.put("name", name);
+            t.put("group", groupName);
+            ArrayNode s = t.putArray("shape");
+            for (int x : group.shape(name)) s.add(x);
+            floats += group.values(name).length;
+        }
+        return floats;
+    }
+
+    /** Reads and checks a model file. */
+    public static ModelFile read(Path path) {
+        long size;
+        try {
+            size = Files.size(path);
+        } catch (NoSuchFileException e) {
+            throw new CalvariaException("model file " + path + " does not exist; give the path of a .calvaria-model file");
+        } catch (IOException e) {
+            throw new CalvariaException("cannot read model file " + path + ": " + e.getMessage(), e);
+        }
+        if (Files.isDirectory(path)) {
+            throw new CalvariaException("model " + path + " is a folder; give the .calvaria-model file inside it");
+        }
+        if (size > MAX_FILE) throw new CalvariaException("model file " + path + " is too large to be a Calvaria model");
+        try {
+            return read(Files.readAllBytes(path), "model file " + path);
+        } catch (IOException e) {
+            throw new CalvariaException("cannot read model file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses model bytes; {@code what} names the source in messages. */
+    public static ModelFile read(byte[] b, String what) {
+        if (b.length < PREAMBLE) {
+            throw new CalvariaException(what + " is truncated or not a Calvaria model (" + b.length + " bytes)");
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (b[i] != MAGIC[i]) throw new CalvariaException(what + " is not a Calvaria model file (wrong signature)");
+        }
+        ByteBuffer in = ByteBuffer.wrap(b);
+        in.position(MAGIC.length);
+        int version = in.getInt();
+        if (version > FORMAT_VERSION || version < 1) {
+            throw new CalvariaException(what + " has model format version " + version + "; this calvaria reads version "
+                    + FORMAT_VERSION + " (update calvaria)");
+        }
+        int headerLength = in.getInt();
+        if (headerLength <= 0 || headerLength > MAX_HEADER) {
+            throw new CalvariaException(what + " is corrupt (header length " + headerLength + ")");
+        }
+        if (PREAMBLE + (long) headerLength > b.length) {
+            throw new CalvariaException(what + " is truncated (" + b.length + " bytes, header alone needs "
+                    + (PREAMBLE + headerLength) + "); copy the file again");
+        }
+        JsonNode h;
+        try {
+            h = JSON.readTree(new String(b, PREAMBLE, headerLength, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new CalvariaException(what + " is corrupt (unreadable header: " + e.getOriginalMessage() + ")", e);
+        }
+        try {
+            return parse(h, b, PREAMBLE + headerLength, what);
+        } catch (CalvariaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CalvariaException(what + " is corrupt (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static ModelFile parse(JsonNode h, byte[] b, int dataStart, String what) {
+        if (!"calvaria-model".equals(h.path("format").asText())) {
+            throw new CalvariaException(what + " is corrupt (header does not name the calvaria-model format)");
+        }
+        JsonNode tensors = h.path("tensors");
+        if (!tensors.isArray()) throw new CalvariaException(what + " is corrupt (no tensor list)");
+        long floats = 0;
+        for (JsonNode t : tensors) {
+            long n = 1;
+            for (JsonNode s : t.path("shape")) {
+                int dim = s.asInt(-1);
+                if (dim < 0 || dim > (1 << 30)) throw new CalvariaException(what + " is corrupt (bad tensor shape)");
+                n *= dim;
+                if (n > MAX_FILE) throw new CalvariaException(what + " is corrupt (tensor too large)");
+            }
+            floats += n;
+        }
+        long expected = dataStart + 4 * floats + 4;
+        if (b.length < expected) {
+            throw new CalvariaException(what + " is truncated (" + b.length + " of " + expected
+                    + " bytes); copy the file again");
+        }
+        if (b.length > expected) {
+            throw new CalvariaException(what + " is corrupt (" + (b.length - expected) + " unexpected trailing bytes)");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(b, 0, b.length - 4);
+        int stored = ByteBuffer.wrap(b, b.length - 4, 4).getInt();
+        if ((int) crc.getValue() != stored) {
+            throw new CalvariaException(what + " is corrupt (checksum mismatch); copy the file again");
+        }
+
+        JsonNode a = h.path("architecture");
+        Architecture arch = new Architecture(a.path("name").asText(), ints(a.path("widths")), ints(a.path("dilations")));
+        JsonNode g = h.path("grid");
+        GridSpec grid = new GridSpec(g.path("nx").asInt(), g.path("ny").asInt(), g.path("nz").asInt(),
+                g.path("heightMm").asDouble());
+
+        ByteBuffer data = ByteBuffer.wrap(b, dataStart, b.length - 4 - dataStart).slice().order(ByteOrder.LITTLE_ENDIAN);
+        Weights weights = new Weights();
+        Weights optimizer = new Weights();
+        for (JsonNode t : tensors) {
+            String name = t.path("name").asText();
+            int[] shape = ints(t.path("shape"));
+            float[] values = new float[Weights.size(shape)];
+            data.asFloatBuffer().get(values);
+            data.position(data.position() + 4 * values.length);
+            String group = t.path("group").asText();
+            if (WEIGHTS.equals(group)) {
+                for (float v : values) {
+                    if (!Float.isFinite(v)) {
+                        throw new CalvariaException(what + " has non-finite weights in " + name
+                                + " (training diverged); use an earlier checkpoint");
+                    }
+                }
+                weights.put(name, shape, values);
+            } else if (OPTIMIZER.equals(group)) {
+                optimizer.put(name, shape, values);
+            } else {
+                throw new CalvariaException(what + " is corrupt (tensor " + name + " in unknown group '" + group + "')");
+            }
+        }
+        weights.requireShapes(arch.variableShapes(), what, arch.describe());
+        return new ModelFile(arch, grid, weights, h.path("threshold").asDouble(0.5), h.path("trainingData").asText(""),
+                h.path("licence").asText(""), map(h.path("metrics")), map(h.path("training")), optimizer,
+                h.path("toolVersion").asText("unknown"), h.path("created").asText("unknown"));
+    }
+
+    private static int[] ints(JsonNode array) {
+        if (!array.isArray()) throw new IllegalArgumentException("expected a list of integers");
+        int[] r = new int[array.size()];
+        for (int i = 0; i < r.length; i++) {
+            if (!array.get(i).canConvertToInt()) throw new IllegalArgumentException("expected integers");
+            r[i] = array.get(i).asInt();
+        }
+        return r;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(JsonNode node) {
+        if (node == null || !node.isObject()) return Map.of();
+        return JSON.convertValue(node, LinkedHashMap.class);
+    }
+
+    /** A number from {@link #metrics()} or {@link #training()}, or NaN when absent. */
+    public static double number(Map<String, Object> map, String key) {
+        Object v = map.get(key);
+        return v instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}

@@ -1,0 +1,34 @@
+package org.calvaria.defects;
+
+import org.calvaria.CalvariaException;
+
+import java.util.Locale;
+
+/**
+ * Where on the upper cranium a defect is centred. Directions are drawn from the skull centre (below the vertex, on the
+ * mid-sagittal plane); the defect is centred where that ray meets the outer bone surface.
+ */
+public enum DefectPlacement {
+    /** Centre on the mid-sagittal plane (small lateral offset), from 50 degrees anterior to 50 degrees posterior of the
+     *  vertex; the defect is required to reach both sides of the plane. */
+    MIDLINE("midline"),
+    /** Centre on one side: 30-60 degrees from the vertex, within 50 degrees of the left-right axis. */
+    OFF_MIDLINE("off-midline"),
+    /** Anywhere on the upper skull: uniform over the cap up to 60 degrees from the vertex. */
+    RANDOM("random");
+
+    private final String cliName;
+
+    DefectPlacement(String cliName) { this.cliName = cliName; }
+
+    public String cliName() { return cliName; }
+
+    public static DefectPlacement fromName(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (DefectPlacement p : values()) if (p.cliName.equals(n)) return p;
+        throw new CalvariaException("unknown placement '" + name + "'; use midline, off-midline or random");
+    }
+
+    @Override
+    public String toString() { return cliName; }
+}

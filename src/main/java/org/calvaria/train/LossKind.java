@@ -1,0 +1,23 @@
+package org.calvaria.train;
+
+import org.calvaria.CalvariaException;
+
+import java.util.Locale;
+
+/** Training losses. */
+public enum LossKind {
+    /** Binary cross-entropy from logits, mean over all voxels (the paper's). */
+    BCE,
+    /**
+     * BCE plus a soft-Dice term on the voxels the input lacks (the implant region): the implant is a small fraction
+     * of the grid, so plain BCE rewards copying the input; the Dice term weights the missing part directly.
+     */
+    BCE_DICE;
+
+    public String id() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+    public static LossKind parse(String s) {
+        for (LossKind k : values()) if (k.id().equalsIgnoreCase(s.trim())) return k;
+        throw new CalvariaException("unknown loss '" + s + "'; use bce or bce-dice");
+    }
+}

@@ -1,0 +1,123 @@
+package org.calvaria.train;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.complete.GridSpec;
+import org.calvaria.dataset.Sample;
+import org.calvaria.dataset.SampleOptions;
+import org.calvaria.dataset.SkullLibrary;
+import org.calvaria.dataset.SkullSampleSource;
+import org.calvaria.normalise.NetworkGrid;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Training pairs from real skulls: a {@link SkullLibrary} (a SkullFix-style folder or a folder of complete skulls,
+ * mapped onto the network grid) split by skull into training and validation skulls, with pairs streamed by
+ * {@link SkullSampleSource} (augmentation, artificial and real defects). The validation set is the first
+ * {@code validationSamples} pairs of a fixed-seed stream over the validation skulls, made once.
+ */
+public final class SkullTrainingData implements TrainingData {
+    private static final long VALIDATION_SEED_OFFSET = 0x5EED_0F_7A1L;
+    private static final int VALIDATION_BATCH = 4;
+
+    private final GridSpec grid;
+    private final SkullLibrary.Split split;
+    private final SkullSampleSource training;
+    private final SampleOptions options;
+    private final int validationSamples;
+    private final String description;
+    private final String licence;
+    private List<Batch> validation;
+
+    /**
+     * @param folder            skulls ({@code complete_skull/} with optional {@code defective_skull/}, or volumes)
+     * @param grid              the network grid (mapping as {@link NetworkGrid})
+     * @param cacheDir          where mapped skulls are cached (null: none)
+     * @param validationFraction share of skulls held out
+     * @param options           how pairs are drawn (its seed also chooses the split)
+     * @param validationSamples size of the fixed validation set
+     * @param licence           licence terms of the skulls, recorded in the model
+     */
+    public SkullTrainingData(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
+                             SampleOptions options, int validationSamples, int loadThreads, String licence) {
+        this.grid = grid;
+        this.options = options;
+        this.validationSamples = validationSamples;
+        this.licence = licence;
+        NetworkGrid networkGrid = new NetworkGrid(grid.nx(), grid.ny(), grid.nz(), grid.heightMm());
+        SkullLibrary library = SkullLibrary.load(folder, networkGrid, cacheDir, loadThreads);
+        if (library.size() < 2) {
+            throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
+                    + folder + " has " + library.size());
+        }
+        split = library.split(validationFraction, options.seed());
+        if (split.validation() == null) {
+            throw new CalvariaException("no validation skulls with --val-split " + validationFraction
+                    + "; give a larger fraction");
+        }
+        training = split.train().samples(options);
+        description = String.format(Locale.ROOT,
+                "%s: %d training skulls, %d validation skulls %s; defects %s, %.0f-%.0f%% of the upper cranium,"
+                        + " real defects %.0f%% where available, augmentation %s; grid %s, seed %d",
+                folder.toAbsolutePath().normalize(), split.train().size(), split.validation().size(),
+                split.validationIds(), options.types(), 100 * options.minFraction(), 100 * options.maxFraction(),
+                100 * options.realDefectShare(), options.augment() ? "on" : "off", grid, options.seed());
+    }
+
+    @Override
+    public GridSpec grid() { return grid; }
+
+    @Override
+    public void seek(long sampleIndex) {
+        // seeking drops prefetched samples, so only when the stream is elsewhere (e.g. after resuming)
+        if (training.position() != sampleIndex) training.seek(sampleIndex);
+    }
+
+    @Override
+    public Batch next(int size) {
+        org.calvaria.dataset.Batch b = training.next(size);
+        return new Batch(grid, b.count(), b.defective(), b.complete());
+    }
+
+    @Override
+    public synchronized List<Batch> validation() {
+        if (validation == null) {
+            List<Batch> list = new ArrayList<>();
+            try (SkullSampleSource source = split.validation().samples(
+                    options.withSeed(options.seed() + VALIDATION_SEED_OFFSET))) {
+                int v = grid.voxelCount();
+                for (int first = 0; first < validationSamples; first += VALIDATION_BATCH) {
+                    int count = Math.min(VALIDATION_BATCH, validationSamples - first);
+                    float[] defective = new float[count * v];
+                    float[] complete = new float[count * v];
+                    for (int k = 0; k < count; k++) {
+                        Sample s = source.sample(first + k);
+                        int offset = k * v;
+                        s.defective().forEachSet(i -> defective[offset + i] = 1f);
+                        s.complete().forEachSet(i -> complete[offset + i] = 1f);
+                    }
+                    list.add(new Batch(grid, count, defective, complete));
+                }
+            }
+            validation = Collections.unmodifiableList(list);
+        }
+        return validation;
+    }
+
+    public List<String> validationSkullIds() { return split.validationIds(); }
+
+    @Override
+    public String description() { return description; }
+
+    @Override
+    public String licence() { return licence; }
+
+    @Override
+    public void close() {
+        training.close();
+    }
+}

@@ -1,0 +1,60 @@
+package org.calvaria.complete;
+
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CompletionModelTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void savedAndLoadedModelGivesIdenticalOutputs() {
+        GridSpec grid = new GridSpec(32, 24, 16, 70);
+        ModelFile file = ModelFile.of(Architecture.wu2022(), grid, Weights.glorotUniform(Architecture.wu2022(), 4));
+        Path p = tmp.resolve("m" + ModelFile.EXTENSION);
+        file.write(p);
+        int n = 3;
+        float[] input = new float[n * grid.voxelCount()];
+        Random r = new Random(8);
+        for (int i = 0; i < input.length; i++) input[i] = r.nextInt(4) == 0 ? 1 : 0;
+        float[] before, after;
+        try (CompletionModel m = CompletionModel.load(file, 2)) {
+            before = m.predict(input, n);
+            assertEquals("CPU", m.device().startsWith("GPU") ? "CPU" : m.device());
+        }
+        try (CompletionModel m = CompletionModel.load(p)) {
+            after = m.predict(input, n);
+            assertEquals(grid, m.grid());
+            assertEquals(0.5, m.threshold());
+        }
+        assertArrayEquals(before, after);
+        double min = 1, max = 0;
+        for (float v : after) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        assertTrue(min >= 0 && max <= 1 && max - min > 1e-3, "probabilities in [0,1] and not constant: " + min + ".." + max);
+        // samples are independent: predicting the second alone gives the same numbers
+        float[] second = java.util.Arrays.copyOfRange(input, grid.voxelCount(), 2 * grid.voxelCount());
+        try (CompletionModel m = CompletionModel.load(file, 1)) {
+            float[] alone = m.predict(second, 1);
+            for (int i = 0; i < alone.length; i++) assertEquals(after[grid.voxelCount() + i], alone[i], 1e-5);
+        }
+    }
+
+    @Test
+    void wrongInputSizeFailsClearly() {
+        GridSpec grid = new GridSpec(16, 16, 8, 70);
+        try (CompletionModel m = CompletionModel.load(
+                ModelFile.of(Architecture.wu2022(), grid, Weights.glorotUniform(Architecture.wu2022(), 4)), 1)) {
+            CalvariaException e = assertThrows(CalvariaException.class, () -> m.predict(new float[100], 1));
+            assertTrue(e.getMessage().contains("16x16x8"), e.getMessage());
+        }
+    }
+}
