@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class NetworkGridTest {
+public class NetworkGridTest {
     private static final NetworkGrid GRID = NetworkGrid.wu2022();
 
     @Test
@@ -155,7 +155,7 @@ class NetworkGridTest {
         return band;
     }
 
-    static int topSlice(MaskVolume m) {
+    public static int topSlice(MaskVolume m) {
         int top = -1;
         for (int z = 0; z < m.nz(); z++) {
             for (int y = 0; y < m.ny() && top != z; y++) {
