@@ -15,6 +15,7 @@ public final class Progress implements AutoCloseable {
     private static final AtomicBoolean ENABLED = new AtomicBoolean(true);
 
     private final ProgressBar bar;
+    private boolean closed;
 
     private Progress(ProgressBar bar) {
         this.bar = bar;
@@ -58,5 +59,8 @@ public final class Progress implements AutoCloseable {
     public Duration elapsed() { return bar == null ? Duration.ZERO : bar.getTotalElapsed(); }
 
     @Override
-    public void close() { if (bar != null) bar.close(); }
+    public synchronized void close() {
+        if (bar != null && !closed) bar.close();
+        closed = true;
+    }
 }

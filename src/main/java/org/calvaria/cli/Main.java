@@ -27,6 +27,8 @@ import java.io.PrintWriter;
             DefectsCommand.class,
             DatasetCommand.class,
             TrainCommand.class,
+            DesignCommand.class,
+            DemoCommand.class,
             BenchNetCommand.class,
             CommandLine.HelpCommand.class,
         })

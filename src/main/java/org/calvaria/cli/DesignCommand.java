@@ -1,0 +1,96 @@
+package org.calvaria.cli;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.Progress;
+import org.calvaria.complete.CompletionModel;
+import org.calvaria.io.Outputs;
+import org.calvaria.pipeline.DesignPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code calvaria design INPUT -o implant.stl}: the implant for a defective skull. */
+@Command(name = "design", mixinStandardHelpOptions = true,
+        description = {"Design the implant that fills a skull defect and write it as a watertight STL in the input's"
+                + " physical (LPS mm) coordinates, so it overlays the skull in 3D Slicer.",
+            "INPUT: a binary defective skull (NRRD, NIfTI) or a head CT in HU (NRRD, NIfTI, DICOM folder), which is"
+                    + " segmented first."})
+public final class DesignCommand implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(DesignCommand.class);
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "INPUT", description = "Defective skull mask or CT.")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "STL", description = "Implant mesh (.stl).")
+    Path stl;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Completion model (default: the bundled one).")
+    Path model;
+
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Probability at or above which a voxel is bone (default: the model's, usually 0.5).")
+    Double threshold;
+
+    @Option(names = "--nrrd", paramLabel = "FILE", description = "Also write the implant mask on the input grid"
+            + " (.nrrd or .nii.gz).")
+    Path implantVolume;
+
+    @Option(names = "--completed", paramLabel = "FILE", description = "Also write the completed skull mask.")
+    Path completed;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write a JSON report (model, device, timings"
+            + " per stage, implant volume, area, bounding box, components).")
+    Path report;
+
+    @Option(names = "--preview", paramLabel = "PNG", description = "Also write a picture of the implant (red) on"
+            + " the defective skull.")
+    Path preview;
+
+    @Option(names = "--smooth", paramLabel = "N", defaultValue = "10",
+            description = "Taubin smoothing iterations of the STL (volume-preserving; 0 = voxel steps). Default 10.")
+    int smooth;
+
+    @Override
+    public void run() {
+        if (!stl.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".stl")) {
+            throw new CalvariaException("the implant output must be an .stl file, got " + stl.getFileName());
+        }
+        if (smooth < 0 || smooth > 1000) throw new CalvariaException("--smooth must be 0..1000, got " + smooth);
+        for (Path p : new Path[] {stl, implantVolume, completed, report, preview}) {
+            if (p == null) continue;
+            Outputs.requireNotInput(p, input);
+            Outputs.requireFileTarget(p);
+        }
+        if (implantVolume != null) org.calvaria.io.VolumeIO.formatForName(implantVolume);
+        if (completed != null) org.calvaria.io.VolumeIO.formatForName(completed);
+        try (CompletionModel m = model != null ? CompletionModel.load(model) : CompletionModel.loadDefault()) {
+            String name = model != null ? model.getFileName().toString() : "bundled default model";
+            LOG.info("model: {} ({}), device: {}", name, m.architecture().name(), m.device());
+            DesignPipeline pipeline = new DesignPipeline(m, name);
+            List<String> stages = List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh",
+                    "write");
+            DesignPipeline.Result r;
+            try (Progress p = Progress.start("design", stages.size())) {
+                r = pipeline.run(input, new DesignPipeline.Settings(threshold, smooth,
+                                DesignPipeline.Settings.defaults().segmentation()),
+                        new DesignPipeline.OutputFiles(stl, implantVolume, completed, report, preview),
+                        stage -> {
+                            p.stepTo(stages.indexOf(stage));
+                            p.message(stage);
+                        });
+                p.stepTo(stages.size());
+            }
+            System.out.println("wrote " + stl + ": " + DesignPipeline.summary(r.report()));
+            System.out.println("seconds per stage: " + r.report().get("secondsPerStage"));
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package org.calvaria.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.calvaria.CalvariaException;
+import org.calvaria.Provenance;
+import org.calvaria.complete.CompletionModel;
+import org.calvaria.complete.ModelFile;
+import org.calvaria.implant.ImplantDesigner;
+
+import org.calvaria.io.VolumeIO;
+import org.calvaria.mesh.MarchingCubes;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.MeshSmoothing;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.morphology.ConnectedComponents;
+import org.calvaria.render.PreviewRenderer;
+import org.calvaria.segment.SkullSegmenter;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.Volume;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The whole job a clinical engineer runs: scan (binary skull or CT in HU) in, implant STL out, with the implant on
+ * the input's grid, optional completed skull, a JSON report of how it was made and what it measures, and a preview.
+ * Used by the {@code design} and {@code demo} commands and by the web app.
+ */
+public final class DesignPipeline {
+    /** Stage names reported to listeners, in order (the designer's own stages sit between segment and mesh). */
+    public static final String STAGE_READ = "read", STAGE_SEGMENT = "segment", STAGE_MESH = "mesh",
+            STAGE_WRITE = "write";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Where to write; null entries are skipped (the STL is required). */
+    public record OutputFiles(Path stl, Path implantVolume, Path completedVolume, Path report, Path preview) {
+        public OutputFiles {
+            if (stl == null) throw new IllegalArgumentException("an STL output is required");
+        }
+
+        List<Path> all() {
+            java.util.ArrayList<Path> l = new java.util.ArrayList<>();
+            for (Path p : new Path[] {stl, implantVolume, completedVolume, report, preview}) if (p != null) l.add(p);
+            return l;
+        }
+    }
+
+    /** Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold. */
+    public record Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation) {
+        public static Settings defaults() {
+            return new Settings(null, 10, SkullSegmenter.Options.defaults().withCrop(false, 0));
+        }
+
+        public Settings withThreshold(Double t) { return new Settings(t, smoothIterations, segmentation); }
+
+        public Settings withSmoothing(int n) { return new Settings(threshold, n, segmentation); }
+    }
+
+    /** Result of one run: the implant on the input grid, its mesh, and the report (also written as JSON). */
+    public record Result(MaskVolume defective, ImplantDesigner.Design design, TriangleMesh mesh,
+                         Map<String, Object> report) {}
+
+    private final CompletionModel model;
+    private final String modelName;
+
+    public DesignPipeline(CompletionModel model, String modelName) {
+        this.model = model;
+        this.modelName = modelName;
+    }
+
+    /** Reads {@code input}, designs, writes the outputs. */
+    public Result run(Path input, Settings settings, OutputFiles out, Consumer<String> onStage) {
+        for (Path p : out.all()) {
+            org.calvaria.io.Outputs.requireNotInput(p, input);
+        }
+        Map<String, Double> times = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        onStage.accept(STAGE_READ);
+        Volume volume = VolumeIO.read(input);
+        times.put(STAGE_READ, seconds(t0));
+        return run(volume, input.toString(), settings, out, onStage, times);
+    }
+
+    /** Designs for an in-memory volume ({@code source} names it in the report). */
+    public Result run(Volume volume, String source, Settings settings, OutputFiles out, Consumer<String> onStage,
+                      Map<String, Double> times) {
+        Map<String, Object> segmentation = null;
+        MaskVolume defective;
+        if (volume instanceof MaskVolume m) {
+            defective = m;
+        } else if (looksLikeIntensity(volume)) {
+            long t = System.nanoTime();
+            onStage.accept(STAGE_SEGMENT);
+            SkullSegmenter.Result seg = SkullSegmenter.segment(volume, settings.segmentation(), source);
+            defective = seg.skull();
+            segmentation = new LinkedHashMap<>();
+            segmentation.put("settings", settings.segmentation().describe());
+            segmentation.put("boneVoxels", seg.skull().cardinality());
+            segmentation.put("componentsBeforeCleaning", seg.components());
+            times.put(STAGE_SEGMENT, seconds(t));
+        } else {
+            defective = MaskVolume.requireBinary(volume, source);
+        }
+        if (defective.isEmpty()) {
+            throw new CalvariaException(source + " has no bone voxels; give a defective skull mask or a head CT");
+        }
+        double threshold = settings.threshold() != null ? settings.threshold() : model.threshold();
+        ImplantDesigner designer = new ImplantDesigner(model,
+                new ImplantDesigner.Options(threshold, org.calvaria.implant.ImplantCleaner.Options.defaults()));
+        ImplantDesigner.Design design = designer.design(defective, onStage);
+        times.putAll(design.stageSeconds());
+        if (design.implant().isEmpty()) {
+            throw new CalvariaException("the model found no missing bone in " + source + " (empty implant); check that"
+                    + " the skull really has a defect in its upper part, or lower --threshold");
+        }
+
+        long tm = System.nanoTime();
+        onStage.accept(STAGE_MESH);
+        TriangleMesh mesh = MarchingCubes.extract(design.implant());
+        if (settings.smoothIterations() > 0) mesh = MeshSmoothing.taubin(mesh, settings.smoothIterations());
+        times.put(STAGE_MESH, seconds(tm));
+
+        Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
+                settings);
+        long tw = System.nanoTime();
+        onStage.accept(STAGE_WRITE);
+        String made = Provenance.line("design " + Path.of(source).getFileName() + " with " + modelName);
+        MeshIO.write(mesh, out.stl(), false, made);
+        if (out.implantVolume() != null) {
+            Provenance.stamp(design.implant(), "design implant of " + source + " with " + modelName);
+            VolumeIO.write(design.implant(), out.implantVolume());
+        }
+        if (out.completedVolume() != null) {
+            Provenance.stamp(design.completed(), "design completed skull of " + source + " with " + modelName);
+            VolumeIO.write(design.completed(), out.completedVolume());
+        }
+        if (out.preview() != null) writePreview(defective, mesh, out.preview(), source);
+        times.put(STAGE_WRITE, seconds(tw));
+        double total = 0;
+        for (double v : times.values()) total += v;
+        times.put("total", total);
+        if (out.report() != null) writeJson(report, out.report());
+        return new Result(defective, design, mesh, report);
+    }
+
+    /** A CT (HU) rather than a 0/1 mask: has values outside {0, 1}. Masks with other labels are not CTs. */
+    static boolean looksLikeIntensity(Volume v) {
+        double[] r = v.valueRange();
+        return r[0] < 0 || r[1] > 255;
+    }
+
+    private Map<String, Object> report(String source, MaskVolume defective, ImplantDesigner.Design d,
+                                       TriangleMesh mesh, double threshold, Map<String, Object> segmentation,
+                                       Map<String, Double> times, Settings settings) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("tool", "calvaria " + Provenance.version());
+        r.put("created", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        r.put("input", source);
+        r.put("inputGrid", defective.geometry().toString());
+        if (segmentation != null) r.put("segmentation", segmentation);
+        ModelFile mf = model.modelFile();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", modelName);
+        m.put("architecture", mf.architecture().name());
+        m.put("grid", mf.grid().toString());
+        m.put("trainingData", mf.trainingData());
+        m.put("licence", mf.licence());
+        m.put("metrics", mf.metrics());
+        m.put("created", mf.created());
+        r.put("model", m);
+        r.put("device", model.device());
+        r.put("threshold", threshold);
+        r.put("smoothIterations", settings.smoothIterations());
+        Map<String, Object> grid = new LinkedHashMap<>();
+        grid.put("geometry", d.placement().grid().toString());
+        grid.put("vertexMm", round(d.placement().vertex()));
+        grid.put("implantFractionInsideGrid", d.implantCoveredFraction());
+        r.put("networkGrid", grid);
+        Map<String, Object> implant = new LinkedHashMap<>();
+        implant.put("voxels", d.implant().cardinality());
+        implant.put("volumeMl", d.implantVolumeMl());
+        implant.put("meshVolumeMl", mesh.enclosedVolumeMm3() / 1000.0);
+        implant.put("surfaceAreaMm2", mesh.surfaceAreaMm2());
+        double[] b = mesh.boundingBox();
+        implant.put("boundingBoxMinMm", round(new double[] {b[0], b[1], b[2]}));
+        implant.put("boundingBoxMaxMm", round(new double[] {b[3], b[4], b[5]}));
+        implant.put("boundingBoxSizeMm", round(new double[] {b[3] - b[0], b[4] - b[1], b[5] - b[2]}));
+        implant.put("components", ConnectedComponents.count(d.implant(), 26));
+        implant.put("triangles", mesh.triangleCount());
+        implant.put("watertight", mesh.isWatertight());
+        implant.put("overlapWithDefectiveVoxels", d.implant().intersectionCount(defective));
+        r.put("implant", implant);
+        Map<String, Object> t = new LinkedHashMap<>();
+        times.forEach((k, v) -> t.put(k, Math.round(v * 1000) / 1000.0));
+        r.put("secondsPerStage", t);
+        return r;
+    }
+
+    private static double[] round(double[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = Math.round(v[i] * 100) / 100.0;
+        return r;
+    }
+
+    static void writePreview(MaskVolume defective, TriangleMesh implant, Path png, String title) {
+        TriangleMesh skull = MarchingCubes.extract(defective);
+        PreviewRenderer renderer = new PreviewRenderer(500);
+        var image = renderer.render(List.of(new PreviewRenderer.Layer(skull, PreviewRenderer.BONE),
+                new PreviewRenderer.Layer(implant, PreviewRenderer.IMPLANT)), Path.of(title).getFileName().toString());
+        PreviewRenderer.writePng(image, png);
+    }
+
+    static void writeJson(Map<String, Object> report, Path path) {
+        org.calvaria.io.Outputs.writeAtomically(path, o -> JSON.writeValue(new java.io.FilterOutputStream(o) {
+            @Override
+            public void close() {
+                // the atomic writer closes the stream itself
+            }
+        }, report));
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** One line summarising an implant, for the console. */
+    public static String summary(Map<String, Object> report) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> i = (Map<String, Object>) report.get("implant");
+        double[] size = (double[]) i.get("boundingBoxSizeMm");
+        return String.format(Locale.ROOT, "implant %.2f ml, %.0f mm^2, %.1f x %.1f x %.1f mm, %s component(s), %s",
+                (Double) i.get("volumeMl"), (Double) i.get("surfaceAreaMm2"), size[0], size[1], size[2],
+                i.get("components"), Boolean.TRUE.equals(i.get("watertight")) ? "watertight" : "NOT watertight");
+    }
+}
