@@ -41,7 +41,7 @@ import java.util.concurrent.Future;
  */
 public final class SkullLibrary {
     /** Bumped whenever the mapping changes, so stale cache files are not used. */
-    private static final String CACHE_VERSION = "grid-cache-1";
+    private static final String CACHE_VERSION = "grid-cache-2";
 
     private final NetworkGrid grid;
     private final List<GridSkull> skulls;

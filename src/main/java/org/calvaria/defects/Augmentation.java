@@ -140,6 +140,26 @@ public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
         });
     }
 
+    /**
+     * Affine map, row-major 3x4 {@code [A | b]}, from an index of {@code target} to the continuous index of
+     * {@code source} whose content appears there after this transform (about {@code centre}, shift voxels of
+     * {@code voxelMm}). Lets callers resample with their own fast loops.
+     */
+    public double[] indexMap(Geometry source, Geometry target, double[] centre, double voxelMm) {
+        double[] r = rotationMatrix();
+        double[] rt = {r[0], r[3], r[6], r[1], r[4], r[7], r[2], r[5], r[8]};
+        double shift = shiftVoxels * voxelMm;
+        double[] base = inputIndex(source, rt, centre, shift, target.indexToPhysical(0, 0, 0));
+        double[] map = new double[12];
+        for (int a = 0; a < 3; a++) {
+            double[] pa = target.indexToPhysical(a == 0 ? 1 : 0, a == 1 ? 1 : 0, a == 2 ? 1 : 0);
+            double[] ia = inputIndex(source, rt, centre, shift, pa);
+            for (int row = 0; row < 3; row++) map[4 * row + a] = ia[row] - base[row];
+        }
+        for (int row = 0; row < 3; row++) map[4 * row + 3] = base[row];
+        return map;
+    }
+
     private static double[] inputIndex(Geometry g, double[] rt, double[] c, double shift, double[] p) {
         double dx = p[0] - c[0], dy = p[1] - c[1], dz = p[2] - c[2] - shift;
         double x = c[0] + rt[0] * dx + rt[1] * dy + rt[2] * dz;

@@ -9,8 +9,9 @@ import java.util.Locale;
  *
  * @param grid       the network grid (axis-aligned, identity orientation, isotropic spacing; x = left, y = posterior,
  *                   z = superior; index z = 0 is the lowest slice, the vertex is near the top slice)
- * @param vertex     physical LPS position (mm) of the highest bone point found (the top of the bone's bounding box
- *                   along +z; x/y are the mean of the topmost bone voxels)
+ * @param vertex     physical LPS position (mm) of the top of the cranial dome: the highest bone voxel (x/y: mean of
+ *                   the topmost voxels) or, when higher, the top of the paraboloid fitted to the dome
+ *                   ({@link NetworkGrid#place})
  * @param centre     physical position (mm) of the grid's in-plane centre (x, y) at the vertex height (z)
  * @param boneBounds physical bounding box of the bone inside the covered height band
  *                   {minX, minY, minZ, maxX, maxY, maxZ} (mm), from which the in-plane centre was taken

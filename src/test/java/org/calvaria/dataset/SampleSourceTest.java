@@ -107,6 +107,32 @@ class SampleSourceTest {
     }
 
     @Test
+    void fastAugmentedGridEqualsGenericTransform() {
+        GridSkull s = library.skulls().get(2);
+        for (Augmentation a : List.of(new Augmentation(6, -6, 2), new Augmentation(-2, 4, 0),
+                new Augmentation(0, 0, 2))) {
+            MaskVolume fast = s.completeOnGrid(a, GRID);
+            org.calvaria.volume.FloatVolume slow = a.transform(s.complete(), s.augmentationCentre(GRID),
+                    GRID.spacingMm());
+            MaskVolume expected = new MaskVolume(fast.geometry());
+            int offset = GridSkull.EXTRA_SLICES * 112 * 112;
+            for (int i = 0; i < expected.voxelCount(); i++) {
+                if (slow.data()[offset + i] >= GridSkull.SCALE / 2.0) expected.set(i, true);
+            }
+            long diff = expected.copy().xor(fast).cardinality();
+            assertTrue(diff <= 2, a.label() + " differs in " + diff + " voxels");
+            assertTrue(fast.cardinality() > 10000);
+        }
+        // the shift moves bone up by two grid voxels (a 2 mm scan's vertex voxel may reach one slice higher than
+        // a fine scan's, and then the shifted vertex touches the top slice)
+        MaskVolume plain = s.completeOnGrid(Augmentation.identity(), GRID);
+        MaskVolume up = s.completeOnGrid(new Augmentation(0, 0, 2), GRID);
+        int top = org.calvaria.normalise.NetworkGridTest.topSlice(plain);
+        assertTrue(top >= 36 && top <= 38, "vertex slice " + top);
+        assertEquals(Math.min(top + 2, 39), org.calvaria.normalise.NetworkGridTest.topSlice(up));
+    }
+
+    @Test
     void splitIsBySkullAndReproducible() {
         SkullLibrary.Split a = library.split(0.34, 7), b = library.split(0.34, 7);
         assertEquals(a.validationIds(), b.validationIds());

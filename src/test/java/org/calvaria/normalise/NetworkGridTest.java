@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class NetworkGridTest {
+public class NetworkGridTest {
     private static final NetworkGrid GRID = NetworkGrid.wu2022();
 
     @Test
@@ -118,6 +118,48 @@ class NetworkGridTest {
     }
 
     @Test
+    void placementIgnoresADefectThatRemovesTheVertex() {
+        MaskVolume skull = new SyntheticSkull(3).rasterize(1.5, 1.5);
+        GridPlacement complete = GRID.place(skull);
+        double skullTop = highestZ(skull);
+        int checked = 0;
+        for (long seed = 0; seed < 30 && checked < 3; seed++) {
+            org.calvaria.defects.Defect d = new org.calvaria.defects.DefectGenerator(seed).cut(skull,
+                    org.calvaria.defects.DefectType.SYMMETRICAL_ELLIPSOID, 0.3);
+            // only defects that take the highest bone: the bounding-box top drops by more than 5 mm
+            if (skullTop - highestZ(d.defective()) < 5) continue;
+            checked++;
+            GridPlacement p = GRID.place(d.defective());
+            assertEquals(complete.vertex()[2], p.vertex()[2], 2 * 1.75, "seed " + seed);
+            assertEquals(complete.centre()[0], p.centre()[0], 1.75);
+            assertTrue(GRID.coveredFraction(d.implant(), p) > 0.99);
+        }
+        assertEquals(3, checked, "defects removing the vertex found");
+    }
+
+    @Test
+    void realDefectiveSkullIsPlacedLikeItsCompleteSkull() {
+        GridPlacement c = GRID.place(MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull",
+                "000")), "c"));
+        GridPlacement d = GRID.place(MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull",
+                "000")), "d"));
+        double[] a = c.grid().origin(), b = d.grid().origin();
+        for (int i = 0; i < 3; i++) assertEquals(a[i], b[i], 1.75, "origin axis " + i);
+    }
+
+    static double highestZ(MaskVolume m) {
+        Geometry g = m.geometry();
+        double[] top = {Double.NEGATIVE_INFINITY};
+        double[] q = new double[3];
+        m.forEachSet(i -> {
+            int x = i % g.nx(), r = i / g.nx();
+            g.indexToPhysical(x, r % g.ny(), r / g.ny(), q);
+            top[0] = Math.max(top[0], q[2]);
+        });
+        return top[0];
+    }
+
+    @Test
     void networkInputLayoutIsXFastest() {
         MaskVolume skull = new SyntheticSkull(1).rasterize(1.5, 1.5);
         GridPlacement p = GRID.place(skull);
@@ -155,7 +197,7 @@ class NetworkGridTest {
         return band;
     }
 
-    static int topSlice(MaskVolume m) {
+    public static int topSlice(MaskVolume m) {
         int top = -1;
         for (int z = 0; z < m.nz(); z++) {
             for (int y = 0; y < m.ny() && top != z; y++) {
