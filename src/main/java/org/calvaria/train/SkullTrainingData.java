@@ -63,9 +63,15 @@ public final class SkullTrainingData implements TrainingData {
         description = String.format(Locale.ROOT,
                 "%s: %d training skulls, %d validation skulls %s; defects %s, %.0f-%.0f%% of the upper cranium,"
                         + " real defects %.0f%% where available, augmentation %s; grid %s, seed %d",
-                folder.toAbsolutePath().normalize(), split.train().size(), split.validation().size(),
+                folderName(folder), split.train().size(), split.validation().size(),
                 split.validationIds(), options.types(), 100 * options.minFraction(), 100 * options.maxFraction(),
                 100 * options.realDefectShare(), options.augment() ? "on" : "off", grid, options.seed());
+    }
+
+    /** The folder's own name (no machine-specific path in a shipped model). */
+    private static String folderName(Path folder) {
+        Path name = folder.toAbsolutePath().normalize().getFileName();
+        return (name == null ? folder.toString() : name.toString()) + "/";
     }
 
     @Override

@@ -110,6 +110,7 @@ public final class Trainer {
             long runStart = System.nanoTime();
             long stepsThisRun = 0;
             double validationSeconds = 0;
+            String lastValidation = "";
             for (int epoch = startEpoch; epoch < o.epochs(); epoch++) {
                 data.seek((long) epoch * o.stepsPerEpoch() * o.batchSize());
                 double lossSum = 0;
@@ -128,8 +129,8 @@ public final class Trainer {
                         long stepsLeft = (long) (o.epochs() - epoch - 1) * o.stepsPerEpoch() + (o.stepsPerEpoch() - s - 1);
                         double validationPerEpoch = epoch > startEpoch ? validationSeconds / (epoch - startEpoch) : 0;
                         double eta = elapsed / stepsThisRun * stepsLeft + validationPerEpoch * (o.epochs() - epoch);
-                        progress.message(String.format(Locale.ROOT, "loss %.4f | mean %.4f | ETA %s", loss,
-                                lossSum / (s + 1), duration(eta)));
+                        progress.message(String.format(Locale.ROOT, " loss %.4f | mean %.4f%s | ETA %s", loss,
+                                lossSum / (s + 1), lastValidation, duration(eta)));
                         progress.step();
                     }
                 }
@@ -138,6 +139,8 @@ public final class Trainer {
                 validationSeconds += (System.nanoTime() - validationStart) / 1e9;
                 double seconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
                 EpochRecord record = new EpochRecord(epoch + 1, step, lossSum / o.stepsPerEpoch(), metrics, seconds);
+                lastValidation = String.format(Locale.ROOT, " | val Dice %.3f, implant %.3f", metrics.skullDice(),
+                        metrics.implantDice());
                 history.add(record);
                 appendLog(logPath, record);
 

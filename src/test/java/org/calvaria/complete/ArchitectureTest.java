@@ -37,7 +37,8 @@ class ArchitectureTest {
     void variantsAndCustomSpecs() {
         Architecture wide = Architecture.named("wide16");
         assertArrayEquals(new int[] {16, 16, 16, 16}, wide.widths());
-        assertTrue(wide.parameterCount() > 7 * 8269);
+        // 16 channels everywhere: 10 convs 16->16 plus c0 (1->16) and out (16->1)
+        assertEquals(10 * (27 * 256 + 16) + (27 * 16 + 16) + (27 * 16 + 1), wide.parameterCount());
         Architecture custom = Architecture.named("12,12,8,8/2,4");
         assertArrayEquals(new int[] {12, 12, 8, 8}, custom.widths());
         assertArrayEquals(new int[] {2, 4}, custom.dilations());

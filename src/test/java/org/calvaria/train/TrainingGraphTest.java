@@ -64,6 +64,27 @@ class TrainingGraphTest {
     }
 
     @Test
+    void widerVariantsTrainAndRoundTripThroughTheModelFile() {
+        Batch batch = fixedBatch();
+        Architecture custom = Architecture.named("12,10,6,6/2,4");
+        try (TrainingGraph net = new TrainingGraph(custom, TINY, Optimizer.ADAM, 1e-3, LossKind.BCE_DICE, 2)) {
+            net.load(Weights.glorotUniform(custom, 1), null);
+            double before = net.evaluate(batch).loss();
+            for (int s = 1; s <= 4; s++) net.step(batch, s);
+            assertTrue(net.evaluate(batch).loss() < before);
+            org.calvaria.complete.ModelFile file = org.calvaria.complete.ModelFile.of(custom, TINY, net.weights());
+            org.calvaria.complete.ModelFile back = org.calvaria.complete.ModelFile.read(file.toBytes(), "custom");
+            assertEquals(custom, back.architecture());
+            assertEquals(custom.parameterCount(), back.weights().parameterCount());
+            float[] probabilities = net.evaluate(batch).probabilities();
+            try (org.calvaria.complete.CompletionModel m = org.calvaria.complete.CompletionModel.load(back, 1)) {
+                float[] again = m.predict(batch.defective(), batch.count());
+                for (int i = 0; i < again.length; i++) assertEquals(probabilities[i], again[i], 1e-5);
+            }
+        }
+    }
+
+    @Test
     void weightsOfAnotherArchitectureAreRefused() {
         try (TrainingGraph net = new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADADELTA, 1, LossKind.BCE, 1)) {
             CalvariaException e = assertThrows(CalvariaException.class,
