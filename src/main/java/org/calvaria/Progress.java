@@ -29,16 +29,17 @@ public final class Progress implements AutoCloseable {
     /** Starts a bar with {@code total} steps (use -1 when unknown). Draws nothing when disabled. */
     public static Progress start(String task, long total) {
         if (!ENABLED.get()) return new Progress(null);
-        ProgressBar bar = new ProgressBarBuilder()
+        // Without a terminal (logs, CI) a redrawn bar becomes one line per update: draw rarely there.
+        boolean terminal = System.console() != null;
+        ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250)
+                .setUpdateIntervalMillis(terminal ? 250 : 15_000)
                 .setMaxRenderedLength(110)
-                .continuousUpdate()
-                .showSpeed()
-                .setEtaFunction(state -> java.util.Optional.empty())
-                .build();
+                .showSpeed();
+        if (terminal) b.continuousUpdate();
+        ProgressBar bar = b.build();
         return new Progress(bar);
     }
 
