@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Progress implements AutoCloseable {
     private static final AtomicBoolean ENABLED = new AtomicBoolean(true);
+    /** Bars open now: a task inside another task's bar reports silently, so bars never interleave. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
     private final ProgressBar bar;
     private boolean closed;
@@ -29,6 +31,10 @@ public final class Progress implements AutoCloseable {
     /** Starts a bar with {@code total} steps (use -1 when unknown). Draws nothing when disabled. */
     public static Progress start(String task, long total) {
         if (!ENABLED.get()) return new Progress(null);
+        if (OPEN.getAndIncrement() > 0) {
+            OPEN.decrementAndGet();
+            return new Progress(null);
+        }
         // Without a terminal (logs, CI) a redrawn bar becomes one line per update: draw rarely there.
         boolean terminal = System.console() != null;
         ProgressBarBuilder b = new ProgressBarBuilder()
@@ -61,7 +67,10 @@ public final class Progress implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (bar != null && !closed) bar.close();
+        if (bar != null && !closed) {
+            bar.close();
+            OPEN.decrementAndGet();
+        }
         closed = true;
     }
 }
