@@ -203,6 +203,9 @@ public final class MirrorBaseline implements ImplantPredictor {
         return new SymmetryPlane(nrm, offset * len);
     }
 
+    /** Bone points used by the plane search (a 2 mm skull has about 60 000). */
+    static final int MAX_PLANE_POINTS = 20000;
+
     /** Bone pooled onto a coarse axis-aligned grid, with (for the plane search) its distance transform and points. */
     static final class CoarseBone {
         final Geometry grid;
@@ -221,7 +224,7 @@ public final class MirrorBaseline implements ImplantPredictor {
             float[] d2 = DistanceTransform.squaredDistanceMm2(c.bone);
             for (int i = 0; i < d2.length; i++) d2[i] = (float) Math.sqrt(d2[i]);
             c.distance = d2;
-            c.points = MaskOps.physicalPoints(c.bone);
+            c.points = subsample(MaskOps.physicalPoints(c.bone), MAX_PLANE_POINTS);
             return c;
         }
 
@@ -251,6 +254,17 @@ public final class MirrorBaseline implements ImplantPredictor {
                 if (cg.contains(x, y, z)) bone.set(cg.index(x, y, z), true);
             });
             return new CoarseBone(bone);
+        }
+
+        /** Every k-th point, so that at most {@code max} remain (deterministic, spread over the whole skull). */
+        static double[] subsample(double[] xyz, int max) {
+            int n = xyz.length / 3;
+            if (n <= max) return xyz;
+            int stride = (n + max - 1) / max;
+            int m = (n + stride - 1) / stride;
+            double[] out = new double[3 * m];
+            for (int i = 0, k = 0; i < n; i += stride, k++) System.arraycopy(xyz, 3 * i, out, 3 * k, 3);
+            return out;
         }
 
         /** Mean over bone points of min(distance of the reflected point to bone, truncation)^2. */
