@@ -32,6 +32,8 @@ import java.util.Map;
                     + " self-contained report.html; per-case results are cached in OUT/cases so a rerun resumes."})
 public final class EvaluateCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
+    /** Margin around the true implant's bounding box for the mirror-box reference, mm. */
+    static final double MIRROR_BOX_MARGIN_MM = 10;
 
     @Mixin
     CommonOptions common;
@@ -49,7 +51,9 @@ public final class EvaluateCommand implements Runnable {
     String predictionName;
 
     @Option(names = "--baseline", paramLabel = "B", split = ",",
-            description = "Baselines to generate and evaluate: mirror, empty, hull (comma-separated or repeated).")
+            description = "Baselines to generate and evaluate (comma-separated or repeated): mirror (automatic"
+                    + " mirroring), mirror-box (mirroring inside the true defect's box + 10 mm, the best case for"
+                    + " mirroring), empty, hull (filled envelope inside the true defect's box).")
     List<String> baselines = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT_DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -93,9 +97,10 @@ public final class EvaluateCommand implements Runnable {
             String key = b.trim().toLowerCase(Locale.ROOT);
             ImplantPredictor p = switch (key) {
                 case "mirror" -> new MirrorBaseline();
+                case "mirror-box" -> new MirrorBaseline().withDefectBox(MIRROR_BOX_MARGIN_MM);
                 case "empty" -> FloorBaselines.empty();
                 case "hull" -> FloorBaselines.hull();
-                default -> throw new CalvariaException("unknown --baseline '" + b + "'; use mirror, empty or hull");
+                default -> throw new CalvariaException("unknown --baseline '" + b + "'; use mirror, mirror-box, empty or hull");
             };
             if (methods.containsKey(key)) {
                 throw new CalvariaException("method name '" + key + "' is given twice; rename the predictions with --name");

@@ -25,9 +25,11 @@ import java.util.function.ToDoubleFunction;
  *   <li>Mirror: the defective skull is reflected on its own grid (nearest neighbour through physical space, so
  *       anisotropic and oblique grids are exact).
  *   <li>Implant: mirrored AND NOT defective, cleaned: an opening with a ball removes the thin slivers that left-right
- *       asymmetry leaves all over the skull; the largest 26-connected component (and any other at least
- *       {@link Parameters#keepFraction()} of its size) is kept as the defect's fill; a dilation of what is kept,
- *       intersected with the raw candidate, restores the implant's rim that the opening rounded off.
+ *       asymmetry leaves all over the skull; of the remaining 26-connected components, the most hole-like one (most
+ *       voxels farther than {@link Parameters#holeDistanceMm()} from the skull: a fill of a hole is far from bone
+ *       except at its rim, an asymmetry slab lies on bone) and any other at least {@link Parameters#keepFraction()}
+ *       as hole-like are kept; a dilation of what is kept, intersected with the raw candidate, restores the implant's
+ *       rim that the opening rounded off.
  * </ol>
  * It cannot fill a defect that crosses the plane: where the hole and its mirror image overlap there is no bone to copy.
  * That failure is the point of comparing against it.
@@ -39,16 +41,18 @@ public final class MirrorBaseline implements ImplantPredictor {
      *
      * @param coarseSpacingMm grid spacing for the plane search
      * @param openingRadiusMm ball radius of the opening that removes asymmetry slivers
-     * @param keepFraction other components are kept when at least this fraction of the largest
+     * @param holeDistanceMm voxels farther than this from the skull count towards a component's hole score
+     * @param keepFraction components are kept when their hole score is at least this fraction of the best one's
      */
-    public record Parameters(double coarseSpacingMm, double openingRadiusMm, double keepFraction) {
+    public record Parameters(double coarseSpacingMm, double openingRadiusMm, double holeDistanceMm,
+                             double keepFraction) {
         public static Parameters defaults() {
-            return new Parameters(2.0, 1.5, 0.25);
+            return new Parameters(2.0, 1.5, 3.0, 0.5);
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "mirror(coarse=%.3gmm,opening=%.3gmm,keep=%.3g)", coarseSpacingMm,
-                    openingRadiusMm, keepFraction);
+            return String.format(Locale.ROOT, "mirror(coarse=%.3gmm,opening=%.3gmm,hole=%.3gmm,keep=%.3g)",
+                    coarseSpacingMm, openingRadiusMm, holeDistanceMm, keepFraction);
         }
     }
 
@@ -111,24 +115,42 @@ public final class MirrorBaseline implements ImplantPredictor {
 
     /** Designs the implant for a defective skull and reports the plane used. */
     public Result design(MaskVolume skull) {
+        return design(skull, null);
+    }
+
+    /**
+     * Designs the implant, optionally only inside an index box (inclusive {x0, y0, z0, x1, y1, z1}) that a designer
+     * (or an oracle) marked as the defect region; null = fully automatic.
+     */
+    public Result design(MaskVolume skull, int[] region) {
         if (skull.isEmpty()) {
             throw new CalvariaException("the defective skull is empty; give a binary skull mask with bone as 1");
         }
+        Geometry g = skull.geometry();
         SymmetryPlane plane = estimatePlane(skull, parameters.coarseSpacingMm());
         MaskVolume candidate = mirror(skull, plane).andNot(skull);
+        if (region != null) {
+            MaskVolume inRegion = new MaskVolume(g);
+            MaskOps.paste(inRegion, MaskOps.crop(candidate, region), region);
+            candidate = inRegion;
+        }
         long candidateVoxels = candidate.cardinality();
         MaskVolume opened = MaskOps.open(candidate, parameters.openingRadiusMm());
         List<int[]> comps = MaskOps.components(opened);
+        long[] score = holeScores(comps, skull, opened);
+        long best = 0;
+        for (long v : score) best = Math.max(best, v);
         List<int[]> kept = new ArrayList<>();
-        for (int[] c : comps) {
-            if (c.length >= parameters.keepFraction() * comps.get(0).length) kept.add(c);
+        for (int i = 0; i < comps.size(); i++) {
+            if (best > 0 && score[i] >= parameters.keepFraction() * best) kept.add(comps.get(i));
         }
+        if (kept.isEmpty() && !comps.isEmpty()) kept.add(comps.get(0));
         MaskVolume implant;
         if (kept.isEmpty()) {
-            implant = new MaskVolume(skull.geometry());
+            implant = new MaskVolume(g);
         } else {
-            MaskVolume core = MaskOps.fromComponents(skull.geometry(), kept);
-            double[] s = skull.geometry().spacing();
+            MaskVolume core = MaskOps.fromComponents(g, kept);
+            double[] s = g.spacing();
             double diagonal = Math.sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
             MaskVolume regrown = MaskOps.dilate(core, parameters.openingRadiusMm() + diagonal).and(candidate);
             // Regrowth may pick up separate bits of candidate near the core: keep only pieces that hold core voxels.
@@ -141,11 +163,68 @@ public final class MirrorBaseline implements ImplantPredictor {
                     }
                 }
             }
-            implant = MaskOps.fromComponents(skull.geometry(), pieces);
+            implant = MaskOps.fromComponents(g, pieces);
         }
         implant.setSourceType(skull.sourceType());
-        Provenance.stamp(implant, "mirror baseline, " + plane + ", " + parameters.describe());
+        Provenance.stamp(implant, "mirror baseline, " + plane + ", " + parameters.describe()
+                + (region == null ? "" : ", restricted to a given defect box"));
         return new Result(implant, plane, candidateVoxels, comps.size());
+    }
+
+    /**
+     * How hole-like each component is: its number of voxels farther than {@link Parameters#holeDistanceMm()} from
+     * the defective skull. Mirrored bone that fills a hole lies away from any bone except at its rim; a slab left by
+     * left-right asymmetry lies on the bone with a whole face, so almost none of it is far from bone.
+     */
+    private long[] holeScores(List<int[]> comps, MaskVolume skull, MaskVolume opened) {
+        long[] score = new long[comps.size()];
+        int[] box = MaskOps.boundingBox(opened);
+        if (box == null) return score;
+        Geometry g = skull.geometry();
+        double far = parameters.holeDistanceMm();
+        // Bone within the threshold of any candidate voxel lies inside this box, so the cropped transform is exact.
+        int[] region = MaskOps.expand(box, MaskOps.marginVoxels(g, far), g);
+        MaskVolume bone = MaskOps.crop(skull, region);
+        float[] d2 = DistanceTransform.squaredDistanceMm2(bone, g.spacing());
+        int rx = region[3] - region[0] + 1, ry = region[4] - region[1] + 1;
+        int nx = g.nx(), ny = g.ny();
+        double far2 = far * far;
+        for (int k = 0; k < comps.size(); k++) {
+            long n = 0;
+            for (int i : comps.get(k)) {
+                int x = i % nx - region[0], y = (i / nx) % ny - region[1], z = i / (nx * ny) - region[2];
+                if (d2[x + rx * (y + ry * z)] > far2) n++;
+            }
+            score[k] = n;
+        }
+        return score;
+    }
+
+    /**
+     * The mirror baseline told where the defect is: the mirrored bone is used only inside the true implant's bounding
+     * box grown by {@code marginMm}. It shows what mirroring could do at best with a designer marking the defect;
+     * what it still cannot fill is the part of a defect whose mirror image is missing too.
+     */
+    public FloorBaselines.TruthInformedPredictor withDefectBox(double marginMm) {
+        MirrorBaseline self = this;
+        return new FloorBaselines.TruthInformedPredictor() {
+            @Override
+            public MaskVolume predict(Volume defectiveSkull, MaskVolume trueImplant) {
+                MaskVolume skull = MaskVolume.requireBinary(defectiveSkull, "defective skull");
+                Metrics.requireNonEmptyTruth(trueImplant);
+                Geometry g = skull.geometry();
+                if (!trueImplant.geometry().sameGrid(g, 1e-3)) {
+                    throw new CalvariaException("the defective skull and the true implant are on different grids");
+                }
+                int[] box = MaskOps.expand(MaskOps.boundingBox(trueImplant), MaskOps.marginVoxels(g, marginMm), g);
+                return self.design(skull, box).implant();
+            }
+
+            @Override
+            public String fingerprint(String caseId) {
+                return parameters.describe() + String.format(Locale.ROOT, "+box(%.3gmm)", marginMm);
+            }
+        };
     }
 
     /** The skull reflected across the plane, on the skull's own grid (nearest neighbour). */
@@ -256,14 +335,24 @@ public final class MirrorBaseline implements ImplantPredictor {
             return new CoarseBone(bone);
         }
 
-        /** Every k-th point, so that at most {@code max} remain (deterministic, spread over the whole skull). */
+        /**
+         * At most {@code max} points drawn without replacement with a fixed seed (reproducible; a regular stride
+         * would alias with the voxel grid and bias the plane).
+         */
         static double[] subsample(double[] xyz, int max) {
             int n = xyz.length / 3;
             if (n <= max) return xyz;
-            int stride = (n + max - 1) / max;
-            int m = (n + stride - 1) / stride;
-            double[] out = new double[3 * m];
-            for (int i = 0, k = 0; i < n; i += stride, k++) System.arraycopy(xyz, 3 * i, out, 3 * k, 3);
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            java.util.Random random = new java.util.Random(20220222L);
+            double[] out = new double[3 * max];
+            for (int k = 0; k < max; k++) {
+                int j = k + random.nextInt(n - k);
+                int t = order[k];
+                order[k] = order[j];
+                order[j] = t;
+                System.arraycopy(xyz, 3 * order[k], out, 3 * k, 3);
+            }
             return out;
         }
 

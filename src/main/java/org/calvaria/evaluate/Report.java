@@ -237,6 +237,7 @@ public final class Report {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+        h.append(midlineScatter(ev));
 
         h.append("<h2>Distributions per defect type</h2>\n<p class=\"note\">");
         for (int i = 0; i < ev.methods().size(); i++) {
@@ -313,8 +314,9 @@ public final class Report {
                 + " directed mean distances.</li>"
                 + "<li>Volume from |det| of the direction matrix; components: 26-connected; skull overlap: implant"
                 + " voxels that are bone in the defective skull (should be 0).</li>"
-                + "<li>The <i>hull</i> reference is told the true implant's bounding box; it is a floor for comparison,"
-                + " not a method.</li></ul></details>\n");
+                + "<li>The <i>hull</i> and <i>mirror-box</i> references are told the true implant's bounding box (as a"
+                + " designer marking the defect would); they are references for comparison, not methods.</li>"
+                + "</ul></details>\n");
     }
 
     private static List<Evaluator.CaseInfo> casesByDice(Evaluator.Evaluation ev) {
@@ -403,6 +405,42 @@ public final class Report {
                     s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"/>",
                             cx + jitter, y.applyAsDouble(d[k]), col));
                 }
+            }
+        }
+        s.append("</svg>\n");
+        return s.toString();
+    }
+
+    /** DSC of every case against the share of its defect beyond the midline, one colour per method. */
+    static String midlineScatter(Evaluator.Evaluation ev) {
+        int left = 50, top = 24, w = 420, hgt = 200;
+        StringBuilder s = new StringBuilder();
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(left + w + 20).append("\" height=\"")
+                .append(top + hgt + 44).append("\" font-family=\"sans-serif\" font-size=\"11\">");
+        s.append("<text x=\"4\" y=\"14\" font-size=\"13\" font-weight=\"bold\">DSC against midline share</text>");
+        for (int t = 0; t <= 4; t++) {
+            double yy = top + hgt - hgt * t / 4.0, xx = left + w * t / 4.0;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.2f</text>", left, left + w, yy, yy, left - 4,
+                    yy + 4, t / 4.0));
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#ddd\"/>"
+                    + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.3f</text>", xx, xx, top, top + hgt, xx,
+                    top + hgt + 14, 0.5 * t / 4.0));
+        }
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">share of the true implant"
+                + " on the far side of the mid-sagittal plane (0 = one side, 0.5 = centred)</text>", left + w / 2,
+                top + hgt + 32));
+        for (int mi = 0; mi < ev.methods().size(); mi++) {
+            String col = COLOURS[mi % COLOURS.length];
+            for (Evaluator.CaseResult r : ev.results()) {
+                if (!r.method().equals(ev.methods().get(mi))) continue;
+                Double d = r.metrics().get("dice");
+                if (d == null || d.isNaN()) continue;
+                double share = ev.info(r.caseId()).midlineShare();
+                s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\""
+                        + " fill-opacity=\"0.8\"><title>%s %s: DSC %.3f, share %.3f</title></circle>",
+                        left + w * Math.min(share, 0.5) / 0.5, top + hgt - hgt * Math.max(0, Math.min(1, d)), col,
+                        esc(r.caseId()), esc(r.method()), d, share));
             }
         }
         s.append("</svg>\n");

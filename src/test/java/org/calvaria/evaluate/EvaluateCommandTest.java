@@ -111,7 +111,7 @@ class EvaluateCommandTest {
         String html = Files.readString(out.resolve("report.html"));
         assertEquals(12, count(html, "<img "), "one picture per case and method");
         assertEquals(12, count(html, "src=\"data:image/png;base64,"));
-        assertEquals(4, count(html, "<svg "), "a box plot per headline metric");
+        assertEquals(5, count(html, "<svg "), "a box plot per headline metric and the midline scatter plot");
         assertFalse(html.contains("src=\"http") || html.contains("href=\"http") || html.contains("<link"),
                 "self-contained");
         for (String id : List.of("l1", "l2", "t1")) assertTrue(html.contains("id=\"case-" + id + "\""));

@@ -6,6 +6,7 @@ import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MirrorBaselineTest {
@@ -53,6 +54,15 @@ class MirrorBaselineTest {
         System.out.printf("mirror, midline defect: Dice %.4f%n", diceTop);
         assertTrue(diceTop < 0.5, "midline defect Dice " + diceTop);
         assertTrue(diceSide - diceTop > 0.4);
+
+        // Told where the defect is, mirroring still cannot fill it: its mirror image is missing too.
+        FloorBaselines.TruthInformedPredictor boxed = new MirrorBaseline().withDefectBox(10);
+        double diceTopBoxed = Metrics.dice(boxed.predict(defectiveTop, truthTop), truthTop);
+        double diceSideBoxed = Metrics.dice(boxed.predict(defectiveSide, truthSide), truthSide);
+        System.out.printf("mirror inside the defect box: one-sided Dice %.4f, midline Dice %.4f%n", diceSideBoxed,
+                diceTopBoxed);
+        assertTrue(diceSideBoxed > 0.9 && diceTopBoxed < 0.5);
+        assertThrows(org.calvaria.CalvariaException.class, () -> boxed.predict(defectiveTop));
     }
 
     @Test
