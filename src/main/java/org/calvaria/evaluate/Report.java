@@ -141,6 +141,8 @@ public final class Report {
             ObjectNode t = byType.putObject(type);
             for (String m : ev.methods()) statsNode(t.putObject(m), ev, m, c -> c.defectType().equals(type));
         }
+        ObjectNode spearman = root.putObject("midline_share_dice_spearman");
+        for (String m : ev.methods()) Evaluator.putNumber(spearman, m, midlineSpearman(ev, m));
         ObjectNode byMidline = root.putObject("by_midline");
         for (boolean crosses : new boolean[] {true, false}) {
             ObjectNode g = byMidline.putObject(crosses ? "crosses_midline" : "one_side");
@@ -238,6 +240,11 @@ public final class Report {
         }
         h.append("</table>\n");
         h.append(midlineScatter(ev));
+        h.append("<p class=\"note\">Spearman rank correlation between midline share and DSC: ");
+        for (String m : ev.methods()) {
+            h.append(esc(m)).append(" ").append(fmt(midlineSpearman(ev, m))).append("; ");
+        }
+        h.append("(negative: the more the defect straddles the midline, the worse).</p>\n");
 
         h.append("<h2>Distributions per defect type</h2>\n<p class=\"note\">");
         for (int i = 0; i < ev.methods().size(); i++) {
@@ -409,6 +416,45 @@ public final class Report {
         }
         s.append("</svg>\n");
         return s.toString();
+    }
+
+    /**
+     * Spearman rank correlation between each case's midline share and the method's DSC (ties get average ranks);
+     * NaN with fewer than 3 cases or no variation.
+     */
+    static double midlineSpearman(Evaluator.Evaluation ev, String method) {
+        List<double[]> pairs = new ArrayList<>();
+        for (Evaluator.CaseResult r : ev.results()) {
+            Double d = r.metrics().get("dice");
+            if (r.method().equals(method) && d != null && !d.isNaN()) {
+                pairs.add(new double[] {ev.info(r.caseId()).midlineShare(), d});
+            }
+        }
+        if (pairs.size() < 3) return Double.NaN;
+        double[] a = ranks(pairs, 0), b = ranks(pairs, 1);
+        double ma = Arrays.stream(a).average().orElse(0), mb = Arrays.stream(b).average().orElse(0);
+        double sab = 0, saa = 0, sbb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
+    }
+
+    private static double[] ranks(List<double[]> pairs, int column) {
+        int n = pairs.size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, Comparator.comparingDouble(i -> pairs.get(i)[column]));
+        double[] rank = new double[n];
+        for (int i = 0; i < n; ) {
+            int j = i;
+            while (j + 1 < n && pairs.get(order[j + 1])[column] == pairs.get(order[i])[column]) j++;
+            for (int k = i; k <= j; k++) rank[order[k]] = (i + j) / 2.0;
+            i = j + 1;
+        }
+        return rank;
     }
 
     /** DSC of every case against the share of its defect beyond the midline, one colour per method. */

@@ -101,6 +101,8 @@ class EvaluateCommandTest {
         assertTrue(mirrorSide > 0.9 && mirrorTop < 0.5, "mirror side " + mirrorSide + ", top " + mirrorTop);
         assertEquals(1, summary.path("by_midline").path("crosses_midline").path("mirror").path("dice").path("n").asInt());
         assertEquals(2, summary.path("by_midline").path("one_side").path("mirror").path("dice").path("n").asInt());
+        assertTrue(summary.path("midline_share_dice_spearman").path("mirror").asDouble() < 0,
+                "mirror gets worse as the defect straddles the midline");
 
         JsonNode t1 = JSON.readTree(out.resolve("cases/t1/preds.json").toFile());
         assertTrue(t1.path("note").asText().contains("resampled"), t1.toString());
