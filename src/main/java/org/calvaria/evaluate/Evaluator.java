@@ -161,8 +161,7 @@ public final class Evaluator {
         }
         Map<String, String> descriptions = new LinkedHashMap<>();
         for (Map.Entry<String, ImplantPredictor> e : methods.entrySet()) {
-            String id = cases.get(0).id();
-            descriptions.put(e.getKey(), e.getValue().fingerprint(id));
+            descriptions.put(e.getKey(), e.getValue().description());
         }
         return new Evaluation(dataset, options, List.copyOf(methods.keySet()), descriptions, infos, results,
                 (System.nanoTime() - start) / 1e9, reused);

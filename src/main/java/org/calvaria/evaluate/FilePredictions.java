@@ -56,6 +56,11 @@ public final class FilePredictions implements ImplantPredictor {
         return MaskVolume.requireBinary(VolumeIO.read(p), "predicted implant " + p);
     }
 
+    @Override
+    public String description() {
+        return "predicted implants read from " + folder.toAbsolutePath().normalize();
+    }
+
     /** File name, size and modification time: a changed prediction file is evaluated again on resume. */
     @Override
     public String fingerprint(String caseId) {

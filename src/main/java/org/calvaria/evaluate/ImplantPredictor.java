@@ -29,6 +29,11 @@ public interface ImplantPredictor {
         return "unversioned";
     }
 
+    /** One line saying what this predictor is, for the report. */
+    default String description() {
+        return fingerprint("");
+    }
+
     /** Adapts a plain function; cached results are reused as long as the method name is the same. */
     static ImplantPredictor of(Function<Volume, MaskVolume> f) {
         return f::apply;
