@@ -30,6 +30,7 @@ import java.io.PrintWriter;
             DesignCommand.class,
             DemoCommand.class,
             BenchNetCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
