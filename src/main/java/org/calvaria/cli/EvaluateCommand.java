@@ -50,6 +50,14 @@ public final class EvaluateCommand implements Runnable {
             description = "Method name of the --pred predictions in the report (default: the folder's name).")
     String predictionName;
 
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "Design implants with this completion model ('default' = the bundled one) and score them.")
+    String model;
+
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "With --model: probability threshold (default: the model's).")
+    Double threshold;
+
     @Option(names = "--baseline", paramLabel = "B", split = ",",
             description = "Baselines to generate and evaluate (comma-separated or repeated): mirror (automatic"
                     + " mirroring), mirror-box (mirroring inside the true defect's box + 10 mm, the best case for"
@@ -93,6 +101,21 @@ public final class EvaluateCommand implements Runnable {
                     : predictions.toAbsolutePath().normalize().getFileName().toString();
             methods.put(name, files);
         }
+        org.calvaria.complete.CompletionModel completion = null;
+        if (model != null) {
+            completion = model.equals("default") ? org.calvaria.complete.CompletionModel.loadDefault()
+                    : org.calvaria.complete.CompletionModel.load(Path.of(model));
+            org.calvaria.implant.ImplantDesigner designer = new org.calvaria.implant.ImplantDesigner(completion,
+                    new org.calvaria.implant.ImplantDesigner.Options(
+                            threshold != null ? threshold : completion.threshold(),
+                            org.calvaria.implant.ImplantCleaner.Options.defaults()));
+            String fingerprint = "model " + model + " created " + completion.modelFile().created();
+            String name = model.equals("default") ? "calvaria" : Path.of(model).getFileName().toString()
+                    .replace(org.calvaria.complete.ModelFile.EXTENSION, "");
+            methods.put(name, ImplantPredictor.of(fingerprint + (threshold == null ? "" : " " + threshold),
+                    v -> designer.design(org.calvaria.volume.MaskVolume.requireBinary(v, "defective skull"), s -> { })
+                            .implant()));
+        }
         for (String b : baselines) {
             String key = b.trim().toLowerCase(Locale.ROOT);
             ImplantPredictor p = switch (key) {
@@ -108,11 +131,17 @@ public final class EvaluateCommand implements Runnable {
             methods.put(key, p);
         }
         if (methods.isEmpty()) {
-            throw new CalvariaException("nothing to evaluate: give --pred PRED_DIR and/or --baseline mirror,empty,hull");
+            throw new CalvariaException("nothing to evaluate: give --model M, --pred PRED_DIR and/or --baseline"
+                    + " mirror,empty,hull");
         }
         Evaluator.Options options = new Evaluator.Options(out, threads, bandMm, noImages ? 0 : 180);
         LOG.info("evaluating {} on {} cases of {} ({} at once)", methods.keySet(), ds.cases().size(), dataset, threads);
-        Evaluator.Evaluation ev = Evaluator.evaluate(ds, methods, options);
+        Evaluator.Evaluation ev;
+        try {
+            ev = Evaluator.evaluate(ds, methods, options);
+        } finally {
+            if (completion != null) completion.close();
+        }
         List<Path> files = Report.write(ev, commandLine());
         for (String m : ev.methods()) {
             Report.Stats dice = Report.Stats.of(valuesOf(ev, m, "dice"));
@@ -135,6 +164,8 @@ public final class EvaluateCommand implements Runnable {
 
     private String commandLine() {
         StringBuilder sb = new StringBuilder("calvaria evaluate");
+        if (model != null) sb.append(" --model ").append(model);
+        if (threshold != null) sb.append(" --threshold ").append(threshold);
         if (predictions != null) sb.append(" --pred ").append(predictions);
         if (!baselines.isEmpty()) sb.append(" --baseline ").append(String.join(",", baselines));
         if (!cases.isEmpty()) sb.append(" --cases ").append(String.join(",", cases));
