@@ -2,6 +2,7 @@ package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
+import org.calvaria.morphology.Morphology;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
@@ -83,7 +84,7 @@ public final class FloorBaselines {
         Metrics.requireNonEmptyTruth(trueImplant);
         Geometry g = skull.geometry();
         MirrorBaseline.CoarseBone coarse = MirrorBaseline.CoarseBone.pool(skull, coarseMm, radiusMm + 2 * coarseMm);
-        MaskVolume envelope = MaskOps.close(coarse.bone, radiusMm);
+        MaskVolume envelope = Morphology.close(coarse.bone, radiusMm);
         MaskVolume inside = (MaskVolume) Resampler.nearest(envelope, g, 0);
         int[] box = MaskOps.expand(MaskOps.boundingBox(trueImplant), MaskOps.marginVoxels(g, marginMm), g);
         MaskVolume implant = new MaskVolume(g);

@@ -1,6 +1,7 @@
 package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 
@@ -72,7 +73,7 @@ public final class Metrics {
         SurfaceDistances sd = surfaceDistances(predicted, truth);
         return new ImplantMetrics(dice(predicted, truth), boundaryDice(predicted, truth, defectiveSkull, bandMm),
                 sd.hd95(), sd.hausdorff(), sd.assd(), volumetricErrorRatePct(predicted, truth), volumeMl(predicted),
-                volumeMl(truth), MaskOps.componentCount(predicted), predicted.intersectionCount(defectiveSkull));
+                volumeMl(truth), componentCount(predicted), predicted.intersectionCount(defectiveSkull));
     }
 
     static void requireNonEmptyTruth(MaskVolume truth) {
@@ -110,7 +111,7 @@ public final class Metrics {
 
     /** Number of 26-connected components. */
     public static int componentCount(MaskVolume m) {
-        return MaskOps.componentCount(m);
+        return ConnectedComponents.count(m, 26);
     }
 
     /**

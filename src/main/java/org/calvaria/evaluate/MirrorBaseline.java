@@ -2,13 +2,14 @@ package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
+import org.calvaria.morphology.ConnectedComponents;
+import org.calvaria.morphology.Labeling;
+import org.calvaria.morphology.Morphology;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
 import org.calvaria.volume.Volume;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
@@ -135,49 +136,48 @@ public final class MirrorBaseline implements ImplantPredictor {
             candidate = inRegion;
         }
         long candidateVoxels = candidate.cardinality();
-        MaskVolume opened = MaskOps.open(candidate, parameters.openingRadiusMm());
-        List<int[]> comps = MaskOps.components(opened);
+        MaskVolume opened = Morphology.open(candidate, parameters.openingRadiusMm());
+        Labeling comps = ConnectedComponents.label(opened, 26);
         long[] score = holeScores(comps, skull, opened);
         long best = 0;
         for (long v : score) best = Math.max(best, v);
-        List<int[]> kept = new ArrayList<>();
-        for (int i = 0; i < comps.size(); i++) {
-            if (best > 0 && score[i] >= parameters.keepFraction() * best) kept.add(comps.get(i));
+        boolean[] kept = new boolean[comps.count() + 1];
+        boolean anyKept = false;
+        for (int label = 1; label <= comps.count(); label++) {
+            if (best > 0 && score[label] >= parameters.keepFraction() * best) {
+                kept[label] = true;
+                anyKept = true;
+            }
         }
-        if (kept.isEmpty() && !comps.isEmpty()) kept.add(comps.get(0));
+        if (!anyKept && comps.count() > 0) {
+            kept[comps.largestLabel()] = true;
+            anyKept = true;
+        }
         MaskVolume implant;
-        if (kept.isEmpty()) {
+        if (!anyKept) {
             implant = new MaskVolume(g);
         } else {
-            MaskVolume core = MaskOps.fromComponents(g, kept);
+            MaskVolume core = comps.mask(label -> kept[label]);
             double[] s = g.spacing();
             double diagonal = Math.sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
-            MaskVolume regrown = MaskOps.dilate(core, parameters.openingRadiusMm() + diagonal).and(candidate);
+            MaskVolume regrown = Morphology.dilate(core, parameters.openingRadiusMm() + diagonal).and(candidate);
             // Regrowth may pick up separate bits of candidate near the core: keep only pieces that hold core voxels.
-            List<int[]> pieces = new ArrayList<>();
-            for (int[] c : MaskOps.components(regrown)) {
-                for (int i : c) {
-                    if (core.isSet(i)) {
-                        pieces.add(c);
-                        break;
-                    }
-                }
-            }
-            implant = MaskOps.fromComponents(g, pieces);
+            implant = ConnectedComponents.keepComponentsTouching(regrown, core, 26);
         }
         implant.setSourceType(skull.sourceType());
         Provenance.stamp(implant, "mirror baseline, " + plane + ", " + parameters.describe()
                 + (region == null ? "" : ", restricted to a given defect box"));
-        return new Result(implant, plane, candidateVoxels, comps.size());
+        return new Result(implant, plane, candidateVoxels, comps.count());
     }
 
     /**
      * How hole-like each component is: its number of voxels farther than {@link Parameters#holeDistanceMm()} from
      * the defective skull. Mirrored bone that fills a hole lies away from any bone except at its rim; a slab left by
-     * left-right asymmetry lies on the bone with a whole face, so almost none of it is far from bone.
+     * left-right asymmetry lies on the bone with a whole face, so almost none of it is far from bone. Indexed by
+     * component label (element 0 unused).
      */
-    private long[] holeScores(List<int[]> comps, MaskVolume skull, MaskVolume opened) {
-        long[] score = new long[comps.size()];
+    private long[] holeScores(Labeling comps, MaskVolume skull, MaskVolume opened) {
+        long[] score = new long[comps.count() + 1];
         int[] box = MaskOps.boundingBox(opened);
         if (box == null) return score;
         Geometry g = skull.geometry();
@@ -189,14 +189,12 @@ public final class MirrorBaseline implements ImplantPredictor {
         int rx = region[3] - region[0] + 1, ry = region[4] - region[1] + 1;
         int nx = g.nx(), ny = g.ny();
         double far2 = far * far;
-        for (int k = 0; k < comps.size(); k++) {
-            long n = 0;
-            for (int i : comps.get(k)) {
-                int x = i % nx - region[0], y = (i / nx) % ny - region[1], z = i / (nx * ny) - region[2];
-                if (d2[x + rx * (y + ry * z)] > far2) n++;
+        opened.forEachSet(i -> {
+            int x = i % nx, y = (i / nx) % ny, z = i / (nx * ny);
+            if (d2[(x - region[0]) + rx * ((y - region[1]) + ry * (z - region[2]))] > far2) {
+                score[comps.labelAt(x, y, z)]++;
             }
-            score[k] = n;
-        }
+        });
         return score;
     }
 

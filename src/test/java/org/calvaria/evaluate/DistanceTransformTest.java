@@ -1,5 +1,6 @@
 package org.calvaria.evaluate;
 
+import org.calvaria.morphology.Morphology;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
@@ -119,12 +120,12 @@ class DistanceTransformTest {
         Geometry g = Geometry.axisAligned(14, 12, 10, 0.5, 0.7, 1.1, new double[3]);
         MaskVolume m = randomMask(g, 0.02, 3);
         double r = 1.6;
-        MaskVolume dil = MaskOps.dilate(m, r);
+        MaskVolume dil = Morphology.dilate(m, r);
         for (int z = 0; z < 10; z++) for (int y = 0; y < 12; y++) for (int x = 0; x < 14; x++) {
             assertEquals(bruteDistance(m, x, y, z) <= r, dil.isSet(x, y, z), "dilation at " + x + "," + y + "," + z);
         }
         MaskVolume dense = randomMask(g, 0.9, 4);
-        MaskVolume ero = MaskOps.erode(dense, r);
+        MaskVolume ero = Morphology.erode(dense, r);
         MaskVolume background = dense.copy().invert();
         for (int z = 0; z < 10; z++) for (int y = 0; y < 12; y++) for (int x = 0; x < 14; x++) {
             boolean expected = dense.isSet(x, y, z) && bruteDistance(background, x, y, z) > r;
