@@ -40,6 +40,11 @@ public final class BenchNetCommand implements Runnable {
             description = "Size of the square matrix multiply that measures the floor (default: ${DEFAULT-VALUE}).")
     int matmulSize;
 
+    @Option(names = "--design-case", paramLabel = "SKULL",
+            description = "Defective skull timed end to end through 'design' with the bundled model (default: SkullFix"
+                    + " case 000 from ../shared/data when present; 'none' skips).")
+    String designCase;
+
     @Override
     public void run() {
         Architecture a = Architecture.named(arch);
@@ -53,5 +58,40 @@ public final class BenchNetCommand implements Runnable {
         NetBenchmark.Figures f = NetBenchmark.run(a, g, t, batch, repeats, matmulSize);
         System.out.print(f.report());
         System.out.flush();
+        benchDesign();
+    }
+
+    /** End-to-end design of a real-size case, per stage, with the bundled model (warm: second of two runs). */
+    private void benchDesign() {
+        java.nio.file.Path skull = designCase != null ? (designCase.equals("none") ? null : java.nio.file.Path.of(designCase))
+                : java.nio.file.Path.of("../shared/data/skullfix/defective_skull/000.nrrd");
+        if (skull == null) return;
+        if (!java.nio.file.Files.isRegularFile(skull)) {
+            System.out.println("design:          skipped (" + skull + " not found; give --design-case SKULL)");
+            return;
+        }
+        try (org.calvaria.complete.CompletionModel m = org.calvaria.complete.CompletionModel.loadDefault()) {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("calvaria-bench");
+            try {
+                org.calvaria.pipeline.DesignPipeline pipeline = new org.calvaria.pipeline.DesignPipeline(m, "bundled");
+                org.calvaria.pipeline.DesignPipeline.Result r = null;
+                for (int run = 0; run < 2; run++) {
+                    r = pipeline.run(skull, org.calvaria.pipeline.DesignPipeline.Settings.defaults(),
+                            new org.calvaria.pipeline.DesignPipeline.OutputFiles(dir.resolve("implant.stl"), null, null,
+                                    null, null), stage -> { });
+                }
+                System.out.println("design:          " + skull + " (" + r.defective().geometry() + ")");
+                System.out.println("design stages:   " + r.report().get("secondsPerStage") + " s (warm run)");
+            } finally {
+                try (var files = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files::iterator) {
+                        java.nio.file.Files.deleteIfExists(p);
+                    }
+                }
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (java.io.IOException e) {
+            throw new org.calvaria.CalvariaException("benchmark temporary folder failed: " + e.getMessage(), e);
+        }
     }
 }

@@ -126,8 +126,6 @@ public final class DesignPipeline {
         if (settings.smoothIterations() > 0) mesh = MeshSmoothing.taubin(mesh, settings.smoothIterations());
         times.put(STAGE_MESH, seconds(tm));
 
-        Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
-                settings);
         long tw = System.nanoTime();
         onStage.accept(STAGE_WRITE);
         String made = Provenance.line("design " + Path.of(source).getFileName() + " with " + modelName);
@@ -145,6 +143,9 @@ public final class DesignPipeline {
         double total = 0;
         for (double v : times.values()) total += v;
         times.put("total", total);
+        // Measured after the outputs are written so the report holds every stage; the report itself is written last.
+        Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
+                settings);
         if (out.report() != null) writeJson(report, out.report());
         return new Result(defective, design, mesh, report);
     }

@@ -81,7 +81,7 @@ class NetworkCommandsTest {
     @Test
     void benchNetPrintsFiguresOnATinyGrid() {
         Run r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
-                "--threads", "1", "-q");
+                "--threads", "1", "--design-case", "none", "-q");
         assertEquals(0, r.code(), r.err());
         for (String key : new String[] {"forward cost:", "forward time:", "train step:", "matmul floor:",
             "forward / floor:"}) {
@@ -89,5 +89,21 @@ class NetworkCommandsTest {
         }
         // 16x16x8: 2*27*(8+64+64+8)*2048 + coarser levels
         assertTrue(r.out().contains("forward cost:    0.0"), r.out());
+    }
+
+    @Test
+    void benchNetTimesTheDesignStagesOfAGivenSkull() throws Exception {
+        org.calvaria.volume.MaskVolume skull = new org.calvaria.synth.SyntheticSkull(3).rasterize(2.0, 2.0);
+        org.calvaria.defects.Defect d = new org.calvaria.defects.DefectGenerator(3)
+                .cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
+        java.nio.file.Path file = tmp.resolve("defective.nrrd");
+        org.calvaria.io.NrrdIO.write(d.defective(), file);
+        Run r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
+                "--threads", "1", "--design-case", file.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        for (String stage : new String[] {"design stages:", "normalise=", "complete=", "map back=", "implant=",
+            "mesh=", "total="}) {
+            assertTrue(r.out().contains(stage), r.out());
+        }
     }
 }
