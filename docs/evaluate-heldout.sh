@@ -2,6 +2,8 @@
 # Reproduces the README's accuracy tables: the bundled model and the mirroring baseline on the SkullFix skulls the
 # model never saw (its validation split), (1) with SkullFix's own defects and (2) with injected defects of every type.
 # Usage: docs/evaluate-heldout.sh [OUT_DIR]   (default: runs/eval-heldout; needs ../shared/data)
+# METHODS overrides what is scored (default: the bundled model and the mirror baseline); results are cached per case
+# and method in OUT_DIR, so a rerun only computes what is new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calvaria=${CALVARIA:-./calvaria}
@@ -9,10 +11,11 @@ out=${1:-runs/eval-heldout}
 data=../shared/data/skullfix
 # The validation skulls recorded in the bundled model (calvaria train --val-split 0.2 --seed 7).
 heldout=001,002,003,008,010,012,028,029,038,045,056,058,059,069
+methods=${METHODS:---model default --baseline mirror}
 mkdir -p "$out"
 
 # (1) SkullFix's own defects.
-$calvaria evaluate "$data" --model default --baseline mirror --cases "$heldout" -o "$out/skullfix-defects" --no-images
+$calvaria evaluate "$data" $methods --cases "$heldout" -o "$out/skullfix-defects" --no-images
 
 # (2) Injected defects: three per held-out skull, the ten types in turn, 10-35 % of the upper cranium.
 injected="$out/injected"
@@ -39,4 +42,4 @@ print(len(cases), "injected cases")
 PY
   mv "$injected.tmp" "$injected"
 fi
-$calvaria evaluate "$injected" --model default --baseline mirror -o "$out/injected-defects" --no-images
+$calvaria evaluate "$injected" $methods -o "$out/injected-defects" --no-images
