@@ -19,6 +19,7 @@ import java.io.PrintWriter;
         subcommands = {
             InfoCommand.class,
             ConvertCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
