@@ -156,13 +156,13 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
   await design(page, 0.8);
   const ml2 = Number((await figures(page)).volume.replace(' ml', ''));
   assert.ok(ml2 > ml, `threshold 0.8 gave ${ml2} ml, threshold 0.5 gave ${ml} ml`);
-  const runs = await page.locator('#cases .runs li').allTextContents();
+  const runs = await page.locator('#cases > li.selected .runs li').allTextContents();
   assert.equal(runs.length, 2);
   assert.match(runs[0], /^threshold 0\.5: \d+\.\d\d ml$/);
   assert.match(runs[1], /^threshold 0\.8: \d+\.\d\d ml$/);
 
   // Selecting the earlier run shows its figures again.
-  await page.click('#cases .runs li >> nth=0');
+  await page.click('#cases > li.selected .runs li >> nth=0');
   await page.waitForFunction((v) => document.querySelector('[data-figure=volume]').textContent === v,
     shown.volume, { timeout: 10000 });
 });
@@ -207,6 +207,7 @@ test('an STL skull is shown but cannot be designed, and the page says why', asyn
   assert.match(await page.textContent('#mesh-note'), /designing an implant needs a volume/);
   assert.equal(await page.isEnabled('#design-button'), false);
   assert.equal(await page.getAttribute('body', 'data-viewer-layers'), '1');
+  await page.screenshot({ path: join(outDir, 'web-app-stl.png') });
 });
 
 test('after reloading the page, earlier cases and runs are still listed and can be shown again', async () => {

@@ -53,12 +53,12 @@ public final class ServeCommand implements Runnable {
         WebServer.Options options = WebServer.Options.defaults().withBindAddress(address).withPort(port)
                 .withMaxUploadBytes(maxUploadMb << 20);
         DesignService service = designService(model);
-        PrintWriter err = new PrintWriter(System.err, true);
-        if (!address.isLoopbackAddress()) {
-            err.println("warning: listening on " + bind + ": anyone who can reach this computer on port " + port
-                    + " can upload scans and download results; there is no login");
-        }
         WebServer server = new WebServer(service, options).start();
+        if (!address.isLoopbackAddress()) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            err.println("warning: listening on " + bind + ": anyone who can reach this computer on port "
+                    + server.port() + " can upload scans and download results; there is no login");
+        }
         System.out.println("Calvaria is running at " + server.url() + "  (Ctrl-C to stop)");
         System.out.flush();
         try {

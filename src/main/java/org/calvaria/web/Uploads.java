@@ -39,6 +39,18 @@ final class Uploads {
         return total;
     }
 
+    /** Reads and drops up to {@code maxBytes} of {@code body}; errors are ignored (the client may have gone). */
+    static void discard(InputStream body, long maxBytes) {
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        try {
+            int n;
+            while (total < maxBytes && (n = body.read(buffer)) > 0) total += n;
+        } catch (IOException e) {
+            // nothing to save
+        }
+    }
+
     static String tooLargeMessage(long limit) {
         return "the file is larger than this server accepts (" + describeBytes(limit) + "); restart it with a larger"
                 + " --max-upload-mb, or crop the scan first";

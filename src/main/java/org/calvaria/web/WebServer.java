@@ -65,6 +65,12 @@ public final class WebServer implements AutoCloseable {
     /** Default upload limit: a 512 x 512 x 500 CT is 250 MB as 16-bit voxels; 1 GB leaves room for DICOM zips. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
 
+    /**
+     * A refused upload is still read (and dropped) up to this many bytes before the answer: a server that closes a
+     * connection with unread data makes TCP reset it, and the client never sees the 413. Beyond this, it is cut off.
+     */
+    private static final long UNREAD_BODY_LIMIT = 256L << 20;
+
     /** Files a finished job offers, by the name used in its URL. */
     static final List<String> FILE_KINDS = List.of("implant.stl", "implant.nrrd", "completed.nrrd", "report.json",
             "preview.png");
@@ -344,26 +350,34 @@ public final class WebServer implements AutoCloseable {
 
     private void openCase(HttpExchange ex) throws IOException, InterruptedException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                throw HttpError.badRequest("bad Content-Length header");
-            }
-            // Refuse before reading: the client learns at once, nothing lands on disk.
-            if (declared > options.maxUploadBytes()) {
-                throw new HttpError(413, Uploads.tooLargeMessage(options.maxUploadBytes()));
-            }
-            if (declared == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
-        }
         String rawName = ex.getRequestHeaders().getFirst("X-File-Name");
         String name = rawName == null ? null : decodeName(rawName);
-        OpenedCase c;
         try (InputStream body = ex.getRequestBody()) {
-            c = store.open(body, name);
+            if (length != null) {
+                long declared;
+                try {
+                    declared = Long.parseLong(length.trim());
+                } catch (NumberFormatException e) {
+                    throw HttpError.badRequest("bad Content-Length header");
+                }
+                if (declared > options.maxUploadBytes()) {
+                    // Nothing lands on disk; the body is read and dropped so that the client gets the answer.
+                    Uploads.discard(body, UNREAD_BODY_LIMIT);
+                    throw new HttpError(413, Uploads.tooLargeMessage(options.maxUploadBytes()));
+                }
+                if (declared == 0) {
+                    throw HttpError.badRequest("the request holds no file; choose a skull file to open");
+                }
+            }
+            OpenedCase c;
+            try {
+                c = store.open(body, name);
+            } catch (HttpError e) {
+                if (e.status == 413) Uploads.discard(body, UNREAD_BODY_LIMIT);
+                throw e;
+            }
+            sendJson(ex, 201, caseJson(c));
         }
-        sendJson(ex, 201, caseJson(c));
     }
 
     private static String decodeName(String raw) {
