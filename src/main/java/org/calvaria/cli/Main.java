@@ -31,6 +31,7 @@ import java.io.PrintWriter;
             DemoCommand.class,
             BenchNetCommand.class,
             EvaluateCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,82 @@
+package org.calvaria.cli;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.web.DesignService;
+import org.calvaria.web.WebServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+
+/** {@code calvaria serve}: the local web app (open a skull, see it in 3-D, design and download an implant). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the local web app: open a defective skull (NRRD, NIfTI, zipped DICOM folder, or STL to"
+                + " view only), see it in 3-D, design an implant and download it. Runs until Ctrl-C; uploads and"
+                + " results live in a temporary folder that is removed when the server stops. Needs no network.")
+public final class ServeCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "TCP port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this computer only). Anything else lets"
+                    + " other computers upload scans and download results, with no login: use with care.")
+    String bind;
+
+    @Option(names = "--max-upload-mb", paramLabel = "N", defaultValue = "1024",
+            description = "Largest file accepted, in MB (default: ${DEFAULT-VALUE}).")
+    long maxUploadMb;
+
+    @Option(names = "--model", paramLabel = "M",
+            description = "Shape-completion model for the design pipeline (default: the built-in one).")
+    Path model;
+
+    @Override
+    public void run() {
+        if (maxUploadMb <= 0 || maxUploadMb > 1L << 30) {
+            throw new CalvariaException("--max-upload-mb must be between 1 and " + (1L << 30) + ", got " + maxUploadMb);
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new CalvariaException("--bind " + bind + " is not an address of this computer; use an IP address"
+                    + " such as 127.0.0.1 or 0.0.0.0");
+        }
+        WebServer.Options options = WebServer.Options.defaults().withBindAddress(address).withPort(port)
+                .withMaxUploadBytes(maxUploadMb << 20);
+        DesignService service = designService(model);
+        WebServer server = new WebServer(service, options).start();
+        if (!address.isLoopbackAddress()) {
+            PrintWriter err = new PrintWriter(System.err, true);
+            err.println("warning: listening on " + bind + ": anyone who can reach this computer on port "
+                    + server.port() + " can upload scans and download results; there is no login");
+        }
+        System.out.println("Calvaria is running at " + server.url() + "  (Ctrl-C to stop)");
+        System.out.flush();
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop();
+        }
+    }
+
+    /**
+     * THE ONE PLACE WHERE THE REAL DESIGN PIPELINE IS WIRED IN. Until {@code org.calvaria.implant.ImplantDesigner}
+     * lands, {@code serve} refuses to start rather than pretend to design implants. Wiring: return an adapter whose
+     * {@code design(input, outputFolder, threshold, stageListener)} runs the pipeline on {@code input} with
+     * {@code model}, writes into {@code outputFolder} and reports the stage names of {@link DesignService#STAGES}.
+     */
+    static DesignService designService(Path model) {
+        throw new CalvariaException("'serve' is not connected to the implant design pipeline in this build yet,"
+                + " so it cannot design implants; use a build that includes the 'design' command");
+    }
+}

@@ -1,0 +1,294 @@
+package org.calvaria.web;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.io.NiftiIO;
+import org.calvaria.io.VolumeFormat;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.volume.Volume;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The cases opened and the design jobs run since the server started, with their files under one private temporary
+ * folder. Every name on disk is generated here; nothing the user sent is ever used as a path.
+ */
+final class CaseStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaseStore.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path root;
+    private final DesignService service;
+    private final long maxUploadBytes;
+    private final ExecutorService designThread;
+    private final Map<String, OpenedCase> cases = new ConcurrentHashMap<>();
+    private final Map<String, DesignJob> jobs = new ConcurrentHashMap<>();
+    private final AtomicInteger caseCounter = new AtomicInteger();
+    private final AtomicInteger jobCounter = new AtomicInteger();
+    /** Opening a large CT takes memory; one at a time keeps two big uploads from exhausting the heap together. */
+    private final Semaphore opening = new Semaphore(1);
+
+    CaseStore(Path root, DesignService service, long maxUploadBytes) {
+        this.root = root;
+        this.service = service;
+        this.maxUploadBytes = maxUploadBytes;
+        // One design at a time: each uses the machine's cores and memory fully; later ones wait in the queue.
+        this.designThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "calvaria-design");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    Path root() {
+        return root;
+    }
+
+    DesignService service() {
+        return service;
+    }
+
+    List<OpenedCase> cases() {
+        List<OpenedCase> list = new ArrayList<>(cases.values());
+        list.sort(Comparator.comparing(c -> c.openedAt));
+        return list;
+    }
+
+    OpenedCase findCase(String id) {
+        OpenedCase c = cases.get(id);
+        if (c == null) throw HttpError.notFound("no case '" + id + "' on this server (it may have been restarted);"
+                + " open the skull again");
+        return c;
+    }
+
+    DesignJob findJob(String id) {
+        DesignJob j = jobs.get(id);
+        if (j == null) throw HttpError.notFound("no design job '" + id + "' on this server (it may have been"
+                + " restarted)");
+        return j;
+    }
+
+    /** Stores an uploaded skull, reads it to check it, and prepares the file the viewer shows. */
+    OpenedCase open(InputStream body, String fileName) throws IOException, InterruptedException {
+        String name = cleanName(fileName);
+        String id = newId("c", caseCounter);
+        Path folder = root.resolve("cases").resolve(id);
+        Path inputFolder = folder.resolve("input");
+        Path viewFolder = folder.resolve("view");
+        Files.createDirectories(inputFolder);
+        Files.createDirectories(viewFolder);
+        boolean ok = false;
+        try {
+            Path upload = inputFolder.resolve("upload.bin");
+            long bytes;
+            try {
+                bytes = Uploads.receive(body, upload, maxUploadBytes);
+            } catch (Uploads.TooLarge e) {
+                throw new HttpError(413, e.getMessage());
+            }
+            if (bytes == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
+            opening.acquire();
+            try {
+                OpenedCase c = identifyAndPrepare(id, name, upload, bytes, inputFolder, viewFolder);
+                cases.put(id, c);
+                ok = true;
+                LOG.info("opened case {} '{}': {}", id, name, c.format);
+                return c;
+            } catch (CalvariaException e) {
+                throw new HttpError(422, humanise(e.getMessage(), name, folder));
+            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+                throw new HttpError(422, "cannot read '" + name + "': " + humanise(e.getMessage(), name, folder));
+            } catch (OutOfMemoryError e) {
+                throw new HttpError(500, "not enough memory to open '" + name + "'; restart the server with more"
+                        + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
+            } finally {
+                opening.release();
+            }
+        } finally {
+            if (!ok) deleteRecursively(folder);
+        }
+    }
+
+    private OpenedCase identifyAndPrepare(String id, String name, Path upload, long bytes, Path inputFolder,
+                                          Path viewFolder) throws IOException {
+        Path input = upload;
+        String format;
+        if (DicomZip.looksLikeZip(upload)) {
+            Path dicom = inputFolder.resolve("dicom");
+            Files.createDirectories(dicom);
+            // Unpacked size limit: CT slices compress about 2:1 in a zip, so twice the upload limit is generous.
+            int files = DicomZip.extract(upload, dicom, Math.max(2 * maxUploadBytes, 64L << 20));
+            Files.delete(upload);
+            input = dicom;
+            format = "DICOM (zip of " + files + " files)";
+        } else {
+            format = null;
+        }
+        VolumeFormat detected = VolumeFormat.detect(input);
+        if (detected == VolumeFormat.STL) {
+            Path stl = Files.move(upload, viewFolder.resolve("skull.stl"));
+            return new OpenedCase(id, name, OpenedCase.Kind.MESH, "STL mesh", inputFolder.getParent(), stl, stl,
+                    bytes, null, null, null, false);
+        }
+        if (format == null) {
+            // A name with the right extension, for pipelines that look at it; the content decides the format.
+            String inputName = switch (detected) {
+                case NRRD -> "input.nrrd";
+                case NIFTI -> isGzip(upload) ? "input.nii.gz" : "input.nii";
+                case DICOM_FILE -> "input.dcm";
+                default -> "upload.bin";
+            };
+            input = Files.move(upload, upload.resolveSibling(inputName));
+            format = switch (detected) {
+                case NRRD -> "NRRD";
+                case NIFTI -> "NIfTI";
+                case DICOM_FILE -> "DICOM file";
+                default -> "unknown";
+            };
+        }
+        Volume v = VolumeIO.read(input);
+        boolean binary = v.isBinary();
+        double[] range = v.valueRange();
+        // Masks compress a hundredfold; CT barely does and would only cost time, so it goes uncompressed.
+        Path view = viewFolder.resolve(binary ? "skull.nii.gz" : "skull.nii");
+        NiftiIO.write(v, view, null);
+        return new OpenedCase(id, name, OpenedCase.Kind.VOLUME, format, inputFolder.getParent(), input, view, bytes,
+                v.geometry().sizes(), v.geometry().spacing(), range, binary);
+    }
+
+    /** Queues a design of {@code c} and returns its job at once. */
+    DesignJob startDesign(OpenedCase c, double threshold) throws IOException {
+        String id = newId("j", jobCounter);
+        Path out = root.resolve("jobs").resolve(id);
+        Files.createDirectories(out);
+        DesignJob job = new DesignJob(id, c, threshold, out);
+        jobs.put(id, job);
+        c.jobs.add(job);
+        designThread.execute(() -> run(job));
+        return job;
+    }
+
+    private void run(DesignJob job) {
+        job.started();
+        long t0 = System.nanoTime();
+        String name = job.forCase.name;
+        try {
+            DesignOutcome outcome = service.design(job.forCase.input, job.outputFolder, job.threshold, job::stage);
+            if (outcome == null) throw new IllegalStateException("the design service returned no result");
+            requireFile(outcome.implantStl(), "implant STL");
+            requireFile(outcome.implantNrrd(), "implant NRRD");
+            requireFile(outcome.reportJson(), "report JSON");
+            if (outcome.completedSkullNrrd() != null) requireFile(outcome.completedSkullNrrd(), "completed skull");
+            if (outcome.previewPng() != null) requireFile(outcome.previewPng(), "preview picture");
+            job.succeeded(outcome);
+            LOG.info("design {} of case {} done in {} s", job.id, job.forCase.id,
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+        } catch (CalvariaException e) {
+            job.failed(humanise(e.getMessage(), name, job.forCase.folder));
+        } catch (InterruptedException e) {
+            job.failed("stopped: the server is shutting down");
+            Thread.currentThread().interrupt();
+        } catch (OutOfMemoryError e) {
+            job.failed("not enough memory for this design; restart the server with more (JAVA_OPTS=-Xmx16g)");
+        } catch (Exception | Error e) {
+            LOG.warn("design {} of case {} failed", job.id, job.forCase.id, e);
+            job.failed("the design failed (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + humanise(e.getMessage(), name, job.forCase.folder))
+                    + "); the server's log has the details");
+        }
+    }
+
+    private static void requireFile(Path p, String what) {
+        if (p == null || !Files.isRegularFile(p)) {
+            throw new IllegalStateException("the design service did not write the " + what);
+        }
+    }
+
+    /** Stops running designs and removes every file this store made. */
+    @Override
+    public void close() {
+        designThread.shutdownNow();
+        try {
+            if (!designThread.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("a design is still running after 10 s; removing its files anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deleteRecursively(root);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String newId(String prefix, AtomicInteger counter) {
+        byte[] r = new byte[3];
+        RANDOM.nextBytes(r);
+        // The counter keeps ids readable, the random part keeps a stale page from meeting a new server's case.
+        return prefix + counter.incrementAndGet() + "-" + HexFormat.of().formatHex(r);
+    }
+
+    /** The base name of what the browser sent, without control characters, at most 120 characters. */
+    static String cleanName(String raw) {
+        if (raw == null) return "upload";
+        String s = raw.replace('\\', '/');
+        s = s.substring(s.lastIndexOf('/') + 1);
+        s = s.replaceAll("\\p{Cntrl}", "").strip();
+        if (s.length() > 120) s = s.substring(0, 120);
+        return s.isEmpty() || s.equals(".") || s.equals("..") ? "upload" : s;
+    }
+
+    /** Messages name files by their temporary paths; the user knows them by the name they chose. */
+    static String humanise(String message, String name, Path folder) {
+        if (message == null) return "unknown problem";
+        String m = message;
+        if (folder != null) {
+            String dicom = folder.resolve("input").resolve("dicom").toString();
+            m = m.replace(dicom + "/", "").replace(dicom, "the zip's files");
+            String inputs = folder.resolve("input").toString();
+            m = m.replaceAll(java.util.regex.Pattern.quote(inputs) + "/(input\\.[a-z.]+|upload\\.bin)",
+                    java.util.regex.Matcher.quoteReplacement("'" + name + "'"));
+            m = m.replace(folder.toString(), "the upload");
+        }
+        return m.replaceAll("/[^\\s'\"]*calvaria-serve-[^\\s'\"]*", "the upload");
+    }
+
+    private static boolean isGzip(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] h = in.readNBytes(2);
+            return h.length == 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b;
+        }
+    }
+
+    static void deleteRecursively(Path folder) {
+        if (folder == null || !Files.exists(folder)) return;
+        try (Stream<Path> s = Files.walk(folder)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.debug("cannot delete {}: {}", p, e.getMessage());
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot remove temporary folder {}: {}", folder, e.getMessage());
+        }
+    }
+}

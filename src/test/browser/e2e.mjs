@@ -1,0 +1,252 @@
+// End-to-end tests of the Calvaria web app in a real headless Chromium (Debian's), driven by playwright-core.
+// Started by run.sh, which starts the server (TestServerMain: the real server with a fake design service).
+// Usage: node e2e.mjs --url URL --fixtures DIR --out DIR [--chromium PATH]
+// Prints one line per test and a closing "N passed, N failed"; exits 1 when any test failed.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => {
+  if (a.startsWith('--')) pairs.push([a.slice(2), all[i + 1]]);
+  return pairs;
+}, []));
+const base = new URL(args.url);
+const fixtures = args.fixtures;
+const outDir = args.out;
+mkdirSync(outDir, { recursive: true });
+
+const LAUNCH_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // WebGL2 without a GPU: ANGLE on SwiftShader, the CPU renderer Chromium ships.
+  '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'calvaria-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: args.chromium || '/usr/bin/chromium',
+  headless: true,
+  args: LAUNCH_ARGS,
+  viewport: { width: 1280, height: 800 },
+  acceptDownloads: true,
+});
+
+// The page must work with no network: anything not addressed to our server is refused and counted as a failure.
+const foreignRequests = [];
+await context.route('**/*', (route) => {
+  const u = new URL(route.request().url());
+  if (u.origin === base.origin || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+  foreignRequests.push(u.href);
+  return route.abort();
+});
+
+const pageErrors = [];
+async function newPage() {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // Our own deliberate bad requests (422, 413) log "Failed to load resource"; anything else is a real error.
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console error: ${m.text()}`);
+  });
+  await page.goto(base.href);
+  await page.waitForSelector('body[data-app=ready]', { timeout: 30000 });
+  return page;
+}
+
+const skullFile = join(fixtures, 'defective-skull.nrrd');
+
+async function openSkull(page, filePayload, expectedName) {
+  await page.setInputFiles('#file-input', filePayload);
+  await page.waitForFunction((name) => document.getElementById('case-title').textContent === name,
+    expectedName, { timeout: 30000 });
+  await page.waitForSelector('body[data-viewer=ready]', { timeout: 30000 });
+}
+
+async function figures(page) {
+  const text = async (f) => (await page.textContent(`[data-figure=${f}]`)).trim();
+  return { volume: await text('volume'), area: await text('area'), bbox: await text('bbox'),
+    seconds: await text('seconds') };
+}
+
+async function download(page, selector) {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = join(outDir, d.suggestedFilename());
+  await d.saveAs(path);
+  return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+/** Runs a design from the page; returns the stage names seen while it ran. */
+async function design(page, threshold) {
+  const runsBefore = await page.locator('#cases .runs li.state-done').count();
+  await page.fill('#threshold', String(threshold));
+  await page.click('#design-button');
+  await page.waitForSelector('#progress:not([hidden])', { timeout: 10000 });
+  const seen = new Set();
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
+    const current = await page.locator('#stages li.current').allTextContents();
+    current.forEach((s) => seen.add(s));
+    if (await page.locator('#cases .runs li.state-done').count() > runsBefore) break;
+    const failed = await page.locator('#message:not([hidden])').count();
+    if (failed) throw new Error(`design failed in the page: ${await page.textContent('#message')}`);
+    await page.waitForTimeout(60);
+  }
+  await page.waitForSelector('#result:not([hidden])', { timeout: 10000 });
+  await page.waitForSelector('body[data-viewer=ready][data-viewer-layers="3"]', { timeout: 30000 });
+  return [...seen];
+}
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+// One page for the whole session, as a user would work: each 3-D page load costs seconds in SwiftShader.
+let page;
+
+test('open a skull, design, see the implant, download STL and report, re-run with another threshold', async () => {
+  page = await newPage();
+  await openSkull(page, skullFile, 'defective-skull.nrrd');
+  assert.match(await page.textContent('#case-info'), /NRRD: 114 × 143 × 83 voxels of 1\.50 × 1\.50 × 1\.50 mm/);
+  assert.equal(await page.locator('#message:not([hidden])').count(), 0, 'no message after opening');
+  assert.equal(await page.isEnabled('#design-button'), true);
+
+  const stages = await design(page, 0.5);
+  const expected = ['read', 'segment', 'normalise', 'complete', 'map back', 'implant', 'mesh'];
+  assert.ok(stages.length >= 2, `the progress showed stages while running (saw ${stages.join(', ')})`);
+  for (const s of stages) assert.ok(expected.includes(s), `unexpected stage ${s}`);
+
+  const shown = await figures(page);
+  const ml = Number(shown.volume.replace(' ml', ''));
+  assert.ok(ml > 0, `volume shown: ${shown.volume}`);
+  assert.match(shown.area, /^[\d,]+ mm²$/);
+  assert.match(shown.bbox, /^\d+\.\d × \d+\.\d × \d+\.\d mm$/);
+  assert.match(shown.seconds, /^\d+\.\d s$/);
+
+  const report = await download(page, '#download-report');
+  const r = JSON.parse(report.bytes.toString('utf8'));
+  assert.equal(r.threshold, 0.5);
+  assert.equal(r.implant_volume_ml.toFixed(2), shown.volume.replace(' ml', ''), 'page volume = report volume');
+  assert.equal(`${r.bounding_box_mm.map((v) => v.toFixed(1)).join(' × ')} mm`, shown.bbox);
+  assert.equal(`${Math.round(r.surface_area_mm2).toLocaleString('en')} mm²`, shown.area);
+
+  const stl = await download(page, '#download-stl');
+  assert.match(stl.name, /^defective-skull-t0\.5-implant\.stl$/);
+  const n = stl.bytes.readUInt32LE(80);
+  assert.ok(n > 0, 'STL has triangles');
+  assert.equal(stl.bytes.length, 84 + 50 * n, 'binary STL size is 84 + 50 n');
+  for (let t = 0; t < n; t++) {
+    for (let f = 0; f < 12; f++) assert.ok(Number.isFinite(stl.bytes.readFloatLE(84 + 50 * t + 4 * f)));
+  }
+  const nrrd = await download(page, '#download-nrrd');
+  assert.equal(nrrd.bytes.subarray(0, 8).toString('latin1'), 'NRRD0004');
+
+  // The preview picture loaded (a decoded PNG has a width).
+  assert.ok(await page.$eval('#preview', (img) => img.complete && img.naturalWidth > 0), 'preview shown');
+
+  // Layers: the implant is on, the completed skull can be switched on and off again.
+  assert.equal(await page.isChecked('#show-implant'), true);
+  await page.check('#show-completed');
+  await page.uncheck('#show-completed');
+  await page.click('button[data-view=multi]');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(outDir, 'web-app.png') });
+
+  // Re-run with a higher threshold: the fake makes a larger implant; both runs stay listed.
+  await design(page, 0.8);
+  const ml2 = Number((await figures(page)).volume.replace(' ml', ''));
+  assert.ok(ml2 > ml, `threshold 0.8 gave ${ml2} ml, threshold 0.5 gave ${ml} ml`);
+  const runs = await page.locator('#cases > li.selected .runs li').allTextContents();
+  assert.equal(runs.length, 2);
+  assert.match(runs[0], /^threshold 0\.5: \d+\.\d\d ml$/);
+  assert.match(runs[1], /^threshold 0\.8: \d+\.\d\d ml$/);
+
+  // Selecting the earlier run shows its figures again.
+  await page.click('#cases > li.selected .runs li >> nth=0');
+  await page.waitForFunction((v) => document.querySelector('[data-figure=volume]').textContent === v,
+    shown.volume, { timeout: 10000 });
+});
+
+test('a corrupt file gives a readable message, not a stack trace', async () => {
+  const casesBefore = await page.locator('#cases > li').count();
+  const whole = readFileSync(skullFile);
+  await page.setInputFiles('#file-input', { name: 'broken.nrrd', mimeType: 'application/octet-stream',
+    buffer: whole.subarray(0, Math.floor(whole.length / 2)) });
+  await page.waitForSelector('#message:not([hidden])', { timeout: 30000 });
+  const message = await page.textContent('#message');
+  assert.match(message, /broken\.nrrd/, `message names the file: ${message}`);
+  assert.doesNotMatch(message, /Exception|\bat org\.|\/tmp\/|calvaria-serve-/, `no internals: ${message}`);
+  assert.equal(await page.locator('#cases > li').count(), casesBefore, 'no case was added');
+
+  // Plain text that is no scan at all.
+  await page.setInputFiles('#file-input', { name: 'notes.txt', mimeType: 'text/plain',
+    buffer: Buffer.from('these are not the voxels you are looking for\n'.repeat(20)) });
+  await page.waitForFunction(() => /notes\.txt/.test(document.getElementById('message').textContent),
+    null, { timeout: 30000 });
+  assert.match(await page.textContent('#message'), /not a supported volume/);
+});
+
+test('a file over the upload limit is refused with a readable message (page and server)', async () => {
+  const limit = await page.evaluate(async () => (await (await fetch('/api/config')).json()).maxUploadBytes);
+  const big = Buffer.alloc(limit + 1024, 7);
+  await page.setInputFiles('#file-input', { name: 'huge.nrrd', mimeType: 'application/octet-stream', buffer: big });
+  await page.waitForSelector('#message:not([hidden])', { timeout: 10000 });
+  assert.match(await page.textContent('#message'), /huge\.nrrd.*larger than this server accepts/);
+  // The server refuses too, with 413 and the same kind of message, when a client skips the page's check.
+  const answer = await page.evaluate(async (size) => {
+    const r = await fetch('/api/cases', { method: 'POST', body: new Uint8Array(size) });
+    return { status: r.status, body: await r.json() };
+  }, limit + 1024);
+  assert.equal(answer.status, 413);
+  assert.match(answer.body.error, /larger than this server accepts/);
+});
+
+test('an STL skull is shown but cannot be designed, and the page says why', async () => {
+  await openSkull(page, join(fixtures, 'skull-surface.stl'), 'skull-surface.stl');
+  assert.equal(await page.isVisible('#mesh-note'), true);
+  assert.match(await page.textContent('#mesh-note'), /designing an implant needs a volume/);
+  assert.equal(await page.isEnabled('#design-button'), false);
+  assert.equal(await page.getAttribute('body', 'data-viewer-layers'), '1');
+  await page.screenshot({ path: join(outDir, 'web-app-stl.png') });
+});
+
+test('after reloading the page, earlier cases and runs are still listed and can be shown again', async () => {
+  await page.close();
+  page = await newPage();
+  const cases = await page.locator('#cases .case-name').allTextContents();
+  assert.deepEqual(cases, ['defective-skull.nrrd', 'skull-surface.stl']);
+  assert.equal(await page.locator('#cases .runs li.state-done').count(), 2);
+  await page.click('#cases > li >> nth=0');
+  await page.waitForFunction(() => document.getElementById('case-title').textContent === 'defective-skull.nrrd');
+  await page.waitForSelector('body[data-viewer=ready][data-viewer-layers="3"]', { timeout: 30000 });
+  assert.match(await page.textContent('[data-figure=volume]'), /^\d+\.\d\d ml$/);
+});
+
+let passed = 0;
+let failed = 0;
+const started = Date.now();
+for (const t of tests) {
+  const t0 = Date.now();
+  try {
+    await t.fn();
+    passed++;
+    console.log(`ok - ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAILED - ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n  ${e.stack || e}`);
+    if (page && !page.isClosed()) await page.screenshot({ path: join(outDir, `failed-${passed + failed}.png`) });
+  }
+}
+if (foreignRequests.length) {
+  failed++;
+  console.log(`FAILED - the page asked for something outside the server: ${foreignRequests.join(', ')}`);
+}
+if (pageErrors.length) {
+  failed++;
+  console.log(`FAILED - errors in the page:\n  ${pageErrors.join('\n  ')}`);
+}
+await context.close();
+rmSync(userDataDir, { recursive: true, force: true });
+console.log(`browser tests took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,49 @@
+package org.calvaria.web;
+
+import org.calvaria.Provenance;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.synth.SyntheticSkull;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+
+import java.nio.file.Path;
+
+/** A synthetic skull with a round defect at the vertex: the web tests' stand-in for a patient's scan. */
+final class DefectiveSkull {
+    /** Radius of the spherical hole cut into the vault, mm. */
+    static final double HOLE_RADIUS_MM = 22;
+
+    private DefectiveSkull() {}
+
+    /** The skull of {@link SyntheticSkull} (seed 7) on a grid of {@code spacing} mm, with the hole cut. */
+    static MaskVolume make(double spacing) {
+        SyntheticSkull skull = new SyntheticSkull(7);
+        MaskVolume m = skull.rasterize(spacing, spacing);
+        double top = 0;
+        for (double z = 150; z > 0; z -= 0.25) {
+            if (skull.isBone(0, 0, z)) {
+                top = z;
+                break;
+            }
+        }
+        double[] centre = {0, 0, top};
+        Geometry g = m.geometry();
+        double[] p = new double[3];
+        for (int z = 0; z < g.nz(); z++) {
+            for (int y = 0; y < g.ny(); y++) {
+                for (int x = 0; x < g.nx(); x++) {
+                    g.indexToPhysical(x, y, z, p);
+                    double dx = p[0] - centre[0], dy = p[1] - centre[1], dz = p[2] - centre[2];
+                    if (dx * dx + dy * dy + dz * dz < HOLE_RADIUS_MM * HOLE_RADIUS_MM) m.set(g.index(x, y, z), false);
+                }
+            }
+        }
+        Provenance.stamp(m, "synthetic defective skull for the web tests");
+        return m;
+    }
+
+    static Path write(double spacing, Path file) {
+        NrrdIO.write(make(spacing), file);
+        return file;
+    }
+}

@@ -1,0 +1,83 @@
+package org.calvaria.web;
+
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Unpacking zipped DICOM folders: generated names only, limits on what is inflated. */
+class DicomZipTest {
+    @TempDir
+    Path tmp;
+
+    private Path zip(String... namesAndSizes) throws IOException {
+        Path zip = tmp.resolve("in.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (int i = 0; i < namesAndSizes.length; i += 2) {
+                out.putNextEntry(new ZipEntry(namesAndSizes[i]));
+                out.write(new byte[Integer.parseInt(namesAndSizes[i + 1])]);
+                out.closeEntry();
+            }
+        }
+        return zip;
+    }
+
+    private List<String> unpacked(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void entriesGetGeneratedNamesInOneFolderWhateverTheyAreCalled() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path zip = zip("../../../evil.dcm", "10", "/abs/path.dcm", "20", "a/b/c/d.dcm", "30", "dir/", "0",
+                "__MACOSX/a/._d.dcm", "5", "a/.DS_Store", "5");
+        assertEquals(3, DicomZip.extract(zip, out, 1 << 20));
+        assertEquals(List.of("f000001.dcm", "f000002.dcm", "f000003.dcm"), unpacked(out));
+        assertEquals(30, Files.size(out.resolve("f000003.dcm")));
+        try (Stream<Path> all = Files.walk(tmp)) {
+            assertTrue(all.noneMatch(p -> p.getFileName().toString().equals("evil.dcm")));
+        }
+        assertTrue(DicomZip.looksLikeZip(zip));
+        assertFalse(DicomZip.looksLikeZip(out.resolve("f000001.dcm")));
+    }
+
+    @Test
+    void aZipBombStopsAtTheLimitCountingInflatedBytes() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        // 8 MB of zeros deflate to a few KB: the limit must count what comes out, not what the header claims.
+        Path zip = zip("slice1.dcm", String.valueOf(4 << 20), "slice2.dcm", String.valueOf(4 << 20));
+        assertTrue(Files.size(zip) < 64 * 1024, "the zip itself is small: " + Files.size(zip));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(zip, out, 5L << 20));
+        assertEquals("the zip unpacks to more than 5 MB; zip only the folder of one CT series", e.getMessage());
+        long written = 0;
+        for (String name : unpacked(out)) written += Files.size(out.resolve(name));
+        assertTrue(written <= 5L << 20, "stopped at the limit: " + written);
+    }
+
+    @Test
+    void emptyAndDamagedZipsAreRefusedWithAMessage() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path empty = zip("only/a/folder/", "0");
+        assertEquals("the zip file holds no files; zip the folder of one CT series",
+                assertThrows(CalvariaException.class, () -> DicomZip.extract(empty, out, 1 << 20)).getMessage());
+        Path damaged = tmp.resolve("damaged.zip");
+        byte[] whole = Files.readAllBytes(zip("a.dcm", "100000"));
+        try (OutputStream o = Files.newOutputStream(damaged)) {
+            o.write(whole, 0, whole.length / 2);
+        }
+        assertTrue(assertThrows(CalvariaException.class, () -> DicomZip.extract(damaged, out, 1 << 20))
+                .getMessage().startsWith("the zip file is damaged"));
+    }
+}

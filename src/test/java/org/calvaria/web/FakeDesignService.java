@@ -1,0 +1,192 @@
+package org.calvaria.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.calvaria.CalvariaException;
+import org.calvaria.Provenance;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.Volume;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A stand-in for the real pipeline, for tests only: it reads the skull, "designs" a ball of bone at the top of it
+ * (a cap of the vault's shell within 12 + 20 * threshold mm of the top, so the threshold visibly
+ * matters; on the test skull it plugs the hole), and writes every file the real one would.
+ * Its figures are computed from what it wrote, so tests can check them against the downloads.
+ */
+final class FakeDesignService implements DesignService {
+    private final long stageDelayMillis;
+    private final String failAtStage;
+
+    FakeDesignService(long stageDelayMillis) {
+        this(stageDelayMillis, null);
+    }
+
+    /** @param failAtStage a stage name at which to fail with a CalvariaException, or null */
+    FakeDesignService(long stageDelayMillis, String failAtStage) {
+        this.stageDelayMillis = stageDelayMillis;
+        this.failAtStage = failAtStage;
+    }
+
+    static double radiusMm(double threshold) {
+        return 12 + 20 * threshold;
+    }
+
+    /** The middle of the volume's x-y extent, at the height of the highest bone voxel (mm). */
+    private static double[] topCentre(MaskVolume bone) {
+        Geometry g = bone.geometry();
+        for (int z = g.nz() - 1; z >= 0; z--) {
+            for (int i = g.index(0, 0, z), end = i + g.nx() * g.ny(); i < end; i++) {
+                if (bone.isSet(i)) return g.indexToPhysical((g.nx() - 1) / 2.0, (g.ny() - 1) / 2.0, z);
+            }
+        }
+        throw new IllegalStateException("no bone");
+    }
+
+    /**
+     * {inner, outer, cx, cy, cz}: the bone's centroid c, and the smallest and largest distance from c of the bone
+     * around {@code near} (within radius + 3 mm, or further when there is none). Between them lies
+     * the vault's shell there, which the fake implant fills.
+     */
+    private static double[] shellRadii(MaskVolume bone, double[] near, double radius) {
+        Geometry g = bone.geometry();
+        double[] sum = new double[3];
+        long[] n = {0};
+        double[] p = new double[3];
+        bone.forEachSet(i -> {
+            g.indexToPhysical(i % g.nx(), (i / g.nx()) % g.ny(), i / (g.nx() * g.ny()), p);
+            for (int k = 0; k < 3; k++) sum[k] += p[k];
+            n[0]++;
+        });
+        double[] c = {sum[0] / n[0], sum[1] / n[0], sum[2] / n[0]};
+        double[] range = {Double.POSITIVE_INFINITY, 0};
+        // The rim of bone just around the implant; widened until some bone is found (small radius, wide hole).
+        for (double reach = radius + 3; range[1] == 0; reach *= 1.5) {
+            double limit = reach;
+            bone.forEachSet(i -> {
+                g.indexToPhysical(i % g.nx(), (i / g.nx()) % g.ny(), i / (g.nx() * g.ny()), p);
+                if (distance(p, near) <= limit) {
+                    double r = distance(p, c);
+                    range[0] = Math.min(range[0], r);
+                    range[1] = Math.max(range[1], r);
+                }
+            });
+        }
+        return new double[] {range[0], range[1], c[0], c[1], c[2]};
+    }
+
+    private static double distance(double[] a, double[] b) {
+        double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+        return Math.sqrt(dx * dx + dy * dy + dz * dz);
+    }
+
+    @Override
+    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
+            throws Exception {
+        long t0 = System.nanoTime();
+        stage("read", stageListener);
+        Volume v = VolumeIO.read(input);
+        stage("segment", stageListener);
+        MaskVolume bone = v.isBinary() ? MaskVolume.requireBinary(v, "the skull") : MaskVolume.threshold(v, 300);
+        if (bone.isEmpty()) throw new CalvariaException("the skull holds no bone voxels; check the file");
+        stage("normalise", stageListener);
+        stage("complete", stageListener);
+        stage("map back", stageListener);
+        stage("implant", stageListener);
+        Geometry g = bone.geometry();
+        double radius = radiusMm(threshold);
+        double[] centre = topCentre(bone);
+        double[] shell = shellRadii(bone, centre, radius);
+        double[] bc = {shell[2], shell[3], shell[4]};
+        MaskVolume implant = new MaskVolume(g);
+        double[] p = new double[3];
+        int[] lo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+        int[] hi = {-1, -1, -1};
+        for (int z = 0; z < g.nz(); z++) {
+            for (int y = 0; y < g.ny(); y++) {
+                for (int x = 0; x < g.nx(); x++) {
+                    int i = g.index(x, y, z);
+                    if (bone.isSet(i)) continue;
+                    g.indexToPhysical(x, y, z, p);
+                    if (distance(p, centre) > radius) continue;
+                    double r = distance(p, bc);
+                    if (r < shell[0] || r > shell[1]) continue;
+                    implant.set(i, true);
+                    lo[0] = Math.min(lo[0], x); lo[1] = Math.min(lo[1], y); lo[2] = Math.min(lo[2], z);
+                    hi[0] = Math.max(hi[0], x); hi[1] = Math.max(hi[1], y); hi[2] = Math.max(hi[2], z);
+                }
+            }
+        }
+        Provenance.stamp(implant, "fake design, threshold " + threshold);
+        Path implantNrrd = outputFolder.resolve("implant.nrrd");
+        NrrdIO.write(implant, implantNrrd);
+        MaskVolume completed = bone.copy().or(implant);
+        Path completedNrrd = outputFolder.resolve("completed.nrrd");
+        NrrdIO.write(completed, completedNrrd);
+
+        stage("mesh", stageListener);
+        Path stl = outputFolder.resolve("implant.stl");
+        double area = TestStl.writeVoxelSurface(implant, stl);
+        Path preview = outputFolder.resolve("preview.png");
+        ImageIO.write(topView(bone, implant), "png", preview.toFile());
+
+        double[] spacing = g.spacing();
+        double ml = implant.cardinality() * g.voxelVolumeMm3() / 1000.0;
+        double[] box = implant.isEmpty() ? new double[3] : new double[] {(hi[0] - lo[0] + 1) * spacing[0],
+            (hi[1] - lo[1] + 1) * spacing[1], (hi[2] - lo[2] + 1) * spacing[2]};
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        DesignOutcome.Figures figures = new DesignOutcome.Figures(ml, area, box, seconds);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("made_by", Provenance.line("fake design (test)"));
+        report.put("threshold", threshold);
+        report.put("implant_volume_ml", ml);
+        report.put("surface_area_mm2", area);
+        report.put("bounding_box_mm", box);
+        report.put("implant_voxels", implant.cardinality());
+        report.put("seconds", seconds);
+        Path reportJson = outputFolder.resolve("report.json");
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportJson.toFile(), report);
+        return new DesignOutcome(stl, implantNrrd, completedNrrd, reportJson, preview, figures);
+    }
+
+    private void stage(String name, Consumer<String> listener) throws InterruptedException {
+        listener.accept(name);
+        if (name.equals(failAtStage)) {
+            throw new CalvariaException("the fake pipeline failed at '" + name + "' on purpose");
+        }
+        if (stageDelayMillis > 0) Thread.sleep(stageDelayMillis);
+    }
+
+    /** Looking down the z axis: implant red, bone grey by height. */
+    private static BufferedImage topView(MaskVolume bone, MaskVolume implant) {
+        Geometry g = bone.geometry();
+        BufferedImage img = new BufferedImage(g.nx(), g.ny(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < g.ny(); y++) {
+            for (int x = 0; x < g.nx(); x++) {
+                int rgb = 0;
+                for (int z = g.nz() - 1; z >= 0; z--) {
+                    int i = g.index(x, y, z);
+                    if (implant.isSet(i)) {
+                        rgb = 0xe8463c;
+                        break;
+                    }
+                    if (bone.isSet(i)) {
+                        int grey = 80 + 170 * z / Math.max(1, g.nz() - 1);
+                        rgb = grey << 16 | grey << 8 | grey;
+                        break;
+                    }
+                }
+                img.setRGB(x, y, rgb);
+            }
+        }
+        return img;
+    }
+}

@@ -1,0 +1,45 @@
+package org.calvaria.web;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Starts the web app with {@link FakeDesignService}, for the browser test ({@code src/test/browser/run.sh}).
+ * Writes the test skull first, then prints one line {@code CALVARIA_TEST_SERVER_URL=http://...} and serves until
+ * killed (its shutdown hook removes the temporary files).
+ *
+ * <p>Arguments: {@code --fixtures DIR} (where to write defective-skull.nrrd and skull-surface.stl, a
+ * sphere standing in for a skull surface mesh), {@code --port N} (default 0: any free
+ * port), {@code --max-upload-mb N} (default 1024), {@code --stage-delay-ms N} (default 150).
+ */
+public final class TestServerMain {
+    private TestServerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Path fixtures = null;
+        int port = 0;
+        long maxUploadMb = 1024;
+        long delay = 150;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--fixtures" -> fixtures = Path.of(args[++i]);
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--max-upload-mb" -> maxUploadMb = Long.parseLong(args[++i]);
+                case "--stage-delay-ms" -> delay = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        if (fixtures != null) {
+            Files.createDirectories(fixtures);
+            DefectiveSkull.write(1.5, fixtures.resolve("defective-skull.nrrd"));
+            TestStl.writeSphere(fixtures.resolve("skull-surface.stl"), new double[3], 80, 24);
+        }
+        WebServer server = new WebServer(new FakeDesignService(delay), WebServer.Options.defaults()
+                .withBindAddress(InetAddress.getLoopbackAddress()).withPort(port)
+                .withMaxUploadBytes(maxUploadMb << 20)).start();
+        System.out.println("CALVARIA_TEST_SERVER_URL=" + server.url());
+        System.out.flush();
+        server.awaitStop();
+    }
+}
