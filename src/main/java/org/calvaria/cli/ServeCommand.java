@@ -69,14 +69,11 @@ public final class ServeCommand implements Runnable {
         }
     }
 
-    /**
-     * THE ONE PLACE WHERE THE REAL DESIGN PIPELINE IS WIRED IN. Until {@code org.calvaria.implant.ImplantDesigner}
-     * lands, {@code serve} refuses to start rather than pretend to design implants. Wiring: return an adapter whose
-     * {@code design(input, outputFolder, threshold, stageListener)} runs the pipeline on {@code input} with
-     * {@code model}, writes into {@code outputFolder} and reports the stage names of {@link DesignService#STAGES}.
-     */
+    /** The real design pipeline, with the bundled model or the one given. */
     static DesignService designService(Path model) {
-        throw new CalvariaException("'serve' is not connected to the implant design pipeline in this build yet,"
-                + " so it cannot design implants; use a build that includes the 'design' command");
+        org.calvaria.complete.CompletionModel m = model != null ? org.calvaria.complete.CompletionModel.load(model)
+                : org.calvaria.complete.CompletionModel.loadDefault();
+        return new org.calvaria.web.PipelineDesignService(m,
+                model != null ? model.getFileName().toString() : "bundled default model");
     }
 }

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@code calvaria serve} until the design pipeline is wired in: it checks its options, then refuses to start with a
- * one-line message instead of serving a page that cannot design.
+ * {@code calvaria serve}: options and the model are checked before anything listens (the served pipeline itself is
+ * tested in {@code org.calvaria.web.PipelineDesignServiceTest}).
  */
 class ServeCommandTest {
     record Result(int exitCode, String out, String err) {}
@@ -32,18 +32,24 @@ class ServeCommandTest {
     }
 
     @Test
-    void refusesToStartWithoutTheDesignPipelineAndLeavesThePortFree() throws Exception {
+    void aBadModelFileStopsServeBeforeItListens() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        Result r = run("serve", "--port", String.valueOf(port));
-        assertEquals(1, r.exitCode());
-        assertEquals("error: 'serve' is not connected to the implant design pipeline in this build yet, so it cannot"
-                + " design implants; use a build that includes the 'design' command", r.err().strip());
-        assertEquals("", r.out(), "no URL is printed");
-        try (ServerSocket again = new ServerSocket(port)) {
-            assertEquals(port, again.getLocalPort(), "nothing was left listening");
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("bad", ".calvaria-model");
+        try {
+            java.nio.file.Files.writeString(bad, "not a model");
+            Result r = run("serve", "--port", String.valueOf(port), "--model", bad.toString());
+            assertEquals(1, r.exitCode());
+            assertTrue(r.err().strip().startsWith("error: "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertEquals("", r.out(), "no URL is printed");
+            try (ServerSocket again = new ServerSocket(port)) {
+                assertEquals(port, again.getLocalPort(), "nothing was left listening");
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(bad);
         }
     }
 

@@ -1,0 +1,55 @@
+package org.calvaria.web;
+
+import org.calvaria.complete.CompletionModel;
+import org.calvaria.pipeline.DesignPipeline;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The real design pipeline behind the web app: the same job as {@code calvaria design}, one model for all jobs. */
+public final class PipelineDesignService implements DesignService, AutoCloseable {
+    private final CompletionModel model;
+    private final String modelName;
+
+    public PipelineDesignService(CompletionModel model, String modelName) {
+        this.model = model;
+        this.modelName = modelName;
+    }
+
+    @Override
+    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener) {
+        DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(outputFolder.resolve("implant.stl"),
+                outputFolder.resolve("implant.nrrd"), outputFolder.resolve("completed_skull.nrrd"),
+                outputFolder.resolve("report.json"), outputFolder.resolve("preview.png"));
+        DesignPipeline.Result r = new DesignPipeline(model, modelName).run(input,
+                DesignPipeline.Settings.defaults().withThreshold(threshold), out, stage -> {
+                    // "write" is part of the page's last stage
+                    if (STAGES.contains(stage)) stageListener.accept(stage);
+                });
+        Map<String, Object> implant = cast(r.report().get("implant"));
+        Map<String, Object> seconds = cast(r.report().get("secondsPerStage"));
+        DesignOutcome.Figures figures = new DesignOutcome.Figures((Double) implant.get("volumeMl"),
+                (Double) implant.get("surfaceAreaMm2"), (double[]) implant.get("boundingBoxSizeMm"),
+                ((Number) seconds.getOrDefault("total", 0.0)).doubleValue());
+        return new DesignOutcome(out.stl(), out.implantVolume(), out.completedVolume(), out.report(), out.preview(),
+                figures);
+    }
+
+    @Override
+    public ThresholdSetting threshold() {
+        return new ThresholdSetting("Threshold", model.threshold(), 0.05, 0.95, 0.05,
+                "Probability above which a voxel of the completed skull counts as bone; lower gives a thicker implant.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
