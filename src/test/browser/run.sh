@@ -29,7 +29,8 @@ if [ ! -x "$chromium" ]; then
   if [ "$(id -u)" != 0 ]; then sudo="sudo -n"; fi
   if command -v apt-get >/dev/null 2>&1 \
       && $sudo apt-get update -q >/tmp/calvaria-apt.log 2>&1 \
-      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium >>/tmp/calvaria-apt.log 2>&1; then
+      && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium >>/tmp/calvaria-apt.log 2>&1 \
+      && [ -x "$chromium" ]; then
     echo "browser test: chromium installed"
   fi
   if [ ! -x "$chromium" ]; then
@@ -51,8 +52,9 @@ fi
 
 # 3. The server: the built jar plus the test classes (TestServerMain, FakeDesignService).
 jar="$root/target/calvaria.jar"
-if [ ! -f "$jar" ] || [ ! -f "$root/target/test-classes/org/calvaria/web/TestServerMain.class" ]; then
-  echo "browser test: building the jar and test classes (mvn -DskipTests package)..."
+if [ ! -f "$jar" ] || [ ! -f "$root/target/test-classes/org/calvaria/web/TestServerMain.class" ] \
+    || [ -n "$(find "$root/pom.xml" "$root/src/main" "$root/src/test/java" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  echo "browser test: building the jar and test classes (missing or older than the sources)..."
   (cd "$root" && mvn -q -B -DskipTests package)
 fi
 
