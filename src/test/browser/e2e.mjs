@@ -1,5 +1,6 @@
 // End-to-end tests of the Calvaria web app in a real headless Chromium (Debian's), driven by playwright-core.
-// Started by run.sh, which starts the server (TestServerMain: the real server with a fake design service).
+// Started by run.sh, which starts the server (TestServerMain --real: the real server and design pipeline with the
+// bundled model).
 // Usage: node e2e.mjs --url URL --fixtures DIR --out DIR [--chromium PATH]
 // Prints one line per test and a closing "N passed, N failed"; exits 1 when any test failed.
 import { chromium } from 'playwright-core';
@@ -126,9 +127,11 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
   const report = await download(page, '#download-report');
   const r = JSON.parse(report.bytes.toString('utf8'));
   assert.equal(r.threshold, 0.5);
-  assert.equal(r.implant_volume_ml.toFixed(2), shown.volume.replace(' ml', ''), 'page volume = report volume');
-  assert.equal(`${r.bounding_box_mm.map((v) => v.toFixed(1)).join(' × ')} mm`, shown.bbox);
-  assert.equal(`${Math.round(r.surface_area_mm2).toLocaleString('en')} mm²`, shown.area);
+  assert.equal(r.implant.volumeMl.toFixed(2), shown.volume.replace(' ml', ''), 'page volume = report volume');
+  assert.equal(`${r.implant.boundingBoxSizeMm.map((v) => v.toFixed(1)).join(' × ')} mm`, shown.bbox);
+  assert.equal(`${Math.round(r.implant.surfaceAreaMm2).toLocaleString('en')} mm²`, shown.area);
+  assert.equal(r.implant.watertight, true, 'the designed implant is watertight');
+  assert.equal(r.implant.overlapWithDefectiveVoxels, 0, 'the implant does not overlap the skull');
 
   const stl = await download(page, '#download-stl');
   assert.match(stl.name, /^defective-skull-t0\.5-implant\.stl$/);
@@ -152,14 +155,14 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(outDir, 'web-app.png') });
 
-  // Re-run with a higher threshold: the fake makes a larger implant; both runs stay listed.
-  await design(page, 0.8);
+  // Re-run with a lower probability threshold: more voxels count as bone, so the implant grows; both runs stay listed.
+  await design(page, 0.3);
   const ml2 = Number((await figures(page)).volume.replace(' ml', ''));
-  assert.ok(ml2 > ml, `threshold 0.8 gave ${ml2} ml, threshold 0.5 gave ${ml} ml`);
+  assert.ok(ml2 > ml, `threshold 0.3 gave ${ml2} ml, threshold 0.5 gave ${ml} ml`);
   const runs = await page.locator('#cases > li.selected .runs li').allTextContents();
   assert.equal(runs.length, 2);
   assert.match(runs[0], /^threshold 0\.5: \d+\.\d\d ml$/);
-  assert.match(runs[1], /^threshold 0\.8: \d+\.\d\d ml$/);
+  assert.match(runs[1], /^threshold 0\.3: \d+\.\d\d ml$/);
 
   // Selecting the earlier run shows its figures again.
   await page.click('#cases > li.selected .runs li >> nth=0');

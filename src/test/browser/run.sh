@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of 'calvaria serve' in a real headless browser (Debian's chromium, driven by playwright-core).
 #
-# Starts the web server from the built jar with a fake design service (TestServerMain, test code), runs e2e.mjs
+# Starts the web server from the built jar with the real design pipeline and bundled model (TestServerMain --real),
+# runs e2e.mjs
 # against it, and stops it. Run after 'mvn verify' (or it builds what it needs). Exit status: 0 when every test
 # passed, 1 when one failed; 0 with a SKIPPED line only when chromium is missing and cannot be installed.
 #
@@ -73,7 +74,7 @@ trap cleanup EXIT
 
 started=$(date +%s)
 java -Xmx1g -cp "$jar:$root/target/test-classes" org.calvaria.web.TestServerMain \
-  --fixtures "$work/fixtures" --max-upload-mb 2 --stage-delay-ms 250 >"$work/server.log" 2>&1 &
+  --fixtures "$work/fixtures" --max-upload-mb 2 --real >"$work/server.log" 2>&1 &
 server_pid=$!
 
 url=""

@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Starts the web app with {@link FakeDesignService}, for the browser test ({@code src/test/browser/run.sh}).
+ * Starts the web app for the browser test ({@code src/test/browser/run.sh}): with {@code --real} the real design
+ * pipeline and bundled model, otherwise {@link FakeDesignService}.
  * Writes the test skull first, then prints one line {@code CALVARIA_TEST_SERVER_URL=http://...} and serves until
  * killed (its shutdown hook removes the temporary files).
  *
@@ -21,12 +22,14 @@ public final class TestServerMain {
         int port = 0;
         long maxUploadMb = 1024;
         long delay = 150;
+        boolean real = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fixtures" -> fixtures = Path.of(args[++i]);
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--max-upload-mb" -> maxUploadMb = Long.parseLong(args[++i]);
                 case "--stage-delay-ms" -> delay = Long.parseLong(args[++i]);
+                case "--real" -> real = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -35,7 +38,10 @@ public final class TestServerMain {
             DefectiveSkull.write(1.5, fixtures.resolve("defective-skull.nrrd"));
             TestStl.writeSphere(fixtures.resolve("skull-surface.stl"), new double[3], 80, 24);
         }
-        WebServer server = new WebServer(new FakeDesignService(delay), WebServer.Options.defaults()
+        DesignService service = real
+                ? new PipelineDesignService(org.calvaria.complete.CompletionModel.loadDefault(), "bundled default model")
+                : new FakeDesignService(delay);
+        WebServer server = new WebServer(service, WebServer.Options.defaults()
                 .withBindAddress(InetAddress.getLoopbackAddress()).withPort(port)
                 .withMaxUploadBytes(maxUploadMb << 20)).start();
         System.out.println("CALVARIA_TEST_SERVER_URL=" + server.url());
