@@ -32,6 +32,7 @@ import java.io.PrintWriter;
             BenchNetCommand.class,
             EvaluateCommand.class,
             ServeCommand.class,
+            StudyCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
