@@ -1,0 +1,55 @@
+package org.calvaria.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The README's main job: {@code calvaria demo} with nothing but the jar. */
+class DemoCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void demoDesignsAnImplantThatFillsTheCutDefect() throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = Main.run("demo", "-o", tmp.toString(), "-q");
+        } finally {
+            System.setOut(old);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        MaskVolume implant = MaskVolume.requireBinary(NrrdIO.read(tmp.resolve("implant.nrrd")), "implant");
+        MaskVolume truth = MaskVolume.requireBinary(NrrdIO.read(tmp.resolve("true_implant.nrrd")), "truth");
+        MaskVolume defective = MaskVolume.requireBinary(NrrdIO.read(tmp.resolve("defective_skull.nrrd")), "skull");
+        assertEquals(0, implant.intersectionCount(defective));
+        double dice = 2.0 * implant.intersectionCount(truth) / (implant.cardinality() + truth.cardinality());
+        // Measured 0.78 with an early model; the synthetic skull was never seen in training.
+        assertTrue(dice > 0.6, "demo implant Dice " + dice);
+        Matcher m = Pattern.compile("Dice (\\d\\.\\d{3})").matcher(text);
+        assertTrue(m.find(), text);
+        assertEquals(dice, Double.parseDouble(m.group(1)), 0.0006, "printed Dice is the measured one");
+        TriangleMesh stl = MeshIO.read(tmp.resolve("implant.stl"));
+        assertTrue(stl.isWatertight());
+        Map<?, ?> report = new ObjectMapper().readValue(tmp.resolve("report.json").toFile(), Map.class);
+        assertTrue(report.containsKey("secondsPerStage"));
+        assertTrue(tmp.resolve("preview.png").toFile().length() > 1000);
+    }
+}
