@@ -8,9 +8,6 @@ import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -25,17 +22,9 @@ class DemoCommandTest {
 
     @Test
     void demoDesignsAnImplantThatFillsTheCutDefect() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            code = Main.run("demo", "-o", tmp.toString(), "-q");
-        } finally {
-            System.setOut(old);
-        }
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, text);
+        org.calvaria.testing.CliRun.Result r = org.calvaria.testing.CliRun.run("demo", "-o", tmp.toString(), "-q");
+        String text = r.out();
+        assertEquals(0, r.exitCode(), text + r.err());
         MaskVolume implant = MaskVolume.requireBinary(NrrdIO.read(tmp.resolve("implant.nrrd")), "implant");
         MaskVolume truth = MaskVolume.requireBinary(NrrdIO.read(tmp.resolve("true_implant.nrrd")), "truth");
         MaskVolume defective = MaskVolume.requireBinary(NrrdIO.read(tmp.resolve("defective_skull.nrrd")), "skull");

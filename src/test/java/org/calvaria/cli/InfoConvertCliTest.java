@@ -1,5 +1,7 @@
 package org.calvaria.cli;
 
+import static org.calvaria.testing.CliRun.run;
+import org.calvaria.testing.CliRun.Result;
 import org.calvaria.Provenance;
 import org.calvaria.io.NiftiIO;
 import org.calvaria.io.NrrdIO;
@@ -16,12 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,13 +35,6 @@ class InfoConvertCliTest {
     @TempDir
     Path tmp;
 
-    /** What one run printed and returned. */
-    record Result(int exitCode, String out, String err) {
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.isBlank()).collect(Collectors.toList());
-        }
-    }
-
     @BeforeAll
     static void noProgressBars() {
         System.setProperty("calvaria.noprogress", "true");
@@ -51,21 +43,6 @@ class InfoConvertCliTest {
     @AfterAll
     static void restore() {
         System.clearProperty("calvaria.noprogress");
-    }
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     /** A small CT-like volume on an oblique grid with known values -40 .. 213. */

@@ -1,13 +1,12 @@
 package org.calvaria.cli;
 
+import static org.calvaria.testing.CliRun.run;
+import org.calvaria.testing.CliRun.Result;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,32 +16,14 @@ class NetworkCommandsTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            var cl = Main.commandLine();
-            cl.setErr(new java.io.PrintWriter(System.err, true));
-            int code = cl.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void trainOnSyntheticDataThenResume() throws Exception {
         Path dir = tmp.resolve("run");
-        Run r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70",
+        Result r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70",
                 "--epochs", "1",
                 "--steps-per-epoch", "2", "--batch", "2", "--val-samples", "2", "--synthetic-skulls", "4",
                 "--optimizer", "adam", "-q");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("model: "), r.out());
         ModelFile m = ModelFile.read(dir.resolve(Trainer.MODEL));
         assertEquals("wu2022", m.architecture().name());
@@ -51,38 +32,38 @@ class NetworkCommandsTest {
         r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70",
                 "--epochs", "2",
                 "--val-samples", "2", "--synthetic-skulls", "4", "--resume", "-q");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         assertEquals(3, Files.readAllLines(dir.resolve(Trainer.LOG)).size());
         // the same folder again without --resume is refused, exit 1, one line
         r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70", "-q");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertTrue(r.err().startsWith("error: ") && r.err().contains("--resume"), r.err());
     }
 
     @Test
     void badArgumentsFailClearly() {
-        Run r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--arch", "resnet", "-q");
-        assertEquals(1, r.code());
+        Result r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--arch", "resnet", "-q");
+        assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("unknown architecture"), r.err());
         r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--grid", "20x16x8", "-q");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("divisible by 8"), r.err());
         r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--optimizer", "sgd", "-q");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("adadelta or adam"), r.err());
         r = run("train", "--data", tmp.resolve("nowhere").toString(), "-o", tmp.resolve("x").toString(), "-q");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("is not a folder"), r.err());
         r = run("train", "--data", "synthetic", "--bogus");
-        assertEquals(2, r.code());
+        assertEquals(2, r.exitCode());
         assertFalse(Files.exists(tmp.resolve("x")), "no output for failed runs");
     }
 
     @Test
     void benchNetPrintsFiguresOnATinyGrid() {
-        Run r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
+        Result r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
                 "--threads", "1", "--design-case", "none", "-q");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         for (String key : new String[] {"forward cost:", "forward time:", "train step:", "matmul floor:",
             "forward / floor:"}) {
             assertTrue(r.out().contains(key), r.out());
@@ -98,9 +79,9 @@ class NetworkCommandsTest {
                 .cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
         java.nio.file.Path file = tmp.resolve("defective.nrrd");
         org.calvaria.io.NrrdIO.write(d.defective(), file);
-        Run r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
+        Result r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
                 "--threads", "1", "--design-case", file.toString(), "-q");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exitCode(), r.err());
         for (String stage : new String[] {"design stages:", "normalise=", "complete=", "map back=", "implant=",
             "mesh=", "total="}) {
             assertTrue(r.out().contains(stage), r.out());

@@ -1,11 +1,10 @@
 package org.calvaria.cli;
 
+import static org.calvaria.testing.CliRun.run;
+import org.calvaria.testing.CliRun.Result;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -14,23 +13,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * tested in {@code org.calvaria.web.PipelineDesignServiceTest}).
  */
 class ServeCommandTest {
-    record Result(int exitCode, String out, String err) {}
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void aBadModelFileStopsServeBeforeItListens() throws Exception {
         int port;

@@ -1,7 +1,6 @@
 package org.calvaria.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.calvaria.cli.Main;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.mesh.MeshIO;
@@ -14,8 +13,6 @@ import org.calvaria.volume.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -111,19 +108,8 @@ class DesignPipelineTest {
     }
 
     private static void assertFails(int code, String messagePart, String... args) {
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        int rc;
-        try {
-            var cl = Main.commandLine();
-            cl.setErr(new java.io.PrintWriter(err, true));
-            rc = cl.execute(args);
-        } finally {
-            System.setErr(oldErr);
-        }
-        String text = err.toString();
-        assertEquals(code, rc, "exit code for " + String.join(" ", args) + ": " + text);
-        assertTrue(text.contains(messagePart), "message should mention '" + messagePart + "': " + text);
+        org.calvaria.testing.CliRun.Result r = org.calvaria.testing.CliRun.run(args);
+        assertEquals(code, r.exitCode(), "exit code for " + String.join(" ", args) + ": " + r.err());
+        assertTrue(r.err().contains(messagePart), "message should mention '" + messagePart + "': " + r.err());
     }
 }
