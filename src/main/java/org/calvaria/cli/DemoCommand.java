@@ -54,7 +54,7 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         DefectType type = DefectType.fromName(defectType);
-        try (CompletionModel m = model != null ? CompletionModel.load(model) : CompletionModel.loadDefault();
+        try (CompletionModel m = CompletionModel.open(model);
              Progress p = Progress.start("demo", 3)) {
             p.message("synthetic skull");
             MaskVolume skull = new SyntheticSkull(seed).rasterize(0.8, 0.8);

@@ -72,7 +72,7 @@ public final class DesignCommand implements Runnable {
         }
         if (implantVolume != null) org.calvaria.io.VolumeIO.formatForName(implantVolume);
         if (completed != null) org.calvaria.io.VolumeIO.formatForName(completed);
-        try (CompletionModel m = model != null ? CompletionModel.load(model) : CompletionModel.loadDefault()) {
+        try (CompletionModel m = CompletionModel.open(model)) {
             String name = model != null ? model.getFileName().toString() : "bundled default model";
             LOG.info("model: {} ({}), device: {}", name, m.architecture().name(), m.device());
             DesignPipeline pipeline = new DesignPipeline(m, name);

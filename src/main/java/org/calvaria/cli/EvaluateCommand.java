@@ -103,12 +103,10 @@ public final class EvaluateCommand implements Runnable {
         }
         org.calvaria.complete.CompletionModel completion = null;
         if (model != null) {
-            completion = model.equals("default") ? org.calvaria.complete.CompletionModel.loadDefault()
-                    : org.calvaria.complete.CompletionModel.load(Path.of(model));
+            completion = org.calvaria.complete.CompletionModel.open(Path.of(model));
             org.calvaria.implant.ImplantDesigner designer = new org.calvaria.implant.ImplantDesigner(completion,
-                    new org.calvaria.implant.ImplantDesigner.Options(
-                            threshold != null ? threshold : completion.threshold(),
-                            org.calvaria.implant.ImplantCleaner.Options.defaults()));
+                    org.calvaria.implant.ImplantDesigner.Options.withThreshold(
+                            threshold != null ? threshold : completion.threshold()));
             String fingerprint = "model " + model + " created " + completion.modelFile().created();
             String name = model.equals("default") ? "calvaria" : Path.of(model).getFileName().toString()
                     .replace(org.calvaria.complete.ModelFile.EXTENSION, "");

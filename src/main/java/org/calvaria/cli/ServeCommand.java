@@ -71,8 +71,7 @@ public final class ServeCommand implements Runnable {
 
     /** The real design pipeline, with the bundled model or the one given. */
     static DesignService designService(Path model) {
-        org.calvaria.complete.CompletionModel m = model != null ? org.calvaria.complete.CompletionModel.load(model)
-                : org.calvaria.complete.CompletionModel.loadDefault();
+        org.calvaria.complete.CompletionModel m = org.calvaria.complete.CompletionModel.open(model);
         return new org.calvaria.web.PipelineDesignService(m,
                 model != null ? model.getFileName().toString() : "bundled default model");
     }

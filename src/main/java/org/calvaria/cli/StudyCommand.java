@@ -5,7 +5,6 @@ import org.calvaria.complete.CompletionModel;
 import org.calvaria.dataset.SkullFiles;
 import org.calvaria.defects.DefectType;
 import org.calvaria.evaluate.SizeStudy;
-import org.calvaria.implant.ImplantCleaner;
 import org.calvaria.implant.ImplantDesigner;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.volume.MaskVolume;
@@ -89,10 +88,8 @@ public final class StudyCommand implements Runnable {
                 if (files.isEmpty()) throw new CalvariaException("none of --cases " + cases + " is in " + skulls);
             }
             EvaluateCommand.requireOutputApart(out, skulls);
-            try (CompletionModel m = model.equals("default") ? CompletionModel.loadDefault()
-                    : CompletionModel.load(Path.of(model))) {
-                ImplantDesigner designer = new ImplantDesigner(m, new ImplantDesigner.Options(m.threshold(),
-                        ImplantCleaner.Options.defaults()));
+            try (CompletionModel m = CompletionModel.open(Path.of(model))) {
+                ImplantDesigner designer = new ImplantDesigner(m, ImplantDesigner.Options.defaults(m));
                 Map<String, MaskVolume> complete = SizeStudy.named();
                 for (SkullFiles s : files) {
                     complete.put(s.id(), MaskVolume.requireBinary(VolumeIO.read(s.complete()), s.complete().toString()));

@@ -65,6 +65,11 @@ public final class CompletionModel implements AutoCloseable {
         return new CompletionModel(file, threads);
     }
 
+    /** A model file, or the bundled model when {@code path} is null or the word {@code default}. */
+    public static CompletionModel open(Path path) {
+        return path == null || path.toString().equals("default") ? loadDefault() : load(path);
+    }
+
     /** The model bundled with the tool (classpath resource {@value #DEFAULT_RESOURCE}). */
     public static CompletionModel loadDefault() {
         return load(defaultModelFile(), TensorFlowSupport.defaultThreads());

@@ -27,7 +27,12 @@ public final class ImplantDesigner {
     /** Design settings. */
     public record Options(double threshold, ImplantCleaner.Options cleaning) {
         public static Options defaults(CompletionModel model) {
-            return new Options(model.threshold(), ImplantCleaner.Options.defaults());
+            return withThreshold(model.threshold());
+        }
+
+        /** Default cleaning with the given probability threshold. */
+        public static Options withThreshold(double threshold) {
+            return new Options(threshold, ImplantCleaner.Options.defaults());
         }
 
         public Options {

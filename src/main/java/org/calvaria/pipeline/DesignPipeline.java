@@ -111,8 +111,7 @@ public final class DesignPipeline {
             throw new CalvariaException(source + " has no bone voxels; give a defective skull mask or a head CT");
         }
         double threshold = settings.threshold() != null ? settings.threshold() : model.threshold();
-        ImplantDesigner designer = new ImplantDesigner(model,
-                new ImplantDesigner.Options(threshold, org.calvaria.implant.ImplantCleaner.Options.defaults()));
+        ImplantDesigner designer = new ImplantDesigner(model, ImplantDesigner.Options.withThreshold(threshold));
         ImplantDesigner.Design design = designer.design(defective, onStage);
         times.putAll(design.stageSeconds());
         if (design.implant().isEmpty()) {
