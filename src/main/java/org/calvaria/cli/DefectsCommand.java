@@ -74,8 +74,9 @@ public final class DefectsCommand implements Runnable {
     String fractionRange;
 
     @Option(names = "--placement", paramLabel = "WHERE",
-            description = "midline, off-midline or random (default: midline for the paper's six types, random for"
-                    + " the others).")
+            description = "midline, off-midline or random (on the paper's upper-cranium grid), or vault, side"
+                    + " (hemicraniectomy position), front or back (cut from the whole skull; the size is then a share"
+                    + " of all its bone) (default: midline for the paper's six types, random for the others).")
     String placement;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed (default 1).")
@@ -110,7 +111,9 @@ public final class DefectsCommand implements Runnable {
 
         MaskVolume complete = MaskVolume.requireBinary(VolumeIO.read(skull), "skull " + skull);
         NetworkGrid grid = NetworkGrid.wu2022();
-        GridPlacement region = grid.place(complete);
+        // Vault-wide placements cut from the whole skull; the others from the paper's upper-cranium grid.
+        GridPlacement region = where != null && where.wholeVault() ? GridPlacement.ofGrid(complete.geometry())
+                : grid.place(complete);
         ExecutorService pool = Executors.newFixedThreadPool(nThreads);
         List<Map<String, Object>> records = new ArrayList<>();
         try (Progress progress = Progress.start("defects", count)) {

@@ -61,7 +61,9 @@ public final class EvaluateCommand implements Runnable {
     @Option(names = "--baseline", paramLabel = "B", split = ",",
             description = "Baselines to generate and evaluate (comma-separated or repeated): mirror (automatic"
                     + " mirroring), mirror-box (mirroring inside the true defect's box + 10 mm, the best case for"
-                    + " mirroring), empty, hull (filled envelope inside the true defect's box).")
+                    + " mirroring), empty, hull (filled envelope inside the true defect's box), oracle-grid (the"
+                    + " true complete skull put through the hole-oriented grids and mapped back: the ceiling of that"
+                    + " geometry).")
     List<String> baselines = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT_DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -121,7 +123,9 @@ public final class EvaluateCommand implements Runnable {
                 case "mirror-box" -> new MirrorBaseline().withDefectBox(MIRROR_BOX_MARGIN_MM);
                 case "empty" -> FloorBaselines.empty();
                 case "hull" -> FloorBaselines.hull();
-                default -> throw new CalvariaException("unknown --baseline '" + b + "'; use mirror, mirror-box, empty or hull");
+                case "oracle-grid" -> FloorBaselines.perfectCompletionOnHoleGrids();
+                default -> throw new CalvariaException("unknown --baseline '" + b
+                        + "'; use mirror, mirror-box, empty, hull or oracle-grid");
             };
             if (methods.containsKey(key)) {
                 throw new CalvariaException("method name '" + key + "' is given twice; rename the predictions with --name");

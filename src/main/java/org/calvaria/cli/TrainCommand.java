@@ -7,6 +7,7 @@ import org.calvaria.complete.TensorFlowSupport;
 import org.calvaria.train.LossKind;
 import org.calvaria.train.Optimizer;
 import org.calvaria.dataset.SampleOptions;
+import org.calvaria.defects.DefectType;
 import org.calvaria.train.SkullTrainingData;
 import org.calvaria.train.SyntheticTrainingData;
 import org.calvaria.train.Trainer;
@@ -102,6 +103,25 @@ public final class TrainCommand implements Runnable {
                     + " 40 slices).")
     Double heightMm;
 
+    @Option(names = "--placement", defaultValue = "vertex", paramLabel = "WHERE",
+            description = "vertex: the grid under the vertex (the paper's); defect: grids turned to random places on"
+                    + " the whole vault and to real holes, for designs anywhere on the vault (default: ${DEFAULT-VALUE}).")
+    String placement;
+
+    @Option(names = "--defects", paramLabel = "TYPES",
+            description = "Defect types to cut: wu2022 (the paper's six), all, or a comma-separated list"
+                    + " (default: wu2022 with --placement vertex, all with --placement defect).")
+    String defects;
+
+    @Option(names = "--sizes", paramLabel = "MIN,MAX",
+            description = "Share of the bone on the grid a cut removes, drawn uniformly (default: 0.05,0.45 with"
+                    + " --placement vertex; 0.05,0.55 with --placement defect, whose upper end is hemicraniectomy-sized).")
+    String sizes;
+
+    @Option(names = "--real-share", paramLabel = "F",
+            description = "Probability of using a skull's real defect where it has one (default: 0.2).")
+    Double realShare;
+
     @Option(names = "--synthetic-skulls", defaultValue = "40", paramLabel = "N",
             description = "With --data synthetic: number of distinct skulls (default: ${DEFAULT-VALUE}).")
     int syntheticSkulls;
@@ -116,7 +136,7 @@ public final class TrainCommand implements Runnable {
         TrainerOptions options = new TrainerOptions(output, Architecture.named(arch), epochs, stepsPerEpoch, batch,
                 Optimizer.parse(optimizer), lr == null ? Double.NaN : lr, LossKind.parse(loss), seed, resume,
                 threads == null ? TensorFlowSupport.defaultThreads() : threads);
-        GridSpec g = parseGrid(grid, heightMm);
+        GridSpec g = parseGrid(grid, heightMm).withPlacement(GridSpec.Placement.parse(placement));
         try (TrainingData source = openData(g)) {
             Trainer.Result r = new Trainer(options).train(source);
             System.out.println("model: " + r.model());
@@ -132,8 +152,13 @@ public final class TrainCommand implements Runnable {
                 throw new CalvariaException("--data " + data + " is not a folder; give a folder of skulls or 'synthetic'");
             }
             if (sampleThreads < 1 || sampleThreads > 256) throw new CalvariaException("--sample-threads must be 1..256");
-            SampleOptions sampling = SampleOptions.defaults(seed).withThreads(sampleThreads, 2 * batch);
+            SampleOptions sampling = sampling(g.placement());
             int loadThreads = threads == null ? TensorFlowSupport.defaultThreads() : threads;
+            if (g.placement() == GridSpec.Placement.DEFECT) {
+                return SkullTrainingData.vault(folder, g, cache == null ? output.resolve("skull-cache") : cache,
+                        valSplit, sampling, valSamples, loadThreads, dataLicence == null
+                                ? "unspecified (give --data-licence when training)" : dataLicence);
+            }
             return new SkullTrainingData(folder, g, cache == null ? output.resolve("skull-cache") : cache, valSplit,
                     sampling, valSamples, loadThreads, dataLicence == null
                             ? "unspecified (give --data-licence when training)" : dataLicence);
@@ -143,6 +168,25 @@ public final class TrainCommand implements Runnable {
         }
         int validation = Math.max(1, (int) Math.round(syntheticSkulls * valSplit));
         return new SyntheticTrainingData(g, Math.max(1, syntheticSkulls - validation), validation, valSamples, seed);
+    }
+
+    private SampleOptions sampling(GridSpec.Placement where) {
+        boolean vault = where == GridSpec.Placement.DEFECT;
+        SampleOptions o = SampleOptions.defaults(seed).withThreads(sampleThreads, 2 * batch);
+        o = o.withTypes(DefectType.parseList(defects == null ? (vault ? "all" : "wu2022") : defects));
+        double[] range = vault ? new double[] {0.05, 0.55} : new double[] {0.05, 0.45};
+        if (sizes != null) {
+            String[] p = sizes.split(",");
+            try {
+                if (p.length != 2) throw new NumberFormatException();
+                range = new double[] {Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())};
+            } catch (NumberFormatException e) {
+                throw new CalvariaException("--sizes '" + sizes + "' must be MIN,MAX, e.g. 0.05,0.55");
+            }
+        }
+        o = o.withFractions(range[0], range[1]);
+        if (realShare != null) o = o.withRealDefectShare(realShare);
+        return o;
     }
 
     /** Parses {@code 112x112x40} (x, y, z); without a height, 1.75 mm per z voxel (the NetworkGrid default). */

@@ -10,11 +10,41 @@ import java.util.Locale;
  * belongs to the normalisation code; the model file stores these numbers so that inference uses the same mapping as
  * training. The paper's grid is 112 x 112 x 40.
  */
-public record GridSpec(int nx, int ny, int nz, double heightMm) {
+public record GridSpec(int nx, int ny, int nz, double heightMm, Placement placement) {
+    /** How the grid is put on a skull. */
+    public enum Placement {
+        /** Under the vertex, axis-aligned (Wu et al. 2022). */
+        VERTEX("vertex"),
+        /** Turned to each hole found in the vault: centred on it, its axis along the hole's outward normal. */
+        DEFECT("defect");
+
+        private final String id;
+
+        Placement(String id) { this.id = id; }
+
+        public String id() { return id; }
+
+        public static Placement parse(String s) {
+            for (Placement p : values()) if (p.id.equalsIgnoreCase(s.trim())) return p;
+            throw new CalvariaException("unknown grid placement '" + s + "'; use vertex or defect");
+        }
+    }
+
+    /** A vertex-placed grid (the paper's). */
+    public GridSpec(int nx, int ny, int nz, double heightMm) {
+        this(nx, ny, nz, heightMm, Placement.VERTEX);
+    }
+
+    /** The same grid placed another way. */
+    public GridSpec withPlacement(Placement p) {
+        return new GridSpec(nx, ny, nz, heightMm, p);
+    }
+
     /** Largest accepted voxel count (a 512^3 grid), to reject absurd sizes before allocating. */
     public static final long MAX_VOXELS = 512L * 512 * 512;
 
     public GridSpec {
+        if (placement == null) placement = Placement.VERTEX;
         if (nx <= 0 || ny <= 0 || nz <= 0) {
             throw new CalvariaException("network grid " + nx + "x" + ny + "x" + nz + " must have positive sizes");
         }
@@ -40,6 +70,7 @@ public record GridSpec(int nx, int ny, int nz, double heightMm) {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%dx%dx%d (height %.1f mm)", nx, ny, nz, heightMm);
+        return String.format(Locale.ROOT, "%dx%dx%d (height %.1f mm%s)", nx, ny, nz, heightMm,
+                placement == Placement.VERTEX ? "" : ", placed on each hole");
     }
 }

@@ -131,6 +131,7 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         g.put("ny", grid.ny());
         g.put("nz", grid.nz());
         g.put("heightMm", grid.heightMm());
+        g.put("placement", grid.placement().id());
         h.put("threshold", threshold);
         h.put("trainingData", trainingData);
         h.put("licence", licence);
@@ -287,7 +288,7 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         Architecture arch = new Architecture(a.path("name").asText(), ints(a.path("widths")), ints(a.path("dilations")));
         JsonNode g = h.path("grid");
         GridSpec grid = new GridSpec(g.path("nx").asInt(), g.path("ny").asInt(), g.path("nz").asInt(),
-                g.path("heightMm").asDouble());
+                g.path("heightMm").asDouble(), GridSpec.Placement.parse(g.path("placement").asText("vertex")));
 
         ByteBuffer data = ByteBuffer.wrap(b, dataStart, b.length - 4 - dataStart).slice().order(ByteOrder.LITTLE_ENDIAN);
         Weights weights = new Weights();

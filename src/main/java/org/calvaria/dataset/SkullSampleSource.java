@@ -20,18 +20,44 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SkullSampleSource implements SampleSource {
     private static final int RETRIES = 5;
 
+    /** Makes sample {@code seed} from the skull at position {@code skull} of the source's list. */
+    @FunctionalInterface
+    public interface Maker {
+        Sample make(int skull, long seed);
+    }
+
     private final SkullLibrary library;
+    private final NetworkGrid grid;
+    private final List<String> ids;
     private final SampleOptions options;
-    private final SampleFactory factory;
+    private final Maker maker;
     private final ExecutorService pool;
     private final ArrayDeque<Future<Sample>> queue = new ArrayDeque<>();
     private long nextToSubmit;
     private long nextToHand;
 
     public SkullSampleSource(SkullLibrary library, SampleOptions options) {
+        this(library, library.grid(), library.ids(), options, maker(library, options));
+    }
+
+    /** A stream over any skulls: {@code ids} in a fixed order, pairs made by {@code maker}. */
+    public SkullSampleSource(NetworkGrid grid, List<String> ids, SampleOptions options, Maker maker) {
+        this(null, grid, ids, options, maker);
+    }
+
+    private static Maker maker(SkullLibrary library, SampleOptions options) {
+        SampleFactory factory = new SampleFactory(library.grid(), options);
+        return (k, seed) -> factory.make(library.skulls().get(k), seed);
+    }
+
+    private SkullSampleSource(SkullLibrary library, NetworkGrid grid, List<String> ids, SampleOptions options,
+                              Maker maker) {
+        if (ids.isEmpty()) throw new CalvariaException("no skulls to sample from; give at least one complete skull");
         this.library = library;
+        this.grid = grid;
+        this.ids = List.copyOf(ids);
         this.options = options;
-        this.factory = new SampleFactory(library.grid(), options);
+        this.maker = maker;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(options.threads(), r -> {
             Thread t = new Thread(r, "calvaria-samples-" + n.incrementAndGet());
@@ -41,14 +67,15 @@ public final class SkullSampleSource implements SampleSource {
     }
 
     @Override
-    public NetworkGrid grid() { return library.grid(); }
+    public NetworkGrid grid() { return grid; }
 
+    /** The library sampled from, or null for a stream made from a {@link Maker}. */
     public SkullLibrary library() { return library; }
 
     public SampleOptions options() { return options; }
 
     /** Skull ids this source draws from. */
-    public List<String> skullIds() { return library.ids(); }
+    public List<String> skullIds() { return ids; }
 
     /** Index of the next sample {@link #next} hands out. */
     public synchronized long position() { return nextToHand; }
@@ -66,9 +93,9 @@ public final class SkullSampleSource implements SampleSource {
         CalvariaException last = null;
         for (int attempt = 0; attempt < RETRIES; attempt++) {
             SplittableRandom r = new SplittableRandom(mix(options.seed(), index, attempt));
-            GridSkull skull = library.skulls().get(r.nextInt(library.size()));
+            int skull = r.nextInt(ids.size());
             try {
-                return factory.make(skull, r.nextLong());
+                return maker.make(skull, r.nextLong());
             } catch (CalvariaException e) {
                 last = e;
             }
@@ -83,7 +110,7 @@ public final class SkullSampleSource implements SampleSource {
             long i = nextToSubmit++;
             queue.add(pool.submit(() -> sample(i)));
         }
-        int voxels = library.grid().voxelCount();
+        int voxels = grid.voxelCount();
         float[] defective = new float[batchSize * voxels];
         float[] complete = new float[batchSize * voxels];
         String[] descriptions = new String[batchSize];

@@ -74,6 +74,7 @@ public final class DefectGenerator {
                             + " (e.g. 0.2)", targetFraction));
         }
         DefectPlacement where = placement == null ? type.defaultPlacement() : placement;
+        if (region == null && where.wholeVault()) region = GridPlacement.ofGrid(completeSkull.geometry());
         SkullFrame f = frameFor(completeSkull, region);
         int n = f.boneCount();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -142,6 +143,14 @@ public final class DefectGenerator {
                 return new double[] {side * Math.sin(theta) * Math.cos(phi), Math.sin(theta) * Math.sin(phi),
                     Math.cos(theta)};
             }
+            case VAULT:
+                return cap(0, 100, 0, 180);
+            case SIDE:
+                return cap(55, 90, rnd.nextBoolean() ? 0 : 180, 30);
+            case FRONT:
+                return cap(45, 85, 270, 30);
+            case BACK:
+                return cap(45, 100, 90, 30);
             default: {
                 double cosT = Shapes.uniform(rnd, Math.cos(Math.toRadians(60)), 1);
                 double sinT = Math.sqrt(1 - cosT * cosT);
@@ -149,6 +158,17 @@ public final class DefectGenerator {
                 return new double[] {sinT * Math.cos(phi), sinT * Math.sin(phi), cosT};
             }
         }
+    }
+
+    /**
+     * Uniform over the band of directions {@code fromDeg..toDeg} from the vertex, with azimuth (0 = left, 90 =
+     * posterior, 270 = anterior, degrees) within {@code halfWidthDeg} of {@code azimuthDeg}.
+     */
+    private double[] cap(double fromDeg, double toDeg, double azimuthDeg, double halfWidthDeg) {
+        double cosT = Shapes.uniform(rnd, Math.cos(Math.toRadians(toDeg)), Math.cos(Math.toRadians(fromDeg)));
+        double sinT = Math.sqrt(Math.max(0, 1 - cosT * cosT));
+        double phi = Math.toRadians(azimuthDeg + Shapes.uniform(rnd, -halfWidthDeg, halfWidthDeg));
+        return new double[] {sinT * Math.cos(phi), sinT * Math.sin(phi), cosT};
     }
 
     /** Scale (mm) whose removed share is closest to the target found by bisection (removal grows with scale). */

@@ -15,7 +15,15 @@ public enum DefectPlacement {
     /** Centre on one side: 30-60 degrees from the vertex, within 50 degrees of the left-right axis. */
     OFF_MIDLINE("off-midline"),
     /** Anywhere on the upper skull: uniform over the cap up to 60 degrees from the vertex. */
-    RANDOM("random");
+    RANDOM("random"),
+    /** Anywhere on the vault: uniform over directions up to 100 degrees from the vertex (cut from the whole skull). */
+    VAULT("vault"),
+    /** On one side, where a hemicraniectomy goes: 55-90 degrees from the vertex, within 30 degrees of left or right. */
+    SIDE("side"),
+    /** Frontal, down towards the supraorbital rim: 45-85 degrees from the vertex, within 30 degrees of anterior. */
+    FRONT("front"),
+    /** Occipital: 45-100 degrees from the vertex, within 30 degrees of posterior. */
+    BACK("back");
 
     private final String cliName;
 
@@ -23,10 +31,16 @@ public enum DefectPlacement {
 
     public String cliName() { return cliName; }
 
+    /** Placements that reach below the paper's upper-cranium grid, so defects are cut from the whole skull. */
+    public boolean wholeVault() {
+        return this == VAULT || this == SIDE || this == FRONT || this == BACK;
+    }
+
     public static DefectPlacement fromName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         for (DefectPlacement p : values()) if (p.cliName.equals(n)) return p;
-        throw new CalvariaException("unknown placement '" + name + "'; use midline, off-midline or random");
+        throw new CalvariaException("unknown placement '" + name
+                + "'; use midline, off-midline, random, vault, side, front or back");
     }
 
     @Override

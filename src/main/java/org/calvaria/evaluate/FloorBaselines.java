@@ -76,6 +76,31 @@ public final class FloorBaselines {
         };
     }
 
+    /**
+     * The ceiling of the hole-oriented network grids: the design path run with the true complete skull (defective +
+     * true implant) as the "network output" on each grid, so only the grids' placement, resolution and the mapping
+     * back can lose accuracy.
+     */
+    public static TruthInformedPredictor perfectCompletionOnHoleGrids() {
+        return new TruthInformedPredictor() {
+            @Override
+            public MaskVolume predict(Volume defectiveSkull, MaskVolume trueImplant) {
+                MaskVolume defective = MaskVolume.requireBinary(defectiveSkull, "defective skull");
+                MaskVolume implantOnGrid = trueImplant.geometry().sameGrid(defective.geometry(), 1e-3) ? trueImplant
+                        : org.calvaria.volume.Resampler.linearMask(trueImplant, defective.geometry());
+                MaskVolume complete = defective.copy().or(implantOnGrid);
+                return org.calvaria.implant.ImplantDesigner.designWithTruth(defective, complete,
+                        org.calvaria.normalise.NetworkGrid.wu2022(),
+                        org.calvaria.implant.ImplantDesigner.Options.withThreshold(0.5)).implant();
+            }
+
+            @Override
+            public String fingerprint(String caseId) {
+                return "oracle-grid(112x112x40@1.75mm, hole-oriented, v2)";
+            }
+        };
+    }
+
     static MaskVolume hullImplant(MaskVolume skull, MaskVolume trueImplant, double radiusMm, double coarseMm,
                                   double marginMm) {
         if (skull.isEmpty()) {

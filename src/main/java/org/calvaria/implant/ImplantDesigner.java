@@ -3,14 +3,21 @@ package org.calvaria.implant;
 import org.calvaria.CalvariaException;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.GridSpec;
+import org.calvaria.normalise.CranialRays;
 import org.calvaria.normalise.GridPlacement;
+import org.calvaria.normalise.Hole;
+import org.calvaria.normalise.HoleFinder;
+import org.calvaria.normalise.OrientedGrid;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
+import org.calvaria.volume.VoxelType;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -42,9 +49,25 @@ public final class ImplantDesigner {
         }
     }
 
+    /**
+     * One hole and the grid turned to it.
+     *
+     * @param hole               the hole as found
+     * @param grid               the network grid placed on it
+     * @param rimInsideGrid      share of the hole's rim points inside the grid: below 1, part of the hole lies
+     *                           outside what the network saw
+     * @param closedFraction     share of the hole's directions in which the completed skull has bone (1: closed)
+     */
+    public record HoleDesign(Hole hole, Geometry grid, double rimInsideGrid, double closedFraction) {}
+
     /** What a design produced, on the defective skull's grid, with per-stage timings. */
     public record Design(MaskVolume implant, MaskVolume completed, GridPlacement placement,
-                         double implantCoveredFraction, Map<String, Double> stageSeconds) {
+                         double implantCoveredFraction, Map<String, Double> stageSeconds, List<HoleDesign> holes) {
+        public Design(MaskVolume implant, MaskVolume completed, GridPlacement placement,
+                      double implantCoveredFraction, Map<String, Double> stageSeconds) {
+            this(implant, completed, placement, implantCoveredFraction, stageSeconds, List.of());
+        }
+
         public double implantVolumeMl() {
             return implant.cardinality() * implant.geometry().voxelVolumeMm3() / 1000.0;
         }
@@ -66,6 +89,9 @@ public final class ImplantDesigner {
     public Design design(MaskVolume defective, Consumer<String> onStage) {
         if (defective.isEmpty()) {
             throw new CalvariaException("the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
+        }
+        if (model.grid().placement() == GridSpec.Placement.DEFECT) {
+            return designOnHoles(defective, onStage, (input, grids) -> model.predict(input, grids.size()));
         }
         Map<String, Double> times = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -97,6 +123,174 @@ public final class ImplantDesigner {
         double covered = grid.coveredFraction(implant, placement);
         times.put(STAGE_IMPLANT, (System.nanoTime() - t3) / 1e9);
         return new Design(implant, completed, placement, covered, times);
+    }
+
+    /**
+     * Completes skulls on grids: given the defective skulls on {@code grids} (0/1 floats, one grid after the other,
+     * [z][y][x] each), returns the completed skulls' bone probabilities in the same layout.
+     */
+    @FunctionalInterface
+    public interface GridCompletion {
+        float[] complete(float[] defectiveOnGrids, List<Geometry> grids);
+    }
+
+    /**
+     * The ceiling of the hole-oriented grids: the design path with a perfect completion (the true complete skull
+     * mapped onto each grid) in place of the network. Implant metrics of this show what the grid geometry and
+     * mapping back cost, independently of any network.
+     */
+    public static Design designWithTruth(MaskVolume defective, MaskVolume complete, NetworkGrid grid,
+                                         Options options) {
+        ImplantDesigner d = new ImplantDesigner(grid, options);
+        return d.designOnHoles(defective, s -> { }, (input, grids) -> {
+            int v = grid.voxelCount();
+            float[] out = new float[grids.size() * v];
+            for (int k = 0; k < grids.size(); k++) {
+                float[] f = NetworkGrid.average(complete, grids.get(k)).data();
+                System.arraycopy(f, 0, out, k * v, v);
+            }
+            return out;
+        });
+    }
+
+    private ImplantDesigner(NetworkGrid grid, Options options) {
+        this.model = null;
+        this.options = options;
+        this.grid = grid;
+    }
+
+    /** Most holes designed in one run; more are reported but not filled. */
+    public static final int MAX_HOLES = 6;
+    /** Hole directions are widened by this many map cells when trimming the implant to the holes. */
+    static final int CONE_MARGIN_CELLS = 3;
+
+    /**
+     * Finds the holes, turns a grid to each, completes them in one batch, and keeps the predicted bone that lies in
+     * the holes' directions (widened by {@value #CONE_MARGIN_CELLS} cells), so nothing is added elsewhere.
+     */
+    private Design designOnHoles(MaskVolume defective, Consumer<String> onStage, GridCompletion completion) {
+        Map<String, Double> times = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        onStage.accept(STAGE_NORMALISE);
+        CranialRays rays = CranialRays.cast(defective);
+        List<Hole> found = HoleFinder.find(rays);
+        if (found.isEmpty()) {
+            throw new CalvariaException("no hole found in the skull: the vault is closed (no opening of "
+                    + Math.round(HoleFinder.MIN_AREA_MM2 / 100) + " cm² or more seen from the cranial centre), so there"
+                    + " is nothing to fill; check that the input is the defective skull and that its segmentation"
+                    + " keeps the bone around the defect");
+        }
+        List<Hole> holes = found.subList(0, Math.min(MAX_HOLES, found.size()));
+        int v = grid.voxelCount();
+        float[] input = new float[holes.size() * v];
+        List<Geometry> grids = new ArrayList<>();
+        for (int k = 0; k < holes.size(); k++) {
+            Hole h = holes.get(k);
+            double surface = OrientedGrid.surfaceHeight(rays, h.normal(), h);
+            Geometry g = OrientedGrid.geometry(grid, rays.centre(), h.normal(), surface, 0, new double[2]);
+            grids.add(g);
+            MaskVolume onGrid = MaskVolume.threshold(NetworkGrid.average(defective, g), 0.5);
+            int offset = k * v;
+            onGrid.forEachSet(i -> input[offset + i] = 1f);
+        }
+        long t1 = System.nanoTime();
+        times.put(STAGE_NORMALISE, (t1 - t0) / 1e9);
+
+        onStage.accept(STAGE_COMPLETE);
+        float[] probability = completion.complete(input, grids);
+        long t2 = System.nanoTime();
+        times.put(STAGE_COMPLETE, (t2 - t1) / 1e9);
+
+        onStage.accept(STAGE_MAP_BACK);
+        MaskVolume predictedBone = new MaskVolume(defective.geometry());
+        for (int k = 0; k < holes.size(); k++) {
+            float[] one = java.util.Arrays.copyOfRange(probability, k * v, (k + 1) * v);
+            predictedBone.or(thresholdOnOriginal(new FloatVolume(grids.get(k), one, VoxelType.FLOAT32),
+                    defective.geometry(), options.threshold()));
+        }
+        long t3 = System.nanoTime();
+        times.put(STAGE_MAP_BACK, (t3 - t2) / 1e9);
+
+        onStage.accept(STAGE_IMPLANT);
+        MaskVolume raw = predictedBone.andNot(defective);
+        keepInCones(raw, rays, holes);
+        MaskVolume implant = ImplantCleaner.clean(raw, options.cleaning());
+        implant.setSourceType(VoxelType.UINT8);
+        MaskVolume completed = defective.copy().or(implant);
+        completed.setSourceType(VoxelType.UINT8);
+        CranialRays after = CranialRays.cast(completed, rays.centre());
+        List<HoleDesign> designs = new ArrayList<>();
+        double worstRim = 1;
+        for (int k = 0; k < holes.size(); k++) {
+            Hole h = holes.get(k);
+            double rim = insideShare(h.rim(), grids.get(k));
+            worstRim = Math.min(worstRim, rim);
+            designs.add(new HoleDesign(h, grids.get(k), rim, closedShare(after, h)));
+        }
+        for (Hole h : found.subList(holes.size(), found.size())) {
+            designs.add(new HoleDesign(h, null, 0, closedShare(after, h)));
+            worstRim = 0;
+        }
+        times.put(STAGE_IMPLANT, (System.nanoTime() - t3) / 1e9);
+        GridPlacement first = GridPlacement.ofGrid(grids.get(0));
+        return new Design(implant, completed, first, worstRim, times, designs);
+    }
+
+    /** Clears implant voxels whose direction from the cranial centre is not (nearly) one of the holes'. */
+    private static void keepInCones(MaskVolume implant, CranialRays rays, List<Hole> holes) {
+        int rows = CranialRays.ROWS, cols = CranialRays.COLUMNS;
+        boolean[] cone = new boolean[rows * cols];
+        for (Hole h : holes) {
+            for (int cell : h.cells()) {
+                int i = cell / cols, j = cell % cols;
+                for (int di = -CONE_MARGIN_CELLS; di <= CONE_MARGIN_CELLS; di++) {
+                    int r = i + di;
+                    if (r < 0 || r >= rows) continue;
+                    // wider in azimuth near the poles, where cells are narrow
+                    double sin = Math.max(0.1, Math.sin(Math.toRadians(CranialRays.polarDeg(r))));
+                    int dj = (int) Math.ceil(CONE_MARGIN_CELLS / sin);
+                    for (int d = -dj; d <= dj; d++) cone[r * cols + Math.floorMod(j + d, cols)] = true;
+                }
+            }
+        }
+        Geometry g = implant.geometry();
+        int nx = g.nx(), ny = g.ny();
+        double[] m = g.matrix(), o = g.origin(), c = rays.centre();
+        List<Integer> drop = new ArrayList<>();
+        implant.forEachSet(i -> {
+            int x = i % nx, r = i / nx, y = r % ny, z = r / ny;
+            double[] u = {o[0] + m[0] * x + m[1] * y + m[2] * z - c[0], o[1] + m[3] * x + m[4] * y + m[5] * z - c[1],
+                o[2] + m[6] * x + m[7] * y + m[8] * z - c[2]};
+            int[] cell = CranialRays.cellOf(u);
+            if (!cone[cell[0] * cols + cell[1]]) drop.add(i);
+        });
+        for (int i : drop) implant.set(i, false);
+    }
+
+    /** Share of points inside a grid's physical box. */
+    static double insideShare(List<double[]> points, Geometry grid) {
+        if (points.isEmpty()) return 1;
+        int inside = 0;
+        for (double[] p : points) {
+            double[] q = grid.physicalToIndex(p[0], p[1], p[2]);
+            if (q[0] >= -0.5 && q[1] >= -0.5 && q[2] >= -0.5 && q[0] <= grid.nx() - 0.5 && q[1] <= grid.ny() - 0.5
+                    && q[2] <= grid.nz() - 0.5) {
+                inside++;
+            }
+        }
+        return (double) inside / points.size();
+    }
+
+    /** Share of a hole's directions (by solid angle) in which the rays now meet bone. */
+    static double closedShare(CranialRays rays, Hole h) {
+        double all = 0, closed = 0;
+        for (int cell : h.cells()) {
+            int i = cell / CranialRays.COLUMNS, j = cell % CranialRays.COLUMNS;
+            double w = CranialRays.solidAngle(i);
+            all += w;
+            if (rays.hit(i, j)) closed += w;
+        }
+        return all == 0 ? 1 : closed / all;
     }
 
     /**

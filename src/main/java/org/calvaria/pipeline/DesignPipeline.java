@@ -66,6 +66,8 @@ public final class DesignPipeline {
     public record Result(MaskVolume defective, ImplantDesigner.Design design, TriangleMesh mesh,
                          Map<String, Object> report) {}
 
+    private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(DesignPipeline.class);
+
     private final CompletionModel model;
     private final String modelName;
 
@@ -115,9 +117,15 @@ public final class DesignPipeline {
         ImplantDesigner.Design design = designer.design(defective, onStage);
         times.putAll(design.stageSeconds());
         if (design.implant().isEmpty()) {
+            if (!design.holes().isEmpty()) {
+                throw new CalvariaException("the model could not fill the " + design.holes().get(0).hole().summary()
+                        + " found in " + source + "; try a lower --threshold, and report the case");
+            }
             throw new CalvariaException("the model found no missing bone in " + source + " (empty implant); check that"
                     + " the skull really has a defect in its upper part, or lower --threshold");
         }
+        List<String> warnings = warnings(design);
+        for (String w : warnings) LOGGER.warn(w);
 
         long tm = System.nanoTime();
         onStage.accept(STAGE_MESH);
@@ -145,8 +153,34 @@ public final class DesignPipeline {
         // Measured after the outputs are written so the report holds every stage; the report itself is written last.
         Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
                 settings);
+        report.put("warnings", warnings);
         if (out.report() != null) writeJson(report, out.report());
         return new Result(defective, design, mesh, report);
+    }
+
+    /** Share of a hole's rim that must lie inside its grid, and of its directions the implant must close. */
+    static final double MIN_RIM_INSIDE = 0.98, MIN_CLOSED = 0.95;
+
+    /** One line per problem a person must know about before using the implant. */
+    static List<String> warnings(ImplantDesigner.Design d) {
+        List<String> w = new java.util.ArrayList<>();
+        for (ImplantDesigner.HoleDesign h : d.holes()) {
+            if (h.grid() == null) {
+                w.add("the " + h.hole().summary() + " was not designed (more than " + ImplantDesigner.MAX_HOLES
+                        + " holes); design it separately");
+                continue;
+            }
+            if (h.rimInsideGrid() < MIN_RIM_INSIDE) {
+                w.add(String.format(Locale.ROOT, "part of the %s lies outside the region the model covers (%.0f%% of"
+                        + " its rim inside); check the implant's edge there", h.hole().summary(),
+                        100 * h.rimInsideGrid()));
+            }
+            if (h.closedFraction() < MIN_CLOSED) {
+                w.add(String.format(Locale.ROOT, "the implant closes only %.0f%% of the %s; do not use it without"
+                        + " review", 100 * h.closedFraction(), h.hole().summary()));
+            }
+        }
+        return w;
     }
 
     /** A CT (HU) rather than a 0/1 mask: has values outside {0, 1}. Masks with other labels are not CTs. */
@@ -180,8 +214,25 @@ public final class DesignPipeline {
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("geometry", d.placement().grid().toString());
         grid.put("vertexMm", round(d.placement().vertex()));
-        grid.put("implantFractionInsideGrid", d.implantCoveredFraction());
+        if (d.holes().isEmpty()) {
+            grid.put("implantFractionInsideGrid", d.implantCoveredFraction());
+        } else {
+            grid.put("placement", "one grid per hole, centred on it, axis along its outward normal");
+            grid.put("holeRimFractionInsideGrids", Math.round(d.implantCoveredFraction() * 1000) / 1000.0);
+        }
         r.put("networkGrid", grid);
+        if (!d.holes().isEmpty()) {
+            List<Map<String, Object>> holes = new java.util.ArrayList<>();
+            for (ImplantDesigner.HoleDesign h : d.holes()) {
+                Map<String, Object> one = h.hole().describe();
+                one.put("designed", h.grid() != null);
+                one.put("rimFractionInsideGrid", Math.round(h.rimInsideGrid() * 1000) / 1000.0);
+                one.put("closedFraction", Math.round(h.closedFraction() * 1000) / 1000.0);
+                if (h.grid() != null) one.put("grid", h.grid().toString());
+                holes.add(one);
+            }
+            r.put("holes", holes);
+        }
         Map<String, Object> implant = new LinkedHashMap<>();
         implant.put("voxels", d.implant().cardinality());
         implant.put("volumeMl", d.implantVolumeMl());

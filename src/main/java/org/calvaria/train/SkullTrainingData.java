@@ -6,6 +6,7 @@ import org.calvaria.dataset.Sample;
 import org.calvaria.dataset.SampleOptions;
 import org.calvaria.dataset.SkullLibrary;
 import org.calvaria.dataset.SkullSampleSource;
+import org.calvaria.dataset.VaultLibrary;
 import org.calvaria.normalise.NetworkGrid;
 
 import java.nio.file.Path;
@@ -25,9 +26,9 @@ public final class SkullTrainingData implements TrainingData {
     private static final int VALIDATION_BATCH = 4;
 
     private final GridSpec grid;
-    private final SkullLibrary.Split split;
+    private final List<String> validationIds;
     private final SkullSampleSource training;
-    private final SampleOptions options;
+    private final java.util.function.Supplier<SkullSampleSource> validationSource;
     private final int validationSamples;
     private final String description;
     private final String licence;
@@ -45,7 +46,6 @@ public final class SkullTrainingData implements TrainingData {
     public SkullTrainingData(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
                              SampleOptions options, int validationSamples, int loadThreads, String licence) {
         this.grid = grid;
-        this.options = options;
         this.validationSamples = validationSamples;
         this.licence = licence;
         NetworkGrid networkGrid = new NetworkGrid(grid.nx(), grid.ny(), grid.nz(), grid.heightMm());
@@ -54,18 +54,62 @@ public final class SkullTrainingData implements TrainingData {
             throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
                     + folder + " has " + library.size());
         }
-        split = library.split(validationFraction, options.seed());
+        SkullLibrary.Split split = library.split(validationFraction, options.seed());
         if (split.validation() == null) {
             throw new CalvariaException("no validation skulls with --val-split " + validationFraction
                     + "; give a larger fraction");
         }
+        validationIds = split.validationIds();
         training = split.train().samples(options);
-        description = String.format(Locale.ROOT,
-                "%s: %d training skulls, %d validation skulls %s; defects %s, %.0f-%.0f%% of the upper cranium,"
-                        + " real defects %.0f%% where available, augmentation %s; grid %s, seed %d",
-                folderName(folder), split.train().size(), split.validation().size(),
-                split.validationIds(), options.types(), 100 * options.minFraction(), 100 * options.maxFraction(),
-                100 * options.realDefectShare(), options.augment() ? "on" : "off", grid, options.seed());
+        validationSource = () -> split.validation().samples(options.withSeed(options.seed() + VALIDATION_SEED_OFFSET));
+        description = describe(folder, "vertex grid", split.train().size(), validationIds, options, grid);
+    }
+
+    /**
+     * Pairs anywhere on the vault: grids turned to random positions or to real holes ({@link
+     * org.calvaria.dataset.VaultSampleFactory}), from skulls kept whole ({@link VaultLibrary}).
+     */
+    public static SkullTrainingData vault(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
+                                          SampleOptions options, int validationSamples, int loadThreads,
+                                          String licence) {
+        return new SkullTrainingData(folder, grid, cacheDir, validationFraction, options, validationSamples,
+                loadThreads, licence, true);
+    }
+
+    private SkullTrainingData(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
+                              SampleOptions options, int validationSamples, int loadThreads, String licence,
+                              boolean vault) {
+        this.grid = grid;
+        this.validationSamples = validationSamples;
+        this.licence = licence;
+        NetworkGrid networkGrid = new NetworkGrid(grid.nx(), grid.ny(), grid.nz(), grid.heightMm());
+        VaultLibrary library = VaultLibrary.load(folder, cacheDir, loadThreads);
+        if (library.size() < 2) {
+            throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
+                    + folder + " has " + library.size());
+        }
+        java.util.Set<String> val = library.validationIds(validationFraction, options.seed());
+        VaultLibrary valLibrary = library.subset(val, true), trainLibrary = library.subset(val, false);
+        if (valLibrary == null || trainLibrary == null) {
+            throw new CalvariaException("no validation skulls with --val-split " + validationFraction
+                    + "; give a larger fraction");
+        }
+        validationIds = List.copyOf(val);
+        training = trainLibrary.samples(networkGrid, options);
+        validationSource = () -> valLibrary.samples(networkGrid,
+                options.withSeed(options.seed() + VALIDATION_SEED_OFFSET));
+        description = describe(folder, "grids turned to the whole vault", trainLibrary.size(), validationIds,
+                options, grid);
+    }
+
+    private static String describe(Path folder, String placement, int trainSkulls, List<String> validationIds,
+                                   SampleOptions options, GridSpec grid) {
+        return String.format(Locale.ROOT,
+                "%s: %d training skulls, %d validation skulls %s; %s; defects %s, %.0f-%.0f%% of the bone on the"
+                        + " grid, real defects %.0f%% where available, augmentation %s; grid %s, seed %d",
+                folderName(folder), trainSkulls, validationIds.size(), validationIds, placement, options.types(),
+                100 * options.minFraction(), 100 * options.maxFraction(), 100 * options.realDefectShare(),
+                options.augment() ? "on" : "off", grid, options.seed());
     }
 
     /** The folder's own name (no machine-specific path in a shipped model). */
@@ -93,8 +137,7 @@ public final class SkullTrainingData implements TrainingData {
     public synchronized List<Batch> validation() {
         if (validation == null) {
             List<Batch> list = new ArrayList<>();
-            try (SkullSampleSource source = split.validation().samples(
-                    options.withSeed(options.seed() + VALIDATION_SEED_OFFSET))) {
+            try (SkullSampleSource source = validationSource.get()) {
                 int v = grid.voxelCount();
                 for (int first = 0; first < validationSamples; first += VALIDATION_BATCH) {
                     int count = Math.min(VALIDATION_BATCH, validationSamples - first);
@@ -114,7 +157,7 @@ public final class SkullTrainingData implements TrainingData {
         return validation;
     }
 
-    public List<String> validationSkullIds() { return split.validationIds(); }
+    public List<String> validationSkullIds() { return validationIds; }
 
     @Override
     public String description() { return description; }

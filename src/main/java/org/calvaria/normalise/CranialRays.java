@@ -1,0 +1,220 @@
+package org.calvaria.normalise;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+
+/**
+ * The skull seen from inside: rays cast from a point near the centre of the cranial cavity in every direction of a
+ * 2-degree latitude-longitude map, each recording whether it meets bone and how far out the outer bone surface is.
+ *
+ * <p>Why rays: a hole in the vault is a set of directions in which a ray leaves the head without meeting bone, whatever
+ * the hole's position, size or shape, and on any scan grid (everything is in physical LPS mm). The only other such
+ * directions of a whole skull are the foramen magnum and, for scans cropped above the skull base, the open bottom;
+ * both are reached from the bottom of the map, which {@link HoleFinder} uses to tell them from holes.
+ *
+ * <p>Bone is first marked on a {@value #CELL_MM} mm occupancy grid (a cell is bone when any bone voxel centre lies in
+ * it, so thin bone is never lost), and rays march through it in {@value #STEP_MM} mm steps. Directions: row {@code i}
+ * has polar angle {@code (i + 0.5) * 2} degrees from superior (+z), column {@code j} azimuth {@code (j + 0.5) * 2}
+ * degrees from left (+x) towards posterior (+y).
+ */
+public final class CranialRays {
+    /** Angular step of the direction map, degrees. */
+    public static final double STEP_DEG = 2.0;
+    public static final int ROWS = 90, COLUMNS = 180;
+    static final double CELL_MM = 1.5;
+    static final double STEP_MM = 0.5;
+    /** Rays stop this far from the centre. */
+    static final double MAX_RADIUS_MM = 200;
+    /** Height of the top band whose bone outline gives the centre's x and y, mm below the highest bone. */
+    static final double BAND_MM = 80;
+
+    private final double[] centre;
+    private final boolean[] hit;
+    private final float[] outer;
+
+    private CranialRays(double[] centre, boolean[] hit, float[] outer) {
+        this.centre = centre;
+        this.hit = hit;
+        this.outer = outer;
+    }
+
+    /** Casts the rays from the centre estimated from the skull itself ({@link #estimateCentre}). */
+    public static CranialRays cast(MaskVolume skull) {
+        Occupancy occ = Occupancy.of(skull);
+        return cast(occ, occ.estimateCentre());
+    }
+
+    /** Casts the rays from a given centre (physical mm). */
+    public static CranialRays cast(MaskVolume skull, double[] centre) {
+        return cast(Occupancy.of(skull), centre);
+    }
+
+    private static CranialRays cast(Occupancy occ, double[] c) {
+        boolean[] hit = new boolean[ROWS * COLUMNS];
+        float[] outer = new float[ROWS * COLUMNS];
+        java.util.stream.IntStream.range(0, ROWS).parallel().forEach(i -> {
+            for (int j = 0; j < COLUMNS; j++) {
+                double[] u = direction(i, j);
+                double last = Double.NaN;
+                for (double t = STEP_MM; t <= MAX_RADIUS_MM; t += STEP_MM) {
+                    if (occ.bone(c[0] + u[0] * t, c[1] + u[1] * t, c[2] + u[2] * t)) last = t;
+                }
+                int k = i * COLUMNS + j;
+                hit[k] = !Double.isNaN(last);
+                outer[k] = (float) last;
+            }
+        });
+        return new CranialRays(c.clone(), hit, outer);
+    }
+
+    /**
+     * A point near the centre of the cranial cavity: x and y the middle of the bone's outline in the top
+     * {@value #BAND_MM} mm, z the highest bone minus the mean half-width of that outline (a sphere's centre lies one
+     * radius below its top).
+     */
+    public static double[] estimateCentre(MaskVolume skull) {
+        return Occupancy.of(skull).estimateCentre();
+    }
+
+    public double[] centre() { return centre.clone(); }
+
+    /** Unit direction of map cell (row, column). */
+    public static double[] direction(int row, int column) {
+        double theta = Math.toRadians((row + 0.5) * STEP_DEG), phi = Math.toRadians((column + 0.5) * STEP_DEG);
+        return new double[] {Math.sin(theta) * Math.cos(phi), Math.sin(theta) * Math.sin(phi), Math.cos(theta)};
+    }
+
+    /** Solid angle (sr) of a cell in the given row. */
+    public static double solidAngle(int row) {
+        double d = Math.toRadians(STEP_DEG);
+        double t0 = row * d, t1 = (row + 1) * d;
+        return d * (Math.cos(t0) - Math.cos(t1));
+    }
+
+    /** Polar angle of a row's centre from superior, degrees. */
+    public static double polarDeg(int row) { return (row + 0.5) * STEP_DEG; }
+
+    public boolean hit(int row, int column) { return hit[row * COLUMNS + column]; }
+
+    /** Distance from the centre to the outer bone surface along the cell's ray (mm); NaN when no bone. */
+    public double outerRadius(int row, int column) { return outer[row * COLUMNS + column]; }
+
+    /** The map cell holding a direction (any length but zero): {row, column}. */
+    public static int[] cellOf(double[] u) {
+        double len = Math.sqrt(u[0] * u[0] + u[1] * u[1] + u[2] * u[2]);
+        double theta = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, u[2] / len))));
+        double phi = Math.toDegrees(Math.atan2(u[1], u[0]));
+        if (phi < 0) phi += 360;
+        int row = Math.min(ROWS - 1, (int) (theta / STEP_DEG));
+        int col = Math.min(COLUMNS - 1, (int) (phi / STEP_DEG));
+        return new int[] {row, col};
+    }
+
+    /**
+     * Height of the skull's outer surface along unit axis {@code n}, measured from the centre: the largest
+     * {@code outerRadius * (u . n)} over the hit directions {@code u} within {@code coneDeg} of {@code n}, or NaN when
+     * none meets bone.
+     */
+    public double surfaceHeight(double[] n, double coneDeg) {
+        double cosCone = Math.cos(Math.toRadians(coneDeg));
+        double best = Double.NaN;
+        for (int i = 0; i < ROWS; i++) {
+            for (int j = 0; j < COLUMNS; j++) {
+                int k = i * COLUMNS + j;
+                if (!hit[k]) continue;
+                double[] u = direction(i, j);
+                double c = u[0] * n[0] + u[1] * n[1] + u[2] * n[2];
+                if (c < cosCone) continue;
+                double h = outer[k] * c;
+                if (Double.isNaN(best) || h > best) best = h;
+            }
+        }
+        return best;
+    }
+
+    /** Bone marked on a coarse axis-aligned occupancy grid covering the bone's bounding box. */
+    private static final class Occupancy {
+        final double[] lo = new double[3];
+        final int nx, ny, nz;
+        final boolean[] cells;
+        final double top;
+        final double[] band; // minX, minY, maxX, maxY of bone in the top band
+
+        private Occupancy(double[] lo, int nx, int ny, int nz, boolean[] cells, double top, double[] band) {
+            System.arraycopy(lo, 0, this.lo, 0, 3);
+            this.nx = nx;
+            this.ny = ny;
+            this.nz = nz;
+            this.cells = cells;
+            this.top = top;
+            this.band = band;
+        }
+
+        static Occupancy of(MaskVolume skull) {
+            Geometry g = skull.geometry();
+            int snx = g.nx(), sny = g.ny();
+            double[] m = g.matrix(), o = g.origin();
+            double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+            skull.forEachSet(i -> {
+                int x = i % snx, r = i / snx, y = r % sny, z = r / sny;
+                double px = o[0] + m[0] * x + m[1] * y + m[2] * z;
+                double py = o[1] + m[3] * x + m[4] * y + m[5] * z;
+                double pz = o[2] + m[6] * x + m[7] * y + m[8] * z;
+                if (px < b[0]) b[0] = px;
+                if (py < b[1]) b[1] = py;
+                if (pz < b[2]) b[2] = pz;
+                if (px > b[3]) b[3] = px;
+                if (py > b[4]) b[4] = py;
+                if (pz > b[5]) b[5] = pz;
+            });
+            if (b[0] == Double.POSITIVE_INFINITY) {
+                throw new CalvariaException("the skull mask is empty; give a binary skull segmentation with bone = 1");
+            }
+            double[] lo = {b[0] - CELL_MM, b[1] - CELL_MM, b[2] - CELL_MM};
+            int cx = (int) Math.ceil((b[3] - lo[0]) / CELL_MM) + 2;
+            int cy = (int) Math.ceil((b[4] - lo[1]) / CELL_MM) + 2;
+            int cz = (int) Math.ceil((b[5] - lo[2]) / CELL_MM) + 2;
+            if ((long) cx * cy * cz > 400_000_000L) {
+                throw new CalvariaException(String.format(java.util.Locale.ROOT,
+                        "the bone spans %.0f x %.0f x %.0f mm, far more than a head; check the input's spacing",
+                        b[3] - b[0], b[4] - b[1], b[5] - b[2]));
+            }
+            boolean[] cells = new boolean[cx * cy * cz];
+            double bandFloor = b[5] - BAND_MM;
+            double[] band = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+                Double.NEGATIVE_INFINITY};
+            skull.forEachSet(i -> {
+                int x = i % snx, r = i / snx, y = r % sny, z = r / sny;
+                double px = o[0] + m[0] * x + m[1] * y + m[2] * z;
+                double py = o[1] + m[3] * x + m[4] * y + m[5] * z;
+                double pz = o[2] + m[6] * x + m[7] * y + m[8] * z;
+                int ix = (int) ((px - lo[0]) / CELL_MM), iy = (int) ((py - lo[1]) / CELL_MM),
+                        iz = (int) ((pz - lo[2]) / CELL_MM);
+                cells[ix + cx * (iy + cy * iz)] = true;
+                if (pz >= bandFloor) {
+                    if (px < band[0]) band[0] = px;
+                    if (py < band[1]) band[1] = py;
+                    if (px > band[2]) band[2] = px;
+                    if (py > band[3]) band[3] = py;
+                }
+            });
+            return new Occupancy(lo, cx, cy, cz, cells, b[5], band);
+        }
+
+        double[] estimateCentre() {
+            double halfX = (band[2] - band[0]) / 2, halfY = (band[3] - band[1]) / 2;
+            double radius = Math.max(20, (halfX + halfY) / 2);
+            return new double[] {(band[0] + band[2]) / 2, (band[1] + band[3]) / 2, top - radius};
+        }
+
+        boolean bone(double x, double y, double z) {
+            double fx = (x - lo[0]) / CELL_MM, fy = (y - lo[1]) / CELL_MM, fz = (z - lo[2]) / CELL_MM;
+            if (fx < 0 || fy < 0 || fz < 0) return false;
+            int ix = (int) fx, iy = (int) fy, iz = (int) fz;
+            if (ix >= nx || iy >= ny || iz >= nz) return false;
+            return cells[ix + nx * (iy + ny * iz)];
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package org.calvaria.implant;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.evaluate.Metrics;
+import org.calvaria.normalise.NetworkGrid;
+import org.calvaria.synth.SyntheticSkull;
+import org.calvaria.testing.Cuts;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hole-oriented design path, run with a perfect completion so that only its geometry is tested. */
+public class ImplantDesignerTest {
+    private static final ImplantDesigner.Options OPTIONS = ImplantDesigner.Options.withThreshold(0.5);
+
+    @Test
+    void perfectCompletionOnHoleGridsRecoversALowLateralDefect() {
+        MaskVolume skull = new SyntheticSkull(11).rasterize(1.0, 1.0);
+        // a hemicraniectomy-like cut: 45 mm ball on the left side, 20 degrees below the horizontal through the centre
+        MaskVolume truth = Cuts.ball(skull, Cuts.unit(1, 0.1, -0.1), 45);
+        MaskVolume defective = skull.copy().andNot(truth);
+        ImplantDesigner.Design d = ImplantDesigner.designWithTruth(defective, skull, NetworkGrid.wu2022(), OPTIONS);
+        double dice = Metrics.dice(d.implant(), truth);
+        assertTrue(dice > 0.9, "Dice of the perfect completion through the grid: " + dice);
+        assertEquals(0, d.implant().intersectionCount(defective), "the implant never overlaps the skull");
+        assertEquals(1, d.holes().size());
+        ImplantDesigner.HoleDesign h = d.holes().get(0);
+        assertEquals(1.0, h.rimInsideGrid(), 1e-12);
+        assertTrue(h.closedFraction() > 0.97, "closed " + h.closedFraction());
+    }
+
+    @Test
+    void twoHolesGetTwoGridsAndOneImplantEach() {
+        MaskVolume skull = new SyntheticSkull(4).rasterize(1.2, 1.2);
+        MaskVolume front = Cuts.ball(skull, Cuts.unit(0, -1, 0.4), 25);
+        MaskVolume back = Cuts.ball(skull, Cuts.unit(0.2, 1, 0.2), 30);
+        MaskVolume truth = front.copy().or(back);
+        MaskVolume defective = skull.copy().andNot(truth);
+        ImplantDesigner.Design d = ImplantDesigner.designWithTruth(defective, skull, NetworkGrid.wu2022(), OPTIONS);
+        assertEquals(2, d.holes().size());
+        assertTrue(Metrics.dice(d.implant(), truth) > 0.88, "Dice " + Metrics.dice(d.implant(), truth));
+        assertEquals(2, Metrics.componentCount(d.implant()));
+    }
+
+    @Test
+    void intactSkullIsRefusedWithAClearMessage() {
+        MaskVolume skull = new SyntheticSkull(2).rasterize(1.5, 1.5);
+        CalvariaException e = assertThrows(CalvariaException.class,
+                () -> ImplantDesigner.designWithTruth(skull, skull, NetworkGrid.wu2022(), OPTIONS));
+        assertTrue(e.getMessage().startsWith("no hole found in the skull"), e.getMessage());
+    }
+}
