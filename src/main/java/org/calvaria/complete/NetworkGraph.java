@@ -2,7 +2,6 @@ package org.calvaria.complete;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.nn.Conv3d;
 import org.tensorflow.types.TFloat32;
 
 import java.util.List;
@@ -37,39 +36,65 @@ public final class NetworkGraph {
                                            BiConsumer<String, Operand<TFloat32>> layerOutput) {
         List<Architecture.Layer> layers = arch.layers();
         int i = 0;
-        Operand<TFloat32> s0 = conv(tf, layers.get(i++), input, variable);
+        Operand<TFloat32> s0 = conv(tf, layers.get(i++), input, grid, variable);
         layerOutput.accept("c0", s0);
-        Operand<TFloat32> s1 = pool(tf, conv(tf, layers.get(i++), s0, variable));
+        Operand<TFloat32> s1 = pool(tf, conv(tf, layers.get(i++), s0, grid, variable));
         layerOutput.accept("e1", s1);
-        Operand<TFloat32> s2 = pool(tf, conv(tf, layers.get(i++), s1, variable));
+        Operand<TFloat32> s2 = pool(tf, conv(tf, layers.get(i++), s1, grid, variable));
         layerOutput.accept("e2", s2);
-        Operand<TFloat32> x = pool(tf, conv(tf, layers.get(i++), s2, variable));
+        Operand<TFloat32> x = pool(tf, conv(tf, layers.get(i++), s2, grid, variable));
         layerOutput.accept("e3", x);
         for (int m = 0; m < arch.dilations().length; m++) {
             // residual skip between neighbouring mid layers
             Architecture.Layer layer = layers.get(i++);
-            x = tf.math.add(x, conv(tf, layer, x, variable));
+            x = tf.math.add(x, conv(tf, layer, x, grid, variable));
             layerOutput.accept(layer.name(), x);
         }
-        x = tf.math.add(conv(tf, layers.get(i++), upsample(tf, x, grid, 3), variable), s2);
+        x = tf.math.add(conv(tf, layers.get(i++), upsample(tf, x, grid, 3), grid, variable), s2);
         layerOutput.accept("d1", x);
-        x = tf.math.add(conv(tf, layers.get(i++), upsample(tf, x, grid, 2), variable), s1);
+        x = tf.math.add(conv(tf, layers.get(i++), upsample(tf, x, grid, 2), grid, variable), s1);
         layerOutput.accept("d2", x);
-        x = tf.math.add(conv(tf, layers.get(i++), upsample(tf, x, grid, 1), variable), s0);
+        x = tf.math.add(conv(tf, layers.get(i++), upsample(tf, x, grid, 1), grid, variable), s0);
         layerOutput.accept("d3", x);
-        Operand<TFloat32> logits = conv(tf, layers.get(i), x, variable);
+        Operand<TFloat32> logits = conv(tf, layers.get(i), x, grid, variable);
         layerOutput.accept("out", logits);
         return logits;
     }
 
-    private static Operand<TFloat32> conv(Ops tf, Architecture.Layer layer, Operand<TFloat32> x,
+    private static Operand<TFloat32> conv(Ops tf, Architecture.Layer layer, Operand<TFloat32> x, GridSpec grid,
                                           Function<String, Operand<TFloat32>> variable) {
         Ops scope = tf.withSubScope(layer.name());
-        long d = layer.dilation();
-        Operand<TFloat32> y = scope.nn.conv3d(x, variable.apply(layer.name() + "/kernel"), UNIT, "SAME",
-                Conv3d.dilations(List.of(1L, d, d, d, 1L)));
+        int d = layer.dilation();
+        Operand<TFloat32> kernel = variable.apply(layer.name() + "/kernel");
+        Operand<TFloat32> y;
+        if (d == 1) {
+            y = scope.nn.conv3d(x, kernel, UNIT, "SAME");
+        } else {
+            y = dilated(scope, x, kernel, d, new int[] {grid.nz() >> layer.level(), grid.ny() >> layer.level(),
+                grid.nx() >> layer.level()});
+        }
         y = scope.nn.biasAdd(y, variable.apply(layer.name() + "/bias"));
         return layer.relu() ? scope.nn.relu(y) : y;
+    }
+
+    /**
+     * A 3x3x3 convolution with dilation {@code d} and SAME padding, computed as TensorFlow's own atrous convolution
+     * does: space-to-batch by {@code d} (padding {@code d} on each side, plus what makes the size divisible by
+     * {@code d}), an undilated VALID convolution, batch-to-space and crop. The result is the dilated convolution's,
+     * but only undilated kernels run: TensorFlow's plain CPU kernels refuse dilation in the filter gradient, and on
+     * some CPUs in the forward pass too.
+     */
+    static Operand<TFloat32> dilated(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int d, int[] sizes) {
+        int[][] pad = new int[3][2], crop = new int[3][2];
+        for (int a = 0; a < 3; a++) {
+            int extra = (d - sizes[a] % d) % d;
+            pad[a] = new int[] {d, d + extra};
+            crop[a] = new int[] {0, extra};
+        }
+        Operand<org.tensorflow.types.TInt32> block = tf.constant(new int[] {d, d, d});
+        Operand<TFloat32> b = tf.spaceToBatchNd(x, block, tf.constant(pad));
+        Operand<TFloat32> y = tf.nn.conv3d(b, kernel, UNIT, "VALID");
+        return tf.batchToSpaceNd(y, block, tf.constant(crop));
     }
 
     private static Operand<TFloat32> pool(Ops tf, Operand<TFloat32> x) {

@@ -159,6 +159,17 @@ public final class ImplantDesigner {
         this.grid = grid;
     }
 
+    /**
+     * Smallest accepted longer side of the vault, mm. Adult crania measure about 130-160 x 170-200 mm (SkullFix:
+     * 133-148 x 159-186 over the top 80 mm); a defect can shorten one side, rarely both, so only the longer counts.
+     */
+    public static final double MIN_ADULT_VAULT_MM = 150;
+    /**
+     * Holes whose outward normal points lower than this (z component; -0.34 is 110 degrees from the vertex) face the
+     * skull base and are not designed.
+     */
+    static final double MIN_NORMAL_Z = -0.34;
+
     /** Most holes designed in one run; more are reported but not filled. */
     public static final int MAX_HOLES = 6;
     /** Hole directions are widened by this many map cells when trimming the implant to the holes. */
@@ -173,7 +184,20 @@ public final class ImplantDesigner {
         long t0 = System.nanoTime();
         onStage.accept(STAGE_NORMALISE);
         CranialRays rays = CranialRays.cast(defective);
-        List<Hole> found = HoleFinder.find(rays);
+        double[] size = rays.vaultSizeMm();
+        if (Math.max(size[0], size[1]) < MIN_ADULT_VAULT_MM) {
+            throw new CalvariaException(String.format(java.util.Locale.ROOT, "the skull's vault measures %.0f x %.0f mm"
+                    + " (width x length), smaller than an adult's (the longer side at least %.0f mm): the model was"
+                    + " trained on adult skulls and is not validated for children; check the input's spacing, or"
+                    + " design this implant by hand", size[0], size[1], MIN_ADULT_VAULT_MM));
+        }
+        List<Hole> found = new ArrayList<>();
+        List<Hole> base = new ArrayList<>();
+        for (Hole h : HoleFinder.find(rays)) (h.normal()[2] < MIN_NORMAL_Z ? base : found).add(h);
+        if (found.isEmpty() && !base.isEmpty()) {
+            throw new CalvariaException("the only hole found (" + base.get(0).summary() + ") faces downwards, at the"
+                    + " skull base, outside the cranial vault that Calvaria designs for; nothing was written");
+        }
         if (found.isEmpty()) {
             throw new CalvariaException("no hole found in the skull: the vault is closed (no opening of "
                     + Math.round(HoleFinder.MIN_AREA_MM2 / 100) + " cm² or more seen from the cranial centre), so there"

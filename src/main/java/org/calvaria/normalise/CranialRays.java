@@ -13,8 +13,8 @@ import org.calvaria.volume.MaskVolume;
  * directions of a whole skull are the foramen magnum and, for scans cropped above the skull base, the open bottom;
  * both are reached from the bottom of the map, which {@link HoleFinder} uses to tell them from holes.
  *
- * <p>Bone is first marked on a {@value #CELL_MM} mm occupancy grid (a cell is bone when any bone voxel centre lies in
- * it, so thin bone is never lost), and rays march through it in {@value #STEP_MM} mm steps. Directions: row {@code i}
+ * <p>Bone is first marked on a {@value #CELL_MM} mm occupancy grid, or one as coarse as the scan's largest voxel step
+ * (a cell is bone when any bone voxel centre lies in it, so thin bone is never lost), and rays march through it in {@value #STEP_MM} mm steps. Directions: row {@code i}
  * has polar angle {@code (i + 0.5) * 2} degrees from superior (+z), column {@code j} azimuth {@code (j + 0.5) * 2}
  * degrees from left (+x) towards posterior (+y).
  */
@@ -32,12 +32,20 @@ public final class CranialRays {
     private final double[] centre;
     private final boolean[] hit;
     private final float[] outer;
+    private final double[] vaultSize;
 
-    private CranialRays(double[] centre, boolean[] hit, float[] outer) {
+    private CranialRays(double[] centre, boolean[] hit, float[] outer, double[] vaultSize) {
         this.centre = centre;
         this.hit = hit;
         this.outer = outer;
+        this.vaultSize = vaultSize;
     }
+
+    /**
+     * Width (left-right) and length (front-back) of the bone in the top {@value #BAND_MM} mm, mm: the size of the
+     * cranial vault, for telling an adult skull from a child's.
+     */
+    public double[] vaultSizeMm() { return vaultSize.clone(); }
 
     /** Casts the rays from the centre estimated from the skull itself ({@link #estimateCentre}). */
     public static CranialRays cast(MaskVolume skull) {
@@ -65,7 +73,8 @@ public final class CranialRays {
                 outer[k] = (float) last;
             }
         });
-        return new CranialRays(c.clone(), hit, outer);
+        return new CranialRays(c.clone(), hit, outer,
+                new double[] {occ.band[2] - occ.band[0], occ.band[3] - occ.band[1]});
     }
 
     /**
@@ -136,13 +145,16 @@ public final class CranialRays {
     /** Bone marked on a coarse axis-aligned occupancy grid covering the bone's bounding box. */
     private static final class Occupancy {
         final double[] lo = new double[3];
+        final double cell;
         final int nx, ny, nz;
         final boolean[] cells;
         final double top;
         final double[] band; // minX, minY, maxX, maxY of bone in the top band
 
-        private Occupancy(double[] lo, int nx, int ny, int nz, boolean[] cells, double top, double[] band) {
+        private Occupancy(double[] lo, double cell, int nx, int ny, int nz, boolean[] cells, double top,
+                          double[] band) {
             System.arraycopy(lo, 0, this.lo, 0, 3);
+            this.cell = cell;
             this.nx = nx;
             this.ny = ny;
             this.nz = nz;
@@ -172,10 +184,14 @@ public final class CranialRays {
             if (b[0] == Double.POSITIVE_INFINITY) {
                 throw new CalvariaException("the skull mask is empty; give a binary skull segmentation with bone = 1");
             }
-            double[] lo = {b[0] - CELL_MM, b[1] - CELL_MM, b[2] - CELL_MM};
-            int cx = (int) Math.ceil((b[3] - lo[0]) / CELL_MM) + 2;
-            int cy = (int) Math.ceil((b[4] - lo[1]) / CELL_MM) + 2;
-            int cz = (int) Math.ceil((b[5] - lo[2]) / CELL_MM) + 2;
+            // Cells at least as large as the source's voxel steps, so that voxel centres leave no empty cells between
+            // them in solid bone (a thick-slice CT gets coarser cells).
+            double[] sp = g.spacing();
+            double cell = Math.max(CELL_MM, 1.01 * Math.max(sp[0], Math.max(sp[1], sp[2])));
+            double[] lo = {b[0] - cell, b[1] - cell, b[2] - cell};
+            int cx = (int) Math.ceil((b[3] - lo[0]) / cell) + 2;
+            int cy = (int) Math.ceil((b[4] - lo[1]) / cell) + 2;
+            int cz = (int) Math.ceil((b[5] - lo[2]) / cell) + 2;
             if ((long) cx * cy * cz > 400_000_000L) {
                 throw new CalvariaException(String.format(java.util.Locale.ROOT,
                         "the bone spans %.0f x %.0f x %.0f mm, far more than a head; check the input's spacing",
@@ -190,8 +206,8 @@ public final class CranialRays {
                 double px = o[0] + m[0] * x + m[1] * y + m[2] * z;
                 double py = o[1] + m[3] * x + m[4] * y + m[5] * z;
                 double pz = o[2] + m[6] * x + m[7] * y + m[8] * z;
-                int ix = (int) ((px - lo[0]) / CELL_MM), iy = (int) ((py - lo[1]) / CELL_MM),
-                        iz = (int) ((pz - lo[2]) / CELL_MM);
+                int ix = (int) ((px - lo[0]) / cell), iy = (int) ((py - lo[1]) / cell),
+                        iz = (int) ((pz - lo[2]) / cell);
                 cells[ix + cx * (iy + cy * iz)] = true;
                 if (pz >= bandFloor) {
                     if (px < band[0]) band[0] = px;
@@ -200,7 +216,7 @@ public final class CranialRays {
                     if (py > band[3]) band[3] = py;
                 }
             });
-            return new Occupancy(lo, cx, cy, cz, cells, b[5], band);
+            return new Occupancy(lo, cell, cx, cy, cz, cells, b[5], band);
         }
 
         double[] estimateCentre() {
@@ -210,7 +226,7 @@ public final class CranialRays {
         }
 
         boolean bone(double x, double y, double z) {
-            double fx = (x - lo[0]) / CELL_MM, fy = (y - lo[1]) / CELL_MM, fz = (z - lo[2]) / CELL_MM;
+            double fx = (x - lo[0]) / cell, fy = (y - lo[1]) / cell, fz = (z - lo[2]) / cell;
             if (fx < 0 || fy < 0 || fz < 0) return false;
             int ix = (int) fx, iy = (int) fy, iz = (int) fz;
             if (ix >= nx || iy >= ny || iz >= nz) return false;

@@ -9,7 +9,6 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.nn.Conv3d;
 import org.tensorflow.types.TFloat32;
 
 import java.util.List;
@@ -17,7 +16,10 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The registered Conv3D gradient agrees with central finite differences of a quadratic loss. */
+/**
+ * The registered Conv3D gradient, and the gradient through the network's dilated convolution (space-to-batch, undilated
+ * convolution, batch-to-space), agree with central finite differences of a quadratic loss.
+ */
 class Conv3dGradientTest {
     private static final long[] X_SHAPE = {2, 4, 5, 6, 2};
     private static final long[] W_SHAPE = {3, 3, 3, 2, 3};
@@ -25,7 +27,7 @@ class Conv3dGradientTest {
     @Test
     void gradientMatchesFiniteDifferences() {
         TensorFlowSupport.registerGradients();
-        for (long dilation : new long[] {1, 2}) {
+        for (long dilation : new long[] {1, 2, 3}) {
             check(dilation);
         }
     }
@@ -38,8 +40,9 @@ class Conv3dGradientTest {
             Ops tf = Ops.create(g);
             Placeholder<TFloat32> xp = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(X_SHAPE)));
             Placeholder<TFloat32> wp = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(W_SHAPE)));
-            Operand<TFloat32> y = tf.nn.conv3d(xp, wp, List.of(1L, 1L, 1L, 1L, 1L), "SAME",
-                    Conv3d.dilations(List.of(1L, dilation, dilation, dilation, 1L)));
+            Operand<TFloat32> y = dilation == 1 ? tf.nn.conv3d(xp, wp, List.of(1L, 1L, 1L, 1L, 1L), "SAME")
+                    : NetworkGraph.dilated(tf, xp, wp, (int) dilation,
+                            new int[] {(int) X_SHAPE[1], (int) X_SHAPE[2], (int) X_SHAPE[3]});
             // quadratic loss: central differences are exact up to rounding
             Operand<TFloat32> loss = tf.reduceSum(tf.math.square(y), tf.constant(new int[] {0, 1, 2, 3, 4}));
             Output<?>[] grads = g.addGradients(loss.asOutput(), new Output<?>[] {xp.asOutput(), wp.asOutput()});

@@ -52,4 +52,40 @@ public class ImplantDesignerTest {
                 () -> ImplantDesigner.designWithTruth(skull, skull, NetworkGrid.wu2022(), OPTIONS));
         assertTrue(e.getMessage().startsWith("no hole found in the skull"), e.getMessage());
     }
+
+    @Test
+    void aChildSizedSkullIsRefused() {
+        MaskVolume adult = new SyntheticSkull(2).rasterize(1.5, 1.5);
+        // the same skull with a 0.6 mm grid spacing recorded as 1.0 mm... i.e. a head 60 % of adult size
+        org.calvaria.volume.Geometry g = adult.geometry();
+        double[] m = g.matrix();
+        for (int k = 0; k < 9; k++) m[k] *= 0.6;
+        MaskVolume child = adult.withGeometry(new org.calvaria.volume.Geometry(g.nx(), g.ny(), g.nz(), g.origin(), m));
+        MaskVolume defective = Cuts.withoutBall(child, Cuts.unit(1, 0, 0.5), 15);
+        CalvariaException e = assertThrows(CalvariaException.class,
+                () -> ImplantDesigner.designWithTruth(defective, child, NetworkGrid.wu2022(), OPTIONS));
+        assertTrue(e.getMessage().contains("not validated for children"), e.getMessage());
+    }
+
+    @Test
+    void aHoleFacingDownwardsIsNotDesigned() {
+        // a closed spherical shell (outer radius 80 mm, 7 mm thick) with a 20 mm opening 125 degrees from the top
+        org.calvaria.volume.Geometry g = org.calvaria.volume.Geometry.axisAligned(90, 90, 90, 2, 2, 2,
+                new double[] {-89, -89, -89});
+        MaskVolume shell = new MaskVolume(g);
+        for (int z = 0; z < 90; z++) {
+            for (int y = 0; y < 90; y++) {
+                for (int x = 0; x < 90; x++) {
+                    double[] p = g.indexToPhysical(x, y, z);
+                    double r = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+                    if (r <= 80 && r >= 73) shell.set(x, y, z, true);
+                }
+            }
+        }
+        MaskVolume defective = Cuts.withoutBall(shell, Cuts.unit(0.6, 0.5, -0.6), 20);
+        assertEquals(1, org.calvaria.normalise.HoleFinder.find(defective).size());
+        CalvariaException e = assertThrows(CalvariaException.class,
+                () -> ImplantDesigner.designWithTruth(defective, shell, NetworkGrid.wu2022(), OPTIONS));
+        assertTrue(e.getMessage().contains("skull base"), e.getMessage());
+    }
 }
