@@ -122,6 +122,11 @@ public final class TrainCommand implements Runnable {
             description = "Probability of using a skull's real defect where it has one (default: 0.2).")
     Double realShare;
 
+    @Option(names = "--init", paramLabel = "MODEL",
+            description = "Start from this model's weights (a model file, or 'default' for the bundled one) instead of"
+                    + " random ones; the architecture must match --arch.")
+    String init;
+
     @Option(names = "--synthetic-skulls", defaultValue = "40", paramLabel = "N",
             description = "With --data synthetic: number of distinct skulls (default: ${DEFAULT-VALUE}).")
     int syntheticSkulls;
@@ -138,7 +143,12 @@ public final class TrainCommand implements Runnable {
                 threads == null ? TensorFlowSupport.defaultThreads() : threads);
         GridSpec g = parseGrid(grid, heightMm).withPlacement(GridSpec.Placement.parse(placement));
         try (TrainingData source = openData(g)) {
-            Trainer.Result r = new Trainer(options).train(source);
+            Trainer trainer = new Trainer(options);
+            if (init != null && !resume) {
+                trainer.startingFrom("default".equals(init) ? org.calvaria.complete.CompletionModel.defaultModelFile()
+                        : org.calvaria.complete.ModelFile.read(Path.of(init)), init);
+            }
+            Trainer.Result r = trainer.train(source);
             System.out.println("model: " + r.model());
             System.out.println("checkpoint: " + r.checkpoint());
             System.out.println("log: " + r.log());

@@ -45,9 +45,25 @@ public final class Trainer {
     public record Result(Path model, Path checkpoint, Path log, List<EpochRecord> epochs) {}
 
     private final TrainerOptions requested;
+    private Weights initialWeights;
+    private String initialFrom;
 
     public Trainer(TrainerOptions options) {
         this.requested = options;
+    }
+
+    /**
+     * Starts a new run from trained weights instead of random ones (fine-tuning; e.g. the paper's vertex model as the
+     * start of a model for the whole vault). The architecture must match; ignored when resuming.
+     */
+    public Trainer startingFrom(ModelFile model, String from) {
+        if (!model.architecture().sameShapeAs(requested.architecture())) {
+            throw new CalvariaException("--init model " + from + " has architecture " + model.architecture().describe()
+                    + ", not " + requested.architecture().describe() + "; give the same --arch");
+        }
+        this.initialWeights = model.weights();
+        this.initialFrom = from;
+        return this;
     }
 
     /** Runs (or resumes) training to the requested number of epochs. */
@@ -93,7 +109,8 @@ public final class Trainer {
                 throw new CalvariaException("output folder " + dir + " already holds a training run (" + CHECKPOINT
                         + "); add --resume to continue it or choose another -o");
             }
-            weights = Weights.glorotUniform(o.architecture(), o.seed());
+            weights = initialWeights != null ? initialWeights : Weights.glorotUniform(o.architecture(), o.seed());
+            if (initialWeights != null) LOGGER.info("starting from the weights of {}", initialFrom);
             Outputs.writeAtomically(logPath, out -> out.write((CSV_HEADER + "\n").getBytes(StandardCharsets.UTF_8)));
         }
 
