@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Set;
 
 /**
  * Output files appear whole or not at all: content is written to a hidden temporary sibling and moved into place only
- * after it is complete. An output may never be one of the inputs.
+ * after it is complete. No output may be an input, or another output of the same run ({@link #requireDistinct}).
  */
 public final class Outputs {
     private Outputs() {}
@@ -95,20 +98,19 @@ public final class Outputs {
         }
     }
 
-    /** Fails when {@code output} is the same file as any input (never overwrite what the user gave us). */
+    /**
+     * Fails, with one line naming both files, when two outputs of one run are the same file, or an output is (or
+     * writes) a file that an input is made of. Inputs count with every file they refer to (a detached NRRD header's
+     * data file or LIST/pattern files, the DICOM files of a series folder, or of the folder of one DICOM file); outputs
+     * with every file they write (a {@code .nhdr} header's data file). Paths are compared by real path, also for files
+     * that do not exist yet, and by file identity (hard links). Null entries are skipped. Call it before any work.
+     */
+    public static void requireDistinct(Collection<Path> inputs, Collection<Path> outputs) {
+        FileClash.check(inputs, outputs);
+    }
+
+    /** {@link #requireDistinct} for one output. */
     public static void requireNotInput(Path output, Path... inputs) {
-        for (Path in : inputs) {
-            if (in == null) continue;
-            try {
-                if (Files.exists(output) && Files.exists(in) && Files.isSameFile(output, in)) {
-                    throw new CalvariaException("output " + output + " is the input file; choose another output name");
-                }
-            } catch (IOException e) {
-                throw new CalvariaException("cannot check " + output + ": " + e.getMessage(), e);
-            }
-            if (output.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
-                throw new CalvariaException("output " + output + " is the input file; choose another output name");
-            }
-        }
+        requireDistinct(Arrays.asList(inputs), Collections.singletonList(output));
     }
 }
