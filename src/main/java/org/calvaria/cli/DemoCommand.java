@@ -7,6 +7,7 @@ import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
+import org.calvaria.io.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
@@ -30,6 +31,9 @@ import java.util.Map;
         description = "Design an implant for a built-in synthetic skull with a cut-out defect (no data needed) and"
                 + " write the STL, report and preview pictures to a folder.")
 public final class DemoCommand implements Runnable {
+    static final List<String> OUTPUT_NAMES = List.of("defective_skull.nrrd", "true_implant.nrrd", "implant.stl",
+            "implant.nrrd", "completed_skull.nrrd", "report.json", "preview.png");
+
     @Mixin
     CommonOptions common;
 
@@ -54,6 +58,9 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         DefectType type = DefectType.fromName(defectType);
+        List<Path> outputs = OUTPUT_NAMES.stream().map(output::resolve).toList();
+        Outputs.requireDistinct(java.util.Arrays.asList(model), outputs);
+        for (Path p : outputs) Outputs.requireFileTarget(p);
         try (CompletionModel m = CompletionModel.open(model);
              Progress p = Progress.start("demo", 3)) {
             p.message("synthetic skull");
@@ -85,8 +92,7 @@ public final class DemoCommand implements Runnable {
             Map<String, Object> rep = r.report();
             p.close();
             System.out.println("demo written to " + output.toAbsolutePath());
-            for (String f : List.of("defective_skull.nrrd", "true_implant.nrrd", "implant.stl", "implant.nrrd",
-                    "completed_skull.nrrd", "report.json", "preview.png")) {
+            for (String f : OUTPUT_NAMES) {
                 System.out.println("  " + output.resolve(f));
             }
             System.out.println(DesignPipeline.summary(rep));

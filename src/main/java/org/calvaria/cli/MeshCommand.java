@@ -72,15 +72,14 @@ public final class MeshCommand implements Runnable {
                     + decimate);
         }
         if (iso != null && !Double.isFinite(iso)) throw new CalvariaException("--iso must be a finite number");
-        Outputs.requireNotInput(output, input);
         if (points != null) {
             String n = points.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!n.endsWith(".ply") && !n.endsWith(".xyz")) {
                 throw new CalvariaException("cannot tell the point cloud format of '" + points.getFileName()
                         + "'; use a .ply or .xyz name");
             }
-            Outputs.requireNotInput(points, input, output);
         }
+        Outputs.requireDistinct(java.util.List.of(input), java.util.Arrays.asList(output, points));
 
         TriangleMesh mesh;
         if (iso == null) {

@@ -132,6 +132,7 @@ public final class TrainCommand implements Runnable {
                 throw new CalvariaException("--data " + data + " is not a folder; give a folder of skulls or 'synthetic'");
             }
             if (sampleThreads < 1 || sampleThreads > 256) throw new CalvariaException("--sample-threads must be 1..256");
+            EvaluateCommand.requireOutputApart(output, folder);
             SampleOptions sampling = SampleOptions.defaults(seed).withThreads(sampleThreads, 2 * batch);
             int loadThreads = threads == null ? TensorFlowSupport.defaultThreads() : threads;
             return new SkullTrainingData(folder, g, cache == null ? output.resolve("skull-cache") : cache, valSplit,

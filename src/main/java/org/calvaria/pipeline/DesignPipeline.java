@@ -8,6 +8,7 @@ import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.implant.ImplantDesigner;
 
+import org.calvaria.io.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
@@ -76,9 +77,7 @@ public final class DesignPipeline {
 
     /** Reads {@code input}, designs, writes the outputs. */
     public Result run(Path input, Settings settings, OutputFiles out, Consumer<String> onStage) {
-        for (Path p : out.all()) {
-            org.calvaria.io.Outputs.requireNotInput(p, input);
-        }
+        Outputs.requireDistinct(List.of(input), out.all());
         Map<String, Double> times = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         onStage.accept(STAGE_READ);
@@ -90,6 +89,7 @@ public final class DesignPipeline {
     /** Designs for an in-memory volume ({@code source} names it in the report). */
     public Result run(Volume volume, String source, Settings settings, OutputFiles out, Consumer<String> onStage,
                       Map<String, Double> times) {
+        Outputs.requireDistinct(List.of(), out.all());
         Map<String, Object> segmentation = null;
         MaskVolume defective;
         if (volume instanceof MaskVolume m) {
@@ -217,7 +217,7 @@ public final class DesignPipeline {
     }
 
     static void writeJson(Map<String, Object> report, Path path) {
-        org.calvaria.io.Outputs.writeAtomically(path, o -> JSON.writeValue(new java.io.FilterOutputStream(o) {
+        Outputs.writeAtomically(path, o -> JSON.writeValue(new java.io.FilterOutputStream(o) {
             @Override
             public void close() {
                 // the atomic writer closes the stream itself

@@ -4,12 +4,14 @@ import org.calvaria.io.NrrdIO;
 import org.calvaria.testing.CliRun.Result;
 import org.calvaria.testing.SharedData;
 import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -81,6 +83,75 @@ class OutputClashTest {
                 d.resolve("skull.nhdr").toString());
         assertOneLineFailure(r, "skull.raw.gz");
         assertEquals(List.of("ct.nhdr", "skull.raw.gz"), names(d));
+    }
+
+    @Test
+    void designRefusesTwoOutputsOnOneFile() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("design"));
+        Path in = d.resolve("in.nrrd");
+        NrrdIO.write(new MaskVolume(Geometry.axisAligned(12, 12, 12, 1)), in);
+
+        Result r = run("design", in.toString(), "-o", d.resolve("b.stl").toString(), "--report",
+                d.resolve("b.stl").toString());
+        assertOneLineFailure(r, "b.stl");
+        assertTrue(r.err().contains("given twice"), r.err());
+
+        // the same file under two spellings
+        r = run("design", in.toString(), "-o", d.resolve("b.stl").toString(), "--preview",
+                d.resolve("sub/../b.stl").toString());
+        assertOneLineFailure(r, "same file");
+
+        // a detached implant mask writes m.raw.gz beside m.nhdr: the report may not go there
+        r = run("design", in.toString(), "-o", d.resolve("b.stl").toString(), "--nrrd", d.resolve("m.nhdr").toString(),
+                "--report", d.resolve("m.raw.gz").toString());
+        assertOneLineFailure(r, "m.raw.gz");
+
+        // nor over the model it reads
+        Path model = d.resolve("model.calvaria-model");
+        Files.writeString(model, "not a model");
+        r = run("design", in.toString(), "-o", d.resolve("b.stl").toString(), "--report", model.toString(),
+                "--model", model.toString());
+        assertOneLineFailure(r, "is the input file");
+        assertEquals("not a model", Files.readString(model));
+        assertEquals(List.of("in.nrrd", "model.calvaria-model"), names(d));
+    }
+
+    @Test
+    void meshRefusesMeshAndPointsOnOneFile() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("mesh"));
+        Path in = d.resolve("in.nrrd");
+        NrrdIO.write(new MaskVolume(Geometry.axisAligned(12, 12, 12, 1)), in);
+        Result r = run("mesh", in.toString(), "-o", d.resolve("s.ply").toString(), "--points",
+                d.resolve("s.ply").toString());
+        assertOneLineFailure(r, "given twice");
+        assertEquals(List.of("in.nrrd"), names(d));
+    }
+
+    @Test
+    void defectsNeverWriteOverAFileTheSkullIsMadeOf() throws Exception {
+        // the skull's header keeps its voxels where 'defects' would write its first implant
+        Path d = Files.createDirectories(tmp.resolve("defects"));
+        Path implantDir = Files.createDirectories(d.resolve("implant"));
+        Files.writeString(d.resolve("s.nhdr"), "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 4 4 4\nspacings: 1 1 1\n"
+                + "encoding: raw\ndata file: implant/s_00.nrrd\n\n", StandardCharsets.ISO_8859_1);
+        Files.write(implantDir.resolve("s_00.nrrd"), new byte[64]);
+        Result r = run("defects", d.resolve("s.nhdr").toString(), "-o", d.toString(), "--count", "1");
+        assertOneLineFailure(r, "s_00.nrrd");
+        assertTrue(r.err().contains("would overwrite"), r.err());
+        assertArrayEquals(new byte[64], Files.readAllBytes(implantDir.resolve("s_00.nrrd")));
+    }
+
+    @Test
+    void folderOutputsStayOutOfTheirInputFolders() throws Exception {
+        Path skulls = Files.createDirectories(tmp.resolve("data/complete_skull"));
+        NrrdIO.write(new MaskVolume(Geometry.axisAligned(12, 12, 12, 1)), skulls.resolve("000.nrrd"));
+        // dataset/complete_skull/ of the output would be the input folder itself
+        Result r = run("dataset", "build", skulls.toString(), "-o", tmp.resolve("data").toString());
+        assertOneLineFailure(r, "overlaps the input folder");
+        r = run("train", "--data", skulls.toString(), "-o", skulls.resolve("run").toString(), "--epochs", "1");
+        assertOneLineFailure(r, "overlaps the input folder");
+        assertEquals(List.of("000.nrrd"), names(skulls));
+        assertEquals(List.of("complete_skull"), names(tmp.resolve("data")));
     }
 
     private static void assertOneLineFailure(Result r, String messagePart) {
