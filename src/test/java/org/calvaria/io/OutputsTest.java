@@ -7,6 +7,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -77,5 +80,62 @@ class OutputsTest {
         // distinct files pass, and nulls are skipped
         Outputs.requireDistinct(java.util.Arrays.asList(in, null),
                 java.util.Arrays.asList(real.resolve("d.stl"), null, real.resolve("d.nrrd")));
+    }
+
+    // -------------------------------------------------------------------------------- debris of killed runs
+
+    private static Path aged(Path p, long minutes) throws Exception {
+        Files.setLastModifiedTime(p, FileTime.from(Instant.now().minus(Duration.ofMinutes(minutes))));
+        return p;
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void staleTemporariesOfTheSameTargetAreRemovedByTheNextWrite() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("stale"));
+        aged(Files.write(d.resolve(".s.stl8008005041921771015.part"), new byte[1000]), 5);   // a killed run's
+        aged(Files.write(d.resolve(".s.stl42.part"), new byte[10]), 5);                      // a killed run's
+        Files.write(d.resolve(".s.stl77.part"), new byte[10]);              // fresh: may be a live writer's
+        aged(Files.write(d.resolve(".other.stl123.part"), new byte[10]), 5); // another target's
+        aged(Files.write(d.resolve("s.stl123.part"), new byte[10]), 5);      // not our naming
+        aged(Files.write(d.resolve(".s.stl12x.part"), new byte[10]), 5);     // not our naming
+        aged(Files.write(d.resolve(".s.stl123.part.bak"), new byte[10]), 5); // not our naming
+        Outputs.writeAtomically(d.resolve("s.stl"), out -> out.write(1));
+        assertEquals(List.of(".other.stl123.part", ".s.stl123.part.bak", ".s.stl12x.part", ".s.stl77.part", "s.stl",
+                "s.stl123.part"), names(d));
+    }
+
+    @Test
+    void aLiveWritersTemporaryIsKeptAndRemovedOnceItsProcessIsKilled() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("killed"));
+        Path target = d.resolve("big.stl");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                KilledWriter.class.getName(), target.toString()).redirectErrorStream(true).start();
+        try {
+            var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+            String line;
+            while ((line = lines.readLine()) != null && !line.equals("writing")) { /* JVM start-up */ }
+            assertEquals("writing", line, "the writer process did not start");
+            List<String> during = names(d);
+            assertEquals(1, during.size(), "one temporary while writing: " + during);
+            Path temporary = aged(d.resolve(during.get(0)), 5); // even when it looks old, its writer holds it
+            Outputs.removeStaleTemporaries(target);
+            assertTrue(Files.exists(temporary), "a live writer's temporary must be kept");
+
+            p.destroyForcibly(); // kill -9: no Java code runs, the temporary stays
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(Files.exists(temporary));
+            aged(temporary, 5);
+            Outputs.writeAtomically(target, out -> out.write(new byte[] {1, 2, 3}));
+            assertEquals(List.of("big.stl"), names(d), "the killed run's temporary is removed by the next run");
+        } finally {
+            p.destroyForcibly();
+        }
     }
 }
