@@ -7,6 +7,7 @@ import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
+import org.calvaria.io.OutputSet;
 import org.calvaria.io.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
 import org.calvaria.synth.SyntheticSkull;
@@ -61,8 +62,10 @@ public final class DemoCommand implements Runnable {
         List<Path> outputs = OUTPUT_NAMES.stream().map(output::resolve).toList();
         Outputs.requireDistinct(java.util.Arrays.asList(model), outputs);
         for (Path p : outputs) Outputs.requireFileTarget(p);
+        // all seven files appear together when the design is done (or none of them: a failed run keeps the old set)
         try (CompletionModel m = CompletionModel.open(model);
-             Progress p = Progress.start("demo", 3)) {
+             Progress p = Progress.start("demo", 3);
+             OutputSet files = OutputSet.begin()) {
             p.message("synthetic skull");
             MaskVolume skull = new SyntheticSkull(seed).rasterize(0.8, 0.8);
             p.step();
@@ -84,6 +87,7 @@ public final class DemoCommand implements Runnable {
                             output.resolve("completed_skull.nrrd"), output.resolve("report.json"),
                             output.resolve("preview.png")),
                     stage -> p.message("design: " + stage), new LinkedHashMap<>());
+            files.commit();
             p.step();
             MaskVolume implant = r.design().implant();
             long both = implant.intersectionCount(truth);

@@ -17,11 +17,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Output files appear whole or not at all: content is written to a hidden temporary sibling and moved into place only
- * after it is complete. No output may be an input, or another output of the same run ({@link #requireDistinct}).
+ * after it is complete; the outputs of one run can be made to appear together ({@link OutputSet}). No output may be
+ * an input, or another output of the same run ({@link #requireDistinct}).
  */
 public final class Outputs {
     private Outputs() {}
@@ -68,10 +73,13 @@ public final class Outputs {
 
     /**
      * Writes {@code target} through a hidden temporary sibling {@code .NAME<digits>.part}, moved into place when
-     * complete. Temporaries that an earlier, killed run left for the same target are removed first (see
+     * complete. Inside an {@link OutputSet} on this thread the temporary is kept, with its SHA-256, and moved later
+     * together with the set's other outputs. Temporaries that an earlier, killed run left for the same target are
+     * removed first (see
      * {@link #removeStaleTemporaries}).
      */
     public static void writeAtomically(Path target, Writer writer) {
+        OutputSet set = OutputSet.current();
         Path parent = target.toAbsolutePath().getParent();
         try {
             if (parent != null) Files.createDirectories(parent);
@@ -85,15 +93,21 @@ public final class Outputs {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(parent, "." + target.getFileName(), TEMP_SUFFIX);
+            MessageDigest sha = set == null ? null : sha256();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 lockQuietly(ch); // released when the stream closes the channel
                 OutputStream os = Channels.newOutputStream(ch);
+                if (sha != null) os = new DigestOutputStream(os, sha);
                 try (OutputStream out = new BufferedOutputStream(os, 1 << 16)) {
                     writer.write(out);
                 }
             }
             makeReadableLikeAnOrdinaryFile(tmp, target);
-            moveIntoPlace(tmp, target);
+            if (set != null) {
+                set.add(target, tmp, HexFormat.of().formatHex(sha.digest()), Files.size(tmp));
+            } else {
+                moveIntoPlace(tmp, target);
+            }
             tmp = null;
         } catch (IOException e) {
             throw new CalvariaException("cannot write " + target + ": " + e.getMessage(), e);
@@ -115,6 +129,14 @@ public final class Outputs {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // best effort: the temporary file is hidden, named after the target, and removed by the next run
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
     }
 

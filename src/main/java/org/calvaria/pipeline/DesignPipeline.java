@@ -8,6 +8,7 @@ import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.implant.ImplantDesigner;
 
+import org.calvaria.io.OutputSet;
 import org.calvaria.io.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
@@ -121,32 +122,84 @@ public final class DesignPipeline {
 
         long tm = System.nanoTime();
         onStage.accept(STAGE_MESH);
-        TriangleMesh mesh = MarchingCubes.extract(design.implant());
-        if (settings.smoothIterations() > 0) mesh = MeshSmoothing.taubin(mesh, settings.smoothIterations());
+        TriangleMesh surface = MarchingCubes.extract(design.implant());
+        TriangleMesh mesh = settings.smoothIterations() > 0 ? MeshSmoothing.taubin(surface, settings.smoothIterations())
+                : surface;
         times.put(STAGE_MESH, seconds(tm));
 
         long tw = System.nanoTime();
         onStage.accept(STAGE_WRITE);
         String made = Provenance.line("design " + Path.of(source).getFileName() + " with " + modelName);
-        MeshIO.write(mesh, out.stl(), false, made);
-        if (out.implantVolume() != null) {
-            Provenance.stamp(design.implant(), "design implant of " + source + " with " + modelName);
-            VolumeIO.write(design.implant(), out.implantVolume());
+        // The outputs appear as a set: each is written to a hidden temporary, and only when all are complete (the
+        // report last, with the others' checksums) are they moved into place. A failure or a kill on the way leaves
+        // the earlier outputs as they were, never a new STL beside an old report.
+        try (OutputSet set = OutputSet.begin()) {
+            outputWriter.write(out.stl(), () -> MeshIO.write(mesh, out.stl(), false, made));
+            if (out.implantVolume() != null) {
+                outputWriter.write(out.implantVolume(), () -> {
+                    Provenance.stamp(design.implant(), "design implant of " + source + " with " + modelName);
+                    VolumeIO.write(design.implant(), out.implantVolume());
+                });
+            }
+            if (out.completedVolume() != null) {
+                outputWriter.write(out.completedVolume(), () -> {
+                    Provenance.stamp(design.completed(), "design completed skull of " + source + " with " + modelName);
+                    VolumeIO.write(design.completed(), out.completedVolume());
+                });
+            }
+            if (out.preview() != null) {
+                outputWriter.write(out.preview(), () -> writePreview(defective, mesh, out.preview(), source));
+            }
+            times.put(STAGE_WRITE, seconds(tw));
+            double total = 0;
+            for (double v : times.values()) total += v;
+            times.put("total", total);
+            // Measured after the outputs are written so the report holds every stage; the report itself is last.
+            Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
+                    settings);
+            report.put("outputs", checksums(set.entries(), out.report()));
+            if (out.report() != null) outputWriter.write(out.report(), () -> writeJson(report, out.report()));
+            set.commit();
+            return new Result(defective, design, mesh, report);
         }
-        if (out.completedVolume() != null) {
-            Provenance.stamp(design.completed(), "design completed skull of " + source + " with " + modelName);
-            VolumeIO.write(design.completed(), out.completedVolume());
+    }
+
+    /** Writes one output; tests replace it to simulate a writer that fails. */
+    @FunctionalInterface
+    interface OutputWriter {
+        void write(Path target, Runnable write);
+    }
+
+    private OutputWriter outputWriter = (target, write) -> write.run();
+
+    /** For tests: writes every output through {@code w}. */
+    DesignPipeline withOutputWriter(OutputWriter w) {
+        this.outputWriter = w;
+        return this;
+    }
+
+    /**
+     * The files written, in order (the STL first), with SHA-256 and size; named relative to the report's folder, so
+     * that the set can be checked where it was moved together ({@code sha256sum implant.stl}).
+     */
+    private static List<Map<String, Object>> checksums(List<OutputSet.Entry> entries, Path report) {
+        Path base = report == null ? null : report.toAbsolutePath().normalize().getParent();
+        List<Map<String, Object>> l = new java.util.ArrayList<>();
+        for (OutputSet.Entry e : entries) {
+            Path abs = e.target().toAbsolutePath().normalize();
+            String name;
+            try {
+                name = base == null ? e.target().toString() : base.relativize(abs).toString();
+            } catch (IllegalArgumentException differentRoots) {
+                name = abs.toString();
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", name);
+            m.put("sha256", e.sha256());
+            m.put("bytes", e.bytes());
+            l.add(m);
         }
-        if (out.preview() != null) writePreview(defective, mesh, out.preview(), source);
-        times.put(STAGE_WRITE, seconds(tw));
-        double total = 0;
-        for (double v : times.values()) total += v;
-        times.put("total", total);
-        // Measured after the outputs are written so the report holds every stage; the report itself is written last.
-        Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
-                settings);
-        if (out.report() != null) writeJson(report, out.report());
-        return new Result(defective, design, mesh, report);
+        return l;
     }
 
     /** A CT (HU) rather than a 0/1 mask: has values outside {0, 1}. Masks with other labels are not CTs. */

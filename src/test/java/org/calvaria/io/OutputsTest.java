@@ -138,4 +138,68 @@ class OutputsTest {
             p.destroyForcibly();
         }
     }
+
+    // -------------------------------------------------------------------------------- outputs as a set
+
+    @Test
+    void aSetsOutputsAppearTogetherOnCommitWithTheirChecksums() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("set"));
+        Files.writeString(d.resolve("a.stl"), "old a");
+        try (OutputSet set = OutputSet.begin()) {
+            Outputs.writeAtomically(d.resolve("a.stl"), out -> out.write("new a".getBytes(StandardCharsets.UTF_8)));
+            Outputs.writeAtomically(d.resolve("b.json"), out -> out.write("{}".getBytes(StandardCharsets.UTF_8)));
+            assertEquals("old a", Files.readString(d.resolve("a.stl")), "nothing moves before the commit");
+            assertFalse(Files.exists(d.resolve("b.json")));
+            List<OutputSet.Entry> e = set.entries();
+            assertEquals(List.of(d.resolve("a.stl"), d.resolve("b.json")), e.stream().map(OutputSet.Entry::target)
+                    .toList());
+            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest("new a".getBytes(StandardCharsets.UTF_8))), e.get(0).sha256());
+            assertEquals(5, e.get(0).bytes());
+            set.commit();
+        }
+        assertEquals("new a", Files.readString(d.resolve("a.stl")));
+        assertEquals("{}", Files.readString(d.resolve("b.json")));
+        assertEquals(List.of("a.stl", "b.json"), names(d));
+        // outside a set, writes go straight into place again
+        Outputs.writeAtomically(d.resolve("c.txt"), out -> out.write(1));
+        assertTrue(Files.exists(d.resolve("c.txt")));
+    }
+
+    @Test
+    void aFailureInsideASetLeavesNoneOfItsOutputs() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("failing"));
+        Files.writeString(d.resolve("a.stl"), "old a");
+        Files.writeString(d.resolve("report.json"), "old report");
+        assertThrows(CalvariaException.class, () -> {
+            try (OutputSet set = OutputSet.begin()) {
+                Outputs.writeAtomically(d.resolve("a.stl"), out -> out.write("new a".getBytes(StandardCharsets.UTF_8)));
+                Outputs.writeAtomically(d.resolve("b.nrrd"), out -> {
+                    out.write(new byte[100_000]);
+                    throw new java.io.IOException("No space left on device");
+                });
+                Outputs.writeAtomically(d.resolve("report.json"), out -> out.write('x'));
+                set.commit();
+            }
+        });
+        assertEquals("old a", Files.readString(d.resolve("a.stl")));
+        assertEquals("old report", Files.readString(d.resolve("report.json")));
+        assertEquals(List.of("a.stl", "report.json"), names(d), "no new output and no temporary");
+    }
+
+    @Test
+    void anInnerSetHandsItsOutputsToTheOuterOne() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("nested"));
+        try (OutputSet outer = OutputSet.begin()) {
+            Outputs.writeAtomically(d.resolve("first.nrrd"), out -> out.write(1));
+            try (OutputSet inner = OutputSet.begin()) {
+                Outputs.writeAtomically(d.resolve("second.stl"), out -> out.write(2));
+                inner.commit();
+            }
+            assertEquals(List.of(), names(d).stream().filter(n -> !n.startsWith(".")).toList());
+            assertEquals(2, outer.entries().size());
+            outer.commit();
+        }
+        assertEquals(List.of("first.nrrd", "second.stl"), names(d));
+    }
 }
