@@ -104,6 +104,8 @@ public final class MeshCommand implements Runnable {
             mesh = MeshDecimator.decimate(mesh, decimate);
             how.append(" --decimate ").append(num(decimate));
         }
+        // never print "watertight: yes" for a NaN surface
+        mesh.requireFinite("the surface of " + input);
         String provenance = Provenance.line(how.toString());
         MeshIO.write(mesh, output, ascii, provenance);
         if (points != null) MeshIO.writePointCloud(mesh, points, provenance);

@@ -125,6 +125,7 @@ public final class DesignPipeline {
         TriangleMesh surface = MarchingCubes.extract(design.implant());
         TriangleMesh mesh = settings.smoothIterations() > 0 ? MeshSmoothing.taubin(surface, settings.smoothIterations())
                 : surface;
+        mesh.requireFinite("the implant surface of " + source);
         times.put(STAGE_MESH, seconds(tm));
 
         long tw = System.nanoTime();
