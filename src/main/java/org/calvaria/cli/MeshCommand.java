@@ -2,6 +2,7 @@ package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
+import org.calvaria.io.OutputSet;
 import org.calvaria.io.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
@@ -80,6 +81,8 @@ public final class MeshCommand implements Runnable {
             }
         }
         Outputs.requireDistinct(java.util.List.of(input), java.util.Arrays.asList(output, points));
+        Outputs.requireFileTarget(output);
+        if (points != null) Outputs.requireFileTarget(points);
 
         TriangleMesh mesh;
         if (iso == null) {
@@ -107,8 +110,11 @@ public final class MeshCommand implements Runnable {
         // never print "watertight: yes" for a NaN surface
         mesh.requireFinite("the surface of " + input);
         String provenance = Provenance.line(how.toString());
-        MeshIO.write(mesh, output, ascii, provenance);
-        if (points != null) MeshIO.writePointCloud(mesh, points, provenance);
+        try (OutputSet set = OutputSet.begin()) { // the mesh and its point cloud appear together, or neither
+            MeshIO.write(mesh, output, ascii, provenance);
+            if (points != null) MeshIO.writePointCloud(mesh, points, provenance);
+            set.commit();
+        }
         printSummary(System.out, mesh);
         LOG.info("wrote {}{}", output, points != null ? " and " + points : "");
     }

@@ -54,4 +54,21 @@ class RunDebrisTest {
         }
         assertTrue(Files.exists(unrelated));
     }
+
+    @Test
+    void meshWritesItsSurfaceAndPointsTogetherOrNeither() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("pair"));
+        MaskVolume cube = new MaskVolume(Geometry.axisAligned(10, 10, 10, 1));
+        for (int z = 3; z < 7; z++) for (int y = 3; y < 7; y++) for (int x = 3; x < 7; x++) cube.set(x, y, z, true);
+        Path in = tmp.resolve("cube.nrrd");
+        NrrdIO.write(cube, in);
+        Files.writeString(d.resolve("file"), "a file, not a folder");
+        Result r = run("mesh", in.toString(), "-o", d.resolve("s.stl").toString(), "--points",
+                d.resolve("file/s.xyz").toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        try (Stream<Path> s = Files.list(d)) {
+            assertEquals(List.of("file"), s.map(p -> p.getFileName().toString()).toList(), "no STL without its points");
+        }
+    }
 }
