@@ -100,6 +100,7 @@ public final class DatasetCommand implements Runnable {
             DatasetBuilder.Options o = new DatasetBuilder.Options(perSkull, augment, grid, !none, originalGrid,
                     DefectType.parseList(types), range[0], range[1],
                     placement == null ? null : DefectPlacement.fromName(placement), seed, n, cache, valFraction);
+            EvaluateCommand.requireOutputApart(output, skulls);
             DatasetBuilder.Result r = DatasetBuilder.build(skulls, output, o);
             LOG.info(String.format(Locale.ROOT, "%d samples (%d written, %d already there) in %.1f s: %.2f samples/s;"
                     + " manifest %s", r.samples(), r.written(), r.skipped(), r.seconds(), r.samplesPerSecond(),

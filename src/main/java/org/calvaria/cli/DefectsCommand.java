@@ -107,7 +107,14 @@ public final class DefectsCommand implements Runnable {
         if (nThreads < 1) throw new CalvariaException("--threads must be at least 1");
         String id = SkullFiles.idOf(skull);
         Path json = output.resolve(id + "_defects.json");
-        Outputs.requireNotInput(json, skull);
+        List<Path> outputs = new ArrayList<>(List.of(json));
+        for (int k = 0; k < count; k++) {
+            String name = nameOf(id, k);
+            outputs.add(defectivePath(name));
+            outputs.add(implantPath(name));
+            if (preview) outputs.add(previewPath(name));
+        }
+        Outputs.requireDistinct(List.of(skull), outputs);
 
         MaskVolume complete = MaskVolume.requireBinary(VolumeIO.read(skull), "skull " + skull);
         NetworkGrid grid = NetworkGrid.wu2022();
@@ -144,17 +151,15 @@ public final class DefectsCommand implements Runnable {
 
     private Map<String, Object> cutOne(MaskVolume complete, String id, int k, DefectType t, double[] range,
                                        DefectPlacement where, GridPlacement region, NetworkGrid grid) {
-        String name = String.format(Locale.ROOT, count > 100 ? "%s_%04d" : "%s_%02d", id, k);
+        String name = nameOf(id, k);
         long defectSeed = SkullSampleSource.mix(seed, k, 0);
         SplittableRandom r = new SplittableRandom(defectSeed);
         double target = range[0] + (range[1] - range[0]) * r.nextDouble();
         Defect d = new DefectGenerator(r.nextLong(), grid).cut(complete, t, target, where, region);
         String what = String.format(Locale.ROOT, "defects %s: %s %s %.3f", name, t.cliName(), d.placement().cliName(),
                 d.achievedFraction());
-        Path defPath = output.resolve("defective_skull").resolve(name + ".nrrd");
-        Path impPath = output.resolve("implant").resolve(name + ".nrrd");
-        Outputs.requireNotInput(defPath, skull);
-        Outputs.requireNotInput(impPath, skull);
+        Path defPath = defectivePath(name);
+        Path impPath = implantPath(name);
         NrrdIO.write(Provenance.stamp(d.defective(), what), defPath, VoxelType.UINT8, NrrdIO.Encoding.GZIP);
         NrrdIO.write(Provenance.stamp(d.implant(), what), impPath, VoxelType.UINT8, NrrdIO.Encoding.GZIP);
         Map<String, Object> rec = new LinkedHashMap<>();
@@ -163,12 +168,28 @@ public final class DefectsCommand implements Runnable {
         rec.put("defective_skull", output.relativize(defPath).toString());
         rec.put("implant", output.relativize(impPath).toString());
         if (preview) {
-            Path png = output.resolve("preview").resolve(name + ".png");
+            Path png = previewPath(name);
             DefectPreview.write(d.defective(), d.implant(), region, grid, png);
             rec.put("preview", output.relativize(png).toString());
         }
         rec.putAll(d.describe());
         return rec;
+    }
+
+    private String nameOf(String id, int k) {
+        return String.format(Locale.ROOT, count > 100 ? "%s_%04d" : "%s_%02d", id, k);
+    }
+
+    private Path defectivePath(String name) {
+        return output.resolve("defective_skull").resolve(name + ".nrrd");
+    }
+
+    private Path implantPath(String name) {
+        return output.resolve("implant").resolve(name + ".nrrd");
+    }
+
+    private Path previewPath(String name) {
+        return output.resolve("preview").resolve(name + ".png");
     }
 
     static double[] parseRange(String s) {

@@ -7,6 +7,8 @@ import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
+import org.calvaria.io.OutputSet;
+import org.calvaria.io.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
@@ -30,6 +32,9 @@ import java.util.Map;
         description = "Design an implant for a built-in synthetic skull with a cut-out defect (no data needed) and"
                 + " write the STL, report and preview pictures to a folder.")
 public final class DemoCommand implements Runnable {
+    static final List<String> OUTPUT_NAMES = List.of("defective_skull.nrrd", "true_implant.nrrd", "implant.stl",
+            "implant.nrrd", "completed_skull.nrrd", "report.json", "preview.png");
+
     @Mixin
     CommonOptions common;
 
@@ -54,8 +59,13 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         DefectType type = DefectType.fromName(defectType);
+        List<Path> outputs = OUTPUT_NAMES.stream().map(output::resolve).toList();
+        Outputs.requireDistinct(java.util.Arrays.asList(model), outputs);
+        for (Path p : outputs) Outputs.requireFileTarget(p);
+        // all seven files appear together when the design is done (or none of them: a failed run keeps the old set)
         try (CompletionModel m = CompletionModel.open(model);
-             Progress p = Progress.start("demo", 3)) {
+             Progress p = Progress.start("demo", 3);
+             OutputSet files = OutputSet.begin()) {
             p.message("synthetic skull");
             MaskVolume skull = new SyntheticSkull(seed).rasterize(0.8, 0.8);
             p.step();
@@ -77,6 +87,7 @@ public final class DemoCommand implements Runnable {
                             output.resolve("completed_skull.nrrd"), output.resolve("report.json"),
                             output.resolve("preview.png")),
                     stage -> p.message("design: " + stage), new LinkedHashMap<>());
+            files.commit();
             p.step();
             MaskVolume implant = r.design().implant();
             long both = implant.intersectionCount(truth);
@@ -85,8 +96,7 @@ public final class DemoCommand implements Runnable {
             Map<String, Object> rep = r.report();
             p.close();
             System.out.println("demo written to " + output.toAbsolutePath());
-            for (String f : List.of("defective_skull.nrrd", "true_implant.nrrd", "implant.stl", "implant.nrrd",
-                    "completed_skull.nrrd", "report.json", "preview.png")) {
+            for (String f : OUTPUT_NAMES) {
                 System.out.println("  " + output.resolve(f));
             }
             System.out.println(DesignPipeline.summary(rep));

@@ -65,11 +65,10 @@ public final class DesignCommand implements Runnable {
             throw new CalvariaException("the implant output must be an .stl file, got " + stl.getFileName());
         }
         if (smooth < 0 || smooth > 1000) throw new CalvariaException("--smooth must be 0..1000, got " + smooth);
-        for (Path p : new Path[] {stl, implantVolume, completed, report, preview}) {
-            if (p == null) continue;
-            Outputs.requireNotInput(p, input);
-            Outputs.requireFileTarget(p);
-        }
+        // no two outputs share a file, and none is (part of) the input or the model
+        List<Path> outputs = java.util.Arrays.asList(stl, implantVolume, completed, report, preview);
+        Outputs.requireDistinct(java.util.Arrays.asList(input, model), outputs);
+        for (Path p : outputs) if (p != null) Outputs.requireFileTarget(p);
         if (implantVolume != null) org.calvaria.io.VolumeIO.formatForName(implantVolume);
         if (completed != null) org.calvaria.io.VolumeIO.formatForName(completed);
         try (CompletionModel m = CompletionModel.open(model)) {

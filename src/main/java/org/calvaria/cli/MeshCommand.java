@@ -2,6 +2,7 @@ package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
+import org.calvaria.io.OutputSet;
 import org.calvaria.io.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
@@ -72,15 +73,16 @@ public final class MeshCommand implements Runnable {
                     + decimate);
         }
         if (iso != null && !Double.isFinite(iso)) throw new CalvariaException("--iso must be a finite number");
-        Outputs.requireNotInput(output, input);
         if (points != null) {
             String n = points.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!n.endsWith(".ply") && !n.endsWith(".xyz")) {
                 throw new CalvariaException("cannot tell the point cloud format of '" + points.getFileName()
                         + "'; use a .ply or .xyz name");
             }
-            Outputs.requireNotInput(points, input, output);
         }
+        Outputs.requireDistinct(java.util.List.of(input), java.util.Arrays.asList(output, points));
+        Outputs.requireFileTarget(output);
+        if (points != null) Outputs.requireFileTarget(points);
 
         TriangleMesh mesh;
         if (iso == null) {
@@ -105,9 +107,14 @@ public final class MeshCommand implements Runnable {
             mesh = MeshDecimator.decimate(mesh, decimate);
             how.append(" --decimate ").append(num(decimate));
         }
+        // never print "watertight: yes" for a NaN surface
+        mesh.requireFinite("the surface of " + input);
         String provenance = Provenance.line(how.toString());
-        MeshIO.write(mesh, output, ascii, provenance);
-        if (points != null) MeshIO.writePointCloud(mesh, points, provenance);
+        try (OutputSet set = OutputSet.begin()) { // the mesh and its point cloud appear together, or neither
+            MeshIO.write(mesh, output, ascii, provenance);
+            if (points != null) MeshIO.writePointCloud(mesh, points, provenance);
+            set.commit();
+        }
         printSummary(System.out, mesh);
         LOG.info("wrote {}{}", output, points != null ? " and " + points : "");
     }

@@ -162,6 +162,7 @@ public final class TrainCommand implements Runnable {
                 throw new CalvariaException("--data " + data + " is not a folder; give a folder of skulls or 'synthetic'");
             }
             if (sampleThreads < 1 || sampleThreads > 256) throw new CalvariaException("--sample-threads must be 1..256");
+            EvaluateCommand.requireOutputApart(output, folder);
             SampleOptions sampling = sampling(g.placement());
             int loadThreads = threads == null ? TensorFlowSupport.defaultThreads() : threads;
             if (g.placement() == GridSpec.Placement.DEFECT) {

@@ -307,6 +307,7 @@ public final class MeshIO {
 
     /** Binary STL; the 80-byte header holds the provenance line. */
     public static void writeStlBinary(TriangleMesh mesh, Path path, String provenance) {
+        mesh.requireFinite("the mesh for " + path);
         byte[] header = new byte[80];
         byte[] text = ascii(provenance).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(text, 0, header, 0, Math.min(80, text.length));
@@ -339,6 +340,7 @@ public final class MeshIO {
 
     /** ASCII STL; the solid's name holds the provenance line. Coordinates are written exactly (shortest form). */
     public static void writeStlAscii(TriangleMesh mesh, Path path, String provenance) {
+        mesh.requireFinite("the mesh for " + path);
         String name = ascii(provenance).replace('\n', ' ');
         float[] v = mesh.vertices();
         int[] t = mesh.triangles();
@@ -388,6 +390,7 @@ public final class MeshIO {
 
     /** Binary little-endian PLY with float x y z vertices and triangle faces. */
     public static void writePly(TriangleMesh mesh, Path path, String provenance) {
+        mesh.requireFinite("the mesh for " + path);
         float[] v = mesh.vertices();
         int[] t = mesh.triangles();
         String header = "ply\nformat binary_little_endian 1.0\ncomment " + ascii(provenance) + "\nelement vertex "
@@ -429,6 +432,7 @@ public final class MeshIO {
 
     /** Surface points with unit normals (area-weighted vertex normals). PLY (binary) or XYZ text by extension. */
     public static void writePointCloud(TriangleMesh mesh, Path path, String provenance) {
+        mesh.requireFinite("the mesh for " + path);
         String n = path.getFileName().toString().toLowerCase(Locale.ROOT);
         TriangleMesh m = mesh.compacted();
         float[] v = m.vertices();
@@ -469,6 +473,7 @@ public final class MeshIO {
     // OBJ
 
     public static void writeObj(TriangleMesh mesh, Path path, String provenance) {
+        mesh.requireFinite("the mesh for " + path);
         float[] v = mesh.vertices();
         int[] t = mesh.triangles();
         Outputs.writeAtomically(path, out -> {

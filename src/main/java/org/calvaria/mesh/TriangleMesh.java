@@ -1,5 +1,7 @@
 package org.calvaria.mesh;
 
+import org.calvaria.CalvariaException;
+
 import java.util.Arrays;
 
 /**
@@ -39,6 +41,26 @@ public final class TriangleMesh {
 
     /** Backing triangle array (three vertex indices per triangle). Do not modify. */
     public int[] triangles() { return triangles; }
+
+    /**
+     * True when every vertex coordinate, the surface area and the enclosed volume are finite numbers. They are not when
+     * the source grid's geometry is absurd (a spacing or origin near 1e38 mm overflows the float coordinates; then
+     * areas are NaN while the connectivity still looks watertight).
+     */
+    public boolean isFinite() {
+        for (float x : vertices) if (!Float.isFinite(x)) return false;
+        return Double.isFinite(surfaceAreaMm2()) && Double.isFinite(enclosedVolumeMm3());
+    }
+
+    /** Fails with one line when {@link #isFinite()} is false; {@code what} names the mesh. Returns this mesh. */
+    public TriangleMesh requireFinite(String what) {
+        if (!isFinite()) {
+            throw new CalvariaException(what + " has coordinates or an area that are not finite numbers (NaN or"
+                    + " overflow), so no usable mesh can be made; check the input's spacing, origin and directions"
+                    + " (millimetres, e.g. 0.5, not 1e38)");
+        }
+        return this;
+    }
 
     /** Total triangle area, mm^2. */
     public double surfaceAreaMm2() {

@@ -8,6 +8,8 @@ import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.implant.ImplantDesigner;
 
+import org.calvaria.io.OutputSet;
+import org.calvaria.io.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
@@ -78,9 +80,7 @@ public final class DesignPipeline {
 
     /** Reads {@code input}, designs, writes the outputs. */
     public Result run(Path input, Settings settings, OutputFiles out, Consumer<String> onStage) {
-        for (Path p : out.all()) {
-            org.calvaria.io.Outputs.requireNotInput(p, input);
-        }
+        Outputs.requireDistinct(List.of(input), out.all());
         Map<String, Double> times = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         onStage.accept(STAGE_READ);
@@ -92,6 +92,7 @@ public final class DesignPipeline {
     /** Designs for an in-memory volume ({@code source} names it in the report). */
     public Result run(Volume volume, String source, Settings settings, OutputFiles out, Consumer<String> onStage,
                       Map<String, Double> times) {
+        Outputs.requireDistinct(List.of(), out.all());
         Map<String, Object> segmentation = null;
         MaskVolume defective;
         if (volume instanceof MaskVolume m) {
@@ -129,33 +130,86 @@ public final class DesignPipeline {
 
         long tm = System.nanoTime();
         onStage.accept(STAGE_MESH);
-        TriangleMesh mesh = MarchingCubes.extract(design.implant());
-        if (settings.smoothIterations() > 0) mesh = MeshSmoothing.taubin(mesh, settings.smoothIterations());
+        TriangleMesh surface = MarchingCubes.extract(design.implant());
+        TriangleMesh mesh = settings.smoothIterations() > 0 ? MeshSmoothing.taubin(surface, settings.smoothIterations())
+                : surface;
+        mesh.requireFinite("the implant surface of " + source);
         times.put(STAGE_MESH, seconds(tm));
 
         long tw = System.nanoTime();
         onStage.accept(STAGE_WRITE);
         String made = Provenance.line("design " + Path.of(source).getFileName() + " with " + modelName);
-        MeshIO.write(mesh, out.stl(), false, made);
-        if (out.implantVolume() != null) {
-            Provenance.stamp(design.implant(), "design implant of " + source + " with " + modelName);
-            VolumeIO.write(design.implant(), out.implantVolume());
+        // The outputs appear as a set: each is written to a hidden temporary, and only when all are complete (the
+        // report last, with the others' checksums) are they moved into place. A failure or a kill on the way leaves
+        // the earlier outputs as they were, never a new STL beside an old report.
+        try (OutputSet set = OutputSet.begin()) {
+            outputWriter.write(out.stl(), () -> MeshIO.write(mesh, out.stl(), false, made));
+            if (out.implantVolume() != null) {
+                outputWriter.write(out.implantVolume(), () -> {
+                    Provenance.stamp(design.implant(), "design implant of " + source + " with " + modelName);
+                    VolumeIO.write(design.implant(), out.implantVolume());
+                });
+            }
+            if (out.completedVolume() != null) {
+                outputWriter.write(out.completedVolume(), () -> {
+                    Provenance.stamp(design.completed(), "design completed skull of " + source + " with " + modelName);
+                    VolumeIO.write(design.completed(), out.completedVolume());
+                });
+            }
+            if (out.preview() != null) {
+                outputWriter.write(out.preview(), () -> writePreview(defective, mesh, out.preview(), source));
+            }
+            times.put(STAGE_WRITE, seconds(tw));
+            double total = 0;
+            for (double v : times.values()) total += v;
+            times.put("total", total);
+            // Measured after the outputs are written so the report holds every stage; the report itself is last.
+            Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
+                    settings);
+            report.put("warnings", warnings);
+            report.put("outputs", checksums(set.entries(), out.report()));
+            if (out.report() != null) outputWriter.write(out.report(), () -> writeJson(report, out.report()));
+            set.commit();
+            return new Result(defective, design, mesh, report);
         }
-        if (out.completedVolume() != null) {
-            Provenance.stamp(design.completed(), "design completed skull of " + source + " with " + modelName);
-            VolumeIO.write(design.completed(), out.completedVolume());
+    }
+
+    /** Writes one output; tests replace it to simulate a writer that fails. */
+    @FunctionalInterface
+    interface OutputWriter {
+        void write(Path target, Runnable write);
+    }
+
+    private OutputWriter outputWriter = (target, write) -> write.run();
+
+    /** For tests: writes every output through {@code w}. */
+    DesignPipeline withOutputWriter(OutputWriter w) {
+        this.outputWriter = w;
+        return this;
+    }
+
+    /**
+     * The files written, in order (the STL first), with SHA-256 and size; named relative to the report's folder, so
+     * that the set can be checked where it was moved together ({@code sha256sum implant.stl}).
+     */
+    private static List<Map<String, Object>> checksums(List<OutputSet.Entry> entries, Path report) {
+        Path base = report == null ? null : report.toAbsolutePath().normalize().getParent();
+        List<Map<String, Object>> l = new java.util.ArrayList<>();
+        for (OutputSet.Entry e : entries) {
+            Path abs = e.target().toAbsolutePath().normalize();
+            String name;
+            try {
+                name = base == null ? e.target().toString() : base.relativize(abs).toString();
+            } catch (IllegalArgumentException differentRoots) {
+                name = abs.toString();
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", name);
+            m.put("sha256", e.sha256());
+            m.put("bytes", e.bytes());
+            l.add(m);
         }
-        if (out.preview() != null) writePreview(defective, mesh, out.preview(), source);
-        times.put(STAGE_WRITE, seconds(tw));
-        double total = 0;
-        for (double v : times.values()) total += v;
-        times.put("total", total);
-        // Measured after the outputs are written so the report holds every stage; the report itself is written last.
-        Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
-                settings);
-        report.put("warnings", warnings);
-        if (out.report() != null) writeJson(report, out.report());
-        return new Result(defective, design, mesh, report);
+        return l;
     }
 
     /** Share of a hole's rim that must lie inside its grid, and of its directions the implant must close. */
@@ -268,7 +322,7 @@ public final class DesignPipeline {
     }
 
     static void writeJson(Map<String, Object> report, Path path) {
-        org.calvaria.io.Outputs.writeAtomically(path, o -> JSON.writeValue(new java.io.FilterOutputStream(o) {
+        Outputs.writeAtomically(path, o -> JSON.writeValue(new java.io.FilterOutputStream(o) {
             @Override
             public void close() {
                 // the atomic writer closes the stream itself

@@ -80,6 +80,88 @@ class DesignPipelineTest {
         }
     }
 
+    /** A small defective synthetic skull (bone 1, 1.5 mm voxels). */
+    private static MaskVolume smallDefectiveSkull() {
+        MaskVolume skull = new org.calvaria.synth.SyntheticSkull(5).rasterize(1.5, 1.5);
+        return new org.calvaria.defects.DefectGenerator(5).cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15)
+                .defective();
+    }
+
+    private static String sha256(Path p) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(p)));
+    }
+
+    @Test
+    void reportRecordsTheChecksumOfEveryOutput() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("set"));
+        try (CompletionModel model = CompletionModel.loadDefault()) {
+            new DesignPipeline(model, "bundled").run(smallDefectiveSkull(), "synthetic", DesignPipeline.Settings
+                    .defaults(), new DesignPipeline.OutputFiles(d.resolve("implant.stl"), d.resolve("implant.nhdr"),
+                    null, d.resolve("report.json"), null), s -> { }, new LinkedHashMap<>());
+        }
+        Map<?, ?> report = new ObjectMapper().readValue(d.resolve("report.json").toFile(), Map.class);
+        java.util.List<?> outputs = (java.util.List<?>) report.get("outputs");
+        assertNotNull(outputs, "the report lists the outputs: " + report.keySet());
+        Map<?, ?> stl = (Map<?, ?>) outputs.get(0);
+        assertEquals("implant.stl", stl.get("file"), "the STL comes first, named relative to the report");
+        assertEquals(sha256(d.resolve("implant.stl")), stl.get("sha256"));
+        assertEquals(Files.size(d.resolve("implant.stl")), ((Number) stl.get("bytes")).longValue());
+        java.util.Set<Object> named = new java.util.HashSet<>();
+        for (Object o : outputs) {
+            Map<?, ?> e = (Map<?, ?>) o;
+            assertEquals(sha256(d.resolve(e.get("file").toString())), e.get("sha256"), "checksum of " + e.get("file"));
+            named.add(e.get("file"));
+        }
+        assertEquals(java.util.Set.of("implant.stl", "implant.raw.gz", "implant.nhdr"), named,
+                "every other output, the detached mask's data file included");
+        try (var files = Files.list(d)) {
+            assertEquals(4, files.count(), "no temporaries left: the four outputs only");
+        }
+    }
+
+    @Test
+    void aFailureWhileWritingLeavesTheEarlierOutputsAsTheyWere() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("earlier"));
+        Map<String, byte[]> earlier = new LinkedHashMap<>();
+        for (String n : new String[] {"implant.stl", "implant.nrrd", "report.json", "preview.png"}) {
+            earlier.put(n, ("earlier run's " + n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Files.write(d.resolve(n), earlier.get(n));
+        }
+        DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(d.resolve("implant.stl"),
+                d.resolve("implant.nrrd"), null, d.resolve("report.json"), d.resolve("preview.png"));
+        MaskVolume skull = smallDefectiveSkull();
+        try (CompletionModel model = CompletionModel.loadDefault()) {
+            // the second output's writer throws (disk full, say) after the STL was written completely
+            int[] calls = {0};
+            DesignPipeline failing = new DesignPipeline(model, "bundled").withOutputWriter((target, write) -> {
+                if (++calls[0] == 2) throw new org.calvaria.CalvariaException("cannot write " + target + ": disk full");
+                write.run();
+            });
+            assertThrows(org.calvaria.CalvariaException.class, () -> failing.run(skull, "synthetic",
+                    DesignPipeline.Settings.defaults(), out, s -> { }, new LinkedHashMap<>()));
+            assertEquals(2, calls[0]);
+            assertUnchanged(d, earlier);
+
+            // a real writer failing half-way: the mask's name has no volume format, found only when it is written
+            DesignPipeline.OutputFiles badMask = new DesignPipeline.OutputFiles(d.resolve("implant.stl"),
+                    d.resolve("implant.vtk"), null, d.resolve("report.json"), null);
+            assertThrows(org.calvaria.CalvariaException.class, () -> new DesignPipeline(model, "bundled").run(skull,
+                    "synthetic", DesignPipeline.Settings.defaults(), badMask, s -> { }, new LinkedHashMap<>()));
+            assertUnchanged(d, earlier);
+        }
+    }
+
+    private static void assertUnchanged(Path d, Map<String, byte[]> earlier) throws Exception {
+        for (Map.Entry<String, byte[]> e : earlier.entrySet()) {
+            assertArrayEquals(e.getValue(), Files.readAllBytes(d.resolve(e.getKey())), e.getKey() + " was replaced");
+        }
+        try (var files = Files.list(d)) {
+            assertEquals(earlier.keySet(), files.map(p -> p.getFileName().toString())
+                    .collect(java.util.stream.Collectors.toSet()), "nothing new may appear, not even a temporary");
+        }
+    }
+
     @Test
     void badInputsFailWithOneLineAndNoOutput() throws Exception {
         Path out = tmp.resolve("out");

@@ -1,0 +1,116 @@
+package org.calvaria.io;
+
+import org.calvaria.CalvariaException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outputs of one run, made to appear together: while a set is open on a thread, every
+ * {@link Outputs#writeAtomically} on that thread writes its hidden temporary (and its SHA-256) but leaves it there;
+ * {@link #commit} then moves them all into place, in the order they were written, and {@link #close} without a commit
+ * deletes them. A run that fails (or is killed) while writing therefore leaves the previous outputs as they were, never
+ * a new STL beside an old report: write the report last, with the {@link #entries() checksums} of the rest, and it is
+ * moved last. A set opened inside another hands its outputs to the outer one on commit.
+ *
+ * <pre>{@code
+ * try (OutputSet set = OutputSet.begin()) {
+ *     MeshIO.write(mesh, stl, false, made);   // staged
+ *     writeReport(set.entries());             // staged, last
+ *     set.commit();                           // all moved into place
+ * }
+ * }</pre>
+ */
+public final class OutputSet implements AutoCloseable {
+    private static final ThreadLocal<OutputSet> CURRENT = new ThreadLocal<>();
+
+    /** One staged output: where it goes, its SHA-256 (hex) and size. */
+    public record Entry(Path target, String sha256, long bytes) {}
+
+    private record Staged(Entry entry, Path temporary) {}
+
+    private final OutputSet outer;
+    private final List<Staged> staged = new ArrayList<>();
+    private boolean finished;
+
+    private OutputSet(OutputSet outer) {
+        this.outer = outer;
+    }
+
+    /** Opens a set on this thread (inside the current one, if any). */
+    public static OutputSet begin() {
+        OutputSet s = new OutputSet(CURRENT.get());
+        CURRENT.set(s);
+        return s;
+    }
+
+    /** The set open on this thread, or null. */
+    static OutputSet current() {
+        return CURRENT.get();
+    }
+
+    void add(Path target, Path temporary, String sha256, long bytes) {
+        Path key = target.toAbsolutePath().normalize();
+        for (int i = 0; i < staged.size(); i++) {
+            if (staged.get(i).entry().target().toAbsolutePath().normalize().equals(key)) {
+                // written again in the same run: the later content wins
+                Outputs.deleteQuietly(staged.remove(i).temporary());
+                break;
+            }
+        }
+        staged.add(new Staged(new Entry(target, sha256, bytes), temporary));
+    }
+
+    /** The outputs written so far, in order, with their checksums. */
+    public List<Entry> entries() {
+        return staged.stream().map(Staged::entry).toList();
+    }
+
+    /** Moves every staged output into place, in the order written (or hands them to the enclosing set). */
+    public void commit() {
+        if (finished) throw new IllegalStateException("output set already finished");
+        finished = true;
+        restoreOuter();
+        if (outer != null) {
+            outer.staged.addAll(staged);
+            staged.clear();
+            return;
+        }
+        try {
+            while (!staged.isEmpty()) {
+                Staged s = staged.get(0);
+                try {
+                    Outputs.moveIntoPlace(s.temporary(), s.entry().target());
+                } catch (IOException e) {
+                    throw new CalvariaException("cannot move " + s.entry().target() + " into place: " + e.getMessage()
+                            + "; check the folder and run again", e);
+                }
+                staged.remove(0);
+            }
+        } finally {
+            discard();
+        }
+    }
+
+    /** Without a commit: deletes every staged temporary, leaving the earlier files as they were. */
+    @Override
+    public void close() {
+        if (!finished) {
+            finished = true;
+            restoreOuter();
+        }
+        discard();
+    }
+
+    private void restoreOuter() {
+        if (outer == null) CURRENT.remove();
+        else CURRENT.set(outer);
+    }
+
+    private void discard() {
+        for (Staged s : staged) Outputs.deleteQuietly(s.temporary());
+        staged.clear();
+    }
+}
