@@ -120,8 +120,9 @@ final class CaseStore implements AutoCloseable {
             Files.createDirectories(folder.resolve("input"));
             Files.createDirectories(folder.resolve("view"));
         } catch (IOException e) {
+            LOG.warn("cannot make the folder for an upload in {}: {}", root, Folders.reason(e));
             deleteRecursively(folder);
-            throw new UncheckedIOException(e);
+            throw Folders.cannotWrite(e);
         }
         return new Upload(id, cleanName(fileName), folder, folder.resolve("input").resolve("upload.bin"));
     }
@@ -172,6 +173,9 @@ final class CaseStore implements AutoCloseable {
         } catch (OutOfMemoryError e) {
             throw new HttpError(500, "not enough memory to open '" + name + "'; restart the server with more"
                     + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
+        } catch (java.nio.file.FileSystemException e) {
+            LOG.warn("cannot write the files of case {} in {}: {}", u.id(), folder, Folders.reason(e));
+            throw Folders.cannotWrite(e);
         } finally {
             if (!ok) deleteRecursively(folder);
         }
@@ -237,7 +241,8 @@ final class CaseStore implements AutoCloseable {
             try {
                 Files.createDirectories(out);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                LOG.warn("cannot make the folder of design {} in {}: {}", id, root, Folders.reason(e));
+                throw Folders.cannotWrite(e);
             }
             DesignJob job = new DesignJob(id, c, threshold, out);
             designThread.execute(() -> {

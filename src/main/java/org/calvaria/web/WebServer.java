@@ -223,13 +223,16 @@ public final class WebServer implements AutoCloseable {
         return this;
     }
 
-    /** The private temporary folder, in {@code parent} or the system's. */
+    /** The private temporary folder, in {@code parent} or the system's; says why and what to do when it fails. */
     private static Path createWorkFolder(Path parent) {
+        Path where = parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"));
         try {
-            return parent == null ? Files.createTempDirectory("calvaria-serve-")
-                    : Files.createTempDirectory(Files.createDirectories(parent), "calvaria-serve-");
+            if (parent != null) Files.createDirectories(parent);
+            return Files.createTempDirectory(where, "calvaria-serve-");
         } catch (IOException e) {
-            throw new CalvariaException("cannot create a temporary folder for uploads: " + e.getMessage(), e);
+            throw new CalvariaException("cannot create a temporary folder for uploads in " + where + ": "
+                    + Folders.reason(e) + "; choose a folder this user can write to with --temp-dir DIR"
+                    + (parent == null ? " (or set JAVA_OPTS=-Djava.io.tmpdir=DIR)" : ""), e);
         }
     }
 
@@ -442,7 +445,8 @@ public final class WebServer implements AutoCloseable {
             file = FileChannel.open(upload.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             store.discard(upload);
-            throw e;
+            LOG.warn("cannot write an upload in {}: {}", store.root(), Folders.reason(e));
+            throw Folders.cannotWrite(e);
         }
         BodyReader.read(ex.request, b -> {
             while (b.hasRemaining()) file.write(b);
@@ -474,7 +478,14 @@ public final class WebServer implements AutoCloseable {
             case STALLED -> ex.sendError(new HttpError(408, "the " + ex.what + " stalled: nothing arrived for "
                     + options.idleTimeout().toSeconds() + " s after " + r.bytes() + " bytes; send it again"));
             case CLIENT_GONE -> ex.clientGone(r.failure(), r.bytes(), declared);
-            case SINK_FAILED -> ex.fail(r.failure());
+            case SINK_FAILED -> {
+                if (r.failure() instanceof IOException io) {
+                    LOG.warn("cannot write an upload in {}: {}", store.root(), Folders.reason(io));
+                    ex.sendError(Folders.cannotWrite(io));
+                } else {
+                    ex.fail(r.failure());
+                }
+            }
             default -> throw new IllegalStateException("not a failure: " + r.ending());
         }
     }

@@ -413,4 +413,63 @@ class WebServerHardeningTest {
 
     // ------------------------------------------------------------------ 7. folders the server cannot write to
 
+    @Test
+    void aTemporaryFolderThatCannotBeMadeIsReportedWithTheReasonAndWhatToDo() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        for (Path parent : List.of(file, file.resolve("sub"))) {
+            WebServer server = new WebServer(new FakeDesignService(0),
+                    WebServer.Options.defaults().withPort(0).withTempParent(parent));
+            CalvariaException e = assertThrows(CalvariaException.class, server::start);
+            String m = e.getMessage();
+            assertTrue(m.contains("cannot create a temporary folder for uploads in " + parent), m);
+            assertTrue(m.contains("is a file, not a folder") || m.contains("not a folder"), m);
+            assertTrue(m.contains("--temp-dir"), "says what to do: " + m);
+        }
+    }
+
+    @Test
+    void aTemporaryFolderWithoutWritePermissionIsReportedAsSuch() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+                "root may write anywhere, so permissions cannot be tested as root");
+        Path locked = Files.createDirectories(tmp.resolve("locked"));
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            WebServer server = new WebServer(new FakeDesignService(0),
+                    WebServer.Options.defaults().withPort(0).withTempParent(locked));
+            String m = assertThrows(CalvariaException.class, server::start).getMessage();
+            assertTrue(m.contains("in " + locked + ": permission denied; choose a folder this user can write to with"
+                    + " --temp-dir"), m);
+        } finally {
+            Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void reasonsOfFolderFailuresAreSaidInWords() {
+        assertEquals("permission denied", Folders.reason(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("it is a file, not a folder", Folders.reason(new java.nio.file.FileAlreadyExistsException("/x")));
+        assertEquals("it does not exist", Folders.reason(new java.nio.file.NoSuchFileException("/x")));
+        assertEquals("the disk is full",
+                Folders.reason(new java.nio.file.FileSystemException("/x", null, "No space left on device")));
+        assertEquals("the disk is read-only",
+                Folders.reason(new java.nio.file.FileSystemException("/x", null, "Read-only file system")));
+        assertEquals("a part of its path is a file, not a folder",
+                Folders.reason(new java.nio.file.FileSystemException("/x/y", null, "Not a directory")));
+    }
+
+    @Test
+    void aWorkFolderThatCannotBeWrittenGivesTheReasonAndWhatToDo() throws Exception {
+        try (WebServer s = start()) {
+            // The folder for cases is taken by a file (as root, permissions cannot be used to test this).
+            CaseStore.deleteRecursively(s.workFolder().resolve("cases"));
+            Files.writeString(s.workFolder().resolve("cases"), "in the way");
+            HttpResponse<byte[]> r = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(skullBytes),
+                    "X-File-Name", "s.nrrd");
+            assertEquals(500, r.statusCode());
+            String message = json(r).get("error").asText();
+            assertTrue(message.startsWith("the server cannot write to its temporary folder ("), message);
+            assertTrue(message.contains("not a folder"), "the reason: " + message);
+            assertTrue(message.contains("--temp-dir"), "what to do: " + message);
+        }
+    }
 }
