@@ -53,6 +53,7 @@ final class CaseStore implements AutoCloseable {
     private final Path root;
     private final DesignService service;
     private final long maxUploadBytes;
+    private final long memoryBudget;
     private final ExecutorService designThread;
     private final Semaphore designSlots = new Semaphore(MAX_PENDING_DESIGNS);
     /** Opening a large CT takes memory; one at a time keeps two big uploads from exhausting the heap together. */
@@ -63,9 +64,14 @@ final class CaseStore implements AutoCloseable {
     private final AtomicInteger jobCounter = new AtomicInteger();
 
     CaseStore(Path root, DesignService service, long maxUploadBytes) {
+        this(root, service, maxUploadBytes, UploadCheck.defaultMemoryBudget());
+    }
+
+    CaseStore(Path root, DesignService service, long maxUploadBytes, long memoryBudget) {
         this.root = root;
         this.service = service;
         this.maxUploadBytes = maxUploadBytes;
+        this.memoryBudget = memoryBudget;
         // One design at a time: each uses the machine's cores and memory fully; later ones wait in the queue, whose
         // length designSlots bounds.
         this.designThread = Executors.newSingleThreadExecutor(daemon("calvaria-design"));
@@ -195,6 +201,8 @@ final class CaseStore implements AutoCloseable {
             format = "DICOM (zip of " + files + " files)";
         } else {
             format = null;
+            // Before any reader sees it: no sizes that the file or the memory cannot hold.
+            UploadCheck.check(upload, name, memoryBudget);
         }
         VolumeFormat detected = VolumeFormat.detect(input);
         if (detected == VolumeFormat.STL) {

@@ -264,6 +264,27 @@ class WebServerHardeningTest {
         return sum;
     }
 
+    @Test
+    void aFileDeclaringAHugeVolumeIsRefusedWithoutAllocatingAndLaterUploadsWork() throws Exception {
+        try (WebServer s = start()) {
+            long before = allocatedByAllThreads();
+            String message = upload(s, hugeDeclaredNrrd(), "tiny.nrrd", 422).get("error").asText();
+            long allocated = allocatedByAllThreads() - before;
+            assertTrue(message.contains("'tiny.nrrd' declares 1100 x 1100 x 1200 float voxels"), message);
+            assertTrue(allocated < 256L << 20, "refusing it allocated " + (allocated >> 20) + " MB");
+            assertEquals(List.of(), filesUnder(s.workFolder()));
+
+            // A normal upload and design work afterwards, as often as one likes.
+            for (int i = 0; i < 3; i++) {
+                upload(s, hugeDeclaredNrrd(), "tiny.nrrd", 422);
+                String caseId = upload(s, skullBytes, "s.nrrd", 201).get("id").asText();
+                HttpResponse<byte[]> job = postDesign(s, caseId);
+                assertEquals(202, job.statusCode());
+                assertEquals("done", await(s, json(job).get("id").asText()).get("state").asText());
+            }
+        }
+    }
+
     /** A gzipped NIfTI-1 whose header declares 2000 x 2000 x 300 float voxels: a few hundred bytes in all. */
     static byte[] hugeDeclaredNiftiGz() throws IOException {
         java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(352 + 64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -279,6 +300,25 @@ class WebServerHardeningTest {
             gz.write(h.array());
         }
         return bytes.toByteArray();
+    }
+
+    @Test
+    void aCompressedFileDeclaringMoreThanItCanHoldAndAVolumeBeyondTheMemoryBudgetAreRefused() throws Exception {
+        byte[] nii = hugeDeclaredNiftiGz();
+        assertTrue(nii.length < 400, "the file is tiny: " + nii.length);
+        try (WebServer s = start()) {
+            String message = upload(s, nii, "tiny.nii.gz", 422).get("error").asText();
+            assertTrue(message.startsWith("'tiny.nii.gz' declares 2000 x 2000 x 300 float voxels (4.5 GB) but holds"
+                    + " only"), message);
+            assertTrue(message.contains("compressed data, which cannot unpack to that much"), message);
+            assertEquals(List.of(), filesUnder(s.workFolder()));
+        }
+        // A consistent file that needs more memory than the server may spend on it.
+        Path skull = shared.resolve("defective-skull.nrrd");
+        HttpError e = assertThrows(HttpError.class, () -> UploadCheck.check(skull, "skull.nrrd", 1000));
+        assertEquals(413, e.status);
+        assertTrue(e.getMessage().contains("of memory to open; this server can spend 1000 bytes"), e.getMessage());
+        UploadCheck.check(skull, "skull.nrrd", UploadCheck.defaultMemoryBudget()); // and within it, it passes
     }
 
     @Test
