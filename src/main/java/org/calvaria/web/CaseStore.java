@@ -197,11 +197,13 @@ final class CaseStore implements AutoCloseable {
             int files = DicomZip.extract(upload, dicom, Math.max(2 * maxUploadBytes, 64L << 20));
             // Unpacked size limit: CT slices compress about 2:1 in a zip, so twice the upload limit is generous.
             Files.delete(upload);
+            // The DICOM reader reads no other format from a folder; headers pointing outside it are refused anyway.
+            UploadCheck.checkUnpackedFolder(dicom);
             input = dicom;
             format = "DICOM (zip of " + files + " files)";
         } else {
             format = null;
-            // Before any reader sees it: no sizes that the file or the memory cannot hold.
+            // Before any reader sees it: no header naming other files, no sizes the file or memory cannot hold.
             UploadCheck.check(upload, name, memoryBudget);
         }
         VolumeFormat detected = VolumeFormat.detect(input);

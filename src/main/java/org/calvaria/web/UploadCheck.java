@@ -13,11 +13,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Looks at an uploaded file's header before any volume reader does, and refuses a header that declares more voxels
- * than the file can hold (a 384-byte file declaring 5.8 GB of floats), or more than this server's memory can open.
+ * Looks at an uploaded file's header before any volume reader does, and refuses what a reader must never be given
+ * from a stranger:
+ * <ul>
+ *   <li>an NRRD header that names a separate data file: an upload would make the server read that file from its own
+ *       disk ({@code data file: /etc/passwd}) and show it in the viewer;</li>
+ *   <li>a header that declares more voxels than the file can hold (a 384-byte file declaring 5.8 GB of floats), or
+ *       more than this server's memory can open.</li>
+ * </ul>
  * The readers check their input too; this is the web layer's own line, which also knows the server's memory. Headers
  * it cannot make sense of are left to the readers, which refuse them with their own messages.
  */
@@ -38,7 +45,8 @@ final class UploadCheck {
      * @param file         the upload, as stored
      * @param name         the name the user knows it by, for messages
      * @param memoryBudget bytes the decoded voxels may take
-     * @throws HttpError 422 for sizes the file cannot hold, 413 for sizes beyond the memory budget
+     * @throws HttpError 400 for a header naming another file, 422 for sizes the file cannot hold, 413 for sizes
+     *                   beyond the memory budget
      */
     static void check(Path file, String name, long memoryBudget) throws IOException {
         byte[] head;
@@ -91,9 +99,22 @@ final class UploadCheck {
         return new NrrdHeader(fields, bytes);
     }
 
+    /** The data file a header names ({@code data file} or {@code datafile}), or null. */
+    private static String dataFile(Map<String, String> fields) {
+        String d = fields.get("data file");
+        return d != null ? d : fields.get("datafile");
+    }
+
     private static void checkNrrd(Path file, String name, long memoryBudget) throws IOException {
         NrrdHeader h = readNrrdHeader(file);
         if (h == null) return; // the reader says what is wrong with it
+        String dataFile = dataFile(h.fields());
+        if (dataFile != null) {
+            throw HttpError.badRequest("'" + name + "' names a separate data file ('" + dataFile + "'): files outside"
+                    + " the upload are never read, and an upload of one file has no other file to name; save the"
+                    + " volume as one .nrrd file with its data attached (for example 'calvaria convert skull.nhdr"
+                    + " skull.nrrd') and open that");
+        }
         long[] sizes = nrrdSizes(h.fields());
         VoxelType type = VoxelType.fromNrrd(h.fields().getOrDefault("type", ""));
         if (sizes == null || type == null) return;
@@ -188,5 +209,42 @@ final class UploadCheck {
                     + Uploads.describeBytes(budget) + ": crop the scan, or restart the server with more memory"
                     + " (for example JAVA_OPTS=-Xmx16g)");
         }
+    }
+
+    // ------------------------------------------------------------------ unpacked zips
+
+    /**
+     * Refuses an unpacked folder in which an NRRD header names a data file outside that folder (an absolute path, a
+     * path with "..", or a list of files); the readers never follow such a name.
+     */
+    static void checkUnpackedFolder(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                if (!Files.isRegularFile(f)) continue;
+                byte[] head;
+                try (InputStream in = Files.newInputStream(f)) {
+                    head = in.readNBytes(7);
+                }
+                if (!new String(head, StandardCharsets.US_ASCII).equals("NRRD000")) continue;
+                NrrdHeader h = readNrrdHeader(f);
+                String dataFile = h == null ? null : dataFile(h.fields());
+                if (dataFile != null && reachesOutside(dataFile)) {
+                    throw HttpError.badRequest("an NRRD header in the zip names a data file outside the upload ('"
+                            + dataFile + "'); it is never read: zip the header with its data file beside it, or"
+                            + " convert the volume to one .nrrd file");
+                }
+            }
+        }
+    }
+
+    /** Whether a header's data file name could point outside the header's own folder. */
+    static boolean reachesOutside(String dataFile) {
+        String d = dataFile.trim();
+        if (d.startsWith("LIST") || d.startsWith("/") || d.startsWith("\\") || d.startsWith("~")
+                || d.matches("^[A-Za-z]:.*")) {
+            return true;
+        }
+        for (String segment : d.split("[/\\\\\\s]+")) if (segment.equals("..")) return true;
+        return false;
     }
 }

@@ -449,7 +449,61 @@ class WebServerHardeningTest {
         return bytes.toByteArray();
     }
 
+    @Test
+    void aZipWithHeadersPointingOutsideItIsRefused() throws Exception {
+        try (WebServer s = start()) {
+            for (String target : List.of("/etc/passwd", "../../../../../../etc/passwd", "sub/../../x.raw")) {
+                String nhdr = "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 8 8 1\nencoding: raw\ndata file: "
+                        + target + "\n\n";
+                byte[] zip = zipOf(List.of("series/skull.nhdr", "series/notes.txt"),
+                        List.of(nhdr.getBytes(StandardCharsets.US_ASCII), "x".getBytes(StandardCharsets.US_ASCII)));
+                HttpResponse<byte[]> r = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(zip),
+                        "X-File-Name", "headers.zip");
+                assertEquals(400, r.statusCode(), target + ": " + new String(r.body(), StandardCharsets.UTF_8));
+                String message = json(r).get("error").asText();
+                assertTrue(message.contains("outside the upload"), message);
+                assertTrue(message.contains(target), "the message names what was refused: " + message);
+            }
+            assertEquals(List.of(), filesUnder(s.workFolder()));
+        }
+    }
+
     // ------------------------------------------------------------------ 6. headers naming files on the machine
+
+    @Test
+    void anUploadedHeaderCannotReadOtherFilesOfTheMachine() throws Exception {
+        Path secret = tmp.resolve("secret.txt");
+        Files.writeString(secret, "root:x:0:0:the-secret-of-this-machine-".repeat(8));
+        List<String> headers = List.of(
+                "data file: " + secret,
+                "data file: /etc/passwd",
+                "data file: ../../../../../../../../.." + secret,
+                "Data File: " + secret,
+                "datafile: " + secret,
+                "data file: ../input/input.nrrd");
+        try (WebServer s = start()) {
+            for (String line : headers) {
+                String nrrd = "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 8 8 1\nspacings: 1 1 1\nencoding: raw\n"
+                        + line + "\n\n";
+                HttpResponse<byte[]> r = send(s, "POST", "/api/cases",
+                        HttpRequest.BodyPublishers.ofString(nrrd), "X-File-Name", "evil.nrrd");
+                String body = new String(r.body(), StandardCharsets.UTF_8);
+                if (r.statusCode() == 201) {
+                    // Had it been opened, this is what anyone could fetch:
+                    byte[] view = send(s, "GET", json(r).get("viewUrl").asText(), null).body();
+                    fail(line + " was opened; its view file holds: "
+                            + new String(view, StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "."));
+                }
+                assertEquals(400, r.statusCode(), line + ": " + body);
+                String message = json(r).get("error").asText();
+                assertTrue(message.contains("'evil.nrrd' names a separate data file"), message);
+                assertTrue(message.contains("outside the upload"), message);
+                assertFalse(body.contains("the-secret"), body);
+            }
+            assertEquals(0, json(send(s, "GET", "/api/cases", null)).get("cases").size());
+            assertEquals(List.of(), filesUnder(s.workFolder()));
+        }
+    }
 
     // ------------------------------------------------------------------ 7. folders the server cannot write to
 
