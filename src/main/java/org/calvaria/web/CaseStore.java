@@ -194,8 +194,7 @@ final class CaseStore implements AutoCloseable {
         if (DicomZip.looksLikeZip(upload)) {
             Path dicom = inputFolder.resolve("dicom");
             Files.createDirectories(dicom);
-            int files = DicomZip.extract(upload, dicom, Math.max(2 * maxUploadBytes, 64L << 20));
-            // Unpacked size limit: CT slices compress about 2:1 in a zip, so twice the upload limit is generous.
+            int files = DicomZip.extract(upload, dicom, DicomZip.unpackLimit(bytes, maxUploadBytes));
             Files.delete(upload);
             // The DICOM reader reads no other format from a folder; headers pointing outside it are refused anyway.
             UploadCheck.checkUnpackedFolder(dicom);

@@ -450,6 +450,19 @@ class WebServerHardeningTest {
     }
 
     @Test
+    void aZipBombIsStoppedEarlyAndLeavesNothingBehind() throws Exception {
+        byte[] bomb = zipOf(List.of("slice.dcm"), List.of(new byte[100 << 20]));
+        assertTrue(bomb.length < 200_000, "100 MB of zeros zip to " + bomb.length + " bytes");
+        try (WebServer s = start()) {
+            String message = upload(s, bomb, "bomb.zip", 422).get("error").asText();
+            assertTrue(message.startsWith("the zip unpacks to more than "), message);
+            assertTrue(message.contains("times its own size"), message);
+            assertEquals(List.of(), filesUnder(s.workFolder()));
+            upload(s, skullBytes, "s.nrrd", 201);
+        }
+    }
+
+    @Test
     void aZipWithHeadersPointingOutsideItIsRefused() throws Exception {
         try (WebServer s = start()) {
             for (String target : List.of("/etc/passwd", "../../../../../../etc/passwd", "sub/../../x.raw")) {
