@@ -34,6 +34,11 @@ public final class ServeCommand implements Runnable {
             description = "Largest file accepted, in MB (default: ${DEFAULT-VALUE}).")
     long maxUploadMb;
 
+    @Option(names = "--temp-dir", paramLabel = "DIR",
+            description = "Folder in which the server keeps uploads and results while it runs (default: the system's"
+                    + " temporary folder); it needs room for the uploaded scans.")
+    Path tempDir;
+
     @Option(names = "--model", paramLabel = "M",
             description = "Shape-completion model for the design pipeline (default: the built-in one).")
     Path model;
@@ -51,7 +56,7 @@ public final class ServeCommand implements Runnable {
                     + " such as 127.0.0.1 or 0.0.0.0");
         }
         WebServer.Options options = WebServer.Options.defaults().withBindAddress(address).withPort(port)
-                .withMaxUploadBytes(maxUploadMb << 20);
+                .withMaxUploadBytes(maxUploadMb << 20).withTempParent(tempDir);
         DesignService service = designService(model);
         WebServer server = new WebServer(service, options).start();
         if (!address.isLoopbackAddress()) {

@@ -19,10 +19,15 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -30,32 +35,56 @@ import java.util.stream.Stream;
 /**
  * The cases opened and the design jobs run since the server started, with their files under one private temporary
  * folder. Every name on disk is generated here; nothing the user sent is ever used as a path.
+ *
+ * <p>Uploads are opened on one thread and designs run on another, each with a bounded queue: a file that takes long
+ * to open or a design that fails or hangs can delay the work queued behind it on its own thread, never the other
+ * thread or the web server's answers; a full queue is answered with 503 at once, and a design's place in the queue
+ * is given back however it ends.
  */
 final class CaseStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaseStore.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Designs waiting or running at most; one more is refused until one ends (done or failed). */
+    static final int MAX_PENDING_DESIGNS = 10;
+    /** Uploads waiting to be opened (read and checked) at most, beside the one being opened. */
+    static final int MAX_WAITING_OPENS = 8;
+
     private final Path root;
     private final DesignService service;
     private final long maxUploadBytes;
+    private final long memoryBudget;
     private final ExecutorService designThread;
+    private final Semaphore designSlots = new Semaphore(MAX_PENDING_DESIGNS);
+    /** Opening a large CT takes memory; one at a time keeps two big uploads from exhausting the heap together. */
+    private final ThreadPoolExecutor openThread;
     private final Map<String, OpenedCase> cases = new ConcurrentHashMap<>();
     private final Map<String, DesignJob> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger caseCounter = new AtomicInteger();
     private final AtomicInteger jobCounter = new AtomicInteger();
-    /** Opening a large CT takes memory; one at a time keeps two big uploads from exhausting the heap together. */
-    private final Semaphore opening = new Semaphore(1);
 
     CaseStore(Path root, DesignService service, long maxUploadBytes) {
+        this(root, service, maxUploadBytes, UploadCheck.defaultMemoryBudget());
+    }
+
+    CaseStore(Path root, DesignService service, long maxUploadBytes, long memoryBudget) {
         this.root = root;
         this.service = service;
         this.maxUploadBytes = maxUploadBytes;
-        // One design at a time: each uses the machine's cores and memory fully; later ones wait in the queue.
-        this.designThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "calvaria-design");
+        this.memoryBudget = memoryBudget;
+        // One design at a time: each uses the machine's cores and memory fully; later ones wait in the queue, whose
+        // length designSlots bounds.
+        this.designThread = Executors.newSingleThreadExecutor(daemon("calvaria-design"));
+        this.openThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_WAITING_OPENS), daemon("calvaria-open"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     Path root() {
@@ -86,42 +115,73 @@ final class CaseStore implements AutoCloseable {
         return j;
     }
 
-    /** Stores an uploaded skull, reads it to check it, and prepares the file the viewer shows. */
-    OpenedCase open(InputStream body, String fileName) throws IOException, InterruptedException {
-        String name = cleanName(fileName);
+    /** An upload being received: its case id, the name the user gave it, its private folder and file. */
+    record Upload(String id, String name, Path folder, Path file) {}
+
+    /** Makes the folder for a new upload; the body is then written to {@link Upload#file()}. */
+    Upload startUpload(String fileName) {
         String id = newId("c", caseCounter);
         Path folder = root.resolve("cases").resolve(id);
-        Path inputFolder = folder.resolve("input");
-        Path viewFolder = folder.resolve("view");
-        Files.createDirectories(inputFolder);
-        Files.createDirectories(viewFolder);
+        try {
+            Files.createDirectories(folder.resolve("input"));
+            Files.createDirectories(folder.resolve("view"));
+        } catch (IOException e) {
+            LOG.warn("cannot make the folder for an upload in {}: {}", root, Folders.reason(e));
+            deleteRecursively(folder);
+            throw Folders.cannotWrite(e);
+        }
+        return new Upload(id, cleanName(fileName), folder, folder.resolve("input").resolve("upload.bin"));
+    }
+
+    /** Removes an upload that will not be opened (refused, cut off, or failed). */
+    void discard(Upload u) {
+        deleteRecursively(u.folder());
+    }
+
+    /**
+     * Reads a received upload to check it and prepares the file the viewer shows, on the one opening thread; the
+     * future fails with an {@link HttpError} for the user (the upload is then removed).
+     */
+    CompletableFuture<OpenedCase> open(Upload u, long bytes) {
+        CompletableFuture<OpenedCase> result = new CompletableFuture<>();
+        try {
+            openThread.execute(() -> {
+                try {
+                    result.complete(openNow(u, bytes));
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            discard(u);
+            result.completeExceptionally(new HttpError(503, "the server is busy opening " + MAX_WAITING_OPENS
+                    + " other files; try again in a minute"));
+        }
+        return result;
+    }
+
+    private OpenedCase openNow(Upload u, long bytes) throws IOException {
+        String name = u.name();
+        Path folder = u.folder();
         boolean ok = false;
         try {
-            Path upload = inputFolder.resolve("upload.bin");
-            long bytes;
-            try {
-                bytes = Uploads.receive(body, upload, maxUploadBytes);
-            } catch (Uploads.TooLarge e) {
-                throw new HttpError(413, e.getMessage());
-            }
             if (bytes == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
-            opening.acquire();
-            try {
-                OpenedCase c = identifyAndPrepare(id, name, upload, bytes, inputFolder, viewFolder);
-                cases.put(id, c);
-                ok = true;
-                LOG.info("opened case {} '{}': {}", id, name, c.format);
-                return c;
-            } catch (CalvariaException e) {
-                throw new HttpError(422, humanise(e.getMessage(), name, folder));
-            } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-                throw new HttpError(422, "cannot read '" + name + "': " + humanise(e.getMessage(), name, folder));
-            } catch (OutOfMemoryError e) {
-                throw new HttpError(500, "not enough memory to open '" + name + "'; restart the server with more"
-                        + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
-            } finally {
-                opening.release();
-            }
+            OpenedCase c = identifyAndPrepare(u.id(), name, u.file(), bytes, folder.resolve("input"),
+                    folder.resolve("view"));
+            cases.put(u.id(), c);
+            ok = true;
+            LOG.info("opened case {} '{}': {}", u.id(), name, c.format);
+            return c;
+        } catch (CalvariaException e) {
+            throw new HttpError(422, humanise(e.getMessage(), name, folder));
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+            throw new HttpError(422, "cannot read '" + name + "': " + humanise(e.getMessage(), name, folder));
+        } catch (OutOfMemoryError e) {
+            throw new HttpError(500, "not enough memory to open '" + name + "'; restart the server with more"
+                    + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
+        } catch (java.nio.file.FileSystemException e) {
+            LOG.warn("cannot write the files of case {} in {}: {}", u.id(), folder, Folders.reason(e));
+            throw Folders.cannotWrite(e);
         } finally {
             if (!ok) deleteRecursively(folder);
         }
@@ -134,13 +194,16 @@ final class CaseStore implements AutoCloseable {
         if (DicomZip.looksLikeZip(upload)) {
             Path dicom = inputFolder.resolve("dicom");
             Files.createDirectories(dicom);
-            // Unpacked size limit: CT slices compress about 2:1 in a zip, so twice the upload limit is generous.
-            int files = DicomZip.extract(upload, dicom, Math.max(2 * maxUploadBytes, 64L << 20));
+            int files = DicomZip.extract(upload, dicom, DicomZip.unpackLimit(bytes, maxUploadBytes));
             Files.delete(upload);
+            // The DICOM reader reads no other format from a folder; headers pointing outside it are refused anyway.
+            UploadCheck.checkUnpackedFolder(dicom);
             input = dicom;
             format = "DICOM (zip of " + files + " files)";
         } else {
             format = null;
+            // Before any reader sees it: no header naming other files, no sizes the file or memory cannot hold.
+            UploadCheck.check(upload, name, memoryBudget);
         }
         VolumeFormat detected = VolumeFormat.detect(input);
         if (detected == VolumeFormat.STL) {
@@ -174,16 +237,39 @@ final class CaseStore implements AutoCloseable {
                 v.geometry().sizes(), v.geometry().spacing(), range, binary);
     }
 
-    /** Queues a design of {@code c} and returns its job at once. */
-    DesignJob startDesign(OpenedCase c, double threshold) throws IOException {
-        String id = newId("j", jobCounter);
-        Path out = root.resolve("jobs").resolve(id);
-        Files.createDirectories(out);
-        DesignJob job = new DesignJob(id, c, threshold, out);
-        jobs.put(id, job);
-        c.jobs.add(job);
-        designThread.execute(() -> run(job));
-        return job;
+    /** Queues a design of {@code c} and returns its job at once; 503 when {@link #MAX_PENDING_DESIGNS} wait or run. */
+    DesignJob startDesign(OpenedCase c, double threshold) {
+        if (!designSlots.tryAcquire()) {
+            throw new HttpError(503, MAX_PENDING_DESIGNS + " designs are already waiting or running; wait for one to"
+                    + " finish, then try again");
+        }
+        boolean queued = false;
+        try {
+            String id = newId("j", jobCounter);
+            Path out = root.resolve("jobs").resolve(id);
+            try {
+                Files.createDirectories(out);
+            } catch (IOException e) {
+                LOG.warn("cannot make the folder of design {} in {}: {}", id, root, Folders.reason(e));
+                throw Folders.cannotWrite(e);
+            }
+            DesignJob job = new DesignJob(id, c, threshold, out);
+            designThread.execute(() -> {
+                try {
+                    run(job);
+                } finally {
+                    designSlots.release(); // whatever the outcome, the place in the queue is free again
+                }
+            });
+            queued = true;
+            jobs.put(id, job);
+            c.jobs.add(job);
+            return job;
+        } catch (RejectedExecutionException e) {
+            throw new HttpError(503, "the server is stopping");
+        } finally {
+            if (!queued) designSlots.release();
+        }
     }
 
     private void run(DesignJob job) {
@@ -225,6 +311,7 @@ final class CaseStore implements AutoCloseable {
     /** Stops running designs and removes every file this store made. */
     @Override
     public void close() {
+        openThread.shutdownNow();
         designThread.shutdownNow();
         try {
             if (!designThread.awaitTermination(10, TimeUnit.SECONDS)) {

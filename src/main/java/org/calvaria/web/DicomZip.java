@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -15,12 +18,16 @@ import java.util.zip.ZipFile;
 
 /**
  * Unpacks a zipped DICOM folder safely. Entry names are never used as paths (files get generated names in one flat
- * folder, so no "zip slip" is possible); the number of files and the bytes actually inflated are both limited, so a
- * zip bomb stops early. The flat folder suits the DICOM reader, which finds the series by content.
+ * folder, so no "zip slip" is possible); the number of files and the bytes actually inflated are both limited, the
+ * latter relative to the zip's own size, so a zip bomb stops early and what it wrote is deleted. The flat folder suits the DICOM reader, which finds the series by content.
  */
 final class DicomZip {
     /** A CT series has hundreds to a few thousand slices. */
     static final int MAX_FILES = 20_000;
+    /** CT slices deflate about 2-4 times; a zip that unpacks to more than this many times its size is refused. */
+    static final long MAX_RATIO = 20;
+    /** Small zips may always unpack to this much. */
+    static final long MIN_UNPACK_BYTES = 64L << 20;
 
     private DicomZip() {}
 
@@ -32,45 +39,94 @@ final class DicomZip {
     }
 
     /**
-     * Extracts the regular files of {@code zip} into {@code folder} (which must exist) and returns how many.
-     *
-     * @throws CalvariaException when the zip is damaged, encrypted, holds too many files or inflates past
-     *                           {@code maxTotalBytes}
+     * How much a zip of {@code zipBytes} may unpack to: {@link #MAX_RATIO} times its own size (at least
+     * {@link #MIN_UNPACK_BYTES}), and never more than twice the upload limit.
      */
+    static Limit unpackLimit(long zipBytes, long maxUploadBytes) {
+        long cap = 2 * maxUploadBytes;
+        long byRatio = Math.max(MIN_UNPACK_BYTES, MAX_RATIO * zipBytes);
+        if (byRatio < cap) {
+            return new Limit(byRatio, MAX_RATIO + " times its own size; CT slices never compress that well, so this"
+                    + " looks like a zip bomb");
+        }
+        return new Limit(cap, null);
+    }
+
+    /** A limit on the bytes a zip may unpack to, and why it is that (null: no more than the message says). */
+    record Limit(long bytes, String why) {}
+
+    /** {@link #extract(Path, Path, Limit)} with a plain limit. */
     static int extract(Path zip, Path folder, long maxTotalBytes) {
-        int count = 0;
-        long total = 0;
-        byte[] buffer = new byte[1 << 16];
+        return extract(zip, folder, new Limit(maxTotalBytes, null));
+    }
+
+    /**
+     * Extracts the regular files of {@code zip} into {@code folder} (which must exist) and returns how many. The
+     * entry count and the sizes the zip declares are checked before anything is written; the bytes actually inflated
+     * are counted while writing (declared sizes can lie). When the zip is refused, every file it wrote is deleted.
+     *
+     * @throws CalvariaException when the zip is damaged, encrypted, holds too many files or unpacks past the limit
+     */
+    static int extract(Path zip, Path folder, Limit limit) {
+        List<Path> written = new ArrayList<>();
+        boolean ok = false;
         try (ZipFile zf = new ZipFile(zip.toFile())) {
+            List<ZipEntry> files = new ArrayList<>();
+            long declared = 0;
             Enumeration<? extends ZipEntry> entries = zf.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry e = entries.nextElement();
                 if (e.isDirectory() || isJunk(e.getName())) continue;
-                if (++count > MAX_FILES) {
+                files.add(e);
+                if (files.size() > MAX_FILES) {
                     throw new CalvariaException("the zip holds more than " + MAX_FILES + " files; zip only the"
                             + " folder of one CT series");
                 }
-                Path target = folder.resolve(String.format(Locale.ROOT, "f%06d.dcm", count));
-                try (InputStream in = zf.getInputStream(e); OutputStream out = Files.newOutputStream(target)) {
+                if (e.getSize() > 0) declared += e.getSize();
+                if (declared > limit.bytes()) throw tooLarge(limit);
+            }
+            long total = 0;
+            byte[] buffer = new byte[1 << 16];
+            for (ZipEntry e : files) {
+                // Generated names only: the entry's name is never part of a path.
+                Path target = folder.resolve(String.format(Locale.ROOT, "f%06d.dcm", written.size() + 1));
+                written.add(target);
+                try (InputStream in = zf.getInputStream(e); OutputStream out = Files.newOutputStream(target,
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     int n;
                     while ((n = in.read(buffer)) > 0) {
                         total += n;
-                        if (total > maxTotalBytes) {
-                            throw new CalvariaException("the zip unpacks to more than "
-                                    + Uploads.describeBytes(maxTotalBytes) + "; zip only the folder of one CT series");
-                        }
+                        if (total > limit.bytes()) throw tooLarge(limit);
                         out.write(buffer, 0, n);
                     }
                 }
             }
+            if (files.isEmpty()) {
+                throw new CalvariaException("the zip file holds no files; zip the folder of one CT series");
+            }
+            ok = true;
+            return files.size();
         } catch (ZipException e) {
             throw new CalvariaException("the zip file is damaged or uses a feature that cannot be read ("
                     + e.getMessage() + "); zip the DICOM folder again without encryption", e);
         } catch (IOException e) {
-            throw new CalvariaException("cannot unpack the zip file: " + e.getMessage(), e);
+            throw new CalvariaException("cannot unpack the zip file: " + Folders.reason(e), e);
+        } finally {
+            if (!ok) {
+                for (Path p : written) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // the caller removes the whole folder too
+                    }
+                }
+            }
         }
-        if (count == 0) throw new CalvariaException("the zip file holds no files; zip the folder of one CT series");
-        return count;
+    }
+
+    private static CalvariaException tooLarge(Limit limit) {
+        return new CalvariaException("the zip unpacks to more than " + Uploads.describeBytes(limit.bytes())
+                + (limit.why() == null ? "" : " (" + limit.why() + ")") + "; zip only the folder of one CT series");
     }
 
     /** Files that archivers add beside the real content (macOS resource forks, Finder and Windows metadata). */

@@ -3,36 +3,48 @@ package org.calvaria.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,9 +52,13 @@ import java.util.regex.Pattern;
  * The local web app behind {@code calvaria serve}: a page with a 3-D viewer, and a small JSON API to open skulls,
  * run designs and download results.
  *
- * <p>Built on the JDK's own {@code com.sun.net.httpserver} (module jdk.httpserver): it needs no dependency, streams
- * request bodies, and a one-user local tool needs nothing more. HTTP requests run on a small pool; designs run on one
- * separate thread ({@link CaseStore}), so a long design never blocks the page.
+ * <p>Built on Jetty 12 (its core API, no servlets). Connections wait in Jetty's selector, not in threads, and request
+ * bodies are read as they arrive ({@link BodyReader}) and answers written the same way, so a client that stalls,
+ * half-sends its headers or stops reading costs a connection and never a worker thread; the connector's idle timeout
+ * then drops it. (The JDK's own {@code com.sun.net.httpserver} gives each connection a thread from the moment it is
+ * accepted, and has no read timeout: six stalled uploads stopped it answering anyone.) Uploads are opened one at a
+ * time on their own thread, and designs run on one more, with bounded queues ({@link CaseStore}), so neither a long
+ * design nor a heavy upload keeps the page from answering.
  *
  * <p>Endpoints (all answers JSON unless a file; errors are {@code {"error": "..."}}):
  * <pre>
@@ -65,11 +81,18 @@ public final class WebServer implements AutoCloseable {
     /** Default upload limit: a 512 x 512 x 500 CT is 250 MB as 16-bit voxels; 1 GB leaves room for DICOM zips. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
 
+    /** A connection on which nothing arrives or leaves for this long is closed (stalled uploads, half-sent headers). */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     /**
      * A refused upload is still read (and dropped) up to this many bytes before the answer: a server that closes a
      * connection with unread data makes TCP reset it, and the client never sees the 413. Beyond this, it is cut off.
      */
     private static final long UNREAD_BODY_LIMIT = 256L << 20;
+    /** The design request's JSON body. */
+    private static final int MAX_DESIGN_BODY = 64 * 1024;
+    /** Worker threads; they only compute answers (bodies are read and written without them waiting). */
+    private static final int HTTP_THREADS = 32;
 
     /** Files a finished job offers, by the name used in its URL. */
     static final List<String> FILE_KINDS = List.of("implant.stl", "implant.nrrd", "completed.nrrd", "report.json",
@@ -94,41 +117,50 @@ public final class WebServer implements AutoCloseable {
      * @param port           TCP port, 0 for any free one
      * @param maxUploadBytes largest upload accepted
      * @param tempParent     where the private temporary folder is made (null: the system's temporary folder)
+     * @param idleTimeout    how long a connection may send and receive nothing before it is closed
      */
-    public record Options(InetAddress bindAddress, int port, long maxUploadBytes, Path tempParent) {
+    public record Options(InetAddress bindAddress, int port, long maxUploadBytes, Path tempParent,
+                          Duration idleTimeout) {
         public Options {
             Objects.requireNonNull(bindAddress, "bindAddress");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
             if (port < 0 || port > 65535) throw new CalvariaException("port " + port + " is not a TCP port (0-65535)");
             if (maxUploadBytes <= 0) throw new CalvariaException("the upload limit must be positive");
+            if (idleTimeout.toMillis() <= 0) throw new CalvariaException("the idle timeout must be positive");
         }
 
-        /** Loopback, port 8080, 1 GB uploads, system temporary folder. */
+        /** Loopback, port 8080, 1 GB uploads, system temporary folder, 30 s idle timeout. */
         public static Options defaults() {
-            return new Options(InetAddress.getLoopbackAddress(), 8080, DEFAULT_MAX_UPLOAD_BYTES, null);
+            return new Options(InetAddress.getLoopbackAddress(), 8080, DEFAULT_MAX_UPLOAD_BYTES, null,
+                    DEFAULT_IDLE_TIMEOUT);
         }
 
         public Options withPort(int p) {
-            return new Options(bindAddress, p, maxUploadBytes, tempParent);
+            return new Options(bindAddress, p, maxUploadBytes, tempParent, idleTimeout);
         }
 
         public Options withBindAddress(InetAddress a) {
-            return new Options(a, port, maxUploadBytes, tempParent);
+            return new Options(a, port, maxUploadBytes, tempParent, idleTimeout);
         }
 
         public Options withMaxUploadBytes(long b) {
-            return new Options(bindAddress, port, b, tempParent);
+            return new Options(bindAddress, port, b, tempParent, idleTimeout);
         }
 
         public Options withTempParent(Path p) {
-            return new Options(bindAddress, port, maxUploadBytes, p);
+            return new Options(bindAddress, port, maxUploadBytes, p, idleTimeout);
+        }
+
+        public Options withIdleTimeout(Duration t) {
+            return new Options(bindAddress, port, maxUploadBytes, tempParent, t);
         }
     }
 
     private final DesignService service;
     private final Options options;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private HttpServer http;
-    private ExecutorService httpThreads;
+    private Server jetty;
+    private int port;
     private CaseStore store;
     private Thread shutdownHook;
     private volatile boolean stopping;
@@ -141,43 +173,83 @@ public final class WebServer implements AutoCloseable {
 
     /** Binds the port and starts serving; fails with a one-line message when the port is taken. */
     public synchronized WebServer start() {
-        if (http != null) throw new IllegalStateException("already started");
-        Path root;
-        try {
-            root = options.tempParent() == null ? Files.createTempDirectory("calvaria-serve-")
-                    : Files.createTempDirectory(Files.createDirectories(options.tempParent()), "calvaria-serve-");
-        } catch (IOException e) {
-            throw new CalvariaException("cannot create a temporary folder for uploads: " + e.getMessage(), e);
-        }
-        try {
-            http = HttpServer.create(new InetSocketAddress(options.bindAddress(), options.port()), 50);
-        } catch (BindException e) {
-            CaseStore.deleteRecursively(root);
-            throw new CalvariaException("cannot listen on " + hostForUrl(options.bindAddress()) + ":" + options.port()
-                    + " (" + e.getMessage() + "); the port is probably in use: choose another with --port", e);
-        } catch (IOException e) {
-            CaseStore.deleteRecursively(root);
-            throw new CalvariaException("cannot start the web server: " + e.getMessage(), e);
-        }
-        store = new CaseStore(root, service, options.maxUploadBytes());
-        AtomicInteger n = new AtomicInteger();
-        httpThreads = Executors.newFixedThreadPool(6, r -> {
-            Thread t = new Thread(r, "calvaria-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
+        if (jetty != null) throw new IllegalStateException("already started");
+        Path root = createWorkFolder(options.tempParent());
+        QueuedThreadPool threads = new QueuedThreadPool(HTTP_THREADS, 2, 60_000);
+        threads.setName("calvaria-http");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 * 1024);
+        ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        c.setHost(options.bindAddress().getHostAddress());
+        c.setPort(options.port());
+        c.setIdleTimeout(options.idleTimeout().toMillis());
+        c.setAcceptQueueSize(50);
+        server.addConnector(c);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return WebServer.this.handle(request, response, callback);
+            }
         });
-        http.setExecutor(httpThreads);
-        http.createContext("/", this::handle);
-        http.start();
+        server.setErrorHandler(new JsonErrorHandler());
+        CaseStore cases = new CaseStore(root, service, options.maxUploadBytes());
+        store = cases; // before the first request can arrive
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // it did not start; nothing more to stop
+            }
+            cases.close();
+            store = null;
+            if (causedBy(e, BindException.class)) {
+                throw new CalvariaException("cannot listen on " + hostForUrl(options.bindAddress()) + ":"
+                        + options.port() + " (" + rootMessage(e) + "); the port is probably in use: choose another"
+                        + " with --port", e);
+            }
+            throw new CalvariaException("cannot start the web server: " + rootMessage(e), e);
+        }
+        jetty = server;
+        port = c.getLocalPort();
         shutdownHook = new Thread(this::stop, "calvaria-serve-cleanup");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.debug("serving on {}, files in {}", url(), root);
         return this;
     }
 
+    /** The private temporary folder, in {@code parent} or the system's; says why and what to do when it fails. */
+    private static Path createWorkFolder(Path parent) {
+        Path where = parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"));
+        try {
+            if (parent != null) Files.createDirectories(parent);
+            return Files.createTempDirectory(where, "calvaria-serve-");
+        } catch (IOException e) {
+            throw new CalvariaException("cannot create a temporary folder for uploads in " + where + ": "
+                    + Folders.reason(e) + "; choose a folder this user can write to with --temp-dir DIR"
+                    + (parent == null ? " (or set JAVA_OPTS=-Djava.io.tmpdir=DIR)" : ""), e);
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) if (type.isInstance(t)) return true;
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
     public int port() {
         requireStarted();
-        return http.getAddress().getPort();
+        return port;
     }
 
     /** The address to open in a browser (the loopback address when listening on all interfaces). */
@@ -197,11 +269,14 @@ public final class WebServer implements AutoCloseable {
     /** Stops serving, ends running designs and removes all temporary files. Safe to call more than once. */
     public void stop() {
         synchronized (this) {
-            if (http == null || stopping) return;
+            if (jetty == null || stopping) return;
             stopping = true;
         }
-        http.stop(0);
-        httpThreads.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.debug("stopping the web server: {}", e.toString());
+        }
         store.close();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
@@ -224,7 +299,7 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void requireStarted() {
-        if (http == null) throw new IllegalStateException("not started");
+        if (jetty == null) throw new IllegalStateException("not started");
     }
 
     static String hostForUrl(InetAddress a) {
@@ -236,25 +311,20 @@ public final class WebServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ routing
 
-    private void handle(HttpExchange ex) {
-        try {
-            setCommonHeaders(ex.getResponseHeaders());
-            checkHostAndOrigin(ex);
+    private boolean handle(Request request, Response response, Callback callback) {
+        Exchange ex = new Exchange(request, response, callback);
+        ex.guard(() -> {
+            setCommonHeaders(response.getHeaders());
+            checkHostAndOrigin(request);
             route(ex);
-        } catch (HttpError e) {
-            sendError(ex, e);
-        } catch (Exception | Error e) {
-            LOG.warn("request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getRawPath(), e);
-            sendError(ex, new HttpError(500, "internal error (" + e.getClass().getSimpleName()
-                    + "); the server's log has the details"));
-        } finally {
-            ex.close();
-        }
+        });
+        return true;
     }
 
-    private void route(HttpExchange ex) throws IOException, InterruptedException {
-        String method = ex.getRequestMethod();
-        String rawPath = ex.getRequestURI().getRawPath();
+    /** Answers the request, now or (for requests with a body) once the body has arrived. */
+    private void route(Exchange ex) throws IOException {
+        String method = ex.method;
+        String rawPath = ex.path;
         // No route needs escapes, dots as path segments or a trailing query: refuse them before decoding anything.
         if (rawPath == null || rawPath.contains("%") || rawPath.contains("\\") || rawPath.contains("//")
                 || rawPath.contains("/./") || rawPath.contains("/../") || rawPath.endsWith("/..")
@@ -273,29 +343,29 @@ public final class WebServer implements AutoCloseable {
             sendAsset(ex, name);
         } else if (path.equals("/api/config")) {
             requireMethod(method, "GET");
-            sendJson(ex, 200, configJson());
+            ex.sendJson(200, configJson());
         } else if (path.equals("/api/cases")) {
             if (method.equals("GET")) {
-                sendJson(ex, 200, Map.of("cases", store.cases().stream().map(this::caseJson).toList()));
+                ex.sendJson(200, Map.of("cases", store.cases().stream().map(this::caseJson).toList()));
             } else if (method.equals("POST")) {
-                openCase(ex);
+                receiveUpload(ex);
             } else {
                 throw HttpError.methodNotAllowed(method, "GET, POST");
             }
         } else if ((m = CASE.matcher(path)).matches()) {
             requireMethod(method, "GET");
-            sendJson(ex, 200, caseJson(store.findCase(m.group(1))));
+            ex.sendJson(200, caseJson(store.findCase(m.group(1))));
         } else if ((m = CASE_VIEW.matcher(path)).matches()) {
             requireMethod(method, "GET");
             OpenedCase c = store.findCase(m.group(1));
             if (!c.viewName.equals(m.group(2))) throw HttpError.notFound("case " + c.id + " has no file " + m.group(2));
-            sendFile(ex, c.viewFile, contentType(c.viewName), null);
+            ex.sendFile(c.viewFile, contentType(c.viewName), null);
         } else if ((m = CASE_DESIGN.matcher(path)).matches()) {
             requireMethod(method, "POST");
-            startDesign(ex, store.findCase(m.group(1)));
+            receiveDesign(ex, store.findCase(m.group(1)));
         } else if ((m = JOB.matcher(path)).matches()) {
             requireMethod(method, "GET");
-            sendJson(ex, 200, jobJson(store.findJob(m.group(1))));
+            ex.sendJson(200, jobJson(store.findJob(m.group(1))));
         } else if ((m = JOB_FILE.matcher(path)).matches()) {
             requireMethod(method, "GET");
             sendJobFile(ex, store.findJob(m.group(1)), m.group(2));
@@ -312,16 +382,16 @@ public final class WebServer implements AutoCloseable {
      * Bound to loopback, the server answers only requests addressed to a loopback name, so that a web site cannot
      * reach it through DNS rebinding; and it refuses changes requested by pages of other origins.
      */
-    private void checkHostAndOrigin(HttpExchange ex) {
-        String host = ex.getRequestHeaders().getFirst("Host");
+    private void checkHostAndOrigin(Request request) {
+        String host = request.getHeaders().get(HttpHeader.HOST);
         if (options.bindAddress().isLoopbackAddress() && host != null) {
             String h = host.toLowerCase(Locale.ROOT).replaceFirst(":[0-9]+$", "");
             boolean loopbackName = h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]")
                     || h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
             if (!loopbackName) throw new HttpError(403, "this server answers only requests to localhost");
         }
-        String origin = ex.getRequestHeaders().getFirst("Origin");
-        if (origin != null && !ex.getRequestMethod().equals("GET")) {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin != null && !request.getMethod().equals("GET")) {
             if (host == null || !origin.equalsIgnoreCase("http://" + host)) {
                 throw new HttpError(403, "requests from other web sites are refused");
             }
@@ -348,35 +418,75 @@ public final class WebServer implements AutoCloseable {
         return m;
     }
 
-    private void openCase(HttpExchange ex) throws IOException, InterruptedException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        String rawName = ex.getRequestHeaders().getFirst("X-File-Name");
-        String name = rawName == null ? null : decodeName(rawName);
-        try (InputStream body = ex.getRequestBody()) {
-            if (length != null) {
-                long declared;
-                try {
-                    declared = Long.parseLong(length.trim());
-                } catch (NumberFormatException e) {
-                    throw HttpError.badRequest("bad Content-Length header");
-                }
-                if (declared > options.maxUploadBytes()) {
-                    // Nothing lands on disk; the body is read and dropped so that the client gets the answer.
-                    Uploads.discard(body, UNREAD_BODY_LIMIT);
-                    throw new HttpError(413, Uploads.tooLargeMessage(options.maxUploadBytes()));
-                }
-                if (declared == 0) {
-                    throw HttpError.badRequest("the request holds no file; choose a skull file to open");
-                }
-            }
-            OpenedCase c;
+    /**
+     * POST /api/cases: the body goes to the case's private folder as it arrives; once whole, the upload is opened on
+     * the store's opening thread and answered from there.
+     */
+    private void receiveUpload(Exchange ex) throws IOException {
+        String rawName = ex.request.getHeaders().get("X-File-Name");
+        String name = CaseStore.cleanName(rawName == null ? null : decodeName(rawName));
+        ex.what = "upload of '" + name + "'";
+        long declared = ex.request.getLength();
+        long max = options.maxUploadBytes();
+        if (declared > max) {
+            // Nothing lands on disk; the body is read and dropped so that the client gets the answer.
+            HttpError tooLarge = new HttpError(413, Uploads.tooLargeMessage(max));
+            if (declared > max + UNREAD_BODY_LIMIT) throw tooLarge;
+            BodyReader.read(ex.request, b -> { }, 0, UNREAD_BODY_LIMIT, r -> ex.guard(() -> {
+                if (r.ending() == BodyReader.Ending.CLIENT_GONE) ex.clientGone(r.failure(), r.bytes(), declared);
+                else ex.sendError(tooLarge);
+            }));
+            return;
+        }
+        if (declared == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
+        CaseStore.Upload upload = store.startUpload(name);
+        FileChannel file;
+        try {
+            file = FileChannel.open(upload.file(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            store.discard(upload);
+            LOG.warn("cannot write an upload in {}: {}", store.root(), Folders.reason(e));
+            throw Folders.cannotWrite(e);
+        }
+        BodyReader.read(ex.request, b -> {
+            while (b.hasRemaining()) file.write(b);
+        }, max, UNREAD_BODY_LIMIT, r -> ex.guard(() -> {
             try {
-                c = store.open(body, name);
-            } catch (HttpError e) {
-                if (e.status == 413) Uploads.discard(body, UNREAD_BODY_LIMIT);
-                throw e;
+                file.close();
+            } catch (IOException e) {
+                LOG.debug("closing {}: {}", upload.file(), e.toString());
             }
-            sendJson(ex, 201, caseJson(c));
+            if (r.ending() != BodyReader.Ending.COMPLETE) {
+                store.discard(upload);
+                bodyFailed(ex, r, declared, max);
+                return;
+            }
+            store.open(upload, r.bytes()).whenComplete((c, failure) -> {
+                if (failure == null) ex.guard(() -> ex.sendJson(201, caseJson(c)));
+                else ex.fail(failure);
+            });
+        }));
+    }
+
+    /** The answer for a body that did not arrive whole (it is too large, ended early, stalled or its client left). */
+    private void bodyFailed(Exchange ex, BodyReader.Result r, long declared, long limit) {
+        switch (r.ending()) {
+            case TOO_LARGE -> ex.sendError(new HttpError(413, Uploads.tooLargeMessage(limit)));
+            case ENDED_EARLY -> ex.sendError(HttpError.badRequest("the " + ex.what + " ended after " + r.bytes()
+                    + (declared >= 0 ? " of the " + declared + " bytes it announced" : " bytes, before its end")
+                    + ": the connection was cut; send it again"));
+            case STALLED -> ex.sendError(new HttpError(408, "the " + ex.what + " stalled: nothing arrived for "
+                    + options.idleTimeout().toSeconds() + " s after " + r.bytes() + " bytes; send it again"));
+            case CLIENT_GONE -> ex.clientGone(r.failure(), r.bytes(), declared);
+            case SINK_FAILED -> {
+                if (r.failure() instanceof IOException io) {
+                    LOG.warn("cannot write an upload in {}: {}", store.root(), Folders.reason(io));
+                    ex.sendError(Folders.cannotWrite(io));
+                } else {
+                    ex.fail(r.failure());
+                }
+            }
+            default -> throw new IllegalStateException("not a failure: " + r.ending());
         }
     }
 
@@ -388,12 +498,25 @@ public final class WebServer implements AutoCloseable {
         }
     }
 
-    private void startDesign(HttpExchange ex, OpenedCase c) throws IOException {
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readNBytes(64 * 1024 + 1);
-        }
-        if (body.length > 64 * 1024) throw HttpError.badRequest("the request body is too long");
+    /** POST /api/cases/ID/design: a small JSON body, read as it arrives, then the design is queued. */
+    private void receiveDesign(Exchange ex, OpenedCase c) {
+        ex.what = "design request for case " + c.id;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        BodyReader.read(ex.request, b -> {
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            body.write(bytes, 0, bytes.length);
+        }, MAX_DESIGN_BODY, UNREAD_BODY_LIMIT, r -> ex.guard(() -> {
+            if (r.ending() == BodyReader.Ending.TOO_LARGE) throw HttpError.badRequest("the request body is too long");
+            if (r.ending() != BodyReader.Ending.COMPLETE) {
+                bodyFailed(ex, r, ex.request.getLength(), MAX_DESIGN_BODY);
+                return;
+            }
+            startDesign(ex, c, body.toByteArray());
+        }));
+    }
+
+    private void startDesign(Exchange ex, OpenedCase c, byte[] body) throws IOException {
         if (body.length == 0) throw HttpError.badRequest("the request needs a JSON body like {\"threshold\": 0.5}");
         JsonNode json;
         try {
@@ -419,11 +542,11 @@ public final class WebServer implements AutoCloseable {
                     + " needs a volume; open the skull as NRRD, NIfTI or a zipped DICOM folder");
         }
         DesignJob job = store.startDesign(c, threshold);
-        ex.getResponseHeaders().set("Location", "/api/jobs/" + job.id);
-        sendJson(ex, 202, jobJson(job));
+        ex.response.getHeaders().put(HttpHeader.LOCATION, "/api/jobs/" + job.id);
+        ex.sendJson(202, jobJson(job));
     }
 
-    private void sendJobFile(HttpExchange ex, DesignJob job, String kind) throws IOException {
+    private void sendJobFile(Exchange ex, DesignJob job, String kind) throws IOException {
         if (!FILE_KINDS.contains(kind)) {
             throw HttpError.notFound("no file '" + kind + "'; a job offers " + String.join(", ", FILE_KINDS));
         }
@@ -435,7 +558,7 @@ public final class WebServer implements AutoCloseable {
         Path file = fileOf(s.outcome(), kind);
         if (file == null) throw HttpError.notFound("this design made no " + kind);
         String download = job.forCase.safeBaseName() + "-t" + fmt(job.threshold) + "-" + kind;
-        sendFile(ex, file, contentType(kind), download);
+        ex.sendFile(file, contentType(kind), download);
     }
 
     private static Path fileOf(DesignOutcome o, String kind) {
@@ -512,56 +635,153 @@ public final class WebServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ responses
 
-    private static void setCommonHeaders(Headers h) {
-        h.set("X-Content-Type-Options", "nosniff");
-        h.set("Referrer-Policy", "no-referrer");
-        h.set("Cache-Control", "no-store");
+    private static void setCommonHeaders(HttpFields.Mutable h) {
+        h.put("X-Content-Type-Options", "nosniff");
+        h.put("Referrer-Policy", "no-referrer");
+        h.put(HttpHeader.CACHE_CONTROL, "no-store");
     }
 
-    private static void sendJson(HttpExchange ex, int status, Object body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static void sendError(HttpExchange ex, HttpError e) {
-        try {
-            if (e.allow != null) ex.getResponseHeaders().set("Allow", e.allow);
-            sendJson(ex, e.status, Map.of("error", e.getMessage()));
-        } catch (IOException | RuntimeException ignored) {
-            // headers were already sent or the client went away: nothing more can be said
-        }
-    }
-
-    private static void sendAsset(HttpExchange ex, String name) throws IOException {
+    private static void sendAsset(Exchange ex, String name) throws IOException {
+        byte[] bytes;
         try (InputStream in = WebServer.class.getResourceAsStream("/web/" + name)) {
             if (in == null) throw HttpError.notFound("no such file: " + name);
-            byte[] bytes = in.readAllBytes();
-            Headers h = ex.getResponseHeaders();
-            h.set("Content-Type", contentType(name));
-            h.set("Cache-Control", "no-cache");
-            if (name.endsWith(".html")) {
-                h.set("Content-Security-Policy", CSP);
-                h.set("X-Frame-Options", "DENY");
+            bytes = in.readAllBytes();
+        }
+        HttpFields.Mutable h = ex.response.getHeaders();
+        h.put(HttpHeader.CACHE_CONTROL, "no-cache");
+        if (name.endsWith(".html")) {
+            h.put("Content-Security-Policy", CSP);
+            h.put("X-Frame-Options", "DENY");
+        }
+        ex.send(200, contentType(name), bytes);
+    }
+
+    /**
+     * One request and its answer. Every answer is written without waiting for the client; a client that has gone
+     * away is logged on one line, without a stack trace (it is not the server's fault).
+     */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final String method;
+        final String path;
+        /** What the request does, for log lines ("upload of 'skull.nrrd'"). */
+        String what;
+        private final AtomicBoolean answered = new AtomicBoolean();
+
+        Exchange(Request request, Response response, Callback callback) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.method = request.getMethod();
+            this.path = request.getHttpURI().getPath();
+        }
+
+        interface Action {
+            void run() throws Exception;
+        }
+
+        /** Runs {@code action}, answering with its error if it fails. */
+        void guard(Action action) {
+            try {
+                action.run();
+            } catch (Throwable t) {
+                fail(t);
             }
-            ex.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
+        }
+
+        void fail(Throwable t) {
+            Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+            if (e instanceof HttpError h) {
+                sendError(h);
+                return;
             }
+            LOG.warn("request {} {} failed", method, path, e);
+            sendError(new HttpError(500, "internal error (" + e.getClass().getSimpleName()
+                    + "); the server's log has the details"));
+        }
+
+        void sendError(HttpError e) {
+            if (e.allow != null) response.getHeaders().put(HttpHeader.ALLOW, e.allow);
+            sendJson(e.status, Map.of("error", e.getMessage()));
+        }
+
+        void sendJson(int status, Object body) {
+            byte[] bytes;
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            send(status, "application/json; charset=utf-8", bytes);
+        }
+
+        void send(int status, String type, byte[] bytes) {
+            if (!answered.compareAndSet(false, true)) return;
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+            response.write(true, ByteBuffer.wrap(bytes), written());
+        }
+
+        void sendFile(Path file, String type, String downloadName) throws IOException {
+            if (!Files.isRegularFile(file)) throw HttpError.notFound("the file is gone (the server may be stopping)");
+            long size = Files.size(file);
+            if (!answered.compareAndSet(false, true)) return;
+            response.setStatus(200);
+            HttpFields.Mutable h = response.getHeaders();
+            h.put(HttpHeader.CONTENT_TYPE, type);
+            h.put(HttpHeader.CONTENT_LENGTH, size);
+            if (downloadName != null) h.put("Content-Disposition", "attachment; filename=\"" + downloadName + "\"");
+            Content.copy(Content.Source.from(file), response, written());
+        }
+
+        /** Completes the exchange once the answer is written; a failed write means the client went away. */
+        private Callback written() {
+            return Callback.from(callback::succeeded, failure -> {
+                // Stopping the server closes its connections, failing answers still in flight: that is no news.
+                if (!stopping) LOG.info("client went away during {}: {}", describe(), reason(failure));
+                callback.failed(failure);
+            });
+        }
+
+        /** The client left while its request body was arriving: one line, and no answer to write. */
+        void clientGone(Throwable failure, long bytes, long declared) {
+            answered.set(true);
+            LOG.info("client went away during {} after {}{} bytes: {}", describe(), bytes,
+                    declared >= 0 ? " of " + declared : "", reason(failure));
+            callback.failed(failure);
+        }
+
+        private String describe() {
+            return method + " " + path + (what == null ? "" : " (" + what + ")");
         }
     }
 
-    private static void sendFile(HttpExchange ex, Path file, String type, String downloadName) throws IOException {
-        if (!Files.isRegularFile(file)) throw HttpError.notFound("the file is gone (the server may be stopping)");
-        Headers h = ex.getResponseHeaders();
-        h.set("Content-Type", type);
-        if (downloadName != null) h.set("Content-Disposition", "attachment; filename=\"" + downloadName + "\"");
-        ex.sendResponseHeaders(200, Files.size(file));
-        try (OutputStream out = ex.getResponseBody()) {
-            Files.copy(file, out);
+    /** The last cause's message ("Connection reset by peer", "Broken pipe"), for one log line. */
+    private static String reason(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    /** Errors Jetty answers by itself (malformed requests, headers too large): JSON like every other error. */
+    private static final class JsonErrorHandler extends ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message,
+                                        Throwable cause, Callback callback) throws IOException {
+            byte[] body = JSON.writeValueAsBytes(Map.of("error", errorText(code, message)));
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+            response.write(true, ByteBuffer.wrap(body), callback);
+        }
+
+        private static String errorText(int code, String message) {
+            String what = HttpStatus.getMessage(code).toLowerCase(Locale.ROOT);
+            return message == null || message.isBlank() || message.equalsIgnoreCase(what) ? what
+                    : what + ": " + message;
         }
     }
 

@@ -47,8 +47,24 @@ class ServeCommandTest {
         assertEquals(2, usage.exitCode(), "picocli's bad-usage code");
         Result help = run("serve", "--help");
         assertEquals(0, help.exitCode());
-        for (String option : new String[] {"--port", "--bind", "--max-upload-mb", "--model"}) {
+        for (String option : new String[] {"--port", "--bind", "--max-upload-mb", "--temp-dir", "--model"}) {
             assertTrue(help.out().contains(option), option);
+        }
+    }
+
+    @Test
+    void aTempDirThatCannotBeUsedIsReportedWithTheReasonBeforeAnythingListens() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("not-a-folder", ".txt");
+        try {
+            Result r = run("serve", "--port", "0", "--temp-dir", file.toString());
+            assertEquals(1, r.exitCode());
+            String err = r.err().strip();
+            assertEquals(1, err.lines().count(), "one line: " + err);
+            assertTrue(err.startsWith("error: cannot create a temporary folder for uploads in " + file
+                    + ": it is a file, not a folder; choose a folder this user can write to with --temp-dir"), err);
+            assertEquals("", r.out(), "no URL is printed");
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 }

@@ -67,6 +67,62 @@ class DicomZipTest {
     }
 
     @Test
+    void aRefusedZipLeavesNothingOfWhatItWrote() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path zip = zip("slice1.dcm", String.valueOf(3 << 20), "slice2.dcm", String.valueOf(3 << 20));
+        assertThrows(CalvariaException.class, () -> DicomZip.extract(zip, out, 5L << 20));
+        assertEquals(List.of(), unpacked(out), "the slices written before the limit was reached are deleted");
+    }
+
+    @Test
+    void tooManyEntriesAreRefusedBeforeAnythingIsWritten() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path zip = tmp.resolve("many.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (int i = 0; i <= DicomZip.MAX_FILES; i++) {
+                z.putNextEntry(new ZipEntry("s" + i + ".dcm"));
+                z.write(1);
+                z.closeEntry();
+            }
+        }
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(zip, out, 1L << 30));
+        assertTrue(e.getMessage().startsWith("the zip holds more than 20000 files"), e.getMessage());
+        assertEquals(0, unpacked(out).size(), "nothing was written");
+    }
+
+    @Test
+    void sizesTheZipDeclaresAreNotTrusted() throws IOException {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        byte[] bytes = Files.readAllBytes(zip("slice1.dcm", String.valueOf(4 << 20), "slice2.dcm",
+                String.valueOf(4 << 20)));
+        // Claim 1000 bytes per entry wherever the zip states an uncompressed size.
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int patched = 0;
+        for (int i = 0; i + 4 <= bytes.length; i++) {
+            int sig = b.getInt(i);
+            int at = sig == 0x02014b50 ? i + 24 : sig == 0x08074b50 ? i + 12 : -1;
+            if (at > 0 && at + 4 <= bytes.length) {
+                b.putInt(at, 1000);
+                patched++;
+            }
+        }
+        assertTrue(patched >= 2, "patched " + patched);
+        Path lying = tmp.resolve("lying.zip");
+        Files.write(lying, bytes);
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(lying, out, 5L << 20));
+        assertEquals("the zip unpacks to more than 5 MB; zip only the folder of one CT series", e.getMessage());
+        assertEquals(List.of(), unpacked(out));
+    }
+
+    @Test
+    void theUnpackLimitFollowsTheZipsOwnSize() {
+        assertEquals(64L << 20, DicomZip.unpackLimit(100_000, 1L << 30).bytes(), "small zips: the floor");
+        assertEquals(20L * (50L << 20), DicomZip.unpackLimit(50L << 20, 1L << 30).bytes(), "20 times the zip");
+        assertEquals(2L << 30, DicomZip.unpackLimit(900L << 20, 1L << 30).bytes(), "never more than twice the limit");
+        assertNull(DicomZip.unpackLimit(900L << 20, 1L << 30).why());
+    }
+
+    @Test
     void emptyAndDamagedZipsAreRefusedWithAMessage() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path empty = zip("only/a/folder/", "0");
