@@ -78,23 +78,38 @@ public final class NetworkGraph {
     }
 
     /**
-     * A 3x3x3 convolution with dilation {@code d} and SAME padding, computed as TensorFlow's own atrous convolution
-     * does: space-to-batch by {@code d} (padding {@code d} on each side, plus what makes the size divisible by
-     * {@code d}), an undilated VALID convolution, batch-to-space and crop. The result is the dilated convolution's,
-     * but only undilated kernels run: TensorFlow's plain CPU kernels refuse dilation in the filter gradient, and on
-     * some CPUs in the forward pass too.
+     * A 3x3x3 convolution with dilation {@code d} and SAME padding, computed from undilated operations only: the input
+     * is zero-padded by {@code d}, the 27 shifted windows whose taps can reach inside the volume are stacked along the
+     * channels (taps shifted by {@code d >= size} on an axis only ever see padding and are left out), and one 1x1x1
+     * convolution with the matching kernel slices sums them. TensorFlow's plain CPU kernels refuse dilation in the
+     * filter gradient (and on some CPUs in the forward pass), and its space-to-batch route is slow for the large
+     * dilations of the bottleneck, where most taps fall outside the small volume.
      */
     static Operand<TFloat32> dilated(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int d, int[] sizes) {
-        int[][] pad = new int[3][2], crop = new int[3][2];
-        for (int a = 0; a < 3; a++) {
-            int extra = (d - sizes[a] % d) % d;
-            pad[a] = new int[] {d, d + extra};
-            crop[a] = new int[] {0, extra};
+        int nz = sizes[0], ny = sizes[1], nx = sizes[2];
+        long cin = kernel.shape().get(3), cout = kernel.shape().get(4);
+        Operand<TFloat32> padded = tf.pad(x, tf.constant(new int[][] {{0, 0}, {d, d}, {d, d}, {d, d}, {0, 0}}),
+                tf.constant(0f));
+        List<Operand<TFloat32>> windows = new java.util.ArrayList<>();
+        List<Operand<TFloat32>> taps = new java.util.ArrayList<>();
+        for (int kz = 0; kz < 3; kz++) {
+            if (kz != 1 && d >= nz) continue;
+            for (int ky = 0; ky < 3; ky++) {
+                if (ky != 1 && d >= ny) continue;
+                for (int kx = 0; kx < 3; kx++) {
+                    if (kx != 1 && d >= nx) continue;
+                    windows.add(tf.slice(padded, tf.constant(new int[] {0, kz * d, ky * d, kx * d, 0}),
+                            tf.constant(new int[] {-1, nz, ny, nx, -1})));
+                    taps.add(tf.reshape(tf.slice(kernel, tf.constant(new int[] {kz, ky, kx, 0, 0}),
+                            tf.constant(new int[] {1, 1, 1, (int) cin, (int) cout})),
+                            tf.constant(new int[] {(int) cin, (int) cout})));
+                }
+            }
         }
-        Operand<org.tensorflow.types.TInt32> block = tf.constant(new int[] {d, d, d});
-        Operand<TFloat32> b = tf.spaceToBatchNd(x, block, tf.constant(pad));
-        Operand<TFloat32> y = tf.nn.conv3d(b, kernel, UNIT, "VALID");
-        return tf.batchToSpaceNd(y, block, tf.constant(crop));
+        Operand<TFloat32> stacked = windows.size() == 1 ? windows.get(0) : tf.concat(windows, tf.constant(4));
+        Operand<TFloat32> w = taps.size() == 1 ? taps.get(0) : tf.concat(taps, tf.constant(0));
+        w = tf.reshape(w, tf.constant(new int[] {1, 1, 1, (int) (cin * taps.size()), (int) cout}));
+        return tf.nn.conv3d(stacked, w, UNIT, "VALID");
     }
 
     private static Operand<TFloat32> pool(Ops tf, Operand<TFloat32> x) {
