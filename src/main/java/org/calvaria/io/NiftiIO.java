@@ -22,9 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
 
 /**
  * NIfTI-1 single-file reader and writer ({@code .nii}, {@code .nii.gz}).
@@ -373,12 +371,20 @@ public final class NiftiIO {
             }
             Map<String, String> metadata = readExtensions(in, h, voxOffset, path);
             NrrdIO.Values values = NrrdIO.readBinary(in, (int) count, type, h.order, path);
+            if (gzip) {
+                // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
+                long extra = StrictGzipInputStream.readToEnd(in);
+                if (extra > 0) {
+                    throw new CalvariaException(path + ": the compressed data holds " + extra + " bytes more than the"
+                            + " header's " + sizes[0] + "x" + sizes[1] + "x" + sizes[2] + " " + type.nrrdName()
+                            + " voxels; the header's dim or datatype are wrong, re-export the file");
+                }
+            }
             Volume v = scaled(values, g, type, h, path);
             v.metadata().putAll(metadata);
             return v;
-        } catch (ZipException e) {
-            throw new CalvariaException(path + ": gzip data is corrupt (" + e.getMessage()
-                    + "); the file is damaged, re-export or re-download it");
+        } catch (StrictGzipInputStream.CorruptGzipException e) {
+            throw NrrdIO.corrupt(path, e);
         } catch (EOFException e) {
             throw new CalvariaException(path + ": data ends early (truncated file); re-export or re-download it");
         } catch (IOException e) {
@@ -389,7 +395,7 @@ public final class NiftiIO {
     private static InputStream open(Path path, boolean gzip) throws IOException {
         InputStream raw = Files.newInputStream(path);
         try {
-            return gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16)
+            return gzip ? new BufferedInputStream(new StrictGzipInputStream(raw), 1 << 16)
                     : new BufferedInputStream(raw, 1 << 16);
         } catch (IOException e) {
             raw.close();

@@ -22,9 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
 
 /**
  * NRRD (teem) reader and writer for 3-D volumes: attached and detached headers, raw/gzip/ascii encodings, both
@@ -267,7 +265,7 @@ public final class NrrdIO {
                     }
                     break;
                 case "gzip": case "gz":
-                    in = new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+                    in = new BufferedInputStream(new StrictGzipInputStream(in), 1 << 16);
                     if (byteSkip > 0) skipFully(in, byteSkip);
                     break;
                 case "ascii": case "text": case "txt":
@@ -276,16 +274,29 @@ public final class NrrdIO {
                     throw new CalvariaException(path + ": unsupported NRRD encoding '" + enc
                             + "'; supported: raw, gzip, ascii");
             }
-            try {
-                return toVolume(readBinary(in, (int) count, type, order, path), g, type, h);
-            } catch (ZipException e) {
-                throw new CalvariaException(path + ": gzip data is corrupt (" + e.getMessage()
-                        + "); the file is damaged, re-export or re-download it");
-            } catch (EOFException e) {
-                throw new CalvariaException(path + ": data ends early (truncated file): expected " + count
-                        + " voxels of " + type.nrrdName() + "; re-export or re-download it");
+            Values values = readBinary(in, (int) count, type, order, path);
+            if (!enc.equals("raw")) {
+                // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
+                long extra = StrictGzipInputStream.readToEnd(in);
+                if (extra > 0) {
+                    throw new CalvariaException(path + ": the compressed data holds " + extra + " bytes more than"
+                            + " the " + count + " " + type.nrrdName() + " voxels its header declares; the header's"
+                            + " sizes or type are wrong, fix the header or re-export the file");
+                }
             }
+            return toVolume(values, g, type, h);
+        } catch (StrictGzipInputStream.CorruptGzipException e) {
+            throw corrupt(dataPath, e);
+        } catch (EOFException e) {
+            throw new CalvariaException(path + ": data ends early (truncated file): expected " + count
+                    + " voxels of " + type.nrrdName() + "; re-export or re-download it");
         }
+    }
+
+    /** The one-line message for damaged compressed data. Shared with NiftiIO. */
+    static CalvariaException corrupt(Path path, StrictGzipInputStream.CorruptGzipException e) {
+        return new CalvariaException(path + " is corrupt: " + e.getMessage()
+                + "; the file is damaged, re-export or re-download it", e);
     }
 
     private static void skipFully(InputStream in, long n) throws IOException {

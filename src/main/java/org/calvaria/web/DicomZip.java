@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.Locale;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -51,16 +52,27 @@ final class DicomZip {
                             + " folder of one CT series");
                 }
                 Path target = folder.resolve(String.format(Locale.ROOT, "f%06d.dcm", count));
+                // ZipFile does not check an entry's CRC-32: compute it while copying and compare at the end, so a
+                // damaged entry (a flipped bit in stored data, or deflate data that still decodes) is refused.
+                CRC32 crc = new CRC32();
+                long size = 0;
                 try (InputStream in = zf.getInputStream(e); OutputStream out = Files.newOutputStream(target)) {
                     int n;
-                    while ((n = in.read(buffer)) > 0) {
+                    while ((n = in.read(buffer)) >= 0) {
                         total += n;
+                        size += n;
                         if (total > maxTotalBytes) {
                             throw new CalvariaException("the zip unpacks to more than "
                                     + Uploads.describeBytes(maxTotalBytes) + "; zip only the folder of one CT series");
                         }
+                        crc.update(buffer, 0, n);
                         out.write(buffer, 0, n);
                     }
+                }
+                if ((e.getSize() >= 0 && e.getSize() != size) || (e.getCrc() >= 0 && e.getCrc() != crc.getValue())) {
+                    throw new CalvariaException("the zip file is damaged: entry " + count + " ("
+                            + shortName(e.getName()) + ") fails its " + (e.getSize() >= 0 && e.getSize() != size
+                            ? "length" : "CRC-32") + " check; zip the DICOM folder again");
                 }
             }
         } catch (ZipException e) {
@@ -71,6 +83,13 @@ final class DicomZip {
         }
         if (count == 0) throw new CalvariaException("the zip file holds no files; zip the folder of one CT series");
         return count;
+    }
+
+    /** The entry's base name, at most 100 characters, for messages. */
+    private static String shortName(String name) {
+        String base = name.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "?");
+        return base.length() > 100 ? base.substring(0, 100) + "..." : base;
     }
 
     /** Files that archivers add beside the real content (macOS resource forks, Finder and Windows metadata). */

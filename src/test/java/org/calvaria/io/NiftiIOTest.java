@@ -388,6 +388,33 @@ class NiftiIOTest {
         assertMessage(cut, "truncated");
     }
 
+    @Test
+    void niiGzIsCheckedToItsLastByte() throws IOException {
+        FloatVolume v = randomVolume(Geometry.axisAligned(40, 40, 40, 1), VoxelType.INT16, 11);
+        Path plain = tmp.resolve("plain.nii");
+        NiftiIO.write(v, plain, VoxelType.INT16);
+        byte[] stored = StrictGzipInputStreamTest.gzip(Files.readAllBytes(plain), 0);
+        Path p = tmp.resolve("stored.nii.gz");
+        Files.write(p, stored);
+        assertEquals(v.get(777), NiftiIO.read(p).get(777), 0);
+
+        byte[] flipped = stored.clone();
+        flipped[flipped.length / 2] ^= 0x02; // inside a stored deflate block: decodes, only the CRC-32 tells
+        Files.write(p, flipped);
+        CalvariaException e = assertThrows(CalvariaException.class, () -> NiftiIO.read(p));
+        assertEquals(p + " is corrupt: gzip checksum mismatch; the file is damaged, re-export or re-download it",
+                e.getMessage());
+
+        Files.write(p, StrictGzipInputStreamTest.concat(stored, new byte[16]));
+        assertMessage(p, "unexpected bytes after the end of the gzip data");
+        Files.write(p, Arrays.copyOf(stored, stored.length - 3));
+        assertMessage(p, "truncated");
+        // more data than the header's dim declare
+        byte[] longer = Arrays.copyOf(Files.readAllBytes(plain), (int) Files.size(plain) + 10);
+        Files.write(p, StrictGzipInputStreamTest.gzip(longer, 6));
+        assertMessage(p, "10 bytes more than");
+    }
+
     // The real-data round trip (SkullFix 000: NRRD -> NIfTI -> NRRD, voxel-exact, geometry within 1e-4 mm) runs
     // through the command line in InfoConvertCliTest.skullFixThroughConvertIsVoxelAndGeometryExact, which covers
     // this reader and writer too; it is not repeated here to keep the suite short.

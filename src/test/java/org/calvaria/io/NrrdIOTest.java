@@ -93,6 +93,82 @@ class NrrdIOTest {
         assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("corrupt"), e.getMessage());
     }
 
+    /** A 64x64x64 int16 gzip NRRD, its compressed data written with stored (level 0) deflate blocks. */
+    private Path storedGzipNrrd(String name) throws IOException {
+        ShortVolume v = new ShortVolume(Geometry.axisAligned(64, 64, 64, 0.5));
+        Random r = new Random(5);
+        for (int i = 0; i < v.voxelCount(); i++) v.set(i, r.nextInt(3000) - 1000);
+        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        NrrdIO.writeValues(v, data, VoxelType.INT16, java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] header = NrrdIO.header(v, VoxelType.INT16, NrrdIO.Encoding.GZIP, null)
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path p = tmp.resolve(name);
+        Files.write(p, concat(header, StrictGzipInputStreamTest.gzip(data.toByteArray(), 0)));
+        assertEquals(v.get(12345), NrrdIO.read(p).get(12345));
+        return p;
+    }
+
+    @Test
+    void aFlippedBitInGzipDataIsCaughtByTheChecksum() throws IOException {
+        Path p = storedGzipNrrd("flip.nrrd");
+        byte[] all = Files.readAllBytes(p);
+        all[all.length / 2] ^= 0x04; // inside a stored block: still decodes, only the CRC-32 can tell
+        Files.write(p, all);
+        CalvariaException e = assertThrows(CalvariaException.class, () -> NrrdIO.read(p));
+        assertEquals(p + " is corrupt: gzip checksum mismatch; the file is damaged, re-export or re-download it",
+                e.getMessage());
+
+        // a flip in ordinary deflate data: caught one way or the other
+        MaskVolume m = new MaskVolume(Geometry.axisAligned(60, 60, 60, 1));
+        Random r = new Random(4);
+        for (int i = 0; i < m.voxelCount(); i++) m.set(i, r.nextInt(5) == 0);
+        Path q = tmp.resolve("mask.nrrd");
+        NrrdIO.write(m, q);
+        byte[] bytes = Files.readAllBytes(q);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(q, bytes);
+        String msg = assertThrows(CalvariaException.class, () -> NrrdIO.read(q)).getMessage();
+        assertTrue(msg.startsWith(q + " is corrupt: "), msg);
+    }
+
+    @Test
+    void gzipTrailerAndTrailingBytesAreChecked() throws IOException {
+        Path p = storedGzipNrrd("whole.nrrd");
+        byte[] all = Files.readAllBytes(p);
+        Path garbage = tmp.resolve("garbage.nrrd");
+        Files.write(garbage, concat(all, "trailing junk".getBytes()));
+        assertEquals(garbage + " is corrupt: unexpected bytes after the end of the gzip data; the file is damaged,"
+                + " re-export or re-download it", assertThrows(CalvariaException.class, () -> NrrdIO.read(garbage))
+                .getMessage());
+        Path noTrailer = tmp.resolve("no-trailer.nrrd");
+        Files.write(noTrailer, java.util.Arrays.copyOf(all, all.length - 8));
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(noTrailer)).getMessage()
+                .contains("truncated"));
+        // more voxels compressed than the header declares
+        String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .replaceFirst("sizes: 64 64 64", "sizes: 64 64 63");
+        Path extra = tmp.resolve("extra.nrrd");
+        Files.write(extra, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        String msg = assertThrows(CalvariaException.class, () -> NrrdIO.read(extra)).getMessage();
+        assertTrue(msg.contains("8192 bytes more than"), msg);
+    }
+
+    @Test
+    void concatenatedGzipMembersRead() throws IOException {
+        Path p = storedGzipNrrd("one.nrrd");
+        Volume one = NrrdIO.read(p);
+        byte[] all = Files.readAllBytes(p);
+        int headerEnd = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\n\n") + 2;
+        byte[] data = StrictGzipInputStreamTest.gunzip(java.util.Arrays.copyOfRange(all, headerEnd, all.length));
+        int half = data.length / 2;
+        byte[] twoMembers = concat(StrictGzipInputStreamTest.gzip(java.util.Arrays.copyOf(data, half), 6),
+                StrictGzipInputStreamTest.gzip(java.util.Arrays.copyOfRange(data, half, data.length), 1));
+        Path two = tmp.resolve("two.nrrd");
+        Files.write(two, concat(java.util.Arrays.copyOf(all, headerEnd), twoMembers));
+        Volume back = NrrdIO.read(two);
+        for (int i = 0; i < one.voxelCount(); i++) assertEquals(one.get(i), back.get(i));
+    }
+
     @Test
     void unknownTypeAndWrongSizesFailClearly() throws IOException {
         Path p = tmp.resolve("bad.nrrd");

@@ -67,6 +67,36 @@ class DicomZipTest {
     }
 
     @Test
+    void aFlippedBitInAnEntryFailsItsChecksum() throws IOException {
+        byte[] data = new byte[50_000];
+        new java.util.Random(8).nextBytes(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        for (int method : new int[] {ZipEntry.STORED, ZipEntry.DEFLATED}) {
+            Path zip = tmp.resolve("m" + method + ".zip");
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.setLevel(0); // deflated entries in stored blocks: a flipped bit still decodes
+                ZipEntry e = new ZipEntry("slice.dcm");
+                e.setMethod(method);
+                e.setSize(data.length);
+                e.setCrc(crc.getValue());
+                out.putNextEntry(e);
+                out.write(data);
+                out.closeEntry();
+            }
+            Path out = Files.createDirectories(tmp.resolve("out" + method));
+            assertEquals(1, DicomZip.extract(zip, out, 1 << 20));
+            byte[] bytes = Files.readAllBytes(zip);
+            bytes[30 + "slice.dcm".length() + 25_000] ^= 0x08; // the middle of the entry's data
+            Files.write(zip, bytes);
+            Path again = Files.createDirectories(tmp.resolve("again" + method));
+            CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(zip, again, 1 << 20));
+            assertEquals("the zip file is damaged: entry 1 (slice.dcm) fails its CRC-32 check; zip the DICOM folder"
+                    + " again", e.getMessage());
+        }
+    }
+
+    @Test
     void emptyAndDamagedZipsAreRefusedWithAMessage() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path empty = zip("only/a/folder/", "0");
