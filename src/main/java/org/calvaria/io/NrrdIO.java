@@ -19,7 +19,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -41,6 +43,8 @@ public final class NrrdIO {
     public static final class Header {
         final Map<String, String> fields = new LinkedHashMap<>();
         final Map<String, String> keyValues = new LinkedHashMap<>();
+        /** File names that follow a {@code data file: LIST} line (the rest of a detached header). */
+        final List<String> dataFileList = new ArrayList<>();
         int headerBytes;
     }
 
@@ -84,16 +88,24 @@ public final class NrrdIO {
         Header h = new Header();
         h.headerBytes = bytes.length;
         String[] lines = text.split("\r?\n");
+        boolean list = false;
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             if (line.isEmpty()) break;
+            if (list) {
+                h.dataFileList.add(line); // after 'data file: LIST' every line names a data file
+                continue;
+            }
             if (line.startsWith("#")) continue;
             int kv = line.indexOf(":=");
             int f = line.indexOf(": ");
             if (kv >= 0 && (f < 0 || kv < f)) {
                 h.keyValues.put(unescape(line.substring(0, kv)), unescape(line.substring(kv + 2)));
             } else if (f >= 0) {
-                h.fields.put(line.substring(0, f).trim().toLowerCase(Locale.ROOT), line.substring(f + 2).trim());
+                String field = line.substring(0, f).trim().toLowerCase(Locale.ROOT);
+                String value = line.substring(f + 2).trim();
+                h.fields.put(field, value);
+                if ((field.equals("data file") || field.equals("datafile")) && value.startsWith("LIST")) list = true;
             } else if (line.endsWith(":")) {
                 h.fields.put(line.substring(0, line.length() - 1).trim().toLowerCase(Locale.ROOT), "");
             } else {
@@ -229,18 +241,19 @@ public final class NrrdIO {
         ByteOrder order = endian.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         Geometry g = geometryOf(h, sizes, path);
 
-        String dataFile = h.fields.get("data file");
-        if (dataFile == null) dataFile = h.fields.get("datafile");
+        String dataFile = dataFileField(h);
         InputStream raw;
         Path dataPath = path;
         if (dataFile != null) {
-            if (dataFile.startsWith("LIST") || dataFile.contains("%")) {
-                throw new CalvariaException(path + ": multi-file NRRD data ('" + dataFile + "') is not supported");
+            List<Path> files = dataFiles(h, path);
+            if (files.size() != 1) {
+                throw new CalvariaException(path + ": multi-file NRRD data (" + files.size() + " data files) is not"
+                        + " supported; join the files into one (for example with 3D Slicer or unu join)");
             }
-            Path base = path.toAbsolutePath().getParent();
-            dataPath = base.resolve(dataFile).normalize();
+            dataPath = files.get(0);
             if (!Files.isRegularFile(dataPath)) {
-                throw new CalvariaException(path + ": detached data file '" + dataFile + "' not found next to the header");
+                throw new CalvariaException(path + ": detached data file " + quote(dataFile)
+                        + " not found next to the header");
             }
             raw = new BufferedInputStream(Files.newInputStream(dataPath), 1 << 16);
         } else {
@@ -297,6 +310,124 @@ public final class NrrdIO {
     static CalvariaException corrupt(Path path, StrictGzipInputStream.CorruptGzipException e) {
         return new CalvariaException(path + " is corrupt: " + e.getMessage()
                 + "; the file is damaged, re-export or re-download it", e);
+    }
+
+    // ---------------------------------------------------------------- detached data files
+
+    /** Most files one {@code data file} format string may name. */
+    static final int MAX_DATA_FILES = 100_000;
+
+    private static String dataFileField(Header h) {
+        String v = h.fields.get("data file");
+        return v != null ? v : h.fields.get("datafile");
+    }
+
+    /**
+     * The data files a detached NRRD header names, checked with {@link #resolveDataFile}: none for an attached
+     * header, one for {@code data file: NAME}, several for {@code data file: LIST} or a format string
+     * ({@code data file: I.%03d 1 100 1}). For callers that must vet a header before reading it (the web app).
+     *
+     * @throws CalvariaException when the header is not NRRD, or a named file would lie outside the header's folder
+     */
+    public static List<Path> dataFiles(Path header) {
+        try {
+            return dataFiles(parseHeader(readHeaderBytes(header), header), header);
+        } catch (IOException e) {
+            throw new CalvariaException("cannot read NRRD " + header + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<Path> dataFiles(Header h, Path header) {
+        String field = dataFileField(h);
+        List<Path> out = new ArrayList<>();
+        if (field == null) return out;
+        if (field.startsWith("LIST")) {
+            if (h.dataFileList.isEmpty()) {
+                throw new CalvariaException(header + ": 'data file: LIST' is followed by no file names; the header is"
+                        + " incomplete");
+            }
+            for (String name : h.dataFileList) out.add(resolveDataFile(header, name.trim()));
+            return out;
+        }
+        String[] parts = field.split("\\s+");
+        if (field.contains("%") && parts.length >= 4) {
+            for (String name : formattedNames(parts, header)) out.add(resolveDataFile(header, name));
+            return out;
+        }
+        out.add(resolveDataFile(header, field));
+        return out;
+    }
+
+    /** Names of {@code data file: FORMAT MIN MAX STEP [SUBDIM]}; FORMAT holds one integer conversion like %03d. */
+    private static List<String> formattedNames(String[] parts, Path header) {
+        String format = parts[0];
+        if (!format.replace("%%", "").matches("[^%]*%0?[0-9]{0,3}[diu][^%]*")) {
+            throw new CalvariaException(header + ": data file format " + quote(format) + " must hold one integer"
+                    + " conversion such as %03d");
+        }
+        long min, max, step;
+        try {
+            min = Long.parseLong(parts[1]);
+            max = Long.parseLong(parts[2]);
+            step = Long.parseLong(parts[3]);
+        } catch (NumberFormatException e) {
+            throw new CalvariaException(header + ": data file " + quote(String.join(" ", parts)) + " needs integer"
+                    + " MIN MAX STEP after the format");
+        }
+        if (step == 0 || (max - min) / step < 0 || (max - min) / step >= MAX_DATA_FILES) {
+            throw new CalvariaException(header + ": data file " + quote(String.join(" ", parts)) + " does not name"
+                    + " between 1 and " + MAX_DATA_FILES + " files (MIN MAX STEP)");
+        }
+        String javaFormat = format.replaceAll("%(0?[0-9]{0,3})[iu]", "%$1d");
+        List<String> names = new ArrayList<>();
+        for (long i = min; step > 0 ? i <= max : i >= max; i += step) {
+            names.add(String.format(Locale.ROOT, javaFormat, i));
+        }
+        return names;
+    }
+
+    /**
+     * The file a detached header at {@code header} names as {@code name}, which must lie in the header's own folder
+     * or a subfolder of it: absolute paths and paths whose {@code ..} leave that folder are refused, so a header
+     * cannot make Calvaria read an unrelated file (the CLI and the web app use the same rule). The file need not
+     * exist.
+     *
+     * @throws CalvariaException with a one-line message naming the header and the refused name
+     */
+    public static Path resolveDataFile(Path header, String name) {
+        String fix = "; Calvaria reads detached data only from the header's own folder or its subfolders: move the"
+                + " data file there and name it relative to the header";
+        if (name == null || name.isBlank()) {
+            throw new CalvariaException(header + ": the 'data file' field names no file; the header is incomplete");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                throw new CalvariaException(header + ": data file " + quote(name) + " holds control characters; the"
+                        + " header is damaged");
+            }
+        }
+        Path folder = header.toAbsolutePath().normalize().getParent();
+        Path rel;
+        try {
+            rel = Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CalvariaException(header + ": data file " + quote(name) + " is not a valid file name" + fix);
+        }
+        if (rel.isAbsolute() || name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
+            throw new CalvariaException(header + ": data file " + quote(name) + " is an absolute path" + fix);
+        }
+        Path resolved = folder.resolve(rel).normalize();
+        if (!resolved.startsWith(folder) || resolved.equals(folder)) {
+            throw new CalvariaException(header + ": data file " + quote(name) + " lies outside the header's folder"
+                    + fix);
+        }
+        return resolved;
+    }
+
+    /** Header text for a message: quoted, control characters shown as '?', at most 200 characters. */
+    static String quote(String text) {
+        String t = text.replaceAll("\\p{Cntrl}", "?");
+        return "'" + (t.length() > 200 ? t.substring(0, 200) + "...' (" + t.length() + " characters)" : t + "'");
     }
 
     private static void skipFully(InputStream in, long n) throws IOException {

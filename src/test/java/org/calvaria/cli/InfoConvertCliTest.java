@@ -252,6 +252,18 @@ class InfoConvertCliTest {
     }
 
     @Test
+    void detachedHeaderPointingOutsideItsFolderFailsCleanly() throws IOException {
+        Path out = freshOutputFolder("detached");
+        Files.write(tmp.resolve("elsewhere.raw"), new byte[8]);
+        Path dir = Files.createDirectories(tmp.resolve("case"));
+        Path header = Files.writeString(dir.resolve("ct.nhdr"), "NRRD0004\ntype: uint8\ndimension: 3\n"
+                + "sizes: 2 2 2\nencoding: raw\ndata file: ../elsewhere.raw\n");
+        assertCleanFailure(run("info", header.toString()), out, "data file '../elsewhere.raw' lies outside the"
+                + " header's folder");
+        assertCleanFailure(run("convert", header.toString(), out.resolve("x.nii").toString()), out, "lies outside");
+    }
+
+    @Test
     void inputIsNeverOverwritten() throws IOException {
         Path nii = tmp.resolve("keep.nii");
         NiftiIO.write(ct(), nii, null);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -167,6 +168,63 @@ class NrrdIOTest {
         Files.write(two, concat(java.util.Arrays.copyOf(all, headerEnd), twoMembers));
         Volume back = NrrdIO.read(two);
         for (int i = 0; i < one.voxelCount(); i++) assertEquals(one.get(i), back.get(i));
+    }
+
+    /** A detached header in {@code folder} for 2x2x2 uint8 raw data in the named data file(s). */
+    private Path detached(Path folder, String name, String dataFileLine) throws IOException {
+        Files.createDirectories(folder);
+        return Files.writeString(folder.resolve(name), "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\n"
+                + "encoding: raw\n" + dataFileLine + "\n");
+    }
+
+    private static String refusal(Path header) {
+        String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(header)).getMessage();
+        assertFalse(m.contains("\n"), m);
+        return m;
+    }
+
+    @Test
+    void detachedDataOutsideTheHeadersFolderIsRefused() throws IOException {
+        byte[] eight = {1, 2, 3, 4, 5, 6, 7, 8};
+        Path secret = Files.write(tmp.resolve("secret.raw"), eight);
+        Path dir = tmp.resolve("case");
+        Files.createDirectories(dir.resolve("data"));
+        Files.write(dir.resolve("data/ct.raw"), eight);
+        Files.write(dir.resolve("ct.raw"), eight);
+
+        // inside the folder or a subfolder: read
+        assertEquals(8, NrrdIO.read(detached(dir, "a.nhdr", "data file: data/ct.raw")).get(7));
+        assertEquals(8, NrrdIO.read(detached(dir, "b.nhdr", "data file: data/../ct.raw")).get(7));
+        assertEquals(List.of(dir.resolve("data/ct.raw").toAbsolutePath().normalize()),
+                NrrdIO.dataFiles(dir.resolve("a.nhdr")));
+
+        // outside: refused, also when the file exists, for every form of the field
+        String m = refusal(detached(dir, "c.nhdr", "data file: ../secret.raw"));
+        assertTrue(m.contains("data file '../secret.raw' lies outside the header's folder")
+                && m.contains("move the data file there"), m);
+        m = refusal(detached(dir, "d.nhdr", "data file: " + secret.toAbsolutePath()));
+        assertTrue(m.contains("is an absolute path"), m);
+        m = refusal(detached(dir, "e.nhdr", "data file: data/../../secret.raw"));
+        assertTrue(m.contains("lies outside"), m);
+        m = refusal(detached(dir, "f.nhdr", "datafile: ../secret.raw"));
+        assertTrue(m.contains("lies outside"), m);
+        m = refusal(detached(dir, "g.nhdr", "data file: LIST\nct.raw\n../secret.raw"));
+        assertTrue(m.contains("data file '../secret.raw' lies outside"), m);
+        m = refusal(detached(dir, "h.nhdr", "data file: ../slice%03d.raw 1 3 1"));
+        assertTrue(m.contains("data file '../slice001.raw' lies outside"), m);
+        assertThrows(CalvariaException.class, () -> NrrdIO.dataFiles(dir.resolve("g.nhdr")));
+
+        // multi-file data inside the folder passes the check and is then refused as unsupported
+        Path list = detached(dir, "i.nhdr", "data file: LIST\nct.raw\ndata/ct.raw");
+        assertEquals(2, NrrdIO.dataFiles(list).size());
+        assertTrue(refusal(list).contains("multi-file NRRD data (2 data files) is not supported"));
+        Path format = detached(dir, "j.nhdr", "data file: data/slice%03d.raw 1 9 2");
+        assertEquals(dir.resolve("data/slice009.raw").toAbsolutePath().normalize(),
+                NrrdIO.dataFiles(format).get(4));
+
+        // a long name is quoted in part
+        m = refusal(detached(dir, "k.nhdr", "data file: /" + "x".repeat(5000)));
+        assertTrue(m.length() < 600 && m.contains("(5001 characters)"), m);
     }
 
     @Test
