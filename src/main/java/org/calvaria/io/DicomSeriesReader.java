@@ -306,6 +306,7 @@ public final class DicomSeriesReader {
         slices.sort(Comparator.comparingDouble(Slice::along));
         for (Slice s : slices) checkDecodable(s);
         Geometry g = geometry(slices, folder);
+        ReadLimits.requireMemory(folder, g.sizes(), "DICOM", 2L * g.voxelCount());
         int perSlice = g.nx() * g.ny();
         short[] shorts = new short[g.voxelCount()];
         float[] floats = null; // switched to when a value is not a 16-bit integer

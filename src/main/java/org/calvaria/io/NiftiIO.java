@@ -364,11 +364,20 @@ public final class NiftiIO {
             long voxOffset = dataOffset(h, path);
             long count = (long) sizes[0] * sizes[1] * sizes[2];
             long dataBytes = count * type.bytes();
-            if (!gzip && fileSize < voxOffset + dataBytes) {
+            if (!gzip && fileSize != voxOffset + dataBytes) {
                 throw new CalvariaException(path + ": header says " + sizes[0] + "x" + sizes[1] + "x" + sizes[2] + " "
                         + type.nrrdName() + " (" + dataBytes + " bytes from offset " + voxOffset + ") but the file has "
-                        + fileSize + " bytes; the file is truncated or its header is wrong");
+                        + fileSize + " bytes" + (fileSize < voxOffset + dataBytes ? "; the file is truncated or its"
+                        + " header is wrong" : ", " + (fileSize - voxOffset - dataBytes) + " more than that; the"
+                        + " header's dim or datatype are wrong, re-export the file"));
             }
+            if (gzip) {
+                ReadLimits.requireCompressedLength(path, sizes, type.nrrdName(), voxOffset + dataBytes, fileSize);
+            }
+            boolean scaledToFloats = type.fitsShort() && h.sclSlope != 0 && Float.isFinite(h.sclSlope)
+                    && !(h.sclSlope == 1 && h.sclInter == 0);
+            ReadLimits.requireMemory(path, sizes, type.nrrdName(),
+                    count * (type.fitsShort() ? 2 : 4) + (scaledToFloats ? 4 * count : 0));
             Map<String, String> metadata = readExtensions(in, h, voxOffset, path);
             NrrdIO.Values values = NrrdIO.readBinary(in, (int) count, type, h.order, path);
             if (gzip) {

@@ -242,7 +242,6 @@ public final class NrrdIO {
         Geometry g = geometryOf(h, sizes, path);
 
         String dataFile = dataFileField(h);
-        InputStream raw;
         Path dataPath = path;
         if (dataFile != null) {
             List<Path> files = dataFiles(h, path);
@@ -255,38 +254,70 @@ public final class NrrdIO {
                 throw new CalvariaException(path + ": detached data file " + quote(dataFile)
                         + " not found next to the header");
             }
-            raw = new BufferedInputStream(Files.newInputStream(dataPath), 1 << 16);
-        } else {
-            raw = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
-            skipFully(raw, h.headerBytes);
         }
-        int lineSkip = Integer.parseInt(h.fields.getOrDefault("line skip", h.fields.getOrDefault("lineskip", "0")).trim());
+        long lineSkip = Long.parseLong(h.fields.getOrDefault("line skip", h.fields.getOrDefault("lineskip", "0")).trim());
         long byteSkip = Long.parseLong(h.fields.getOrDefault("byte skip", h.fields.getOrDefault("byteskip", "0")).trim());
-        try (InputStream in0 = raw) {
+        long fileSize = Files.size(dataPath);
+        long position = dataFile == null ? h.headerBytes : 0;
+        long declared = count * type.bytes();
+        // Every skipped line takes at least one byte: a line skip beyond the file's length is refused at once
+        // instead of being counted out one read at a time.
+        if (lineSkip > fileSize - position) {
+            throw new CalvariaException(path + ": 'line skip: " + lineSkip + "' asks to skip more lines than the "
+                    + Math.max(0, fileSize - position) + " bytes of data in " + dataPath.getFileName() + " can hold;"
+                    + " the header is wrong");
+        }
+        try (InputStream in0 = new BufferedInputStream(Files.newInputStream(dataPath), 1 << 16)) {
             InputStream in = in0;
-            for (int i = 0; i < lineSkip; i++) {
+            skipFully(in, position);
+            for (long i = 0; i < lineSkip; i++) {
                 int c;
-                while ((c = in.read()) != -1 && c != '\n') { /* skip line */ }
+                while ((c = in.read()) != -1 && c != '\n') position++;
+                if (c == -1) {
+                    throw new CalvariaException(path + ": 'line skip: " + lineSkip + "' asks to skip more lines than "
+                            + dataPath.getFileName() + " has; the header is wrong");
+                }
+                position++;
             }
+            long available = fileSize - position;
             switch (enc) {
                 case "raw":
                     if (byteSkip == -1) {
-                        long size = Files.size(dataPath);
-                        skipFully(in, size - count * type.bytes() - (dataFile == null ? h.headerBytes : 0));
+                        // -1: the data is the last bytes of the file, whatever comes before it
+                        ReadLimits.requireRawLength(path, sizes, type.nrrdName(), declared, available);
+                        skipFully(in, available - declared);
                     } else {
+                        ReadLimits.requireRawLength(path, sizes, type.nrrdName(), declared, available - byteSkip);
+                        if (available - byteSkip > declared) {
+                            throw new CalvariaException(String.format(Locale.ROOT, "%s: the file holds %d bytes of"
+                                    + " data, %d more than its header's %s (%d bytes); the header's sizes or type are"
+                                    + " wrong, or set 'byte skip: -1' if the data is the end of the file", path,
+                                    available - byteSkip, available - byteSkip - declared,
+                                    ReadLimits.describe(sizes, type.nrrdName()), declared));
+                        }
                         skipFully(in, byteSkip);
                     }
                     break;
                 case "gzip": case "gz":
+                    ReadLimits.requireCompressedLength(path, sizes, type.nrrdName(), declared + Math.max(0, byteSkip),
+                            available);
                     in = new BufferedInputStream(new StrictGzipInputStream(in), 1 << 16);
-                    if (byteSkip > 0) skipFully(in, byteSkip);
                     break;
                 case "ascii": case "text": case "txt":
+                    // every value takes at least one character and a separator
+                    if (available < 2 * count - 1) {
+                        throw new CalvariaException(path + ": the file is too short for its declared size: "
+                                + count + " ASCII values need at least " + (2 * count - 1) + " bytes, the file holds "
+                                + Math.max(0, available) + "; the file is truncated or its header is wrong");
+                    }
+                    ReadLimits.requireMemory(path, sizes, type.nrrdName(), 4 * count + 2 * available);
                     return toVolume(readAscii(in, (int) count, path), g, type, h);
                 default:
-                    throw new CalvariaException(path + ": unsupported NRRD encoding '" + enc
-                            + "'; supported: raw, gzip, ascii");
+                    throw new CalvariaException(path + ": unsupported NRRD encoding " + quote(enc)
+                            + "; supported: raw, gzip, ascii");
             }
+            ReadLimits.requireMemory(path, sizes, type.nrrdName(), count * (type.fitsShort() ? 2 : 4));
+            if (!enc.equals("raw") && byteSkip > 0) skipFully(in, byteSkip);
             Values values = readBinary(in, (int) count, type, order, path);
             if (!enc.equals("raw")) {
                 // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
@@ -456,7 +487,8 @@ public final class NrrdIO {
         boolean binary = true;
         int done = 0;
         while (done < count) {
-            int want = Math.min(chunk.length, (count - done) * bytes);
+            // long: (count - done) * bytes passes 2^31 for more than 2 GiB of voxel data
+            int want = (int) Math.min(chunk.length, (long) (count - done) * bytes);
             int got = 0;
             while (got < want) {
                 int r = in.read(chunk, got, want - got);
@@ -465,6 +497,13 @@ public final class NrrdIO {
             }
             int n = want / bytes;
             bb.clear();
+            if (type == VoxelType.FLOAT32) {
+                // floats are never a mask (only integer 0/1 data is), so they are copied in bulk
+                bb.asFloatBuffer().get(f, done, n);
+                binary = false;
+                done += n;
+                continue;
+            }
             for (int i = 0; i < n; i++) {
                 double v;
                 switch (type) {

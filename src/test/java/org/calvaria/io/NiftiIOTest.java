@@ -415,6 +415,41 @@ class NiftiIOTest {
         assertMessage(p, "10 bytes more than");
     }
 
+    @Test
+    void declaredSizesAreCheckedAgainstTheFileAndTheHeapBeforeReading() throws IOException {
+        // 32000 x 32000 x 1000 float64 = 8 TB declared; a few hundred bytes given: refused at once, plain or gzip
+        byte[] tiny = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 32000, 32000, 1000).pixdim(1, 1, 1, 1)
+                .with(new byte[16]);
+        Path plain = Files.write(tmp.resolve("tiny.nii"), tiny);
+        Path gz = Files.write(tmp.resolve("tiny.nii.gz"), StrictGzipInputStreamTest.gzip(tiny, 6));
+        for (Path p : new Path[] {plain, gz}) {
+            long t0 = System.nanoTime();
+            CalvariaException e = assertThrows(CalvariaException.class, () -> NiftiIO.read(p));
+            assertTrue((System.nanoTime() - t0) < 1_000_000_000L, "took too long");
+            assertTrue(e.getMessage().contains("voxels is too large") || e.getMessage().contains("too short")
+                    || e.getMessage().contains("truncated"), e.getMessage());
+        }
+        byte[] small = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 1000, 1000, 1400).pixdim(1, 1, 1, 1)
+                .with(new byte[16]);
+        Files.write(gz, StrictGzipInputStreamTest.gzip(small, 6));
+        assertMessage(gz, "the file is too short for its declared size");
+
+        // more bytes than declared in a .nii: the header is wrong
+        Files.write(plain, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, 1).with(new byte[9]));
+        assertMessage(plain, "1 more than that");
+
+        // the voxel array must fit the heap before it is allocated
+        Path big = tmp.resolve("big.nii.gz");
+        Files.write(big, StrictGzipInputStreamTest.gzip(new HandMade(ByteOrder.LITTLE_ENDIAN, 4, 16, 256, 256, 256)
+                .pixdim(1, 1, 1, 1).with(new byte[256 * 256 * 256 * 2]), 1));
+        ReadLimits.heapLimitForTests = 16L << 20;
+        try {
+            assertMessage(big, "needs 32 MiB of memory but Java may use only 16 MiB more");
+        } finally {
+            ReadLimits.heapLimitForTests = 0;
+        }
+    }
+
     // The real-data round trip (SkullFix 000: NRRD -> NIfTI -> NRRD, voxel-exact, geometry within 1e-4 mm) runs
     // through the command line in InfoConvertCliTest.skullFixThroughConvertIsVoxelAndGeometryExact, which covers
     // this reader and writer too; it is not repeated here to keep the suite short.

@@ -228,6 +228,101 @@ class NrrdIOTest {
     }
 
     @Test
+    void moreThanTwoGibibytesOfVoxelsAreReadOrRefusedQuickly() throws IOException {
+        // float 1024 x 1024 x 600 = 2.5 GB of voxel data (more than 2^31 bytes): 150 identical gzip members of 16 MiB,
+        // voxel i holding i % 4096, so the file is small and every voxel's value is known.
+        int perMember = 1 << 22;
+        java.nio.ByteBuffer member = java.nio.ByteBuffer.allocate(4 * perMember).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < perMember; i++) member.putFloat(i % 4096);
+        byte[] gz = StrictGzipInputStreamTest.gzip(member.array(), 6);
+        Path p = tmp.resolve("big.nrrd");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(p))) {
+            out.write(("NRRD0004\ntype: float\ndimension: 3\nsizes: 1024 1024 600\nendian: little\nencoding: gzip\n"
+                    + "spacings: 0.5 0.5 0.5\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int m = 0; m < 150; m++) out.write(gz);
+        }
+        Volume v;
+        try {
+            v = assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> NrrdIO.read(p));
+        } catch (CalvariaException e) {
+            // a JVM without 2.5 GB to spare refuses before allocating, with advice
+            assertTrue(e.getMessage().contains("JAVA_OPTS=-Xmx"), e.getMessage());
+            return;
+        }
+        assertEquals(1024 * 1024 * 600, v.voxelCount());
+        for (int i : new int[] {0, 4095, 4097, (1 << 29) + 7, v.voxelCount() - 1}) {
+            assertEquals(i % 4096, v.get(i), 0, "voxel " + i);
+        }
+    }
+
+    @Test
+    void aTinyFileDeclaringGigabytesFailsAtOnce() throws IOException {
+        for (String enc : new String[] {"raw", "gzip", "ascii"}) {
+            byte[] file = java.util.Arrays.copyOf(("NRRD0004\ntype: double\ndimension: 3\nsizes: 1000 1000 1400\n"
+                    + "encoding: " + enc + "\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 136);
+            Path p = Files.write(tmp.resolve("tiny-" + enc + ".nrrd"), file);
+            long t0 = System.nanoTime();
+            CalvariaException e = assertThrows(CalvariaException.class, () -> NrrdIO.read(p));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(e.getMessage().contains("too short for its declared size"), e.getMessage());
+            assertTrue(ms < 1000, enc + " took " + ms + " ms");
+        }
+        Path p = tmp.resolve("tiny.nrrd");
+        Files.writeString(p, "NRRD0004\ntype: double\ndimension: 3\nsizes: 1000 1000 1400\nencoding: raw\n\n");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage()
+                .contains("1000x1000x1400 double (11200000000 bytes) but the file holds 0 bytes"));
+    }
+
+    @Test
+    void aHugeLineSkipIsCheckedAgainstTheFileSize() throws IOException {
+        Path p = tmp.resolve("skip.nrrd");
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
+                + "line skip: 999999999\n\n12345678");
+        long t0 = System.nanoTime();
+        CalvariaException e = assertThrows(CalvariaException.class, () -> NrrdIO.read(p));
+        assertTrue((System.nanoTime() - t0) < 1_000_000_000L, "took too long");
+        assertTrue(e.getMessage().contains("'line skip: 999999999' asks to skip more lines"), e.getMessage());
+        // a line skip that the file can satisfy in bytes but not in lines
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
+                + "line skip: 3\n\none\n12345678");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("line skip"));
+        // and a good one
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
+                + "line skip: 2\n\none\ntwo\n12345678");
+        assertEquals('8', NrrdIO.read(p).get(7));
+    }
+
+    @Test
+    void rawDataMustMatchTheDeclaredSizeExactly() throws IOException {
+        Path p = tmp.resolve("long.nrrd");
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n123456789");
+        String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
+        assertTrue(m.contains("holds 9 bytes of data, 1 more than its header's 2x2x2 uint8 (8 bytes)"), m);
+        // byte skip -1: the data is the end of the file
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\nbyte skip: -1\n\n"
+                + "xx12345678");
+        assertEquals('1', NrrdIO.read(p).get(0));
+    }
+
+    @Test
+    void memoryIsCheckedBeforeAllocating() throws IOException {
+        // 256x256x256 int16 = 32 MiB of voxels; with a 16 MiB heap assumed the reader must refuse before allocating
+        Path p = tmp.resolve("mem.nrrd");
+        byte[] gz = StrictGzipInputStreamTest.gzip(new byte[256 * 256 * 256 * 2], 1);
+        Files.write(p, concat(("NRRD0004\ntype: int16\ndimension: 3\nsizes: 256 256 256\nendian: little\n"
+                + "encoding: gzip\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), gz));
+        ReadLimits.heapLimitForTests = 16L << 20;
+        try {
+            String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
+            assertEquals(p + ": reading its 256x256x256 int16 voxels needs 32 MiB of memory but Java may use only"
+                    + " 16 MiB more (maximum heap 16 MiB); run with JAVA_OPTS=-Xmx16g, or crop the scan first", m);
+        } finally {
+            ReadLimits.heapLimitForTests = 0;
+        }
+        assertEquals(256 * 256 * 256, NrrdIO.read(p).voxelCount());
+    }
+
+    @Test
     void unknownTypeAndWrongSizesFailClearly() throws IOException {
         Path p = tmp.resolve("bad.nrrd");
         Files.writeString(p, "NRRD0004\ntype: complex\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n12345678");

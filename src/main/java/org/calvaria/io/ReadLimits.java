@@ -1,0 +1,83 @@
+package org.calvaria.io;
+
+import org.calvaria.CalvariaException;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Checks a reader makes before it allocates or reads: is the file long enough for what its header declares, and does
+ * the voxel array fit the memory Java may still use. Both fail at once with one line instead of after a long read or
+ * with an OutOfMemoryError.
+ */
+final class ReadLimits {
+    /** Deflate cannot expand data by more than about 1032:1 (258-byte matches coded in ~2 bits). */
+    static final long MAX_DEFLATE_RATIO = 1032;
+
+    /** When positive, the heap size {@link #requireMemory} assumes, with nothing in use (tests only). */
+    static volatile long heapLimitForTests;
+
+    private ReadLimits() {}
+
+    /** "1000x1000x1400 double" for messages. */
+    static String describe(int[] sizes, String typeName) {
+        return sizes[0] + "x" + sizes[1] + "x" + sizes[2] + " " + typeName;
+    }
+
+    /** Refuses raw data shorter than declared: {@code available} bytes are in the file for {@code declared}. */
+    static void requireRawLength(Path path, int[] sizes, String typeName, long declared, long available) {
+        if (available < declared) {
+            throw new CalvariaException(String.format(Locale.ROOT, "%s: the file is too short for its declared size:"
+                    + " the header says %s (%d bytes) but the file holds %d bytes of data; the file is truncated or"
+                    + " its header is wrong", path, describe(sizes, typeName), declared, Math.max(0, available)));
+        }
+    }
+
+    /** Refuses compressed data that cannot possibly inflate to {@code declared} bytes. */
+    static void requireCompressedLength(Path path, int[] sizes, String typeName, long declared, long compressed) {
+        long most = Math.max(0, compressed) * MAX_DEFLATE_RATIO + 1024;
+        if (declared > most) {
+            throw new CalvariaException(String.format(Locale.ROOT, "%s: the file is too short for its declared size:"
+                    + " the header says %s (%d bytes) but %d compressed bytes cannot hold that much; the file is"
+                    + " truncated or its header is wrong", path, describe(sizes, typeName), declared,
+                    Math.max(0, compressed)));
+        }
+    }
+
+    /**
+     * Refuses to allocate {@code bytes} when Java may not have them: the message says how much is needed and suggests
+     * a larger heap.
+     */
+    static void requireMemory(Path path, int[] sizes, String typeName, long bytes) {
+        Runtime rt = Runtime.getRuntime();
+        long max = heapLimitForTests > 0 ? heapLimitForTests : rt.maxMemory();
+        if (max == Long.MAX_VALUE) return;
+        long free;
+        if (heapLimitForTests > 0) {
+            free = max;
+        } else {
+            if (bytes <= max - (rt.totalMemory() - rt.freeMemory())) return;
+            System.gc(); // what is in use may be mostly garbage; ask once before refusing
+            free = max - (rt.totalMemory() - rt.freeMemory());
+        }
+        if (bytes <= free) return;
+        throw new CalvariaException(String.format(Locale.ROOT, "%s: reading its %s voxels needs %s of memory but Java"
+                + " may use only %s more (maximum heap %s); run with JAVA_OPTS=-Xmx%dg, or crop the scan first",
+                path, describe(sizes, typeName), gib(bytes), gib(Math.max(0, free)), gib(max),
+                suggestedHeapGiB(max - free + bytes)));
+    }
+
+    /** A heap size in GiB comfortably above {@code bytes}: at least 16, else the next power of two above 1.5x. */
+    static long suggestedHeapGiB(long bytes) {
+        long want = (long) Math.ceil(bytes * 1.5 / (1L << 30));
+        long g = 16;
+        while (g < want) g *= 2;
+        return g;
+    }
+
+    /** "5.2 GiB", or "122 MiB" below one GiB. */
+    static String gib(long bytes) {
+        if (bytes < 1L << 30) return String.format(Locale.ROOT, "%d MiB", (bytes + (1 << 19)) >> 20);
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+}
