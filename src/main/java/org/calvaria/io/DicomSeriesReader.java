@@ -107,11 +107,13 @@ public final class DicomSeriesReader {
             DicomHeader h;
             try {
                 h = DicomHeader.read(f);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                String why = e.getMessage() != null && e instanceof IOException ? e.getMessage()
+                        : "its header cannot be parsed";
                 if (f.equals(wanted)) {
-                    throw new CalvariaException(f + " is a damaged DICOM file (" + e.getMessage() + ")");
+                    throw new CalvariaException(f + " is a damaged DICOM file (" + why + ")");
                 }
-                LOG.warn("skipping {}: damaged DICOM file ({})", f.getFileName(), e.getMessage());
+                LOG.warn("skipping {}: damaged DICOM file ({})", f.getFileName(), why);
                 scan.notImage++;
                 continue;
             }
@@ -291,6 +293,7 @@ public final class DicomSeriesReader {
             u[0] * ps[1], u[3] * ps[0], step[0],
             u[1] * ps[1], u[4] * ps[0], step[1],
             u[2] * ps[1], u[5] * ps[0], step[2]};
+        ReadLimits.requireSaneGeometry(first.file(), "DICOM", first.position(), m);
         try {
             return new Geometry(columns, rows, count, first.position(), m);
         } catch (IllegalArgumentException e) {

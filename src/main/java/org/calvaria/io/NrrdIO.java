@@ -7,6 +7,8 @@ import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.Volume;
 import org.calvaria.volume.VoxelType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +34,7 @@ import java.util.zip.GZIPOutputStream;
  * and key/value pairs. RAS and LAS spaces are converted to LPS on reading.
  */
 public final class NrrdIO {
+    private static final Logger LOG = LoggerFactory.getLogger(NrrdIO.class);
     private static final int MAX_HEADER_BYTES = 1 << 20;
 
     private NrrdIO() {}
@@ -46,6 +49,9 @@ public final class NrrdIO {
         /** File names that follow a {@code data file: LIST} line (the rest of a detached header). */
         final List<String> dataFileList = new ArrayList<>();
         int headerBytes;
+        /** Neither 'space directions' nor 'spacings': 1 mm voxels are assumed. */
+        boolean noSpacing;
+        Path path;
     }
 
     public static boolean looksLikeNrrd(byte[] head) {
@@ -86,6 +92,7 @@ public final class NrrdIO {
             throw new CalvariaException(path + " is not an NRRD file (no NRRD000x magic line)");
         }
         Header h = new Header();
+        h.path = path;
         h.headerBytes = bytes.length;
         String[] lines = text.split("\r?\n");
         boolean list = false;
@@ -109,7 +116,8 @@ public final class NrrdIO {
             } else if (line.endsWith(":")) {
                 h.fields.put(line.substring(0, line.length() - 1).trim().toLowerCase(Locale.ROOT), "");
             } else {
-                throw new CalvariaException(path + ": malformed NRRD header line '" + line + "'");
+                throw new CalvariaException(path + ": malformed NRRD header line " + quote(line)
+                        + " (neither 'field: value' nor 'key:=value'); the header is damaged");
             }
         }
         return h;
@@ -129,6 +137,21 @@ public final class NrrdIO {
         return v;
     }
 
+    /** A whole-number field such as {@code dimension} or {@code line skip}, or {@code fallback} when absent. */
+    private static long wholeNumber(Header h, Path path, long fallback, String... names) {
+        for (String name : names) {
+            String v = h.fields.get(name);
+            if (v == null) continue;
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new CalvariaException(path + ": NRRD field '" + names[0] + "' must be a whole number, got "
+                        + quote(v) + "; the header is damaged");
+            }
+        }
+        return fallback;
+    }
+
     static Geometry geometryOf(Header h, int[] sizes, Path path) {
         double[] origin = new double[3];
         double[] m = new double[9];
@@ -144,29 +167,53 @@ public final class NrrdIO {
                     throw new CalvariaException(path + ": has a non-spatial axis ('none' in space directions); only 3-D"
                             + " scalar volumes are supported");
                 }
-                if (axis >= 3) throw new CalvariaException(path + ": more than 3 space directions");
-                double[] vec = parseVector(t.replace("(", ""), path);
+                if (axis >= 3) {
+                    throw new CalvariaException(path + ": more than 3 space directions in " + quote(dirs)
+                            + "; only 3-D scalar volumes are supported");
+                }
+                if (!t.startsWith("(")) {
+                    throw new CalvariaException(path + ": space directions " + quote(dirs) + " must be 3 vectors"
+                            + " like (0.5,0,0); the header is damaged");
+                }
+                double[] vec = parseVector(t.substring(1), path, "space directions");
                 for (int r = 0; r < 3; r++) m[3 * r + axis] = vec[r];
                 axis++;
             }
-            if (axis != 3) throw new CalvariaException(path + ": expected 3 space directions, found " + axis);
+            if (axis != 3) {
+                throw new CalvariaException(path + ": expected 3 space directions, found " + axis + " in "
+                        + quote(dirs) + "; the header is damaged");
+            }
             String o = h.fields.get("space origin");
-            if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path);
+            if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path, "space origin");
         } else {
             String sp = h.fields.get("spacings");
             double[] s = {1, 1, 1};
             if (sp != null) {
                 String[] parts = sp.trim().split("\\s+");
-                if (parts.length != 3) throw new CalvariaException(path + ": 'spacings' needs 3 values");
-                for (int i = 0; i < 3; i++) {
-                    double v = parseNumber(parts[i], path);
-                    s[i] = Double.isNaN(v) ? 1 : Math.abs(v);
+                if (parts.length != 3) {
+                    throw new CalvariaException(path + ": 'spacings' needs 3 values, got " + quote(sp)
+                            + "; only 3-D scalar volumes are supported");
                 }
+                for (int i = 0; i < 3; i++) {
+                    s[i] = parseNumber(parts[i], path, "spacings");
+                    // NaN means "no spacing" in NRRD; a volume to be printed needs real, positive sizes
+                    if (!(s[i] > 0) || Double.isInfinite(s[i])) {
+                        throw new CalvariaException(path + ": spacing of axis " + i + " is " + parts[i].trim()
+                                + " ('spacings: " + sp.trim() + "'); spacings must be positive numbers of mm: fix the"
+                                + " header");
+                    }
+                }
+            } else {
+                h.noSpacing = true; // warned about once the volume is read (a failure stays one line)
             }
             m = new double[] {s[0], 0, 0, 0, s[1], 0, 0, 0, s[2]};
             String o = h.fields.get("space origin");
-            if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path);
+            if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path, "space origin");
         }
+        double toMm = spaceUnitsToMm(h, path);
+        for (int i = 0; i < 9; i++) m[i] *= toMm;
+        for (int i = 0; i < 3; i++) origin[i] *= toMm;
+        ReadLimits.requireSaneGeometry(path, "NRRD", origin, m);
         if (space != null) {
             String sp = space.trim().toLowerCase(Locale.ROOT);
             boolean flipX, flipY;
@@ -178,8 +225,8 @@ public final class NrrdIO {
                 case "left-anterior-superior": case "las":
                     flipX = false; flipY = true; break;
                 default:
-                    throw new CalvariaException(path + ": unsupported NRRD space '" + space
-                            + "'; convert it to left-posterior-superior first");
+                    throw new CalvariaException(path + ": unsupported NRRD space " + quote(space)
+                            + "; convert it to left-posterior-superior first");
             }
             if (flipX) { origin[0] = -origin[0]; m[0] = -m[0]; m[1] = -m[1]; m[2] = -m[2]; }
             if (flipY) { origin[1] = -origin[1]; m[3] = -m[3]; m[4] = -m[4]; m[5] = -m[5]; }
@@ -191,29 +238,66 @@ public final class NrrdIO {
         }
     }
 
-    private static double[] parseVector(String s, Path path) {
+    private static double[] parseVector(String s, Path path, String field) {
         String[] parts = s.trim().split("\\s*,\\s*");
-        if (parts.length != 3) throw new CalvariaException(path + ": expected a 3-vector, got '(" + s + "'");
+        if (parts.length != 3) {
+            throw new CalvariaException(path + ": NRRD '" + field + "' needs vectors of 3 numbers like (0.5,0,0), got "
+                    + quote("(" + s.trim() + ")") + "; the header is damaged");
+        }
         double[] v = new double[3];
-        for (int i = 0; i < 3; i++) v[i] = parseNumber(parts[i], path);
+        for (int i = 0; i < 3; i++) v[i] = parseNumber(parts[i], path, field);
         return v;
     }
 
-    private static double parseNumber(String s, Path path) {
+    private static double parseNumber(String s, Path path, String field) {
         String t = s.trim();
         if (t.equalsIgnoreCase("nan")) return Double.NaN;
+        if (t.equalsIgnoreCase("inf") || t.equalsIgnoreCase("+inf")) return Double.POSITIVE_INFINITY;
+        if (t.equalsIgnoreCase("-inf")) return Double.NEGATIVE_INFINITY;
         try {
             return Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw new CalvariaException(path + ": '" + t + "' is not a number in the NRRD header");
+            throw new CalvariaException(path + ": " + quote(t) + " in NRRD field '" + field + "' is not a number;"
+                    + " the header is damaged");
         }
     }
 
+    /** Factor from the header's {@code space units} (all axes alike) to mm; 1 when absent. */
+    private static double spaceUnitsToMm(Header h, Path path) {
+        String units = h.fields.get("space units");
+        if (units == null) return 1;
+        String[] parts = units.replace("\"", " ").trim().split("\\s+");
+        double factor = Double.NaN;
+        for (String u : parts) {
+            double f;
+            switch (u.toLowerCase(Locale.ROOT)) {
+                case "mm": case "millimeter": case "millimeters": case "millimetre": case "millimetres": f = 1; break;
+                case "m": case "meter": case "meters": case "metre": case "metres": f = 1000; break;
+                case "cm": f = 10; break;
+                case "um": case "\u00b5m": case "micron": case "microns": f = 0.001; break;
+                default:
+                    throw new CalvariaException(path + ": unsupported NRRD space units " + quote(units)
+                            + "; use mm (or m, cm, um)");
+            }
+            if (!Double.isNaN(factor) && f != factor) {
+                throw new CalvariaException(path + ": NRRD space units " + quote(units) + " differ between axes;"
+                        + " convert the volume to mm first");
+            }
+            factor = f;
+        }
+        return Double.isNaN(factor) ? 1 : factor;
+    }
+
     private static Volume readData(Path path, Header h) throws IOException {
-        int dim = Integer.parseInt(need(h, "dimension", path).trim());
+        need(h, "dimension", path);
+        long dim = wholeNumber(h, path, 0, "dimension");
         String[] sizeText = need(h, "sizes", path).trim().split("\\s+");
-        if (dim != 3 || sizeText.length != 3) {
+        if (dim != 3) {
             throw new CalvariaException(path + ": NRRD has dimension " + dim + "; only 3-D scalar volumes are supported");
+        }
+        if (sizeText.length != 3) {
+            throw new CalvariaException(path + ": NRRD 'sizes' " + quote(need(h, "sizes", path)) + " must give 3"
+                    + " sizes for dimension 3; the header is damaged");
         }
         int[] sizes = new int[3];
         long count = 1;
@@ -221,7 +305,8 @@ public final class NrrdIO {
             try {
                 sizes[i] = Integer.parseInt(sizeText[i]);
             } catch (NumberFormatException e) {
-                throw new CalvariaException(path + ": NRRD sizes '" + need(h, "sizes", path) + "' are not integers");
+                throw new CalvariaException(path + ": NRRD sizes " + quote(need(h, "sizes", path)) + " must be whole"
+                        + " numbers below 2^31; the header is damaged");
             }
             if (sizes[i] <= 0) throw new CalvariaException(path + ": NRRD size " + sizes[i] + " must be positive");
             count *= sizes[i];
@@ -233,12 +318,19 @@ public final class NrrdIO {
         String typeName = need(h, "type", path);
         VoxelType type = VoxelType.fromNrrd(typeName);
         if (type == null) {
-            throw new CalvariaException(path + ": unsupported NRRD type '" + typeName
-                    + "'; supported: int8 uint8 int16 uint16 int32 uint32 float double");
+            throw new CalvariaException(path + ": unsupported NRRD type " + quote(typeName)
+                    + "; supported: int8 uint8 int16 uint16 int32 uint32 float double");
         }
         String enc = need(h, "encoding", path).trim().toLowerCase(Locale.ROOT);
         String endian = h.fields.getOrDefault("endian", "little").trim().toLowerCase(Locale.ROOT);
-        ByteOrder order = endian.equals("big") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        ByteOrder order;
+        switch (endian) {
+            case "little": order = ByteOrder.LITTLE_ENDIAN; break;
+            case "big": order = ByteOrder.BIG_ENDIAN; break;
+            default:
+                throw new CalvariaException(path + ": NRRD 'endian' must be little or big, got "
+                        + quote(h.fields.get("endian")) + "; the header is damaged");
+        }
         Geometry g = geometryOf(h, sizes, path);
 
         String dataFile = dataFileField(h);
@@ -255,8 +347,16 @@ public final class NrrdIO {
                         + " not found next to the header");
             }
         }
-        long lineSkip = Long.parseLong(h.fields.getOrDefault("line skip", h.fields.getOrDefault("lineskip", "0")).trim());
-        long byteSkip = Long.parseLong(h.fields.getOrDefault("byte skip", h.fields.getOrDefault("byteskip", "0")).trim());
+        long lineSkip = wholeNumber(h, path, 0, "line skip", "lineskip");
+        long byteSkip = wholeNumber(h, path, 0, "byte skip", "byteskip");
+        if (lineSkip < 0) {
+            throw new CalvariaException(path + ": 'line skip: " + lineSkip + "' must be 0 or more; the header is wrong");
+        }
+        if (byteSkip < -1 || (byteSkip == -1 && !enc.equals("raw"))) {
+            throw new CalvariaException(path + ": 'byte skip: " + byteSkip + "' is not allowed" + (byteSkip == -1
+                    ? " with " + enc + " encoding (-1, 'data at the end of the file', works only for raw data)"
+                    : "; it must be 0 or more, or -1 for raw data at the end of the file") + "; the header is wrong");
+        }
         long fileSize = Files.size(dataPath);
         long position = dataFile == null ? h.headerBytes : 0;
         long declared = count * type.bytes();
@@ -534,13 +634,21 @@ public final class NrrdIO {
         float[] f = new float[count];
         boolean binary = true;
         for (int i = 0; i < count; i++) {
-            f[i] = (float) parseNumber(parts[i], path);
+            try {
+                f[i] = Float.parseFloat(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new CalvariaException(path + ": ASCII value " + (i + 1) + ", " + quote(parts[i]) + ", is not a"
+                        + " number; the data is damaged");
+            }
             if (f[i] != 0 && f[i] != 1) binary = false;
         }
         return new Values(null, f, binary);
     }
 
     private static Volume toVolume(Values v, Geometry g, VoxelType type, Header h) {
+        if (h.noSpacing) {
+            LOG.warn("{}: NRRD header has neither 'space directions' nor 'spacings'; assuming 1 mm voxels", h.path);
+        }
         Volume out = toVolume(v, g, type);
         out.metadata().putAll(h.keyValues);
         return out;

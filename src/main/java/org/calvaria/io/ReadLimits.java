@@ -19,6 +19,49 @@ final class ReadLimits {
 
     private ReadLimits() {}
 
+    /** Largest |origin| coordinate and voxel spacing taken as real, mm (a kilometre: anything beyond is damage). */
+    static final double MAX_MM = 1e6;
+    /** Smallest voxel spacing taken as real, mm (a nanometre). */
+    static final double MIN_SPACING_MM = 1e-6;
+
+    /**
+     * Refuses placements no scanner makes: non-finite numbers, an origin more than {@link #MAX_MM} from zero, a voxel
+     * spacing (length of a direction column) of zero, below {@link #MIN_SPACING_MM} or above {@link #MAX_MM}.
+     * {@code m} is row-major with spacing, as in {@link org.calvaria.volume.Geometry}.
+     */
+    static void requireSaneGeometry(Path path, String format, double[] origin, double[] m) {
+        String fix = "; the header is damaged, re-export the file";
+        for (int c = 0; c < 3; c++) {
+            double[] col = {m[c], m[3 + c], m[6 + c]};
+            for (double v : col) {
+                if (!Double.isFinite(v)) {
+                    throw new CalvariaException(String.format(Locale.ROOT, "%s: %s direction of axis %d is not finite"
+                            + " (%s, %s, %s)%s", path, format, c, num(col[0]), num(col[1]), num(col[2]), fix));
+                }
+            }
+            double len = Math.sqrt(col[0] * col[0] + col[1] * col[1] + col[2] * col[2]);
+            if (!(len >= MIN_SPACING_MM) || len > MAX_MM) {
+                throw new CalvariaException(String.format(Locale.ROOT, "%s: %s voxel spacing of axis %d is %s mm;"
+                        + " spacings must lie between %s and %s mm%s", path, format, c, num(len), num(MIN_SPACING_MM),
+                        num(MAX_MM), fix));
+            }
+        }
+        for (int a = 0; a < 3; a++) {
+            if (!Double.isFinite(origin[a]) || Math.abs(origin[a]) > MAX_MM) {
+                throw new CalvariaException(String.format(Locale.ROOT, "%s: %s origin (%s, %s, %s) mm is %s%s",
+                        path, format, num(origin[0]), num(origin[1]), num(origin[2]), Double.isFinite(origin[a])
+                                ? "more than 1 km from the scanner's centre" : "not finite", fix));
+            }
+        }
+    }
+
+    /** 0, 2000000, 0.482422, 1e-06, NaN: short numbers for messages. */
+    static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        String t = String.format(Locale.ROOT, "%.6g", v);
+        return t.contains("e") || !t.contains(".") ? t : t.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+
     /** "1000x1000x1400 double" for messages. */
     static String describe(int[] sizes, String typeName) {
         return sizes[0] + "x" + sizes[1] + "x" + sizes[2] + " " + typeName;

@@ -155,6 +155,31 @@ class DicomSeriesReaderTest {
     }
 
     @Test
+    void aHeaderLengthOfFourGigabytesIsADamagedFileNotAnInternalError() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        Path victim = dir.resolve("slice_a.dcm");
+        byte[] bytes = Files.readAllBytes(victim);
+        // OB elements carry a 4-byte length: make the meta group's OB (0002,0001) claim nearly 4 GB
+        int ob = indexOf(bytes, new byte[] {2, 0, 1, 0, 'O', 'B'});
+        assertTrue(ob > 0);
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(ob + 8, 0xfffffff0);
+        Files.write(victim, bytes);
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(victim));
+        assertEquals(victim + " is a damaged DICOM file (file meta element (0002,0001) claims 4294967280 bytes)",
+                e.getMessage());
+        assertFalse(e.getMessage().contains("len < 0"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void foldersWithoutImagesAndFilesWithoutPixelsFailClearly() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("nothing"));
         Files.writeString(empty.resolve("readme.txt"), "no images here");

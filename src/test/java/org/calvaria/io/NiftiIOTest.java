@@ -193,6 +193,7 @@ class NiftiIOTest {
             b.putShort(70, (short) datatype);
             b.putShort(72, (short) bitpix);
             b.putFloat(108, 352);
+            b.putFloat(76, 1).putFloat(80, 1).putFloat(84, 1).putFloat(88, 1); // 1 mm voxels unless pixdim() says
             b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1');
         }
 
@@ -447,6 +448,41 @@ class NiftiIOTest {
             assertMessage(big, "needs 32 MiB of memory but Java may use only 16 MiB more");
         } finally {
             ReadLimits.heapLimitForTests = 0;
+        }
+    }
+
+    @Test
+    void unusableVoxelSizesOffsetsAndPlacementsAreErrorsNotDefaults() throws IOException {
+        Path p = tmp.resolve("bad.nii");
+        byte[] data = new byte[8];
+        for (float bad : new float[] {0, -1, Float.NaN, Float.POSITIVE_INFINITY}) {
+            // method 1 (no qform, no sform) and the qform both take the voxel size from pixdim
+            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, bad, 1).with(data));
+            assertMessage(p, "NIfTI pixdim[2] (voxel size along axis 1) is " + bad);
+            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, bad)
+                    .qform(0, 0, 0, 1, 2, 3).with(data));
+            assertMessage(p, "NIfTI pixdim[3]");
+        }
+        // an sform with its own spacing does not need pixdim
+        float[][] rows = {{-1, 0, 0, 5}, {0, 2, 0, -6}, {0, 0, 3, 7}};
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 0, 0, 0).sform(rows).with(data));
+        assertArrayEquals(new double[] {1, 2, 3}, NiftiIO.read(p).geometry().spacing(), 0);
+        // a singular sform with no qform to fall back on
+        float[][] flat = {{0, 0, 0, 5}, {0, 2, 0, -6}, {0, 0, 3, 7}};
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(flat).with(data));
+        assertMessage(p, "sform is singular (zero spacing or collinear axes) and there is no qform");
+        // absurd placement
+        float[][] far = {{1, 0, 0, 5e6f}, {0, 1, 0, 0}, {0, 0, 1, 0}};
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(far).with(data));
+        assertMessage(p, "more than 1 km from the scanner's centre");
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, 2e7f).with(data));
+        assertMessage(p, "voxel spacing of axis 2 is 20000000 mm");
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).qform(Float.NaN, 0, 0, 0, 0, 0).with(data));
+        assertMessage(p, "qform holds a non-finite number");
+        // vox_offset below 352 in a single file
+        for (float off : new float[] {0, 348, 351}) {
+            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).voxOffset(off).with(data));
+            assertMessage(p, "NIfTI vox_offset " + off + " is below 352");
         }
     }
 

@@ -322,6 +322,85 @@ class NrrdIOTest {
         assertEquals(256 * 256 * 256, NrrdIO.read(p).voxelCount());
     }
 
+    /** The message of reading an attached 2x2x2 uint8 raw NRRD with {@code fields} added to its header. */
+    private String failure(String fields) throws IOException {
+        return failure(fields, "12345678");
+    }
+
+    private String failure(String fields, String data) throws IOException {
+        Path p = tmp.resolve("f.nrrd");
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + fields
+                + "\n" + data);
+        String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
+        assertFalse(m.contains("\n"), m);
+        assertFalse(m.contains("Exception"), m);
+        return m;
+    }
+
+    @Test
+    void unusableSpacingsEndiansSkipsAndPlacementsAreErrorsNotDefaults() throws IOException {
+        for (String bad : new String[] {"nan 1 1", "1 0 1", "1 1 -0.5", "inf 1 1", "1 1 1e400"}) {
+            String m = failure("spacings: " + bad + "\n");
+            assertTrue(m.contains("spacings must be positive numbers of mm"), m);
+        }
+        assertTrue(failure("endian: middle\n").contains("'endian' must be little or big, got 'middle'"));
+        assertTrue(failure("byte skip: -5\n").contains("'byte skip: -5' is not allowed"));
+        assertTrue(failure("line skip: -1\n").contains("'line skip: -1' must be 0 or more"));
+        String sp = "space: left-posterior-superior\n";
+        assertTrue(failure(sp + "space directions: (0,0,0) (0,1,0) (0,0,1)\n")
+                .contains("voxel spacing of axis 0 is 0 mm"));
+        assertTrue(failure(sp + "space directions: (1,0,0) (0,2e6,0) (0,0,1)\n")
+                .contains("voxel spacing of axis 1 is 2000000 mm"));
+        assertTrue(failure(sp + "space directions: (1,0,0) (0,1,0) (nan,0,1)\n")
+                .contains("direction of axis 2 is not finite"));
+        assertTrue(failure(sp + "space directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (0,3e6,0)\n")
+                .contains("more than 1 km from the scanner's centre"));
+        assertTrue(failure(sp + "space directions: (1,0,0) (0,1,0) (0,0,1)\nspace origin: (0,nan,0)\n")
+                .contains("origin (0, NaN, 0) mm is not finite"));
+
+        // byte skip -1 is raw-only
+        Path gz = tmp.resolve("gz.nrrd");
+        Files.write(gz, concat("NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: gzip\nbyte skip: -1\n\n"
+                .getBytes(), StrictGzipInputStreamTest.gzip(new byte[8], 6)));
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(gz)).getMessage()
+                .contains("works only for raw data"));
+
+        // space units other than mm are converted
+        Path p = tmp.resolve("metres.nrrd");
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + sp
+                + "space units: \"m\" \"m\" \"m\"\nspace directions: (0.001,0,0) (0,0.001,0) (0,0,0.002)\n"
+                + "space origin: (0.1,0,0)\n\n12345678");
+        Geometry g = NrrdIO.read(p).geometry();
+        assertArrayEquals(new double[] {1, 1, 2}, g.spacing(), 1e-12);
+        assertArrayEquals(new double[] {100, 0, 0}, g.origin(), 1e-12);
+        assertTrue(failure(sp + "space units: \"furlong\" \"mm\" \"mm\"\n").contains("unsupported NRRD space units"));
+    }
+
+    @Test
+    void headerFieldsThatDoNotParseAreSentencesNamingTheField() throws IOException {
+        Path p = tmp.resolve("d.nrrd");
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: three\nsizes: 2 2 2\nencoding: raw\n\n12345678");
+        String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
+        assertEquals(p + ": NRRD field 'dimension' must be a whole number, got 'three'; the header is damaged", m);
+        assertTrue(failure("line skip: lots\n").contains("NRRD field 'line skip' must be a whole number, got 'lots'"));
+        assertTrue(failure("byte skip: 1.5\n").contains("NRRD field 'byte skip' must be a whole number"));
+        assertTrue(failure("space directions: (1,0) (0,1,0) (0,0,1)\n")
+                .contains("'space directions' needs vectors of 3 numbers"));
+        assertTrue(failure("space directions: (1,0,0) (0,x,0) (0,0,1)\n")
+                .contains("'x' in NRRD field 'space directions' is not a number"));
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 99999999999\nencoding: raw\n\n");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage()
+                .contains("must be whole numbers below 2^31"));
+        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: ascii\n\n1 2 3 4 5 6 x 8");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage()
+                .contains("ASCII value 7, 'x', is not a number"));
+        // quoted header text is capped
+        String m2 = failure("type: " + "y".repeat(10_000) + "\n");
+        assertTrue(m2.length() < 500 && m2.contains("(10000 characters)"), m2);
+        String m3 = failure("z".repeat(10_000) + "\n");
+        assertTrue(m3.length() < 500 && m3.contains("malformed NRRD header line"), m3);
+    }
+
     @Test
     void unknownTypeAndWrongSizesFailClearly() throws IOException {
         Path p = tmp.resolve("bad.nrrd");
