@@ -60,6 +60,15 @@ public final class DicomSeriesReader {
      * warning) or one DICOM file (the series that file belongs to, from the files beside it).
      */
     public static Volume read(Path folderOrFile) {
+        return read(folderOrFile, ReadOptions.defaults());
+    }
+
+    /**
+     * As {@link #read(Path)}; a damaged or unreadable slice is an error naming its file unless
+     * {@link ReadOptions#allowGaps()}, when it is skipped with a warning and named in the volume's
+     * {@code dicom_skipped_files}.
+     */
+    public static Volume read(Path folderOrFile, ReadOptions options) {
         if (!Files.exists(folderOrFile)) throw new CalvariaException(folderOrFile + " does not exist");
         Path folder;
         Path wanted = null;
@@ -72,9 +81,9 @@ public final class DicomSeriesReader {
                 throw new CalvariaException(folderOrFile + " is not a DICOM file (no DICM marker at byte 128)");
             }
         }
-        Scan scan = scan(folder, wanted);
+        Scan scan = scan(folder, wanted, options);
         List<Slice> stack = choose(scan, folder, wanted);
-        return assemble(stack, folder);
+        return assemble(stack, folder, options, scan.skipped);
     }
 
     // ------------------------------------------------------------------ scanning the folder
@@ -86,9 +95,11 @@ public final class DicomSeriesReader {
         int notImage;
         String unreadableSyntax;
         Path unreadableExample;
+        /** Damaged files skipped under --allow-gaps. */
+        final List<String> skipped = new ArrayList<>();
     }
 
-    private static Scan scan(Path folder, Path wanted) {
+    private static Scan scan(Path folder, Path wanted, ReadOptions options) {
         List<Path> files;
         try (Stream<Path> s = Files.list(folder)) {
             files = s.filter(Files::isRegularFile).map(p -> p.toAbsolutePath().normalize()).sorted()
@@ -113,7 +124,13 @@ public final class DicomSeriesReader {
                 if (f.equals(wanted)) {
                     throw new CalvariaException(f + " is a damaged DICOM file (" + why + ")");
                 }
-                LOG.warn("skipping {}: damaged DICOM file ({})", f.getFileName(), why);
+                if (!options.allowGaps()) {
+                    throw new CalvariaException(f + " is a damaged DICOM file (" + why + "), so the series would miss"
+                            + " a slice; re-export the series, or give --allow-gaps to read it without this file");
+                }
+                LOG.warn("skipping {}: damaged DICOM file ({}); reading the series without it (--allow-gaps)",
+                        f.getFileName(), why);
+                scan.skipped.add(f.getFileName().toString());
                 scan.notImage++;
                 continue;
             }
@@ -304,10 +321,27 @@ public final class DicomSeriesReader {
 
     // ------------------------------------------------------------------ pixels
 
-    private static Volume assemble(List<Slice> unsorted, Path folder) {
-        List<Slice> slices = new ArrayList<>(unsorted);
+    private static Volume assemble(List<Slice> unsorted, Path folder, ReadOptions options, List<String> skipped) {
+        List<Slice> slices = new ArrayList<>();
+        for (Slice s : unsorted) {
+            checkSupported(s);
+            String damage = pixelDamage(s);
+            if (damage == null) {
+                slices.add(s);
+            } else if (options.allowGaps()) {
+                LOG.warn("skipping {}: {}; reading the series without it (--allow-gaps)", s.file().getFileName(),
+                        damage);
+                skipped.add(s.file().getFileName().toString());
+            } else {
+                throw new CalvariaException(s.file() + ": " + damage + "; re-export the series, or give --allow-gaps"
+                        + " to read it without this file");
+            }
+        }
+        if (slices.isEmpty()) {
+            throw new CalvariaException("every slice of the series in " + folder + " is damaged; re-export the"
+                    + " series");
+        }
         slices.sort(Comparator.comparingDouble(Slice::along));
-        for (Slice s : slices) checkDecodable(s);
         Geometry g = geometry(slices, folder);
         ReadLimits.requireMemory(folder, g.sizes(), "DICOM", 2L * g.voxelCount());
         int perSlice = g.nx() * g.ny();
@@ -340,6 +374,7 @@ public final class DicomSeriesReader {
         putIfPresent(v, "dicom_series_description", h.text(DicomHeader.SERIES_DESCRIPTION));
         putIfPresent(v, "dicom_modality", h.text(DicomHeader.MODALITY));
         v.metadata().put("dicom_slices", Integer.toString(slices.size()));
+        if (!skipped.isEmpty()) v.metadata().put("dicom_skipped_files", String.join(" ", skipped));
         LOG.info("read DICOM {} from {}: {}", describe(slices), folder, g);
         return v;
     }
@@ -348,7 +383,8 @@ public final class DicomSeriesReader {
         if (value != null && !value.isEmpty()) v.metadata().put(key, value);
     }
 
-    private static void checkDecodable(Slice s) {
+    /** Refuses slices Calvaria cannot decode at all (compressed, multi-frame, colour, odd bit depths). */
+    private static void checkSupported(Slice s) {
         DicomHeader h = s.header();
         if (!h.uncompressed() || h.pixelLength < 0) {
             throw new CalvariaException(s.file() + " uses transfer syntax " + h.transferSyntax + " ("
@@ -369,18 +405,24 @@ public final class DicomSeriesReader {
         if (bits != 8 && bits != 16 && bits != 32) {
             throw new CalvariaException(s.file() + " has " + bits + " bits per pixel; supported: 8, 16, 32");
         }
+    }
+
+    /** Why the slice's pixel data cannot be read whole (truncated, unreadable), or null when it can. */
+    private static String pixelDamage(Slice s) {
+        DicomHeader h = s.header();
+        int bits = h.uint16(DicomHeader.BITS_ALLOCATED, 16);
         long need = (long) h.uint16(DicomHeader.ROWS, 0) * h.uint16(DicomHeader.COLUMNS, 0) * (bits / 8);
         long available;
         try {
             available = Files.size(s.file()) - h.pixelOffset;
         } catch (IOException e) {
-            throw new CalvariaException("cannot read " + s.file() + ": " + e.getMessage(), e);
+            return "the file cannot be read (" + e.getMessage() + ")";
         }
         if (h.pixelLength < need || available < need) {
-            throw new CalvariaException(s.file() + ": pixel data has " + Math.min(h.pixelLength, available)
-                    + " bytes but " + need + " are needed for its rows, columns and bits; the file is truncated or"
-                    + " damaged");
+            return "pixel data has " + Math.min(h.pixelLength, available) + " bytes but " + need + " are needed for"
+                    + " its rows, columns and bits; the file is truncated or damaged";
         }
+        return null;
     }
 
     /** The slice's values in HU (stored value * RescaleSlope + RescaleIntercept), row by row. */

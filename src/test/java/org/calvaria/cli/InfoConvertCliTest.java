@@ -264,6 +264,24 @@ class InfoConvertCliTest {
     }
 
     @Test
+    void aDamagedDicomSliceFailsUnlessAllowGapsIsGiven() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("series"));
+        try (Stream<Path> files = Files.list(DicomFixtures.path("oblique-ct"))) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName().toString()));
+        }
+        byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
+        Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, 300));
+        Path out = freshOutputFolder("gaps");
+        assertCleanFailure(run("convert", dir.toString(), out.resolve("ct.nrrd").toString()), out,
+                "slice_d.dcm is a damaged DICOM file");
+        Result r = run("info", "--allow-gaps", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("sizes:       16 x 12 x 5", line(r.out(), "sizes:"));
+        assertTrue(r.err().contains("skipping slice_d.dcm"), r.err());
+        assertTrue(r.out().contains("dicom_skipped_files = slice_d.dcm"), r.out());
+    }
+
+    @Test
     void inputIsNeverOverwritten() throws IOException {
         Path nii = tmp.resolve("keep.nii");
         NiftiIO.write(ct(), nii, null);

@@ -180,6 +180,47 @@ class DicomSeriesReaderTest {
     }
 
     @Test
+    void aDamagedSliceIsAnErrorNamingItUnlessGapsAreAllowed() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        // slice_d is the last slice along the normal: without it the rest is still evenly spaced
+        byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
+        Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, 200)); // DICM marker kept, header cut
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
+        assertEquals(dir.resolve("slice_d.dcm").toAbsolutePath().normalize() + " is a damaged DICOM file (the file"
+                + " ends inside its header (truncated)), so the series would miss a slice; re-export the series, or"
+                + " give --allow-gaps to read it without this file", e.getMessage());
+
+        Logger logger = (Logger) LoggerFactory.getLogger(DicomSeriesReader.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        Volume v;
+        try {
+            v = DicomSeriesReader.read(dir, ReadOptions.defaults().withAllowGaps(true));
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertArrayEquals(new int[] {16, 12, 5}, v.geometry().sizes());
+        assertEquals("slice_d.dcm", v.metadata().get("dicom_skipped_files"));
+        assertTrue(appender.list.stream().anyMatch(ev -> ev.getLevel() == Level.WARN
+                && ev.getFormattedMessage().startsWith("skipping slice_d.dcm: damaged DICOM file (the file ends"
+                        + " inside its header")), appender.list.toString());
+        for (int k = 0; k < 5; k++) assertEquals(DicomFixtures.obliqueCtHu(3, 4, k), v.get(3, 4, k));
+    }
+
+    @Test
+    void truncatedPixelDataIsSkippedOnlyWhenGapsAreAllowed() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        byte[] all = Files.readAllBytes(dir.resolve("slice_c.dcm")); // the first slice
+        Files.write(dir.resolve("slice_c.dcm"), Arrays.copyOf(all, all.length - 10));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
+        assertTrue(e.getMessage().contains("slice_c.dcm") && e.getMessage().contains("--allow-gaps"), e.getMessage());
+        Volume v = DicomSeriesReader.read(dir, new ReadOptions(true));
+        assertEquals(5, v.geometry().nz());
+        assertEquals(DicomFixtures.obliqueCtHu(0, 0, 1), v.get(0, 0, 0));
+    }
+
+    @Test
     void foldersWithoutImagesAndFilesWithoutPixelsFailClearly() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("nothing"));
         Files.writeString(empty.resolve("readme.txt"), "no images here");
