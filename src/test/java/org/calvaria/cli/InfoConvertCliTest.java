@@ -282,6 +282,25 @@ class InfoConvertCliTest {
     }
 
     @Test
+    void unevenDicomGapsAreResampledAndRecordedUpToTheGivenRatio() throws IOException {
+        Path uneven = DicomFixtures.path("uneven");
+        Path out = freshOutputFolder("uneven");
+        Path nrrd = out.resolve("ct.nrrd");
+        Result r = run("convert", uneven.toString(), nrrd.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("uneven slice gaps of 1 to 2.5 mm"), r.err());
+        Volume v = VolumeIO.read(nrrd);
+        assertEquals(6, v.geometry().nz());
+        assertTrue(v.metadata().get("dicom_resampled").contains("onto 6 slices 0.9 mm apart"), v.metadata().toString());
+        Files.delete(nrrd);
+        assertCleanFailure(run("convert", "--max-slice-gap-ratio", "2", uneven.toString(), nrrd.toString()), out,
+                "more than --max-slice-gap-ratio 2");
+        Result bad = run("info", "--max-slice-gap-ratio", "0.5", uneven.toString());
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("--max-slice-gap-ratio must be at least 1, got 0.5"), bad.err());
+    }
+
+    @Test
     void inputIsNeverOverwritten() throws IOException {
         Path nii = tmp.resolve("keep.nii");
         NiftiIO.write(ct(), nii, null);
