@@ -211,9 +211,15 @@ public final class DicomSeriesReader {
         String desc = h.text(DicomHeader.SERIES_DESCRIPTION);
         String number = h.text(DicomHeader.SERIES_NUMBER);
         return String.format(Locale.ROOT, "series %s '%s' (%d slice%s of %dx%d, UID %s, e.g. %s)",
-                number == null ? "?" : number, desc == null ? "" : desc, stack.size(), stack.size() == 1 ? "" : "s",
-                h.uint16(DicomHeader.COLUMNS, 0), h.uint16(DicomHeader.ROWS, 0), h.text(DicomHeader.SERIES_UID),
-                stack.get(0).file().getFileName());
+                shorten(number == null ? "?" : number), shorten(desc == null ? "" : desc), stack.size(),
+                stack.size() == 1 ? "" : "s", h.uint16(DicomHeader.COLUMNS, 0), h.uint16(DicomHeader.ROWS, 0),
+                shorten(String.valueOf(h.text(DicomHeader.SERIES_UID))), stack.get(0).file().getFileName());
+    }
+
+    /** Header text for messages: control characters as '?', at most 200 characters. */
+    private static String shorten(String text) {
+        String t = text.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 200 ? t.substring(0, 200) + "..." : t;
     }
 
     // ------------------------------------------------------------------ geometry
@@ -514,7 +520,7 @@ public final class DicomSeriesReader {
     private static void checkSupported(Slice s) {
         DicomHeader h = s.header();
         if (!h.uncompressed() || h.pixelLength < 0) {
-            throw new CalvariaException(s.file() + " uses transfer syntax " + h.transferSyntax + " ("
+            throw new CalvariaException(s.file() + " uses transfer syntax " + NrrdIO.quote(h.transferSyntax) + " ("
                     + syntaxName(h.transferSyntax) + "), which Calvaria cannot decode (only uncompressed DICOM is"
                     + " read); decompress the series first, for example with dcmtk: dcmdjpeg IN OUT");
         }
