@@ -2,6 +2,10 @@ package org.calvaria.io;
 
 import org.calvaria.CalvariaException;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -88,26 +92,41 @@ final class ReadLimits {
     }
 
     /**
-     * Refuses to allocate {@code bytes} when Java may not have them: the message says how much is needed and suggests
-     * a larger heap.
+     * Refuses to allocate {@code bytes} when Java cannot have them: more than the maximum heap less what live objects
+     * hold. The message says how much is needed and suggests a larger heap.
      */
     static void requireMemory(Path path, int[] sizes, String typeName, long bytes) {
         Runtime rt = Runtime.getRuntime();
         long max = heapLimitForTests > 0 ? heapLimitForTests : rt.maxMemory();
         if (max == Long.MAX_VALUE) return;
-        long free;
-        if (heapLimitForTests > 0) {
-            free = max;
-        } else {
-            if (bytes <= max - (rt.totalMemory() - rt.freeMemory())) return;
-            System.gc(); // what is in use may be mostly garbage; ask once before refusing
-            free = max - (rt.totalMemory() - rt.freeMemory());
-        }
+        if (heapLimitForTests <= 0 && bytes <= max - (rt.totalMemory() - rt.freeMemory())) return; // the usual case
+        // What is in use may be mostly garbage: count only what the last collection kept.
+        long free = heapLimitForTests > 0 ? max : max - liveHeap();
         if (bytes <= free) return;
         throw new CalvariaException(String.format(Locale.ROOT, "%s: reading its %s voxels needs %s of memory but Java"
                 + " may use only %s more (maximum heap %s); run with JAVA_OPTS=-Xmx%dg, or crop the scan first",
                 path, describe(sizes, typeName), gib(bytes), gib(Math.max(0, free)), gib(max),
                 suggestedHeapGiB(max - free + bytes)));
+    }
+
+    /**
+     * Heap in use by live objects, as the last garbage collection left it (objects allocated since count too only
+     * when less is in use in all); no collection is forced. Before the first collection this is about zero, which
+     * only makes the check lenient at start-up, when little is in use anyway.
+     */
+    private static long liveHeap() {
+        Runtime rt = Runtime.getRuntime();
+        long used = rt.totalMemory() - rt.freeMemory();
+        long afterGc = 0;
+        boolean known = false;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() != MemoryType.HEAP) continue;
+            MemoryUsage u = pool.getCollectionUsage();
+            if (u == null) continue;
+            afterGc += u.getUsed();
+            known = true;
+        }
+        return known ? Math.min(used, afterGc) : used;
     }
 
     /** A heap size in GiB comfortably above {@code bytes}: at least 16, else the next power of two above 1.5x. */
