@@ -410,7 +410,8 @@ public final class NrrdIO {
                                 + count + " ASCII values need at least " + (2 * count - 1) + " bytes, the file holds "
                                 + Math.max(0, available) + "; the file is truncated or its header is wrong");
                     }
-                    ReadLimits.requireMemory(path, sizes, type.nrrdName(), 4 * count + 2 * available);
+                    // the text, and one small String per value while it is parsed
+                    ReadLimits.requireMemory(path, sizes, type.nrrdName(), 60 * count + 2 * available);
                     return toVolume(readAscii(in, (int) count, path), g, type, h);
                 default:
                     throw new CalvariaException(path + ": unsupported NRRD encoding " + quote(enc)
