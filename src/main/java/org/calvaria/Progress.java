@@ -16,6 +16,34 @@ public final class Progress implements AutoCloseable {
     /** Bars open now: a task inside another task's bar reports silently, so bars never interleave. */
     private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
 
+    /** The bar on screen now, if any: {@link #endLine()} finishes it before an error is printed. */
+    private static Progress drawing;
+    /** Where bars are drawn; null: the process's standard error (file descriptor 2), the library's default. */
+    private static volatile java.io.PrintStream output;
+    private static final java.io.OutputStream STDERR = new java.io.FileOutputStream(java.io.FileDescriptor.err);
+    /** The stream the last bar drew on, and whether its last byte left a line unfinished. */
+    private static volatile java.io.PrintStream barStream;
+    private static volatile boolean lineOpen;
+
+    /** Passes bytes on and remembers whether the last one ended a line. */
+    private static final class LineTracking extends java.io.FilterOutputStream {
+        LineTracking(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            out.write(b);
+            lineOpen = b != '\n';
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+            if (len > 0) lineOpen = b[off + len - 1] != '\n';
+        }
+    }
+
     private final ProgressBar bar;
     private boolean closed;
 
@@ -27,6 +55,9 @@ public final class Progress implements AutoCloseable {
     public static void enabled(boolean on) { ENABLED.set(on); }
 
     public static boolean isEnabled() { return ENABLED.get(); }
+
+    /** Draws later bars on {@code stream}; null restores the default, the process's standard error. */
+    public static void output(java.io.PrintStream stream) { output = stream; }
 
     /** Starts a bar with {@code total} steps (use -1 when unknown). Draws nothing when disabled. */
     public static Progress start(String task, long total) {
@@ -45,8 +76,41 @@ public final class Progress implements AutoCloseable {
                 .setMaxRenderedLength(110)
                 .showSpeed();
         if (terminal) b.continuousUpdate();
+        // Our own stream, so that endLine() knows whether the bar left its line open (a bar whose final drawing
+        // failed, for example when memory ran out, never writes its closing newline).
+        java.io.PrintStream out = new java.io.PrintStream(new LineTracking(output != null ? output : STDERR), true);
+        barStream = out;
+        b.setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out, 110));
         ProgressBar bar = b.build();
-        return new Progress(bar);
+        Progress p = new Progress(bar);
+        synchronized (Progress.class) {
+            drawing = p;
+        }
+        return p;
+    }
+
+    /**
+     * Finishes the bar being drawn, if any, so that the cursor is at the start of a fresh line: call before printing
+     * an error, which must not end up on the bar's line. Does nothing when no bar is open.
+     */
+    public static void endLine() {
+        Progress p;
+        synchronized (Progress.class) {
+            p = drawing;
+        }
+        if (p != null) {
+            try {
+                p.close();
+            } catch (RuntimeException | Error e) {
+                // the line is ended below all the same
+            }
+        }
+        java.io.PrintStream out = barStream;
+        if (lineOpen && out != null) {
+            lineOpen = false;
+            out.println();
+            out.flush();
+        }
     }
 
     /** A progress that reports nothing. */
@@ -68,8 +132,12 @@ public final class Progress implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (bar != null && !closed) {
-            bar.close();
+            closed = true;
+            synchronized (Progress.class) {
+                if (drawing == this) drawing = null;
+            }
             OPEN.decrementAndGet();
+            bar.close(); // ends the bar's line
         }
         closed = true;
     }

@@ -27,6 +27,9 @@ public final class ConvertCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VolumeReadOptions reading;
+
     @Parameters(index = "0", paramLabel = "IN",
             description = "Input: NRRD, NIfTI, a DICOM series folder, or one DICOM file (its series is read).")
     Path in;
@@ -52,7 +55,7 @@ public final class ConvertCommand implements Runnable {
         Outputs.requireNotInput(out, in);
         VolumeIO.formatForName(out);
         Outputs.requireFileTarget(out);
-        Volume v = VolumeIO.read(in);
+        Volume v = VolumeIO.read(in, reading.toReadOptions());
         Provenance.stamp(v, "convert " + in.getFileName());
         VolumeIO.write(v, out, t);
         LOG.info("wrote {} ({} x {} x {})", out, v.nx(), v.ny(), v.nz());

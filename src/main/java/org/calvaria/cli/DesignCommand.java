@@ -27,6 +27,9 @@ public final class DesignCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VolumeReadOptions reading;
+
     @Parameters(index = "0", paramLabel = "INPUT", description = "Defective skull mask or CT.")
     Path input;
 
@@ -79,7 +82,7 @@ public final class DesignCommand implements Runnable {
                     "write");
             DesignPipeline.Result r;
             try (Progress p = Progress.start("design", stages.size())) {
-                r = pipeline.run(input, new DesignPipeline.Settings(threshold, smooth,
+                r = pipeline.run(input, reading.toReadOptions(), new DesignPipeline.Settings(threshold, smooth,
                                 DesignPipeline.Settings.defaults().segmentation()),
                         new DesignPipeline.OutputFiles(stl, implantVolume, completed, report, preview),
                         stage -> {

@@ -22,6 +22,9 @@ public final class InfoCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VolumeReadOptions reading;
+
     @Parameters(paramLabel = "FILE",
             description = "NRRD, NIfTI, a DICOM series folder, or one DICOM file (its series is read).")
     Path file;
@@ -29,7 +32,7 @@ public final class InfoCommand implements Runnable {
     @Override
     public void run() {
         VolumeFormat format = VolumeFormat.detect(file);
-        Volume v = VolumeIO.read(file);
+        Volume v = VolumeIO.read(file, reading.toReadOptions());
         print(System.out, file, format, v);
     }
 

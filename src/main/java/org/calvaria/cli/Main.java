@@ -64,7 +64,50 @@ public final class Main implements Runnable {
         }
         configureLogging(quiet, verbose);
         Progress.enabled(!quiet && System.getProperty("calvaria.noprogress") == null);
-        return new CommandLine.RunLast().execute(parseResult);
+        try {
+            return new CommandLine.RunLast().execute(parseResult);
+        } catch (Error e) {
+            // picocli hands only Exceptions to handleFailure; an Error would end the JVM with a raw stack trace
+            return handleError(e, parseResult.commandSpec().commandLine(), verbose);
+        }
+    }
+
+    /** One {@code error:} line for an Error (out of memory, stack overflow, a broken installation); exit code 1. */
+    static int handleError(Error e, CommandLine cl, boolean verbose) {
+        Progress.endLine();
+        PrintWriter err = cl.getErr();
+        String running = "running '" + commandText(cl) + "'";
+        if (e instanceof OutOfMemoryError) {
+            long maxGiB = Runtime.getRuntime().maxMemory() >> 30;
+            long suggest = 16;
+            while (suggest <= maxGiB) suggest *= 2;
+            err.println("error: out of memory " + running + " (Java may use " + (maxGiB > 0 ? maxGiB + " GiB"
+                    : (Runtime.getRuntime().maxMemory() >> 20) + " MiB") + "); run with JAVA_OPTS=-Xmx" + suggest
+                    + "g (or a smaller input)");
+        } else if (e instanceof StackOverflowError) {
+            err.println("error: stack overflow " + running + "; run with JAVA_OPTS=-Xss512m (or a smaller input)");
+        } else {
+            err.println("error: internal failure " + running + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + shorten(e.getMessage())) + ")"
+                    + (verbose ? "" : "; run with --verbose for details"));
+        }
+        if (verbose) e.printStackTrace(err);
+        err.flush();
+        return 1;
+    }
+
+    /** "calvaria design skull.nrrd -o implant.stl", at most 200 characters. */
+    private static String commandText(CommandLine cl) {
+        CommandLine root = cl;
+        while (root.getParent() != null) root = root.getParent();
+        CommandLine.ParseResult pr = root.getParseResult();
+        String args = pr == null ? "" : String.join(" ", pr.originalArgs());
+        return shorten(("calvaria " + args).trim());
+    }
+
+    private static String shorten(String s) {
+        String t = s.replace('\n', ' ').replace('\r', ' ');
+        return t.length() > 200 ? t.substring(0, 200) + "..." : t;
     }
 
     static void configureLogging(boolean quiet, boolean verbose) {
@@ -73,15 +116,17 @@ public final class Main implements Runnable {
     }
 
     private static int handleFailure(Exception e, CommandLine cl, CommandLine.ParseResult pr) {
+        Progress.endLine(); // the error starts on a fresh line even when a bar was being drawn
         PrintWriter err = cl.getErr();
         boolean verbose = false;
         for (CommandLine.ParseResult p = pr; p != null; p = p.subcommand()) {
             if (p.hasMatchedOption("--verbose")) verbose = true;
         }
+        if (e.getCause() instanceof Error error) {
+            return handleError(error, cl, verbose); // an Error wrapped on its way (for example by a worker thread)
+        }
         if (e instanceof CalvariaException) {
             err.println("error: " + e.getMessage());
-        } else if (e.getCause() instanceof OutOfMemoryError) {
-            err.println("error: out of memory; give Java more with JAVA_OPTS=-Xmx8g or crop the input");
         } else {
             err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (verbose ? "" : " (run with --verbose for details)"));

@@ -34,6 +34,9 @@ public final class MeshCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VolumeReadOptions reading;
+
     @Parameters(index = "0", paramLabel = "VOLUME", description = "Binary mask volume (NRRD, NIfTI, DICOM folder).")
     Path input;
 
@@ -86,10 +89,10 @@ public final class MeshCommand implements Runnable {
 
         TriangleMesh mesh;
         if (iso == null) {
-            MaskVolume mask = MeshInputs.readMask(input);
+            MaskVolume mask = MeshInputs.readMask(input, reading.toReadOptions());
             mesh = MarchingCubes.extract(mask);
         } else {
-            Volume v = VolumeIO.read(input);
+            Volume v = VolumeIO.read(input, reading.toReadOptions());
             mesh = MarchingCubes.extract(v, iso);
             if (mesh.isEmpty()) {
                 double[] r = v.valueRange();

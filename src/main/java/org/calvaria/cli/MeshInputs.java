@@ -1,6 +1,7 @@
 package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.io.ReadOptions;
 import org.calvaria.io.VolumeFormat;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
@@ -36,16 +37,16 @@ final class MeshInputs {
     }
 
     /** A binary mask volume; intensity volumes are refused with advice. */
-    static MaskVolume readMask(Path path) {
-        Volume v = VolumeIO.read(path);
+    static MaskVolume readMask(Path path, ReadOptions options) {
+        Volume v = VolumeIO.read(path, options);
         MaskVolume m = MaskVolume.requireBinary(v, path.toString());
         if (m.isEmpty()) throw new CalvariaException(path + " is an empty mask (no voxel set); nothing to mesh");
         return m;
     }
 
     /** A mesh file as it is, or the marching-cubes surface of a binary mask volume. */
-    static TriangleMesh meshOrMaskSurface(Path path) {
-        if (isVolume(path)) return MarchingCubes.extract(readMask(path));
+    static TriangleMesh meshOrMaskSurface(Path path, ReadOptions options) {
+        if (isVolume(path)) return MarchingCubes.extract(readMask(path, options));
         return readMesh(path);
     }
 }

@@ -27,6 +27,9 @@ public final class PreviewCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VolumeReadOptions reading;
+
     @Parameters(index = "0", paramLabel = "VOLUME_OR_MESH",
             description = "Binary mask volume (meshed first) or mesh file (.stl .ply .obj).")
     Path input;
@@ -65,7 +68,7 @@ public final class PreviewCommand implements Runnable {
 
     private TriangleMesh load(Path path) {
         boolean volume = MeshInputs.isVolume(path);
-        TriangleMesh m = MeshInputs.meshOrMaskSurface(path);
+        TriangleMesh m = MeshInputs.meshOrMaskSurface(path, reading.toReadOptions());
         return volume && smooth > 0 ? MeshSmoothing.taubin(m, smooth) : m;
     }
 }

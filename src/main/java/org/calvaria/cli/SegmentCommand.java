@@ -30,6 +30,9 @@ public final class SegmentCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VolumeReadOptions reading;
+
     @Parameters(index = "0", paramLabel = "CT", description = "CT volume (NRRD, NIfTI or DICOM folder) in HU.")
     Path in;
 
@@ -71,7 +74,7 @@ public final class SegmentCommand implements Runnable {
         SkullSegmenter.Options options = options();
         Outputs.requireNotInput(out, in);
         VolumeIO.formatForName(out);
-        Volume ct = VolumeIO.read(in);
+        Volume ct = VolumeIO.read(in, reading.toReadOptions());
         String name = in.getFileName().toString();
         SkullSegmenter.Result r = SkullSegmenter.segment(ct, options, name);
         MaskVolume skull = r.skull();

@@ -31,6 +31,9 @@ public final class VoxelizeCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    VolumeReadOptions reading;
+
     @Parameters(index = "0", paramLabel = "MESH", description = "Mesh file: .stl (binary or ASCII), .ply, .obj.")
     Path input;
 
@@ -64,7 +67,7 @@ public final class VoxelizeCommand implements Runnable {
         Geometry g;
         String how;
         if (grid.like != null) {
-            g = VolumeIO.read(grid.like).geometry();
+            g = VolumeIO.read(grid.like, reading.toReadOptions()).geometry();
             how = "voxelize " + input.getFileName() + " --like " + grid.like.getFileName();
         } else {
             g = Voxelizer.gridCovering(mesh, grid.spacing, 2);

@@ -148,6 +148,10 @@ final class DicomHeader {
                 int tag = (group << 16) | r.uint16();
                 Element e = r.explicitElementHeader(tag);
                 if (e.length == UNDEFINED) throw new IOException("undefined length in file meta information");
+                if (e.length > MAX_KEPT_VALUE) {
+                    throw new IOException(String.format("file meta element (%04X,%04X) claims %d bytes", tag >>> 16,
+                            tag & 0xffff, e.length));
+                }
                 meta.put(tag, r.bytes((int) e.length));
             }
             byte[] ts = meta.get(TRANSFER_SYNTAX);
@@ -211,7 +215,7 @@ final class DicomHeader {
 
         byte[] bytes(int n) throws IOException {
             byte[] b = in.readNBytes(n);
-            if (b.length < n) throw new EOFException();
+            if (b.length < n) throw new EOFException("the file ends inside its header (truncated)");
             position += n;
             return b;
         }
@@ -221,7 +225,7 @@ final class DicomHeader {
             while (left > 0) {
                 long s = in.skip(left);
                 if (s <= 0) {
-                    if (in.read() < 0) throw new EOFException();
+                    if (in.read() < 0) throw new EOFException("the file ends inside its header (truncated)");
                     s = 1;
                 }
                 left -= s;

@@ -60,6 +60,15 @@ public final class DicomSeriesReader {
      * warning) or one DICOM file (the series that file belongs to, from the files beside it).
      */
     public static Volume read(Path folderOrFile) {
+        return read(folderOrFile, ReadOptions.defaults());
+    }
+
+    /**
+     * As {@link #read(Path)}; a damaged or unreadable slice is an error naming its file unless
+     * {@link ReadOptions#allowGaps()}, when it is skipped with a warning and named in the volume's
+     * {@code dicom_skipped_files}.
+     */
+    public static Volume read(Path folderOrFile, ReadOptions options) {
         if (!Files.exists(folderOrFile)) throw new CalvariaException(folderOrFile + " does not exist");
         Path folder;
         Path wanted = null;
@@ -72,9 +81,9 @@ public final class DicomSeriesReader {
                 throw new CalvariaException(folderOrFile + " is not a DICOM file (no DICM marker at byte 128)");
             }
         }
-        Scan scan = scan(folder, wanted);
+        Scan scan = scan(folder, wanted, options);
         List<Slice> stack = choose(scan, folder, wanted);
-        return assemble(stack, folder);
+        return assemble(stack, folder, options, scan.skipped);
     }
 
     // ------------------------------------------------------------------ scanning the folder
@@ -86,9 +95,11 @@ public final class DicomSeriesReader {
         int notImage;
         String unreadableSyntax;
         Path unreadableExample;
+        /** Damaged files skipped under --allow-gaps. */
+        final List<String> skipped = new ArrayList<>();
     }
 
-    private static Scan scan(Path folder, Path wanted) {
+    private static Scan scan(Path folder, Path wanted, ReadOptions options) {
         List<Path> files;
         try (Stream<Path> s = Files.list(folder)) {
             files = s.filter(Files::isRegularFile).map(p -> p.toAbsolutePath().normalize()).sorted()
@@ -107,11 +118,19 @@ public final class DicomSeriesReader {
             DicomHeader h;
             try {
                 h = DicomHeader.read(f);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                String why = e.getMessage() != null && e instanceof IOException ? e.getMessage()
+                        : "its header cannot be parsed";
                 if (f.equals(wanted)) {
-                    throw new CalvariaException(f + " is a damaged DICOM file (" + e.getMessage() + ")");
+                    throw new CalvariaException(f + " is a damaged DICOM file (" + why + ")");
                 }
-                LOG.warn("skipping {}: damaged DICOM file ({})", f.getFileName(), e.getMessage());
+                if (!options.allowGaps()) {
+                    throw new CalvariaException(f + " is a damaged DICOM file (" + why + "), so the series would miss"
+                            + " a slice; re-export the series, or give --allow-gaps to read it without this file");
+                }
+                LOG.warn("skipping {}: damaged DICOM file ({}); reading the series without it (--allow-gaps)",
+                        f.getFileName(), why);
+                scan.skipped.add(f.getFileName().toString());
                 scan.notImage++;
                 continue;
             }
@@ -192,9 +211,15 @@ public final class DicomSeriesReader {
         String desc = h.text(DicomHeader.SERIES_DESCRIPTION);
         String number = h.text(DicomHeader.SERIES_NUMBER);
         return String.format(Locale.ROOT, "series %s '%s' (%d slice%s of %dx%d, UID %s, e.g. %s)",
-                number == null ? "?" : number, desc == null ? "" : desc, stack.size(), stack.size() == 1 ? "" : "s",
-                h.uint16(DicomHeader.COLUMNS, 0), h.uint16(DicomHeader.ROWS, 0), h.text(DicomHeader.SERIES_UID),
-                stack.get(0).file().getFileName());
+                shorten(number == null ? "?" : number), shorten(desc == null ? "" : desc), stack.size(),
+                stack.size() == 1 ? "" : "s", h.uint16(DicomHeader.COLUMNS, 0), h.uint16(DicomHeader.ROWS, 0),
+                shorten(String.valueOf(h.text(DicomHeader.SERIES_UID))), stack.get(0).file().getFileName());
+    }
+
+    /** Header text for messages: control characters as '?', at most 200 characters. */
+    private static String shorten(String text) {
+        String t = text.replaceAll("\\p{Cntrl}", "?");
+        return t.length() > 200 ? t.substring(0, 200) + "..." : t;
     }
 
     // ------------------------------------------------------------------ geometry
@@ -235,7 +260,14 @@ public final class DicomSeriesReader {
         return ps;
     }
 
-    private static Geometry geometry(List<Slice> slices, Path folder) {
+    /**
+     * Where the volume's slices lie. {@code targets} is null when the source slices are evenly spaced and become the
+     * volume's slices as they are; otherwise it holds, for each volume slice, its position along the slice normal,
+     * between which source slices (sorted, {@code along}) are interpolated. {@code note} describes the resampling.
+     */
+    private record Plan(Geometry grid, double[] targets, String note, double largestGap) {}
+
+    private static Plan plan(List<Slice> slices, Path folder, ReadOptions options) {
         Slice first = slices.get(0);
         DicomHeader h = first.header();
         double[] u = unitOrientation(h.numbers(DicomHeader.IMAGE_ORIENTATION), first.file());
@@ -245,6 +277,9 @@ public final class DicomSeriesReader {
         int rows = h.uint16(DicomHeader.ROWS, 0);
         int count = slices.size();
         double[] step = new double[3];
+        double[] targets = null;
+        String note = null;
+        double largestGap = 0;
         if (count == 1) {
             double thickness = h.number(DicomHeader.SPACING_BETWEEN_SLICES, h.number(DicomHeader.SLICE_THICKNESS, 1));
             if (!(thickness > 0)) thickness = 1;
@@ -264,26 +299,20 @@ public final class DicomSeriesReader {
                 }
             }
             double stepLength = Math.sqrt(step[0] * step[0] + step[1] * step[1] + step[2] * step[2]);
-            double worst = 0, shortest = Double.MAX_VALUE, longest = 0;
-            int worstAt = 0;
+            double worst = 0;
             for (int k = 0; k < steps.length; k++) {
                 double dx = steps[k][0] - step[0], dy = steps[k][1] - step[1], dz = steps[k][2] - step[2];
-                double dev = Math.sqrt(dx * dx + dy * dy + dz * dz);
-                double len = Math.sqrt(steps[k][0] * steps[k][0] + steps[k][1] * steps[k][1]
-                        + steps[k][2] * steps[k][2]);
-                shortest = Math.min(shortest, len);
-                longest = Math.max(longest, len);
-                if (dev > worst) {
-                    worst = dev;
-                    worstAt = k;
-                }
+                worst = Math.max(worst, Math.sqrt(dx * dx + dy * dy + dz * dz));
             }
             if (worst > STEP_TOLERANCE * stepLength + STEP_SLACK_MM) {
-                throw new CalvariaException(String.format(Locale.ROOT, "slices in %s are not evenly spaced: steps"
-                        + " between neighbours range from %.4g to %.4g mm (mean %.4g mm; worst between %s and %s);"
-                        + " slices may be missing; export the complete series or resample it to even spacing",
-                        folder, shortest, longest, stepLength, slices.get(worstAt).file().getFileName(),
-                        slices.get(worstAt + 1).file().getFileName()));
+                // Uneven gaps (missing slices, or parts taken with different table steps): resample onto an even
+                // grid, as 3D Slicer does, unless a gap is too large to bridge.
+                Resampling r = resampling(slices, n, folder, options);
+                step = r.step;
+                targets = r.targets;
+                note = r.note;
+                largestGap = r.largestGap;
+                count = targets.length;
             }
         }
         // Index x runs along a row (column index), y down the columns (row index): PixelSpacing is {row, column}.
@@ -291,27 +320,120 @@ public final class DicomSeriesReader {
             u[0] * ps[1], u[3] * ps[0], step[0],
             u[1] * ps[1], u[4] * ps[0], step[1],
             u[2] * ps[1], u[5] * ps[0], step[2]};
+        ReadLimits.requireSaneGeometry(first.file(), "DICOM", first.position(), m);
         try {
-            return new Geometry(columns, rows, count, first.position(), m);
+            return new Plan(new Geometry(columns, rows, count, first.position(), m), targets, note, largestGap);
         } catch (IllegalArgumentException e) {
             throw new CalvariaException("cannot build a grid from the DICOM series in " + folder + ": "
                     + e.getMessage());
         }
     }
 
+    private record Resampling(double[] step, double[] targets, String note, double largestGap) {}
+
+    /**
+     * The even grid for slices with uneven gaps: slice positions must lie on one straight line; the spacing along the
+     * normal is the median gap, adjusted so that the grid starts and ends on the first and last slices; a gap larger
+     * than {@link ReadOptions#maxSliceGapRatio()} times the median is refused.
+     */
+    private static Resampling resampling(List<Slice> slices, double[] n, Path folder, ReadOptions options) {
+        int count = slices.size();
+        double[] gaps = new double[count - 1];
+        int largestAt = 0;
+        for (int k = 0; k + 1 < count; k++) {
+            gaps[k] = slices.get(k + 1).along() - slices.get(k).along();
+            if (gaps[k] > gaps[largestAt]) largestAt = k;
+        }
+        double[] sorted = gaps.clone();
+        java.util.Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        double median = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        double largest = gaps[largestAt];
+        String between = slices.get(largestAt).file().getFileName() + " and "
+                + slices.get(largestAt + 1).file().getFileName();
+        if (largest > options.maxSliceGapRatio() * median) {
+            throw new CalvariaException(String.format(Locale.ROOT, "slices in %s are unevenly spaced: the gap between"
+                    + " %s is %s mm, %s times the median gap of %s mm (more than --max-slice-gap-ratio %s); slices"
+                    + " may be missing: export the complete series, or raise --max-slice-gap-ratio to resample across"
+                    + " the gap", folder, between, ReadLimits.num(round(largest)), ReadLimits.num(round(largest
+                    / median)), ReadLimits.num(round(median)), ReadLimits.num(options.maxSliceGapRatio())));
+        }
+        // The slices must stack along one straight line (the table's path), so that a voxel and its neighbours in
+        // the slices before and after line up and can be interpolated.
+        double[] p0 = slices.get(0).position();
+        double[] p1 = slices.get(count - 1).position();
+        double[] d = {p1[0] - p0[0], p1[1] - p0[1], p1[2] - p0[2]};
+        double len = Math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+        for (int i = 0; i < 3; i++) d[i] /= len;
+        double tolerance = STEP_TOLERANCE * median + STEP_SLACK_MM;
+        for (Slice s : slices) {
+            double[] v = {s.position()[0] - p0[0], s.position()[1] - p0[1], s.position()[2] - p0[2]};
+            double t = v[0] * d[0] + v[1] * d[1] + v[2] * d[2];
+            double off = Math.sqrt(Math.pow(v[0] - t * d[0], 2) + Math.pow(v[1] - t * d[1], 2)
+                    + Math.pow(v[2] - t * d[2], 2));
+            if (off > tolerance) {
+                throw new CalvariaException(String.format(Locale.ROOT, "slices in %s are unevenly spaced and do not"
+                        + " lie on one line (%s is %s mm off the line from %s to %s), so they cannot be resampled;"
+                        + " export the series as one evenly spaced stack", folder, s.file().getFileName(),
+                        ReadLimits.num(round(off)), slices.get(0).file().getFileName(),
+                        slices.get(count - 1).file().getFileName()));
+            }
+        }
+        double a0 = slices.get(0).along();
+        double span = slices.get(count - 1).along() - a0;
+        int intervals = (int) Math.max(1, Math.round(span / median));
+        double spacing = span / intervals;
+        double along = d[0] * n[0] + d[1] * n[1] + d[2] * n[2]; // > 0: positions rise along the normal
+        double[] step = {d[0] * spacing / along, d[1] * spacing / along, d[2] * spacing / along};
+        double[] targets = new double[intervals + 1];
+        for (int j = 0; j <= intervals; j++) targets[j] = a0 + j * spacing;
+        targets[intervals] = slices.get(count - 1).along();
+        String note = String.format(Locale.ROOT, "uneven slice gaps of %s to %s mm (median %s mm, largest %s mm between"
+                + " %s): %d slices resampled by linear interpolation onto %d slices %s mm apart",
+                ReadLimits.num(round(sorted[0])), ReadLimits.num(round(largest)), ReadLimits.num(round(median)),
+                ReadLimits.num(round(largest)), between, count, intervals + 1, ReadLimits.num(round(spacing)));
+        return new Resampling(step, targets, note, largest);
+    }
+
+    /** Four decimals, enough for mm in messages. */
+    private static double round(double v) {
+        return Math.rint(v * 1e4) / 1e4;
+    }
+
     // ------------------------------------------------------------------ pixels
 
-    private static Volume assemble(List<Slice> unsorted, Path folder) {
-        List<Slice> slices = new ArrayList<>(unsorted);
+    private static Volume assemble(List<Slice> unsorted, Path folder, ReadOptions options, List<String> skipped) {
+        List<Slice> slices = new ArrayList<>();
+        for (Slice s : unsorted) {
+            checkSupported(s);
+            String damage = pixelDamage(s);
+            if (damage == null) {
+                slices.add(s);
+            } else if (options.allowGaps()) {
+                LOG.warn("skipping {}: {}; reading the series without it (--allow-gaps)", s.file().getFileName(),
+                        damage);
+                skipped.add(s.file().getFileName().toString());
+            } else {
+                throw new CalvariaException(s.file() + ": " + damage + "; re-export the series, or give --allow-gaps"
+                        + " to read it without this file");
+            }
+        }
+        if (slices.isEmpty()) {
+            throw new CalvariaException("every slice of the series in " + folder + " is damaged; re-export the"
+                    + " series");
+        }
         slices.sort(Comparator.comparingDouble(Slice::along));
-        for (Slice s : slices) checkDecodable(s);
-        Geometry g = geometry(slices, folder);
+        Plan plan = plan(slices, folder, options);
+        Geometry g = plan.grid();
+        ReadLimits.requireMemory(folder, g.sizes(), "DICOM", 2L * g.voxelCount());
+        if (plan.note() != null) LOG.warn("{}: {} (as 3D Slicer does)", folder, plan.note());
+        SliceSource source = new SliceSource(slices, plan.targets());
         int perSlice = g.nx() * g.ny();
         short[] shorts = new short[g.voxelCount()];
         float[] floats = null; // switched to when a value is not a 16-bit integer
-        try (Progress progress = Progress.start("reading DICOM", slices.size())) {
-            for (int k = 0; k < slices.size(); k++) {
-                double[] hu = huValues(slices.get(k));
+        try (Progress progress = Progress.start("reading DICOM", g.nz())) {
+            for (int k = 0; k < g.nz(); k++) {
+                double[] hu = source.slice(k);
                 int base = k * perSlice;
                 for (int i = 0; i < perSlice; i++) {
                     double v = hu[i];
@@ -336,18 +458,69 @@ public final class DicomSeriesReader {
         putIfPresent(v, "dicom_series_description", h.text(DicomHeader.SERIES_DESCRIPTION));
         putIfPresent(v, "dicom_modality", h.text(DicomHeader.MODALITY));
         v.metadata().put("dicom_slices", Integer.toString(slices.size()));
+        if (plan.note() != null) {
+            v.metadata().put("dicom_resampled", plan.note());
+            v.metadata().put("dicom_largest_slice_gap_mm", ReadLimits.num(round(plan.largestGap())));
+        }
+        if (!skipped.isEmpty()) v.metadata().put("dicom_skipped_files", String.join(" ", skipped));
         LOG.info("read DICOM {} from {}: {}", describe(slices), folder, g);
         return v;
+    }
+
+    /**
+     * The HU values of each volume slice: the source slices themselves, or, on a resampled grid, linear
+     * interpolation along the stack between the two source slices around each target position (rounded to whole HU
+     * when every source slice's values are whole numbers). Reads each source slice once, in order.
+     */
+    private static final class SliceSource {
+        private final List<Slice> slices;
+        private final double[] targets;
+        private final boolean wholeHu;
+        private int loadedAt = -1;
+        private double[] lower, upper;
+
+        SliceSource(List<Slice> slices, double[] targets) {
+            this.slices = slices;
+            this.targets = targets;
+            boolean whole = true;
+            for (Slice s : slices) {
+                double slope = s.header().number(DicomHeader.RESCALE_SLOPE, 1);
+                double intercept = s.header().number(DicomHeader.RESCALE_INTERCEPT, 0);
+                if (slope != Math.rint(slope) || intercept != Math.rint(intercept)) whole = false;
+            }
+            this.wholeHu = whole;
+        }
+
+        double[] slice(int k) {
+            if (targets == null) return huValues(slices.get(k));
+            double a = targets[k];
+            int below = 0;
+            while (below + 2 < slices.size() && slices.get(below + 1).along() <= a) below++;
+            if (below != loadedAt) {
+                lower = below == loadedAt + 1 && upper != null ? upper : huValues(slices.get(below));
+                upper = huValues(slices.get(below + 1));
+                loadedAt = below;
+            }
+            double a0 = slices.get(below).along(), a1 = slices.get(below + 1).along();
+            double t = Math.max(0, Math.min(1, (a - a0) / (a1 - a0)));
+            double[] out = new double[lower.length];
+            for (int i = 0; i < out.length; i++) {
+                double v = lower[i] + t * (upper[i] - lower[i]);
+                out[i] = wholeHu ? Math.rint(v) : v;
+            }
+            return out;
+        }
     }
 
     private static void putIfPresent(Volume v, String key, String value) {
         if (value != null && !value.isEmpty()) v.metadata().put(key, value);
     }
 
-    private static void checkDecodable(Slice s) {
+    /** Refuses slices Calvaria cannot decode at all (compressed, multi-frame, colour, odd bit depths). */
+    private static void checkSupported(Slice s) {
         DicomHeader h = s.header();
         if (!h.uncompressed() || h.pixelLength < 0) {
-            throw new CalvariaException(s.file() + " uses transfer syntax " + h.transferSyntax + " ("
+            throw new CalvariaException(s.file() + " uses transfer syntax " + NrrdIO.quote(h.transferSyntax) + " ("
                     + syntaxName(h.transferSyntax) + "), which Calvaria cannot decode (only uncompressed DICOM is"
                     + " read); decompress the series first, for example with dcmtk: dcmdjpeg IN OUT");
         }
@@ -365,18 +538,24 @@ public final class DicomSeriesReader {
         if (bits != 8 && bits != 16 && bits != 32) {
             throw new CalvariaException(s.file() + " has " + bits + " bits per pixel; supported: 8, 16, 32");
         }
+    }
+
+    /** Why the slice's pixel data cannot be read whole (truncated, unreadable), or null when it can. */
+    private static String pixelDamage(Slice s) {
+        DicomHeader h = s.header();
+        int bits = h.uint16(DicomHeader.BITS_ALLOCATED, 16);
         long need = (long) h.uint16(DicomHeader.ROWS, 0) * h.uint16(DicomHeader.COLUMNS, 0) * (bits / 8);
         long available;
         try {
             available = Files.size(s.file()) - h.pixelOffset;
         } catch (IOException e) {
-            throw new CalvariaException("cannot read " + s.file() + ": " + e.getMessage(), e);
+            return "the file cannot be read (" + e.getMessage() + ")";
         }
         if (h.pixelLength < need || available < need) {
-            throw new CalvariaException(s.file() + ": pixel data has " + Math.min(h.pixelLength, available)
-                    + " bytes but " + need + " are needed for its rows, columns and bits; the file is truncated or"
-                    + " damaged");
+            return "pixel data has " + Math.min(h.pixelLength, available) + " bytes but " + need + " are needed for"
+                    + " its rows, columns and bits; the file is truncated or damaged";
         }
+        return null;
     }
 
     /** The slice's values in HU (stored value * RescaleSlope + RescaleIntercept), row by row. */

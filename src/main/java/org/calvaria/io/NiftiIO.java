@@ -22,9 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
 
 /**
  * NIfTI-1 single-file reader and writer ({@code .nii}, {@code .nii.gz}).
@@ -198,23 +196,40 @@ public final class NiftiIO {
                 for (int c = 0; c < 3; c++) m[3 * r + c] = h.srow[r][c];
                 o[r] = h.srow[r][3];
             }
-            if (Geometry.invert(m) == null || !allFinite(m) || !allFinite(o)) {
+            if (!allFinite(m) || !allFinite(o) || Geometry.invert(m) == null) {
+                if (h.qformCode <= 0) {
+                    throw new CalvariaException(path + ": NIfTI sform is " + (allFinite(m) && allFinite(o)
+                            ? "singular (zero spacing or collinear axes)" : "not finite") + " and there is no qform"
+                            + " to fall back on; the header is damaged, re-export the file");
+                }
                 LOG.warn("{}: sform is singular or not finite; using the qform instead", path);
                 m = null;
             }
         }
+        if (m == null) {
+            // The qform and method 1 take the voxel size from pixdim: it must be a real, positive size.
+            for (int i = 1; i <= 3; i++) {
+                float p = h.pixdim[i];
+                if (!(p > 0) || !Float.isFinite(p)) {
+                    throw new CalvariaException(path + ": NIfTI pixdim[" + i + "] (voxel size along axis " + (i - 1)
+                            + ") is " + p + "; voxel sizes must be positive numbers; the header is damaged, re-export"
+                            + " the file");
+                }
+            }
+        }
         if (m == null && h.qformCode > 0) {
+            for (float q : new float[] {h.quaternB, h.quaternC, h.quaternD, h.qoffsetX, h.qoffsetY, h.qoffsetZ}) {
+                if (!Float.isFinite(q)) {
+                    throw new CalvariaException(path + ": NIfTI qform holds a non-finite number; the header is"
+                            + " damaged, re-export the file");
+                }
+            }
             m = qformMatrix(h);
             o = new double[] {h.qoffsetX, h.qoffsetY, h.qoffsetZ};
         }
         if (m == null) {
             // Method 1 of the standard (no orientation): spacing only, read as RAS like ITK and 3D Slicer do.
-            double[] s = new double[3];
-            for (int i = 0; i < 3; i++) {
-                double p = Math.abs(h.pixdim[i + 1]);
-                s[i] = p > 0 && Double.isFinite(p) ? p : 1;
-            }
-            m = new double[] {s[0], 0, 0, 0, s[1], 0, 0, 0, s[2]};
+            m = new double[] {h.pixdim[1], 0, 0, 0, h.pixdim[2], 0, 0, 0, h.pixdim[3]};
             o = new double[3];
         }
         // Spatial units other than mm (the default when unset) are rescaled to mm, as ITK does.
@@ -228,6 +243,7 @@ public final class NiftiIO {
         }
         o[0] = -o[0];
         o[1] = -o[1];
+        ReadLimits.requireSaneGeometry(path, "NIfTI", o, m);
         try {
             return new Geometry(sizes[0], sizes[1], sizes[2], o, m);
         } catch (IllegalArgumentException e) {
@@ -366,19 +382,36 @@ public final class NiftiIO {
             long voxOffset = dataOffset(h, path);
             long count = (long) sizes[0] * sizes[1] * sizes[2];
             long dataBytes = count * type.bytes();
-            if (!gzip && fileSize < voxOffset + dataBytes) {
+            if (!gzip && fileSize != voxOffset + dataBytes) {
                 throw new CalvariaException(path + ": header says " + sizes[0] + "x" + sizes[1] + "x" + sizes[2] + " "
                         + type.nrrdName() + " (" + dataBytes + " bytes from offset " + voxOffset + ") but the file has "
-                        + fileSize + " bytes; the file is truncated or its header is wrong");
+                        + fileSize + " bytes" + (fileSize < voxOffset + dataBytes ? "; the file is truncated or its"
+                        + " header is wrong" : ", " + (fileSize - voxOffset - dataBytes) + " more than that; the"
+                        + " header's dim or datatype are wrong, re-export the file"));
             }
+            if (gzip) {
+                ReadLimits.requireCompressedLength(path, sizes, type.nrrdName(), voxOffset + dataBytes, fileSize);
+            }
+            boolean scaledToFloats = type.fitsShort() && h.sclSlope != 0 && Float.isFinite(h.sclSlope)
+                    && !(h.sclSlope == 1 && h.sclInter == 0);
+            ReadLimits.requireMemory(path, sizes, type.nrrdName(),
+                    count * (type.fitsShort() ? 2 : 4) + (scaledToFloats ? 4 * count : 0));
             Map<String, String> metadata = readExtensions(in, h, voxOffset, path);
             NrrdIO.Values values = NrrdIO.readBinary(in, (int) count, type, h.order, path);
+            if (gzip) {
+                // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
+                long extra = StrictGzipInputStream.readToEnd(in);
+                if (extra > 0) {
+                    throw new CalvariaException(path + ": the compressed data holds " + extra + " bytes more than the"
+                            + " header's " + sizes[0] + "x" + sizes[1] + "x" + sizes[2] + " " + type.nrrdName()
+                            + " voxels; the header's dim or datatype are wrong, re-export the file");
+                }
+            }
             Volume v = scaled(values, g, type, h, path);
             v.metadata().putAll(metadata);
             return v;
-        } catch (ZipException e) {
-            throw new CalvariaException(path + ": gzip data is corrupt (" + e.getMessage()
-                    + "); the file is damaged, re-export or re-download it");
+        } catch (StrictGzipInputStream.CorruptGzipException e) {
+            throw NrrdIO.corrupt(path, e);
         } catch (EOFException e) {
             throw new CalvariaException(path + ": data ends early (truncated file); re-export or re-download it");
         } catch (IOException e) {
@@ -389,7 +422,7 @@ public final class NiftiIO {
     private static InputStream open(Path path, boolean gzip) throws IOException {
         InputStream raw = Files.newInputStream(path);
         try {
-            return gzip ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16)
+            return gzip ? new BufferedInputStream(new StrictGzipInputStream(raw), 1 << 16)
                     : new BufferedInputStream(raw, 1 << 16);
         } catch (IOException e) {
             raw.close();
@@ -399,14 +432,15 @@ public final class NiftiIO {
 
     private static long dataOffset(Header h, Path path) {
         float off = h.voxOffset;
+        if (Float.isFinite(off) && off >= 0 && off < MIN_DATA_OFFSET) {
+            // A single-file .nii keeps its data after the 348-byte header and the 4 extension bytes: a smaller offset
+            // would put voxels inside the header, so the header is damaged (or belongs to a .hdr/.img pair).
+            throw new CalvariaException(path + ": NIfTI vox_offset " + off + " is below 352, where the data of a"
+                    + " single .nii file starts at the earliest; the header is damaged, re-export the file");
+        }
         if (!Float.isFinite(off) || off < MIN_DATA_OFFSET || off != Math.rint(off)) {
-            // Some writers leave vox_offset 0 or 348 in single files; data then follows the 4 extension bytes.
-            if (Float.isFinite(off) && off >= 0 && off <= MIN_DATA_OFFSET && off == Math.rint(off)) {
-                LOG.debug("{}: vox_offset {} is below 352; reading data from byte 352", path, off);
-                return MIN_DATA_OFFSET;
-            }
             throw new CalvariaException(path + ": NIfTI vox_offset " + off + " is not a valid byte offset;"
-                    + " the header is damaged");
+                    + " the header is damaged, re-export the file");
         }
         return (long) off;
     }

@@ -15,12 +15,17 @@ public final class VolumeIO {
     private VolumeIO() {}
 
     public static Volume read(Path path) {
+        return read(path, ReadOptions.defaults());
+    }
+
+    /** Reads any supported volume; {@code options} say how tolerant DICOM reading is. */
+    public static Volume read(Path path, ReadOptions options) {
         VolumeFormat f = VolumeFormat.detect(path);
         switch (f) {
             case NRRD: return NrrdIO.read(path);
             case NIFTI: return NiftiIO.read(path);
-            case DICOM_SERIES: return DicomSeriesReader.read(path);
-            case DICOM_FILE: return DicomSeriesReader.read(path); // the series this file belongs to
+            case DICOM_SERIES: return DicomSeriesReader.read(path, options);
+            case DICOM_FILE: return DicomSeriesReader.read(path, options); // the series this file belongs to
             case STL:
                 throw new CalvariaException(path + " is a mesh (STL), not a volume; turn it into a volume with"
                         + " 'calvaria voxelize MESH --like REFERENCE -o out.nrrd'");

@@ -10,6 +10,7 @@ import org.calvaria.implant.ImplantDesigner;
 
 import org.calvaria.io.OutputSet;
 import org.calvaria.io.Outputs;
+import org.calvaria.io.ReadOptions;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
@@ -80,11 +81,16 @@ public final class DesignPipeline {
 
     /** Reads {@code input}, designs, writes the outputs. */
     public Result run(Path input, Settings settings, OutputFiles out, Consumer<String> onStage) {
+        return run(input, ReadOptions.defaults(), settings, out, onStage);
+    }
+
+    /** Reads {@code input} as {@code reading} allows, designs, writes the outputs. */
+    public Result run(Path input, ReadOptions reading, Settings settings, OutputFiles out, Consumer<String> onStage) {
         Outputs.requireDistinct(List.of(input), out.all());
         Map<String, Double> times = new LinkedHashMap<>();
         long t0 = System.nanoTime();
         onStage.accept(STAGE_READ);
-        Volume volume = VolumeIO.read(input);
+        Volume volume = VolumeIO.read(input, reading);
         times.put(STAGE_READ, seconds(t0));
         return run(volume, input.toString(), settings, out, onStage, times);
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -91,14 +92,25 @@ final class DicomZip {
                 // Generated names only: the entry's name is never part of a path.
                 Path target = folder.resolve(String.format(Locale.ROOT, "f%06d.dcm", written.size() + 1));
                 written.add(target);
+                // ZipFile does not check an entry's CRC-32: compute it while copying and compare at the end, so a
+                // damaged entry (a flipped bit in stored data, or deflate data that still decodes) is refused.
+                CRC32 crc = new CRC32();
+                long size = 0;
                 try (InputStream in = zf.getInputStream(e); OutputStream out = Files.newOutputStream(target,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     int n;
-                    while ((n = in.read(buffer)) > 0) {
+                    while ((n = in.read(buffer)) >= 0) {
                         total += n;
                         if (total > limit.bytes()) throw tooLarge(limit);
+                        size += n;
+                        crc.update(buffer, 0, n);
                         out.write(buffer, 0, n);
                     }
+                }
+                if ((e.getSize() >= 0 && e.getSize() != size) || (e.getCrc() >= 0 && e.getCrc() != crc.getValue())) {
+                    throw new CalvariaException("the zip file is damaged: entry " + written.size() + " ("
+                            + shortName(e.getName()) + ") fails its " + (e.getSize() >= 0 && e.getSize() != size
+                            ? "length" : "CRC-32") + " check; zip the DICOM folder again");
                 }
             }
             if (files.isEmpty()) {
@@ -127,6 +139,13 @@ final class DicomZip {
     private static CalvariaException tooLarge(Limit limit) {
         return new CalvariaException("the zip unpacks to more than " + Uploads.describeBytes(limit.bytes())
                 + (limit.why() == null ? "" : " (" + limit.why() + ")") + "; zip only the folder of one CT series");
+    }
+
+    /** The entry's base name, at most 100 characters, for messages. */
+    private static String shortName(String name) {
+        String base = name.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "?");
+        return base.length() > 100 ? base.substring(0, 100) + "..." : base;
     }
 
     /** Files that archivers add beside the real content (macOS resource forks, Finder and Windows metadata). */

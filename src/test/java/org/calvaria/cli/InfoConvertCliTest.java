@@ -252,6 +252,55 @@ class InfoConvertCliTest {
     }
 
     @Test
+    void detachedHeaderPointingOutsideItsFolderFailsCleanly() throws IOException {
+        Path out = freshOutputFolder("detached");
+        Files.write(tmp.resolve("elsewhere.raw"), new byte[8]);
+        Path dir = Files.createDirectories(tmp.resolve("case"));
+        Path header = Files.writeString(dir.resolve("ct.nhdr"), "NRRD0004\ntype: uint8\ndimension: 3\n"
+                + "sizes: 2 2 2\nencoding: raw\ndata file: ../elsewhere.raw\n");
+        assertCleanFailure(run("info", header.toString()), out, "data file '../elsewhere.raw' lies outside the"
+                + " header's folder");
+        assertCleanFailure(run("convert", header.toString(), out.resolve("x.nii").toString()), out, "lies outside");
+    }
+
+    @Test
+    void aDamagedDicomSliceFailsUnlessAllowGapsIsGiven() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("series"));
+        try (Stream<Path> files = Files.list(DicomFixtures.path("oblique-ct"))) {
+            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName().toString()));
+        }
+        byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
+        Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, 300));
+        Path out = freshOutputFolder("gaps");
+        assertCleanFailure(run("convert", dir.toString(), out.resolve("ct.nrrd").toString()), out,
+                "slice_d.dcm is a damaged DICOM file");
+        Result r = run("info", "--allow-gaps", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("sizes:       16 x 12 x 5", line(r.out(), "sizes:"));
+        assertTrue(r.err().contains("skipping slice_d.dcm"), r.err());
+        assertTrue(r.out().contains("dicom_skipped_files = slice_d.dcm"), r.out());
+    }
+
+    @Test
+    void unevenDicomGapsAreResampledAndRecordedUpToTheGivenRatio() throws IOException {
+        Path uneven = DicomFixtures.path("uneven");
+        Path out = freshOutputFolder("uneven");
+        Path nrrd = out.resolve("ct.nrrd");
+        Result r = run("convert", uneven.toString(), nrrd.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("uneven slice gaps of 1 to 2.5 mm"), r.err());
+        Volume v = VolumeIO.read(nrrd);
+        assertEquals(6, v.geometry().nz());
+        assertTrue(v.metadata().get("dicom_resampled").contains("onto 6 slices 0.9 mm apart"), v.metadata().toString());
+        Files.delete(nrrd);
+        assertCleanFailure(run("convert", "--max-slice-gap-ratio", "2", uneven.toString(), nrrd.toString()), out,
+                "more than --max-slice-gap-ratio 2");
+        Result bad = run("info", "--max-slice-gap-ratio", "0.5", uneven.toString());
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("--max-slice-gap-ratio must be at least 1, got 0.5"), bad.err());
+    }
+
+    @Test
     void inputIsNeverOverwritten() throws IOException {
         Path nii = tmp.resolve("keep.nii");
         NiftiIO.write(ct(), nii, null);

@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.testing.DicomFixtures;
+import org.calvaria.testing.SharedData;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.ShortVolume;
@@ -122,11 +123,120 @@ class DicomSeriesReaderTest {
         }
     }
 
+    /** What {@code read} logged at WARN level. */
+    private static List<String> warnings(java.util.function.Supplier<Volume> read, Volume[] out) {
+        Logger logger = (Logger) LoggerFactory.getLogger(DicomSeriesReader.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            out[0] = read.get();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        return appender.list.stream().filter(ev -> ev.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+    }
+
     @Test
-    void unevenSpacingIsRefused() {
-        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(fixture("uneven")));
-        assertTrue(e.getMessage().contains("not evenly spaced") && e.getMessage().contains("u2.dcm and u3.dcm"),
-                e.getMessage());
+    void unevenGapsAreResampledOntoTheMedianSpacingUnlessAGapIsTooLarge() {
+        // slices at z = 0, 1, 2, 4.5 holding x + y + k: gaps 1, 1, 2.5 (median 1, largest 2.5 < 3 x median)
+        Volume[] v = new Volume[1];
+        List<String> warned = warnings(() -> DicomSeriesReader.read(fixture("uneven")), v);
+        assertEquals(1, warned.size(), warned.toString());
+        assertTrue(warned.get(0).contains("largest 2.5 mm between u2.dcm and u3.dcm"), warned.get(0));
+        // 4.5 mm span / median 1 mm -> 5 intervals of 0.9 mm: the first and last slices are kept where they were
+        Geometry g = v[0].geometry();
+        assertTrue(g.sameGrid(new Geometry(8, 8, 6, new double[] {0, 0, 0},
+                new double[] {1, 0, 0, 0, 1, 0, 0, 0, 0.9}), 1e-9), g.toString());
+        // linear along z, rounded to whole HU: z = 0, .9, 1.8 follow k = z; above z = 2 the value climbs 1 per 2.5 mm
+        int[] expected = {0, 1, 2, 2, 3, 3};
+        for (int k = 0; k < 6; k++) {
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) assertEquals(x + y + expected[k], v[0].get(x, y, k), "z index " + k);
+            }
+        }
+        assertTrue(v[0].metadata().get("dicom_resampled").startsWith("uneven slice gaps of 1 to 2.5 mm (median 1 mm,"
+                + " largest 2.5 mm between u2.dcm and u3.dcm): 4 slices resampled by linear interpolation onto 6"
+                + " slices 0.9 mm apart"), v[0].metadata().toString());
+        assertEquals("2.5", v[0].metadata().get("dicom_largest_slice_gap_mm"));
+
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(fixture("uneven"),
+                ReadOptions.defaults().withMaxSliceGapRatio(2)));
+        assertTrue(e.getMessage().contains("the gap between u2.dcm and u3.dcm is 2.5 mm, 2.5 times the median gap of 1"
+                + " mm (more than --max-slice-gap-ratio 2)"), e.getMessage());
+    }
+
+    @Test
+    void aSkippedMiddleSliceLeavesAGapThatIsResampled() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        Files.write(dir.resolve("slice_e.dcm"), Arrays.copyOf(Files.readAllBytes(dir.resolve("slice_e.dcm")), 250));
+        Volume v = DicomSeriesReader.read(dir, ReadOptions.defaults().withAllowGaps(true));
+        // k = 3 is gone: the 2 x 1.25 mm gap is bridged, the grid is the original one again
+        assertTrue(v.geometry().sameGrid(DicomFixtures.obliqueCtGrid(), 1e-4), v.geometry().toString());
+        for (int k = 0; k < 6; k++) assertEquals(DicomFixtures.obliqueCtHu(5, 7, k), v.get(5, 7, k), "k " + k);
+        assertEquals("slice_e.dcm", v.metadata().get("dicom_skipped_files"));
+        assertNotNull(v.metadata().get("dicom_resampled"));
+    }
+
+    @Test
+    void realGeSeriesWithUnevenGapsIsResampledKeepingItsEnds() throws IOException {
+        Path ge = SharedData.dcmQaCt("GE");
+        Volume[] out = new Volume[1];
+        List<String> warned = warnings(() -> DicomSeriesReader.read(ge), out);
+        Volume v = out[0];
+        assertEquals(1, warned.size(), warned.toString());
+        assertTrue(warned.get(0).contains("largest 6.9986 mm"), warned.get(0));
+        assertEquals("6.9986", v.metadata().get("dicom_largest_slice_gap_mm"));
+        assertEquals("28", v.metadata().get("dicom_slices"));
+        // 144.1 mm along the normal at the median 4 mm gap: 37 slices, axial rows, the tilted column direction kept
+        Geometry g = v.geometry();
+        assertArrayEquals(new int[] {512, 512, 37}, g.sizes());
+        assertArrayEquals(new double[] {-125, -123.5404569, 5.8360586}, g.origin(), 1e-6);
+        assertArrayEquals(new double[] {-125, -123.5404569, 157.7760586}, g.indexToPhysical(0, 0, 36), 1e-6);
+        double norm = Math.hypot(0.9483237, 0.3173047);
+        assertArrayEquals(new double[] {0, 0.9483237 / norm * 0.4882812, -0.3173047 / norm * 0.4882812},
+                g.axisVector(1), 1e-12);
+        double[] z = g.axisVector(2);
+        assertEquals(0, z[0], 1e-9);
+        assertEquals(0, z[1], 1e-9); // the table moves along z: the stack leans like the gantry
+        // the first and last slices are the source slices themselves: compare with the even parts read alone
+        Path first = Files.createDirectories(tmp.resolve("ge-first"));
+        Path last = Files.createDirectories(tmp.resolve("ge-last"));
+        for (int i = 1; i <= 28; i++) {
+            String name = String.format(java.util.Locale.ROOT, "%02d.dcm", i);
+            Files.copy(ge.resolve(name), (i <= 14 ? first : last).resolve(name));
+        }
+        Volume a = DicomSeriesReader.read(first);
+        Volume b = DicomSeriesReader.read(last);
+        assertNull(a.metadata().get("dicom_resampled"));
+        for (int y = 0; y < 512; y += 3) {
+            for (int x = 0; x < 512; x += 3) {
+                assertEquals(a.get(x, y, 0), v.get(x, y, 0));
+                assertEquals(b.get(x, y, 13), v.get(x, y, 36));
+                double lo = Math.min(a.get(x, y, 4), a.get(x, y, 5)), hi = Math.max(a.get(x, y, 4), a.get(x, y, 5));
+                assertTrue(v.get(x, y, 4) >= lo - 0.5 && v.get(x, y, 4) <= hi + 0.5, "interpolated between sources");
+            }
+        }
+    }
+
+    @Test
+    void realPhilipsGantryTiltSeriesMatchesItsHeadersExactly() {
+        Volume v = DicomSeriesReader.read(SharedData.dcmQaCt("Philips-S21610-S2010"));
+        assertNull(v.metadata().get("dicom_resampled"), "evenly spaced: read as it is");
+        Geometry g = v.geometry();
+        assertArrayEquals(new int[] {512, 512, 54}, g.sizes());
+        // I10 (first along the normal): ImagePositionPatient -123.5\-15.64097\742.345191756896
+        assertArrayEquals(new double[] {-123.5, -15.64097, 742.345191756896}, g.origin(), 1e-9);
+        double ps = 0.482421875;
+        assertArrayEquals(new double[] {ps, 0, 0}, g.axisVector(0), 1e-12);
+        // ImageOrientationPatient's column direction 0\\0.9483237\\-0.3173047, made unit length, times the spacing
+        double norm = Math.hypot(0.9483237, 0.3173047);
+        assertArrayEquals(new double[] {0, 0.9483237 / norm * ps, -0.3173047 / norm * ps}, g.axisVector(1), 1e-12);
+        assertArrayEquals(new double[] {0, 0, 2.5}, g.axisVector(2), 1e-9); // table steps, not the slice normal
+        assertArrayEquals(new double[] {-123.5, -15.64097, 742.345191756896 + 53 * 2.5}, g.indexToPhysical(0, 0, 53),
+                1e-6);
+        assertFalse(g.isAxisAligned(1e-6));
     }
 
     @Test
@@ -152,6 +262,72 @@ class DicomSeriesReaderTest {
         Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, all.length - 100));
         CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
         assertTrue(e.getMessage().contains("slice_d.dcm") && e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void aHeaderLengthOfFourGigabytesIsADamagedFileNotAnInternalError() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        Path victim = dir.resolve("slice_a.dcm");
+        byte[] bytes = Files.readAllBytes(victim);
+        // OB elements carry a 4-byte length: make the meta group's OB (0002,0001) claim nearly 4 GB
+        int ob = indexOf(bytes, new byte[] {2, 0, 1, 0, 'O', 'B'});
+        assertTrue(ob > 0);
+        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(ob + 8, 0xfffffff0);
+        Files.write(victim, bytes);
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(victim));
+        assertEquals(victim + " is a damaged DICOM file (file meta element (0002,0001) claims 4294967280 bytes)",
+                e.getMessage());
+        assertFalse(e.getMessage().contains("len < 0"), e.getMessage());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void aDamagedSliceIsAnErrorNamingItUnlessGapsAreAllowed() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        // slice_d is the last slice along the normal: without it the rest is still evenly spaced
+        byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
+        Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, 200)); // DICM marker kept, header cut
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
+        assertEquals(dir.resolve("slice_d.dcm").toAbsolutePath().normalize() + " is a damaged DICOM file (the file"
+                + " ends inside its header (truncated)), so the series would miss a slice; re-export the series, or"
+                + " give --allow-gaps to read it without this file", e.getMessage());
+
+        Logger logger = (Logger) LoggerFactory.getLogger(DicomSeriesReader.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        Volume v;
+        try {
+            v = DicomSeriesReader.read(dir, ReadOptions.defaults().withAllowGaps(true));
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertArrayEquals(new int[] {16, 12, 5}, v.geometry().sizes());
+        assertEquals("slice_d.dcm", v.metadata().get("dicom_skipped_files"));
+        assertTrue(appender.list.stream().anyMatch(ev -> ev.getLevel() == Level.WARN
+                && ev.getFormattedMessage().startsWith("skipping slice_d.dcm: damaged DICOM file (the file ends"
+                        + " inside its header")), appender.list.toString());
+        for (int k = 0; k < 5; k++) assertEquals(DicomFixtures.obliqueCtHu(3, 4, k), v.get(3, 4, k));
+    }
+
+    @Test
+    void truncatedPixelDataIsSkippedOnlyWhenGapsAreAllowed() throws IOException {
+        Path dir = copyOf("oblique-ct");
+        byte[] all = Files.readAllBytes(dir.resolve("slice_c.dcm")); // the first slice
+        Files.write(dir.resolve("slice_c.dcm"), Arrays.copyOf(all, all.length - 10));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
+        assertTrue(e.getMessage().contains("slice_c.dcm") && e.getMessage().contains("--allow-gaps"), e.getMessage());
+        Volume v = DicomSeriesReader.read(dir, ReadOptions.defaults().withAllowGaps(true));
+        assertEquals(5, v.geometry().nz());
+        assertEquals(DicomFixtures.obliqueCtHu(0, 0, 1), v.get(0, 0, 0));
     }
 
     @Test

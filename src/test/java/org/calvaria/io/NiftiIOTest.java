@@ -193,6 +193,7 @@ class NiftiIOTest {
             b.putShort(70, (short) datatype);
             b.putShort(72, (short) bitpix);
             b.putFloat(108, 352);
+            b.putFloat(76, 1).putFloat(80, 1).putFloat(84, 1).putFloat(88, 1); // 1 mm voxels unless pixdim() says
             b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1');
         }
 
@@ -386,6 +387,103 @@ class NiftiIOTest {
         // a cut inside the header too
         Files.write(cut, Arrays.copyOf(all, 60));
         assertMessage(cut, "truncated");
+    }
+
+    @Test
+    void niiGzIsCheckedToItsLastByte() throws IOException {
+        FloatVolume v = randomVolume(Geometry.axisAligned(40, 40, 40, 1), VoxelType.INT16, 11);
+        Path plain = tmp.resolve("plain.nii");
+        NiftiIO.write(v, plain, VoxelType.INT16);
+        byte[] stored = StrictGzipInputStreamTest.gzip(Files.readAllBytes(plain), 0);
+        Path p = tmp.resolve("stored.nii.gz");
+        Files.write(p, stored);
+        assertEquals(v.get(777), NiftiIO.read(p).get(777), 0);
+
+        byte[] flipped = stored.clone();
+        flipped[flipped.length / 2] ^= 0x02; // inside a stored deflate block: decodes, only the CRC-32 tells
+        Files.write(p, flipped);
+        CalvariaException e = assertThrows(CalvariaException.class, () -> NiftiIO.read(p));
+        assertEquals(p + " is corrupt: gzip checksum mismatch; the file is damaged, re-export or re-download it",
+                e.getMessage());
+
+        Files.write(p, StrictGzipInputStreamTest.concat(stored, new byte[16]));
+        assertMessage(p, "unexpected bytes after the end of the gzip data");
+        Files.write(p, Arrays.copyOf(stored, stored.length - 3));
+        assertMessage(p, "truncated");
+        // more data than the header's dim declare
+        byte[] longer = Arrays.copyOf(Files.readAllBytes(plain), (int) Files.size(plain) + 10);
+        Files.write(p, StrictGzipInputStreamTest.gzip(longer, 6));
+        assertMessage(p, "10 bytes more than");
+    }
+
+    @Test
+    void declaredSizesAreCheckedAgainstTheFileAndTheHeapBeforeReading() throws IOException {
+        // 32000 x 32000 x 1000 float64 = 8 TB declared; a few hundred bytes given: refused at once, plain or gzip
+        byte[] tiny = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 32000, 32000, 1000).pixdim(1, 1, 1, 1)
+                .with(new byte[16]);
+        Path plain = Files.write(tmp.resolve("tiny.nii"), tiny);
+        Path gz = Files.write(tmp.resolve("tiny.nii.gz"), StrictGzipInputStreamTest.gzip(tiny, 6));
+        for (Path p : new Path[] {plain, gz}) {
+            long t0 = System.nanoTime();
+            CalvariaException e = assertThrows(CalvariaException.class, () -> NiftiIO.read(p));
+            assertTrue((System.nanoTime() - t0) < 1_000_000_000L, "took too long");
+            assertTrue(e.getMessage().contains("voxels is too large") || e.getMessage().contains("too short")
+                    || e.getMessage().contains("truncated"), e.getMessage());
+        }
+        byte[] small = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 1000, 1000, 1400).pixdim(1, 1, 1, 1)
+                .with(new byte[16]);
+        Files.write(gz, StrictGzipInputStreamTest.gzip(small, 6));
+        assertMessage(gz, "the file is too short for its declared size");
+
+        // more bytes than declared in a .nii: the header is wrong
+        Files.write(plain, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, 1).with(new byte[9]));
+        assertMessage(plain, "1 more than that");
+
+        // the voxel array must fit the heap before it is allocated
+        Path big = tmp.resolve("big.nii.gz");
+        Files.write(big, StrictGzipInputStreamTest.gzip(new HandMade(ByteOrder.LITTLE_ENDIAN, 4, 16, 256, 256, 256)
+                .pixdim(1, 1, 1, 1).with(new byte[256 * 256 * 256 * 2]), 1));
+        ReadLimits.heapLimitForTests = 16L << 20;
+        try {
+            assertMessage(big, "needs 32 MiB of memory but Java may use only 16 MiB more");
+        } finally {
+            ReadLimits.heapLimitForTests = 0;
+        }
+    }
+
+    @Test
+    void unusableVoxelSizesOffsetsAndPlacementsAreErrorsNotDefaults() throws IOException {
+        Path p = tmp.resolve("bad.nii");
+        byte[] data = new byte[8];
+        for (float bad : new float[] {0, -1, Float.NaN, Float.POSITIVE_INFINITY}) {
+            // method 1 (no qform, no sform) and the qform both take the voxel size from pixdim
+            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, bad, 1).with(data));
+            assertMessage(p, "NIfTI pixdim[2] (voxel size along axis 1) is " + bad);
+            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, bad)
+                    .qform(0, 0, 0, 1, 2, 3).with(data));
+            assertMessage(p, "NIfTI pixdim[3]");
+        }
+        // an sform with its own spacing does not need pixdim
+        float[][] rows = {{-1, 0, 0, 5}, {0, 2, 0, -6}, {0, 0, 3, 7}};
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 0, 0, 0).sform(rows).with(data));
+        assertArrayEquals(new double[] {1, 2, 3}, NiftiIO.read(p).geometry().spacing(), 0);
+        // a singular sform with no qform to fall back on
+        float[][] flat = {{0, 0, 0, 5}, {0, 2, 0, -6}, {0, 0, 3, 7}};
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(flat).with(data));
+        assertMessage(p, "sform is singular (zero spacing or collinear axes) and there is no qform");
+        // absurd placement
+        float[][] far = {{1, 0, 0, 5e6f}, {0, 1, 0, 0}, {0, 0, 1, 0}};
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(far).with(data));
+        assertMessage(p, "more than 1 km from the scanner's centre");
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, 2e7f).with(data));
+        assertMessage(p, "voxel spacing of axis 2 is 20000000 mm");
+        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).qform(Float.NaN, 0, 0, 0, 0, 0).with(data));
+        assertMessage(p, "qform holds a non-finite number");
+        // vox_offset below 352 in a single file
+        for (float off : new float[] {0, 348, 351}) {
+            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).voxOffset(off).with(data));
+            assertMessage(p, "NIfTI vox_offset " + off + " is below 352");
+        }
     }
 
     // The real-data round trip (SkullFix 000: NRRD -> NIfTI -> NRRD, voxel-exact, geometry within 1e-4 mm) runs

@@ -31,6 +31,13 @@ public final class SharedData {
         return p;
     }
 
+    /** A folder of the dcm_qa_ct set: {@code "GE"} or {@code "Philips-S21610-S2010"}. */
+    public static Path dcmQaCt(String name) {
+        Path p = root().resolve("dcm-qa-ct").resolve(name);
+        Assumptions.assumeTrue(Files.isDirectory(p), "skipped: " + p + " not found");
+        return p;
+    }
+
     public static Path invesaliusCt() {
         Path p = root().resolve("invesalius-cranium-ct/cranium.nhdr");
         Assumptions.assumeTrue(Files.isRegularFile(p), "skipped: " + p + " not found");

@@ -110,7 +110,9 @@ class DicomZipTest {
         Path lying = tmp.resolve("lying.zip");
         Files.write(lying, bytes);
         CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(lying, out, 5L << 20));
-        assertEquals("the zip unpacks to more than 5 MB; zip only the folder of one CT series", e.getMessage());
+        // refused either by the entry's own length check or by the unpacked-size limit, never trusted
+        assertTrue(e.getMessage().equals("the zip unpacks to more than 5 MB; zip only the folder of one CT series")
+                || e.getMessage().contains("fails its length check"), e.getMessage());
         assertEquals(List.of(), unpacked(out));
     }
 
@@ -120,6 +122,36 @@ class DicomZipTest {
         assertEquals(20L * (50L << 20), DicomZip.unpackLimit(50L << 20, 1L << 30).bytes(), "20 times the zip");
         assertEquals(2L << 30, DicomZip.unpackLimit(900L << 20, 1L << 30).bytes(), "never more than twice the limit");
         assertNull(DicomZip.unpackLimit(900L << 20, 1L << 30).why());
+    }
+
+    @Test
+    void aFlippedBitInAnEntryFailsItsChecksum() throws IOException {
+        byte[] data = new byte[50_000];
+        new java.util.Random(8).nextBytes(data);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        for (int method : new int[] {ZipEntry.STORED, ZipEntry.DEFLATED}) {
+            Path zip = tmp.resolve("m" + method + ".zip");
+            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+                out.setLevel(0); // deflated entries in stored blocks: a flipped bit still decodes
+                ZipEntry e = new ZipEntry("slice.dcm");
+                e.setMethod(method);
+                e.setSize(data.length);
+                e.setCrc(crc.getValue());
+                out.putNextEntry(e);
+                out.write(data);
+                out.closeEntry();
+            }
+            Path out = Files.createDirectories(tmp.resolve("out" + method));
+            assertEquals(1, DicomZip.extract(zip, out, 1 << 20));
+            byte[] bytes = Files.readAllBytes(zip);
+            bytes[30 + "slice.dcm".length() + 25_000] ^= 0x08; // the middle of the entry's data
+            Files.write(zip, bytes);
+            Path again = Files.createDirectories(tmp.resolve("again" + method));
+            CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(zip, again, 1 << 20));
+            assertEquals("the zip file is damaged: entry 1 (slice.dcm) fails its CRC-32 check; zip the DICOM folder"
+                    + " again", e.getMessage());
+        }
     }
 
     @Test
