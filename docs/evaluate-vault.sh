@@ -9,7 +9,8 @@
 #   vault      ball-shaped cuts anywhere up to 100 degrees from the vertex (sphere, 2-6 %)
 # Usage: docs/evaluate-vault.sh [OUT_DIR]   (default: runs/eval-vault; needs ../shared/data)
 # METHODS overrides what is scored (default: the bundled model and the oracle-grid ceiling). Results are cached per
-# case and method in OUT_DIR, so a rerun only computes what is new. FAMILIES limits the families.
+# case and method in OUT_DIR, so a rerun only computes what is new. FAMILIES limits the families; MAKE_ONLY=1 only
+# makes the defect cases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 calvaria=${CALVARIA:-./calvaria}
@@ -49,13 +50,14 @@ PY
 
 for family in $families; do
   case $family in
-    skullfix) $calvaria evaluate "$data" $methods --cases "$heldout" -o "$out/skullfix" ;;
+    skullfix) [ -z "${MAKE_ONLY:-}" ] && $calvaria evaluate "$data" $methods --cases "$heldout" -o "$out/skullfix" ;;
     side)  make_family side side ellipsoid,irregular 0.10,0.16 ;;
     front) make_family front front sphere,irregular,craniotomy 0.03,0.07 ;;
     back)  make_family back back sphere,irregular,craniotomy 0.03,0.07 ;;
     vault) make_family vault vault sphere 0.02,0.06 ;;
     *) echo "unknown family $family" >&2; exit 2 ;;
   esac
+  [ -n "${MAKE_ONLY:-}" ] && continue
   if [ "$family" != skullfix ]; then
     $calvaria evaluate "$out/$family-cases" $methods -o "$out/$family"
   fi

@@ -33,6 +33,7 @@ import java.io.PrintWriter;
             EvaluateCommand.class,
             ServeCommand.class,
             StudyCommand.class,
+            PlotTrainingCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
