@@ -158,9 +158,14 @@ public final class SkullLibrary {
 
     /** Hash of what the cached grid depends on: source files (path, size, time), grid, cache version. */
     static String cacheKey(SkullFiles f, NetworkGrid grid) {
+        return cacheKey(f, CACHE_VERSION + "|" + grid);
+    }
+
+    /** Hash of a cache entry's settings ({@code what}) and its source files (path, size, modification time). */
+    static String cacheKey(SkullFiles f, String what) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            StringBuilder sb = new StringBuilder(CACHE_VERSION).append('|').append(grid);
+            StringBuilder sb = new StringBuilder(what);
             for (Path p : new Path[] {f.complete(), f.defective()}) {
                 if (p == null) continue;
                 sb.append('|').append(p.toAbsolutePath().normalize());

@@ -10,14 +10,9 @@ import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.VoxelType;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -119,22 +114,7 @@ public final class VaultLibrary {
     }
 
     static String cacheKey(SkullFiles f) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            StringBuilder sb = new StringBuilder(CACHE_VERSION).append('|').append(VaultSkull.SPACING_MM);
-            for (Path p : new Path[] {f.complete(), f.defective()}) {
-                if (p == null) continue;
-                sb.append('|').append(p.toAbsolutePath().normalize());
-                try {
-                    sb.append('|').append(Files.size(p)).append('|').append(Files.getLastModifiedTime(p).toMillis());
-                } catch (IOException e) {
-                    throw new CalvariaException("cannot read " + p + ": " + e.getMessage(), e);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest(sb.toString().getBytes(StandardCharsets.UTF_8)), 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SkullLibrary.cacheKey(f, CACHE_VERSION + "|" + VaultSkull.SPACING_MM);
     }
 
     /** Skulls whose ids are (or are not) in {@code ids}. */

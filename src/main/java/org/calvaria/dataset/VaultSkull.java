@@ -128,21 +128,8 @@ public record VaultSkull(String id, String source, ShortVolume complete, ShortVo
     }
 
     private static double[] boneBounds(MaskVolume skull) {
-        Geometry g = skull.geometry();
-        int snx = g.nx(), sny = g.ny();
-        double[] m = g.matrix(), o = g.origin();
-        double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-        skull.forEachSet(i -> {
-            int x = i % snx, r = i / snx, y = r % sny, z = r / sny;
-            double[] p = {o[0] + m[0] * x + m[1] * y + m[2] * z, o[1] + m[3] * x + m[4] * y + m[5] * z,
-                o[2] + m[6] * x + m[7] * y + m[8] * z};
-            for (int a = 0; a < 3; a++) {
-                b[a] = Math.min(b[a], p[a]);
-                b[a + 3] = Math.max(b[a + 3], p[a]);
-            }
-        });
-        if (b[0] == Double.POSITIVE_INFINITY) throw new CalvariaException("the skull mask is empty");
+        double[] b = skull.physicalBoundsOfSet();
+        if (b == null) throw new CalvariaException("the skull mask is empty");
         return b;
     }
 

@@ -167,23 +167,11 @@ public final class CranialRays {
             Geometry g = skull.geometry();
             int snx = g.nx(), sny = g.ny();
             double[] m = g.matrix(), o = g.origin();
-            double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-                Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-            skull.forEachSet(i -> {
-                int x = i % snx, r = i / snx, y = r % sny, z = r / sny;
-                double px = o[0] + m[0] * x + m[1] * y + m[2] * z;
-                double py = o[1] + m[3] * x + m[4] * y + m[5] * z;
-                double pz = o[2] + m[6] * x + m[7] * y + m[8] * z;
-                if (px < b[0]) b[0] = px;
-                if (py < b[1]) b[1] = py;
-                if (pz < b[2]) b[2] = pz;
-                if (px > b[3]) b[3] = px;
-                if (py > b[4]) b[4] = py;
-                if (pz > b[5]) b[5] = pz;
-            });
-            if (b[0] == Double.POSITIVE_INFINITY) {
+            double[] bounds = skull.physicalBoundsOfSet();
+            if (bounds == null) {
                 throw new CalvariaException("the skull mask is empty; give a binary skull segmentation with bone = 1");
             }
+            double[] b = bounds;
             // Cells at least as large as the source's voxel steps, so that voxel centres leave no empty cells between
             // them in solid bone (a thick-slice CT gets coarser cells).
             double[] sp = g.spacing();

@@ -69,6 +69,27 @@ public final class MaskVolume extends Volume {
         return true;
     }
 
+    /**
+     * Physical bounding box of the set voxels' centres, {minX, minY, minZ, maxX, maxY, maxZ} in mm (any grid
+     * orientation); null for an empty mask.
+     */
+    public double[] physicalBoundsOfSet() {
+        Geometry g = geometry();
+        int nx = g.nx(), ny = g.ny();
+        double[] m = g.matrix(), o = g.origin();
+        double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        forEachSet(i -> {
+            int x = i % nx, r = i / nx, y = r % ny, z = r / ny;
+            for (int a = 0; a < 3; a++) {
+                double p = o[a] + m[3 * a] * x + m[3 * a + 1] * y + m[3 * a + 2] * z;
+                if (p < b[a]) b[a] = p;
+                if (p > b[a + 3]) b[a + 3] = p;
+            }
+        });
+        return b[0] == Double.POSITIVE_INFINITY ? null : b;
+    }
+
     /** Calls {@code action} with the linear index of every set voxel, in increasing order. */
     public void forEachSet(IntConsumer action) {
         for (int w = 0; w < bits.length; w++) {
