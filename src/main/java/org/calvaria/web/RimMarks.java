@@ -38,6 +38,7 @@ final class RimMarks {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("region", h.region());
             m.put("centre_mm", round(h.centreMm()));
+            m.put("outward_normal", round(h.normal()));
             if (closed != null && k < closed.size()) m.put("closedFraction", closed.get(k));
             List<double[]> pts = new ArrayList<>();
             for (double[] p : subsample(h.rim(), MAX_POINTS)) pts.add(round(p));
