@@ -176,6 +176,7 @@ async function lookAtDefect(url, seq) {
     return; // the view stays as it was; the verdict still says what was found
   }
   if (seq !== state.loadSeq || !holes || !holes.length || !holes[0].outward_normal) return;
+  document.body.dataset.holesUrl = url;
   const [lx, ly, lz] = holes[0].outward_normal;
   const rx = -lx, ry = -ly, rz = lz;
   const e = Math.min(80, Math.asin(Math.max(-1, Math.min(1, rz))) * 180 / Math.PI);
@@ -204,6 +205,7 @@ function moveCrosshairTo(volume) {
   const mm = volume.vox2mm([sx / n, sy / n, sz / n], volume.matRAS);
   state.nv.scene.crosshairPos = state.nv.mm2frac(mm);
   state.nv.drawScene();
+  document.body.dataset.crosshairMm = JSON.stringify(Array.from(mm).slice(0, 3).map((v) => Math.round(v * 10) / 10));
 }
 
 function updateToggles() {
