@@ -14,6 +14,8 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) 
   return pairs;
 }, []));
 const base = new URL(args.url);
+// The same server with the fake pipeline, whose reports name holes (the bundled model's do not).
+const fakeBase = new URL(args['fake-url']);
 const fixtures = args.fixtures;
 const outDir = args.out;
 mkdirSync(outDir, { recursive: true });
@@ -38,20 +40,20 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 const foreignRequests = [];
 await context.route('**/*', (route) => {
   const u = new URL(route.request().url());
-  if (u.origin === base.origin || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+  if (u.origin === base.origin || u.origin === fakeBase.origin || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
   foreignRequests.push(u.href);
   return route.abort();
 });
 
 const pageErrors = [];
-async function newPage() {
+async function newPage(at = base) {
   const page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     // Our own deliberate bad requests (422, 413) log "Failed to load resource"; anything else is a real error.
     if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console error: ${m.text()}`);
   });
-  await page.goto(base.href);
+  await page.goto(at.href);
   await page.waitForSelector('body[data-app=ready]', { timeout: 30000 });
   return page;
 }
@@ -79,24 +81,42 @@ async function download(page, selector) {
 }
 
 /** Runs a design from the page; returns the stage names seen while it ran. */
-async function design(page, threshold) {
+async function design(page, threshold, layers = 3) {
   const runsBefore = await page.locator('#cases .runs li.state-done').count();
   await page.fill('#threshold', String(threshold));
   await page.click('#design-button');
   await page.waitForSelector('#progress:not([hidden])', { timeout: 10000 });
   const seen = new Set();
   const deadline = Date.now() + 60000;
+  let serverDone = Date.now();
   while (Date.now() < deadline) {
+    serverDone = Date.now();
     const current = await page.locator('#stages li.current').allTextContents();
     current.forEach((s) => seen.add(s));
-    if (await page.locator('#cases .runs li.state-done').count() > runsBefore) break;
+    if (await page.locator('#cases .runs li.state-done').count() > runsBefore) break; // the server has finished
     const failed = await page.locator('#message:not([hidden])').count();
     if (failed) throw new Error(`design failed in the page: ${await page.textContent('#message')}`);
     await page.waitForTimeout(60);
   }
-  await page.waitForSelector('#result:not([hidden])', { timeout: 10000 });
-  await page.waitForSelector('body[data-viewer=ready][data-viewer-layers="3"]', { timeout: 30000 });
+  // Generous: loading three full-resolution volumes into software WebGL blocks the page for tens of seconds on a
+  // busy 2-core machine (issue 12, item 3).
+  await page.waitForSelector('#result:not([hidden])', { timeout: 90000 });
+  await page.waitForSelector(`body[data-viewer=ready][data-viewer-layers="${layers}"]`, { timeout: 90000 });
+  const visible = (Date.now() - serverDone) / 1000;
+  timings.push(`result visible ${visible.toFixed(1)} s after the server finished (threshold ${threshold}; target <= 5 s)`);
   return [...seen];
+}
+
+/** Measured, not yet asserted (issue 12, item 3): printed at the end. */
+const timings = [];
+
+/** Seconds from a layer toggle to the next painted frame. */
+async function toggleSeconds(page, selector, on) {
+  const t0 = Date.now();
+  if (on) await page.check(selector);
+  else await page.uncheck(selector);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+  return (Date.now() - t0) / 1000;
 }
 
 const tests = [];
@@ -124,8 +144,15 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
   assert.match(shown.bbox, /^\d+\.\d × \d+\.\d × \d+\.\d mm$/);
   assert.match(shown.seconds, /^\d+\.\d s$/);
 
+  // The bundled model does not look for holes, so the verdict cannot say the defect is closed: review needed.
+  assert.equal((await page.textContent('#verdict-headline')).trim(), '⚠ Review needed');
+  assert.equal(await page.getAttribute('#verdict', 'data-state'), 'review');
+  assert.equal((await page.textContent('#verdict-defect')).trim(), 'not checked: this model does not look for holes');
+  assert.match(await page.textContent('#verdict-reasons'), /does not locate the defect/);
+
   const report = await download(page, '#download-report');
   const r = JSON.parse(report.bytes.toString('utf8'));
+  assert.equal((await page.textContent('#verdict-pieces')).trim(), String(r.implant.components));
   assert.equal(r.threshold, 0.5);
   assert.equal(r.implant.volumeMl.toFixed(2), shown.volume.replace(' ml', ''), 'page volume = report volume');
   assert.equal(`${r.implant.boundingBoxSizeMm.map((v) => v.toFixed(1)).join(' × ')} mm`, shown.bbox);
@@ -149,8 +176,10 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
 
   // Layers: the implant is on, the completed skull can be switched on and off again.
   assert.equal(await page.isChecked('#show-implant'), true);
-  await page.check('#show-completed');
-  await page.uncheck('#show-completed');
+  for (const on of [true, false]) {
+    const t = await toggleSeconds(page, '#show-completed', on);
+    timings.push(`completed-skull toggle ${on ? 'on' : 'off'} ${t.toFixed(1)} s (target <= 1 s)`);
+  }
   await page.click('button[data-view=multi]');
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(outDir, 'web-app.png') });
@@ -165,9 +194,12 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
   assert.match(runs[1], /^threshold 0\.3: \d+\.\d\d ml$/);
 
   // Selecting the earlier run shows its figures again.
+  const switchStart = Date.now();
   await page.click('#cases > li.selected .runs li >> nth=0');
   await page.waitForFunction((v) => document.querySelector('[data-figure=volume]').textContent === v,
-    shown.volume, { timeout: 10000 });
+    shown.volume, { timeout: 60000 });
+  await page.waitForSelector('body[data-viewer=ready]', { timeout: 90000 });
+  timings.push(`run switch ${((Date.now() - switchStart) / 1000).toFixed(1)} s (target <= 1 s)`);
 });
 
 test('a corrupt file gives a readable message, not a stack trace', async () => {
@@ -225,6 +257,55 @@ test('after reloading the page, earlier cases and runs are still listed and can 
   assert.match(await page.textContent('[data-figure=volume]'), /^\d+\.\d\d ml$/);
 });
 
+/** The holes of the shown run (holes.json) and the cross-hair's position (RAS mm), from the page. */
+async function holesAndCrosshair(p) {
+  return p.evaluate(async () => {
+    const c = document.body.dataset;
+    return { crosshair: c.crosshairMm ? JSON.parse(c.crosshairMm) : null,
+      holes: c.holesUrl ? (await (await fetch(c.holesUrl)).json()).holes : null };
+  });
+}
+
+let fakePage;
+test('fake pipeline, vertex defect: verdict ok, rim drawn in 3-D, cross-hair on the implant, view at the hole', async () => {
+  fakePage = await newPage(fakeBase);
+  await openSkull(fakePage, skullFile, 'defective-skull.nrrd');
+  await design(fakePage, 0.5, 4); // skull, completed skull, implant and the rim markers
+  assert.equal(await fakePage.getAttribute('body', 'data-rim'), 'shown');
+  assert.equal((await fakePage.textContent('#verdict-headline')).trim(), '✓ Defect found and closed');
+  assert.equal((await fakePage.textContent('#verdict-defect')).trim(), '1 hole: vertex');
+  assert.match(await fakePage.textContent('#verdict-closed'), /^vertex: (9[5-9]|100)%$/);
+  assert.equal((await fakePage.textContent('#verdict-pieces')).trim(), '1');
+  const { crosshair, holes } = await holesAndCrosshair(fakePage);
+  assert.ok(holes && holes.length === 1 && holes[0].rim_mm.length >= 10, 'rim points served');
+  const [x, y, z] = holes[0].centre_mm;
+  const d = Math.hypot(crosshair[0] + x, crosshair[1] + y, crosshair[2] - z); // LPS -> RAS: x, y change sign
+  assert.ok(d < 30, `cross-hair ${crosshair} is ${d.toFixed(1)} mm from the hole's centre ${holes[0].centre_mm}`);
+  assert.ok(Number(await fakePage.getAttribute('body', 'data-view-elevation')) >= 60, 'the 3-D view looks from above');
+  await fakePage.uncheck('#show-rim');
+  await fakePage.check('#show-rim');
+  await fakePage.screenshot({ path: join(outDir, 'web-app-vertex-verdict.png') });
+});
+
+test('fake pipeline, hole in the left side that the implant misses: review needed, and why', async () => {
+  await openSkull(fakePage, join(fixtures, 'side-hole-skull.nrrd'), 'side-hole-skull.nrrd');
+  await design(fakePage, 0.5, 4);
+  assert.equal((await fakePage.textContent('#verdict-headline')).trim(), '⚠ Review needed');
+  assert.equal(await fakePage.getAttribute('#verdict', 'data-state'), 'review');
+  assert.match(await fakePage.textContent('#verdict-defect'), /^1 hole: left /);
+  const closed = Number((await fakePage.textContent('#verdict-closed')).match(/(\d+)%/)[1]);
+  assert.ok(closed < 95, `closed ${closed}%`);
+  assert.match(await fakePage.textContent('#verdict-reasons'), /the implant closes only \d+% of the left .*do not use it without review/);
+  assert.equal(await fakePage.getAttribute('body', 'data-rim'), 'shown');
+  const { holes } = await holesAndCrosshair(fakePage);
+  assert.ok(holes[0].rim_mm.every((p) => p[0] > 0), 'the rim is on the left (LPS x > 0)');
+  const azimuth = Number(await fakePage.getAttribute('body', 'data-view-azimuth'));
+  // NiiVue's camera is at (-cos e sin a, -cos e cos a, sin e) in RAS: the left (-x) is azimuth 90
+  assert.ok(azimuth > 45 && azimuth < 135, `the 3-D view looks from the left (azimuth ${azimuth})`);
+  await fakePage.screenshot({ path: join(outDir, 'web-app-side-hole-verdict.png') });
+  await fakePage.close();
+});
+
 let passed = 0;
 let failed = 0;
 const started = Date.now();
@@ -250,6 +331,7 @@ if (pageErrors.length) {
 }
 await context.close();
 rmSync(userDataDir, { recursive: true, force: true });
+for (const t of timings) console.log(`timing: ${t}`);
 console.log(`browser tests took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

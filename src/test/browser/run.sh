@@ -74,7 +74,7 @@ trap cleanup EXIT
 
 started=$(date +%s)
 java -Xmx1g -cp "$jar:$root/target/test-classes" org.calvaria.web.TestServerMain \
-  --fixtures "$work/fixtures" --max-upload-mb 2 --real >"$work/server.log" 2>&1 &
+  --fixtures "$work/fixtures" --max-upload-mb 2 --real --also-fake >"$work/server.log" 2>&1 &
 server_pid=$!
 
 url=""
@@ -89,11 +89,12 @@ if [ -z "$url" ]; then
   cat "$work/server.log" >&2
   exit 1
 fi
-echo "browser test: server at $url"
+fake_url="$(sed -n 's/^CALVARIA_TEST_FAKE_URL=//p' "$work/server.log" | head -n 1)"
+echo "browser test: server at $url (fake pipeline at $fake_url)"
 
 status=0
 # pipefail (set above) makes the pipeline fail when node does.
-node "$here/e2e.mjs" --url "$url" --fixtures "$work/fixtures" --out "$out" --chromium "$chromium" \
+node "$here/e2e.mjs" --url "$url" --fake-url "$fake_url" --fixtures "$work/fixtures" --out "$out" --chromium "$chromium" \
   | tee "$work/e2e.log" || status=$?
 
 if [ "$status" != 0 ]; then

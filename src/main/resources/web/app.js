@@ -12,6 +12,7 @@ const state = {
   nv: null,
   loadSeq: 0, // newest viewer load; older ones that finish late are ignored
   volumeIndex: { skull: 0, completed: -1, implant: -1 },
+  rimShown: false, // the run's rim markers are the viewer's mesh
   view: 'multi',
   polling: new Set(),
 };
@@ -136,21 +137,55 @@ async function showInViewer(c, job) {
       await nv.loadVolumes(list);
       if (seq !== state.loadSeq) return;
       state.volumeIndex = index;
+      state.rimShown = false;
+      if (files && files['rims.stl']) {
+        await nv.loadMeshes([{ url: files['rims.stl'], rgba255: [40, 200, 255, 255],
+          opacity: $('show-rim').checked ? 1 : 0 }]);
+        if (seq !== state.loadSeq) return;
+        state.rimShown = true;
+      }
       if (index.implant >= 0) moveCrosshairTo(nv.volumes[index.implant]);
+      if (files && files['holes.json']) await lookAtDefect(files['holes.json'], seq);
     }
     if (state.shownCaseId !== c.id) {
       state.shownCaseId = c.id;
-      nv.setRenderAzimuthElevation(120, 30); // from the front-left and above: the vault, where defects usually are
+      // from the front-left and above: the vault, where defects usually are (until a run shows where the hole is)
+      if (!(job && job.files && job.files['holes.json'])) nv.setRenderAzimuthElevation(120, 30);
     }
     if (seq !== state.loadSeq) return;
     applyView();
     document.body.dataset.viewer = 'ready';
     document.body.dataset.viewerLayers = String(nv.volumes.length + nv.meshes.length);
+    document.body.dataset.rim = state.rimShown ? 'shown' : 'none';
   } catch (e) {
     if (seq !== state.loadSeq) return;
     document.body.dataset.viewer = 'failed';
     showMessage(`The viewer could not show this file (${e.message || e}). Designs and downloads still work.`);
   }
+}
+
+/**
+ * Turns the 3-D view to look at the largest hole along its outward normal. NiiVue's camera looks from the direction
+ * (-cos e sin a, -cos e cos a, sin e) in RAS for azimuth a and elevation e; the report's normal is in LPS.
+ */
+async function lookAtDefect(url, seq) {
+  let holes;
+  try {
+    holes = (await api(url)).holes;
+  } catch (e) {
+    return; // the view stays as it was; the verdict still says what was found
+  }
+  if (seq !== state.loadSeq || !holes || !holes.length || !holes[0].outward_normal) return;
+  document.body.dataset.holesUrl = url;
+  const [lx, ly, lz] = holes[0].outward_normal;
+  const rx = -lx, ry = -ly, rz = lz;
+  const e = Math.min(80, Math.asin(Math.max(-1, Math.min(1, rz))) * 180 / Math.PI);
+  const horizontal = Math.hypot(rx, ry);
+  const a = horizontal < 0.05 ? 120 : (Math.atan2(-rx, -ry) * 180 / Math.PI + 360) % 360;
+  state.nv.setRenderAzimuthElevation(a, e);
+  state.lookedAtDefect = true;
+  document.body.dataset.viewAzimuth = a.toFixed(0);
+  document.body.dataset.viewElevation = e.toFixed(0);
 }
 
 /** Puts the slice cross-hair at the centre of a mask's voxels, so that every slice view cuts the implant. */
@@ -170,6 +205,7 @@ function moveCrosshairTo(volume) {
   const mm = volume.vox2mm([sx / n, sy / n, sz / n], volume.matRAS);
   state.nv.scene.crosshairPos = state.nv.mm2frac(mm);
   state.nv.drawScene();
+  document.body.dataset.crosshairMm = JSON.stringify(Array.from(mm).slice(0, 3).map((v) => Math.round(v * 10) / 10));
 }
 
 function updateToggles() {
@@ -179,6 +215,7 @@ function updateToggles() {
   $('show-skull').disabled = !c;
   $('show-implant').disabled = !done;
   $('show-completed').disabled = !(done && job.files['completed.nrrd']);
+  $('show-rim').disabled = !(done && job.files['rims.stl']);
 }
 
 function setLayerVisible(layer, visible) {
@@ -187,6 +224,10 @@ function setLayerVisible(layer, visible) {
   const c = currentCase();
   if (layer === 'skull' && c && c.kind === 'mesh') {
     for (const m of nv.meshes) nv.setMeshProperty(m.id, 'opacity', visible ? 1 : 0);
+    return;
+  }
+  if (layer === 'rim') {
+    if (state.rimShown) for (const m of nv.meshes) nv.setMeshProperty(m.id, 'opacity', visible ? 1 : 0);
     return;
   }
   const i = state.volumeIndex[layer];
@@ -317,7 +358,32 @@ function renderProgress(job) {
     : `Designing (threshold ${job.threshold})${job.stage ? `: ${job.stage}` : ''}…`;
 }
 
+/** The verdict beside the figures: found or not, share closed, pieces, and every reason to look again. */
+function renderVerdict(v) {
+  const box = $('verdict');
+  box.hidden = !v;
+  if (!v) return;
+  box.className = v.state;
+  box.dataset.state = v.state;
+  $('verdict-headline').textContent = v.state === 'ok' ? `✓ ${v.headline}` : `⚠ ${v.headline}`;
+  $('verdict-defect').textContent = v.defect;
+  $('verdict-closed').textContent = v.holes.length
+    ? v.holes.map((h) => (h.closedFraction === undefined ? `${h.region}: not measured`
+      : `${h.region}: ${Math.round(100 * h.closedFraction)}%`)).join('; ')
+    : '—';
+  $('verdict-pieces').textContent = v.pieces === null || v.pieces === undefined ? 'not reported' : String(v.pieces);
+  const list = $('verdict-reasons');
+  list.replaceChildren();
+  // a reason the pipeline's warnings already give (with more detail) is not repeated
+  for (const text of [...v.warnings, ...v.reasons.filter((r) => !v.warnings.some((w) => w.startsWith(r)))]) {
+    const li = document.createElement('li');
+    li.textContent = text;
+    list.append(li);
+  }
+}
+
 function renderResult(job) {
+  renderVerdict(job.verdict);
   const f = job.figures;
   $('result-threshold').textContent = `(threshold ${job.threshold})`;
   document.querySelector('[data-figure=volume]').textContent = `${f.implantVolumeMl.toFixed(2)} ml`;
@@ -514,6 +580,7 @@ async function main() {
   $('show-skull').addEventListener('change', (e) => setLayerVisible('skull', e.target.checked));
   $('show-implant').addEventListener('change', (e) => setLayerVisible('implant', e.target.checked));
   $('show-completed').addEventListener('change', (e) => setLayerVisible('completed', e.target.checked));
+  $('show-rim').addEventListener('change', (e) => setLayerVisible('rim', e.target.checked));
   setUpDropping();
   renderDesignPanel();
   try {

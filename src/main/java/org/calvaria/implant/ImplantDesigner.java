@@ -306,7 +306,7 @@ public final class ImplantDesigner {
     }
 
     /** Share of a hole's directions (by solid angle) in which the rays now meet bone. */
-    static double closedShare(CranialRays rays, Hole h) {
+    public static double closedShare(CranialRays rays, Hole h) {
         double all = 0, closed = 0;
         for (int cell : h.cells()) {
             int i = cell / CranialRays.COLUMNS, j = cell % CranialRays.COLUMNS;

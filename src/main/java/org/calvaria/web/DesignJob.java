@@ -22,6 +22,7 @@ final class DesignJob {
     private DesignOutcome outcome;
     private Instant startedAt;
     private Instant finishedAt;
+    private java.util.Map<String, Object> verdict;
 
     DesignJob(String id, OpenedCase forCase, double threshold, Path outputFolder) {
         this.id = id;
@@ -52,6 +53,20 @@ final class DesignJob {
         error = message;
         state = State.FAILED;
         finishedAt = Instant.now();
+    }
+
+    /** The verdict on a finished design, read from its report once ({@link Verdict}). */
+    synchronized java.util.Map<String, Object> verdict(DesignOutcome o) {
+        if (verdict == null) {
+            com.fasterxml.jackson.databind.JsonNode report = null;
+            try {
+                report = WebServer.JSON.readTree(o.reportJson().toFile());
+            } catch (java.io.IOException e) {
+                // an unreadable report gives a verdict that says so: review needed
+            }
+            verdict = Verdict.of(report);
+        }
+        return verdict;
     }
 
     /** A consistent copy of the changing fields, for one JSON answer. */

@@ -1,10 +1,12 @@
 package org.calvaria.web;
 
 import org.calvaria.complete.CompletionModel;
+import org.calvaria.implant.ImplantDesigner;
 import org.calvaria.pipeline.DesignPipeline;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -19,7 +21,8 @@ public final class PipelineDesignService implements DesignService, AutoCloseable
     }
 
     @Override
-    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener) {
+    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
+            throws java.io.IOException {
         DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(outputFolder.resolve("implant.stl"),
                 outputFolder.resolve("implant.nrrd"), outputFolder.resolve("completed_skull.nrrd"),
                 outputFolder.resolve("report.json"), outputFolder.resolve("preview.png"));
@@ -33,8 +36,15 @@ public final class PipelineDesignService implements DesignService, AutoCloseable
         DesignOutcome.Figures figures = new DesignOutcome.Figures((Double) implant.get("volumeMl"),
                 (Double) implant.get("surfaceAreaMm2"), (double[]) implant.get("boundingBoxSizeMm"),
                 ((Number) seconds.getOrDefault("total", 0.0)).doubleValue());
+        Path holesJson = null, rimsStl = null;
+        List<ImplantDesigner.HoleDesign> holes = r.design().holes();
+        if (!holes.isEmpty()) {
+            rimsStl = RimMarks.write(holes.stream().map(ImplantDesigner.HoleDesign::hole).toList(),
+                    holes.stream().map(h -> Math.round(h.closedFraction() * 1000) / 1000.0).toList(), outputFolder);
+            holesJson = outputFolder.resolve("holes.json");
+        }
         return new DesignOutcome(out.stl(), out.implantVolume(), out.completedVolume(), out.report(), out.preview(),
-                figures);
+                figures, holesJson, rimsStl);
     }
 
     @Override

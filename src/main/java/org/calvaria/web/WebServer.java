@@ -71,7 +71,8 @@ import java.util.regex.Pattern;
  * GET  /api/cases/ID/view/NAME            the file the viewer loads (skull.nii, skull.nii.gz or skull.stl)
  * POST /api/cases/ID/design               body: {"threshold": 0.5}; answers 202 with the queued job
  * GET  /api/jobs/ID                       a job's state, stage, figures and file links
- * GET  /api/jobs/ID/files/KIND            implant.stl, implant.nrrd, completed.nrrd, report.json, preview.png
+ * GET  /api/jobs/ID/files/KIND            implant.stl, implant.nrrd, completed.nrrd, report.json, preview.png,
+ *                                         holes.json (rim points, LPS mm), rims.stl (rim markers for the viewer, RAS)
  * </pre>
  */
 public final class WebServer implements AutoCloseable {
@@ -96,7 +97,7 @@ public final class WebServer implements AutoCloseable {
 
     /** Files a finished job offers, by the name used in its URL. */
     static final List<String> FILE_KINDS = List.of("implant.stl", "implant.nrrd", "completed.nrrd", "report.json",
-            "preview.png");
+            "preview.png", "holes.json", "rims.stl");
 
     private static final String ID = "([a-z][0-9]{1,9}-[0-9a-f]{6})";
     private static final Pattern CASE = Pattern.compile("/api/cases/" + ID);
@@ -568,6 +569,8 @@ public final class WebServer implements AutoCloseable {
             case "completed.nrrd" -> o.completedSkullNrrd();
             case "report.json" -> o.reportJson();
             case "preview.png" -> o.previewPng();
+            case "holes.json" -> o.holesJson();
+            case "rims.stl" -> o.rimsStl();
             default -> null;
         };
     }
@@ -624,6 +627,7 @@ public final class WebServer implements AutoCloseable {
             figures.put("boundingBoxMm", f.boundingBoxMm());
             figures.put("seconds", f.seconds());
             m.put("figures", figures);
+            m.put("verdict", job.verdict(s.outcome()));
             Map<String, String> files = new LinkedHashMap<>();
             for (String kind : FILE_KINDS) {
                 if (fileOf(s.outcome(), kind) != null) files.put(kind, "/api/jobs/" + job.id + "/files/" + kind);

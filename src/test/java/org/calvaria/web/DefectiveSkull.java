@@ -3,6 +3,7 @@ package org.calvaria.web;
 import org.calvaria.Provenance;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.synth.SyntheticSkull;
+import org.calvaria.testing.Cuts;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 
@@ -40,6 +41,19 @@ final class DefectiveSkull {
         }
         Provenance.stamp(m, "synthetic defective skull for the web tests");
         return m;
+    }
+
+    /** The same skull with a ball of {@code radiusMm} cut from its left side, a little above the equator. */
+    static MaskVolume sideHole(double spacing, double radiusMm) {
+        MaskVolume m = new SyntheticSkull(7).rasterize(spacing, spacing);
+        MaskVolume cut = Cuts.withoutBall(m, Cuts.unit(1, 0, 0.35), radiusMm);
+        Provenance.stamp(cut, "synthetic skull with a left-side hole for the web tests");
+        return cut;
+    }
+
+    static Path writeSideHole(double spacing, Path file) {
+        NrrdIO.write(sideHole(spacing, 30), file);
+        return file;
     }
 
     static Path write(double spacing, Path file) {

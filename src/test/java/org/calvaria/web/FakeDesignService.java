@@ -5,6 +5,11 @@ import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.VolumeIO;
+import org.calvaria.implant.ImplantDesigner;
+import org.calvaria.morphology.ConnectedComponents;
+import org.calvaria.normalise.CranialRays;
+import org.calvaria.normalise.Hole;
+import org.calvaria.normalise.HoleFinder;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
@@ -12,7 +17,9 @@ import org.calvaria.volume.Volume;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -20,7 +27,9 @@ import java.util.function.Consumer;
  * A stand-in for the real pipeline, for tests only: it reads the skull, "designs" a ball of bone at the top of it
  * (a cap of the vault's shell within 12 + 20 * threshold mm of the top, so the threshold visibly
  * matters; on the test skull it plugs the hole), and writes every file the real one would.
- * Its figures are computed from what it wrote, so tests can check them against the downloads.
+ * Its figures are computed from what it wrote, so tests can check them against the downloads. It finds the holes
+ * and measures how much of each its cap closes with the real pipeline's code, so the page's verdict is real: a hole
+ * at the vertex is closed, a hole in the side is not.
  */
 final class FakeDesignService implements DesignService {
     private final long stageDelayMillis;
@@ -129,6 +138,27 @@ final class FakeDesignService implements DesignService {
         Path implantNrrd = outputFolder.resolve("implant.nrrd");
         NrrdIO.write(implant, implantNrrd);
         MaskVolume completed = bone.copy().or(implant);
+        // The holes and how much of each the fake implant closes, measured as the real pipeline does.
+        CranialRays before = CranialRays.cast(bone);
+        List<Hole> holes = HoleFinder.find(before);
+        CranialRays after = CranialRays.cast(completed, before.centre());
+        List<Double> closed = new ArrayList<>();
+        List<Map<String, Object>> holeReports = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (Hole h : holes) {
+            double c = Math.round(ImplantDesigner.closedShare(after, h) * 1000) / 1000.0;
+            closed.add(c);
+            Map<String, Object> one = h.describe();
+            one.put("designed", true);
+            one.put("closedFraction", c);
+            holeReports.add(one);
+            if (c < 0.95) {
+                warnings.add(String.format(java.util.Locale.ROOT, "the implant closes only %.0f%% of the %s; do not"
+                        + " use it without review", 100 * c, h.summary()));
+            }
+        }
+        Path rimsStl = RimMarks.write(holes, closed, outputFolder);
+        Path holesJson = outputFolder.resolve("holes.json");
         Path completedNrrd = outputFolder.resolve("completed.nrrd");
         NrrdIO.write(completed, completedNrrd);
 
@@ -152,9 +182,12 @@ final class FakeDesignService implements DesignService {
         report.put("bounding_box_mm", box);
         report.put("implant_voxels", implant.cardinality());
         report.put("seconds", seconds);
+        report.put("holes", holeReports);
+        report.put("implant", Map.of("components", ConnectedComponents.count(implant, 26)));
+        report.put("warnings", warnings);
         Path reportJson = outputFolder.resolve("report.json");
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportJson.toFile(), report);
-        return new DesignOutcome(stl, implantNrrd, completedNrrd, reportJson, preview, figures);
+        return new DesignOutcome(stl, implantNrrd, completedNrrd, reportJson, preview, figures, holesJson, rimsStl);
     }
 
     private void stage(String name, Consumer<String> listener) throws InterruptedException {

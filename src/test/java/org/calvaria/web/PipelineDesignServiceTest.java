@@ -72,6 +72,21 @@ class PipelineDesignServiceTest {
             assertEquals(ml, report.get("implant").get("volumeMl").asDouble(), 1e-9);
             assertTrue(report.get("implant").get("watertight").asBoolean());
             assertEquals(0, report.get("implant").get("overlapWithDefectiveVoxels").asLong());
+
+            // The verdict says what the report says. The bundled model places one grid at the vertex and finds no
+            // holes, so nothing checks that the implant closes the defect: review needed, and no rim files.
+            JsonNode verdict = job.get("verdict");
+            assertEquals(report.get("implant").get("components").asInt(), verdict.get("pieces").asInt());
+            if (report.has("holes")) {
+                assertEquals(report.get("holes").size(), verdict.get("holes").size());
+                assertTrue(job.get("files").has("holes.json"));
+                assertTrue(job.get("files").has("rims.stl"));
+            } else {
+                assertEquals("review", verdict.get("state").asText(), verdict.toString());
+                assertEquals("not checked: this model does not look for holes", verdict.get("defect").asText());
+                assertFalse(job.get("files").has("holes.json"));
+                assertFalse(job.get("files").has("rims.stl"));
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -216,6 +217,76 @@ class WebServerTest {
             assertEquals(1, listed.size());
             assertEquals(2, listed.get(0).get("jobs").size());
         }
+    }
+
+    /** The holes' rim points (LPS mm) and the viewer's rim markers of a finished job; checks both and answers the points. */
+    private static JsonNode checkRims(WebServer s, JsonNode job) throws Exception {
+        JsonNode holes = JSON.readTree(get(s, job.get("files").get("holes.json").asText()).body()).get("holes");
+        assertTrue(holes.size() >= 1, holes.toString());
+        for (JsonNode h : holes) {
+            int n = h.get("rim_mm").size();
+            assertTrue(n >= 10 && n <= RimMarks.MAX_POINTS, "rim points: " + n);
+            assertEquals(3, h.get("rim_mm").get(0).size());
+        }
+        HttpResponse<byte[]> stl = get(s, job.get("files").get("rims.stl").asText());
+        assertEquals(200, stl.statusCode());
+        assertTrue(TestStl.checkBinary(stl.body()) > 0);
+        return holes;
+    }
+
+    @Test
+    void aVertexHoleThatTheImplantClosesGetsAnOkVerdictWithItsRim() throws Exception {
+        try (WebServer s = start()) {
+            String caseId = upload(s, skullBytes, "vertex.nrrd", 201).get("id").asText();
+            JsonNode job = await(s, design(s, caseId, 0.5).get("id").asText());
+            assertEquals("done", job.get("state").asText(), job.toString());
+            JsonNode v = job.get("verdict");
+            assertEquals("ok", v.get("state").asText(), v.toString());
+            assertEquals("Defect found and closed", v.get("headline").asText());
+            assertEquals("1 hole: vertex", v.get("defect").asText());
+            assertTrue(v.get("holes").get(0).get("closedFraction").asDouble() >= Verdict.MIN_CLOSED, v.toString());
+            assertEquals(1, v.get("pieces").asInt());
+            assertEquals(0, v.get("warnings").size());
+            JsonNode holes = checkRims(s, job);
+            assertEquals("vertex", holes.get(0).get("region").asText());
+            // The rim lies around the top of the skull: every point above the hole's centre height minus its radius.
+            double top = holes.get(0).get("centre_mm").get(2).asDouble();
+            for (JsonNode p : holes.get(0).get("rim_mm")) {
+                assertTrue(p.get(2).asDouble() > top - 2 * DefectiveSkull.HOLE_RADIUS_MM, p.toString());
+            }
+        }
+    }
+
+    @Test
+    void aSideHoleThatTheImplantMissesSaysReviewNeeded() throws Exception {
+        Path side = DefectiveSkull.writeSideHole(3.0, tmp.resolve("side.nrrd"));
+        try (WebServer s = start()) {
+            String caseId = upload(s, Files.readAllBytes(side), "side.nrrd", 201).get("id").asText();
+            JsonNode job = await(s, design(s, caseId, 0.5).get("id").asText());
+            assertEquals("done", job.get("state").asText(), job.toString());
+            JsonNode v = job.get("verdict");
+            assertEquals("review", v.get("state").asText(), v.toString());
+            assertEquals("Review needed", v.get("headline").asText());
+            assertTrue(v.get("defect").asText().startsWith("1 hole: left"), v.toString());
+            assertTrue(v.get("holes").get(0).get("closedFraction").asDouble() < 0.5, v.toString());
+            assertTrue(v.get("warnings").get(0).asText().startsWith("the implant closes only"), v.toString());
+            assertTrue(v.get("reasons").get(0).asText().contains("left"), v.toString());
+            JsonNode holes = checkRims(s, job);
+            assertTrue(holes.get(0).get("region").asText().startsWith("left"));
+            // the rim is on the left (LPS: x > 0)
+            for (JsonNode p : holes.get(0).get("rim_mm")) assertTrue(p.get(0).asDouble() > 0, p.toString());
+        }
+    }
+
+    @Test
+    void aReportWithoutHolesIsReviewNeededAndSaysWhy() throws Exception {
+        Map<String, Object> old = Verdict.of(JSON.readTree("{\"implant\": {\"components\": 3}, \"warnings\": []}"));
+        assertEquals("review", old.get("state"));
+        assertEquals("not checked: this model does not look for holes", old.get("defect"));
+        assertEquals(3, old.get("pieces"));
+        assertEquals(2, ((List<?>) old.get("reasons")).size(), old.toString());
+        Map<String, Object> none = Verdict.of(null);
+        assertEquals("review", none.get("state"));
     }
 
     // ------------------------------------------------------------------ limits and bad requests
