@@ -3,12 +3,9 @@ package org.calvaria.manufacture;
 import org.calvaria.CalvariaException;
 import org.calvaria.io.Outputs;
 import org.calvaria.mesh.TriangleMesh;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -107,10 +104,10 @@ public final class ThreeMf {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    /** What a 3MF file holds: the model's unit, and its objects by name in file order. */
-    public record Model(String unit, Map<String, TriangleMesh> objects, List<String> zipEntries, Document modelXml) {}
+    /** What a 3MF file holds: the model's unit, its objects by name in file order, the zip entries, the model XML. */
+    public record Model(String unit, Map<String, TriangleMesh> objects, List<String> zipEntries, byte[] modelXml) {}
 
-    /** Reads a 3MF file written by this class or another tool (mesh objects of the model part only). */
+    /** Reads a 3MF file (mesh objects of the model part), streaming the XML so large meshes read quickly. */
     public static Model read(Path path) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
@@ -121,40 +118,71 @@ public final class ThreeMf {
         byte[] model = entries.get(MODEL_PATH);
         if (model == null) throw new CalvariaException(path + " is not a 3MF file (no " + MODEL_PATH + ")");
         try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            DocumentBuilder b = f.newDocumentBuilder();
-            Document doc = b.parse(new java.io.ByteArrayInputStream(model));
-            Element root = doc.getDocumentElement();
+            XMLInputFactory f = XMLInputFactory.newInstance();
+            f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+            f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
+            XMLStreamReader x = f.createXMLStreamReader(new java.io.ByteArrayInputStream(model));
             Map<String, TriangleMesh> objects = new LinkedHashMap<>();
-            NodeList objs = root.getElementsByTagNameNS(CORE_NS, "object");
-            for (int o = 0; o < objs.getLength(); o++) {
-                Element obj = (Element) objs.item(o);
-                NodeList vs = obj.getElementsByTagNameNS(CORE_NS, "vertex");
-                float[] v = new float[3 * vs.getLength()];
-                for (int i = 0; i < vs.getLength(); i++) {
-                    Element e = (Element) vs.item(i);
-                    v[3 * i] = Float.parseFloat(e.getAttribute("x"));
-                    v[3 * i + 1] = Float.parseFloat(e.getAttribute("y"));
-                    v[3 * i + 2] = Float.parseFloat(e.getAttribute("z"));
+            String unit = null, name = null;
+            FloatList v = new FloatList();
+            IntList t = new IntList();
+            while (x.hasNext()) {
+                int ev = x.next();
+                if (ev == XMLStreamConstants.START_ELEMENT && CORE_NS.equals(x.getNamespaceURI())) {
+                    switch (x.getLocalName()) {
+                        case "model" -> unit = x.getAttributeValue(null, "unit");
+                        case "object" -> {
+                            name = x.getAttributeValue(null, "name");
+                            if (name == null) name = "object " + x.getAttributeValue(null, "id");
+                            v = new FloatList();
+                            t = new IntList();
+                        }
+                        case "vertex" -> {
+                            v.add(Float.parseFloat(x.getAttributeValue(null, "x")));
+                            v.add(Float.parseFloat(x.getAttributeValue(null, "y")));
+                            v.add(Float.parseFloat(x.getAttributeValue(null, "z")));
+                        }
+                        case "triangle" -> {
+                            t.add(Integer.parseInt(x.getAttributeValue(null, "v1")));
+                            t.add(Integer.parseInt(x.getAttributeValue(null, "v2")));
+                            t.add(Integer.parseInt(x.getAttributeValue(null, "v3")));
+                        }
+                        default -> { }
+                    }
+                } else if (ev == XMLStreamConstants.END_ELEMENT && CORE_NS.equals(x.getNamespaceURI())
+                        && "object".equals(x.getLocalName())) {
+                    objects.put(name, new TriangleMesh(v.toArray(), t.toArray()));
                 }
-                NodeList ts = obj.getElementsByTagNameNS(CORE_NS, "triangle");
-                int[] t = new int[3 * ts.getLength()];
-                for (int i = 0; i < ts.getLength(); i++) {
-                    Element e = (Element) ts.item(i);
-                    t[3 * i] = Integer.parseInt(e.getAttribute("v1"));
-                    t[3 * i + 1] = Integer.parseInt(e.getAttribute("v2"));
-                    t[3 * i + 2] = Integer.parseInt(e.getAttribute("v3"));
-                }
-                String name = obj.hasAttribute("name") ? obj.getAttribute("name") : "object " + obj.getAttribute("id");
-                objects.put(name, new TriangleMesh(v, t));
             }
-            return new Model(root.getAttribute("unit"), objects, new ArrayList<>(entries.keySet()), doc);
+            return new Model(unit == null ? "millimeter" : unit, objects, new ArrayList<>(entries.keySet()), model);
         } catch (CalvariaException e) {
             throw e;
         } catch (Exception e) {
             throw new CalvariaException("cannot read 3MF " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    private static final class FloatList {
+        float[] a = new float[1024];
+        int n;
+
+        void add(float x) {
+            if (n == a.length) a = java.util.Arrays.copyOf(a, 2 * n);
+            a[n++] = x;
+        }
+
+        float[] toArray() { return java.util.Arrays.copyOf(a, n); }
+    }
+
+    private static final class IntList {
+        int[] a = new int[1024];
+        int n;
+
+        void add(int x) {
+            if (n == a.length) a = java.util.Arrays.copyOf(a, 2 * n);
+            a[n++] = x;
+        }
+
+        int[] toArray() { return java.util.Arrays.copyOf(a, n); }
     }
 }
