@@ -9,6 +9,7 @@ import org.calvaria.complete.ModelFile;
 import org.calvaria.implant.ImplantDesigner;
 
 import org.calvaria.io.VolumeIO;
+import org.calvaria.manufacture.Manufacture;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.MeshSmoothing;
@@ -51,15 +52,27 @@ public final class DesignPipeline {
         }
     }
 
-    /** Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold. */
-    public record Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation) {
+    /**
+     * Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold, and what to do for
+     * manufacture (clearance, thickness, fit check, 3MF; {@link Manufacture.Options#none()} keeps the designed shape).
+     */
+    public record Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation,
+                           Manufacture.Options manufacture) {
+        public Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation) {
+            this(threshold, smoothIterations, segmentation, Manufacture.Options.none());
+        }
+
         public static Settings defaults() {
             return new Settings(null, 10, SkullSegmenter.Options.defaults().withCrop(false, 0));
         }
 
-        public Settings withThreshold(Double t) { return new Settings(t, smoothIterations, segmentation); }
+        public Settings withThreshold(Double t) { return new Settings(t, smoothIterations, segmentation, manufacture); }
 
-        public Settings withSmoothing(int n) { return new Settings(threshold, n, segmentation); }
+        public Settings withSmoothing(int n) { return new Settings(threshold, n, segmentation, manufacture); }
+
+        public Settings withManufacture(Manufacture.Options m) {
+            return new Settings(threshold, smoothIterations, segmentation, m);
+        }
     }
 
     /** Result of one run: the implant on the input grid, its mesh, and the report (also written as JSON). */
@@ -129,8 +142,14 @@ public final class DesignPipeline {
 
         long tm = System.nanoTime();
         onStage.accept(STAGE_MESH);
-        TriangleMesh mesh = MarchingCubes.extract(design.implant());
-        if (settings.smoothIterations() > 0) mesh = MeshSmoothing.taubin(mesh, settings.smoothIterations());
+        // Thickness control and fit clearance change the implant; the mesh is made and measured there.
+        Manufacture.Result manufactured = Manufacture.process(design.implant(), defective, settings.manufacture(),
+                settings.smoothIterations());
+        design = new ImplantDesigner.Design(manufactured.implant(), design.completed(), design.placement(),
+                design.implantCoveredFraction(), design.stageSeconds(), design.holes());
+        TriangleMesh mesh = manufactured.mesh();
+        for (String w : manufactured.warnings()) LOGGER.warn(w);
+        warnings.addAll(manufactured.warnings());
         times.put(STAGE_MESH, seconds(tm));
 
         long tw = System.nanoTime();
@@ -146,6 +165,7 @@ public final class DesignPipeline {
             VolumeIO.write(design.completed(), out.completedVolume());
         }
         if (out.preview() != null) writePreview(defective, mesh, out.preview(), source);
+        Map<String, Object> extras = Manufacture.writeExtras(manufactured, defective, settings.manufacture(), made);
         times.put(STAGE_WRITE, seconds(tw));
         double total = 0;
         for (double v : times.values()) total += v;
@@ -153,6 +173,8 @@ public final class DesignPipeline {
         // Measured after the outputs are written so the report holds every stage; the report itself is written last.
         Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
                 settings);
+        report.putAll(manufactured.report());
+        report.putAll(extras);
         report.put("warnings", warnings);
         if (out.report() != null) writeJson(report, out.report());
         return new Result(defective, design, mesh, report);
