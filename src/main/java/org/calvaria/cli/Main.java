@@ -33,6 +33,7 @@ import java.io.PrintWriter;
             EvaluateCommand.class,
             ServeCommand.class,
             StudyCommand.class,
+            MouldCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
