@@ -108,6 +108,22 @@ class ManufactureTest {
     }
 
     @Test
+    void fitCheckIsWatertightAndHoldsTheWholeRim() {
+        MaskVolume skull = skull(30);
+        MaskVolume implant = shell(70, 6, 0, 30);
+        var fit = Manufacture.fitCheck(skull, implant, 20);
+        assertTrue(fit.isWatertight());
+        MaskVolume back = Voxelizer.voxelize(fit, skull.geometry());
+        // The rim: bone within 2 mm of the implant. All of it is in the model; bone 20+ mm away is not.
+        MaskVolume rim = org.calvaria.morphology.Morphology.dilate(implant, 2.0).and(skull);
+        assertTrue(rim.cardinality() > 0);
+        assertEquals(rim.cardinality(), back.intersectionCount(rim), "rim voxels missing from the fit-check model");
+        assertEquals(0, back.copy().andNot(skull).cardinality(), "the fit-check model is bone only");
+        MaskVolume far = shell(70, 6, 60, 180);
+        assertEquals(0, back.intersectionCount(far));
+    }
+
+    @Test
     void skullFixClearanceOnTheTrueImplant() {
         MaskVolume implant = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("implant", "069")), "implant");
         MaskVolume skull = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "069")),
