@@ -12,7 +12,6 @@ import org.calvaria.io.VolumeIO;
 import org.calvaria.manufacture.Manufacture;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
-import org.calvaria.mesh.MeshSmoothing;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.render.PreviewRenderer;
