@@ -62,14 +62,49 @@ public final class DesignCommand implements Runnable {
             description = "Taubin smoothing iterations of the STL (volume-preserving; 0 = voxel steps). Default 10.")
     int smooth;
 
+    @Option(names = "--clearance", paramLabel = "MM", defaultValue = "0.5",
+            description = "Gap to leave between the implant's edge and the bone, so the cast part drops into the hole"
+                    + " (only bone-facing surfaces move; 0 keeps the designed shape). Default 0.5 mm.")
+    double clearance;
+
+    @Option(names = "--min-thickness", paramLabel = "MM", defaultValue = "2.0",
+            description = "Thicken places thinner than this inward (towards the brain side, never outward); 0 = off."
+                    + " Default 2.0 mm (PMMA).")
+    double minThickness;
+
+    @Option(names = "--thickness", paramLabel = "MM",
+            description = "Make a plate of constant thickness following the outer surface (e.g. 4 or 5 mm).")
+    Double thickness;
+
+    @Option(names = "--fit-check", paramLabel = "STL", description = "Also write the fit-check model: the defective"
+            + " skull within --fit-margin of the defect, closed into a printable solid.")
+    Path fitCheck;
+
+    @Option(names = "--fit-margin", paramLabel = "MM", defaultValue = "20",
+            description = "Margin of bone around the defect in the fit-check model. Default 20 mm.")
+    double fitMargin;
+
+    @Option(names = "--3mf", paramLabel = "FILE", description = "Also write a 3MF file (millimetres) with the implant"
+            + " and, with --fit-check, the fit-check model as named objects.")
+    Path threeMf;
+
     @Override
     public void run() {
         if (!stl.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".stl")) {
             throw new CalvariaException("the implant output must be an .stl file, got " + stl.getFileName());
         }
         if (smooth < 0 || smooth > 1000) throw new CalvariaException("--smooth must be 0..1000, got " + smooth);
+        org.calvaria.manufacture.Manufacture.Options manufacture = new org.calvaria.manufacture.Manufacture.Options(
+                clearance, minThickness, thickness, fitCheck, threeMf, fitMargin);
+        manufacture.validate();
+        if (fitCheck != null && !fitCheck.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".stl")) {
+            throw new CalvariaException("--fit-check must name an .stl file, got " + fitCheck.getFileName());
+        }
+        if (threeMf != null && !threeMf.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".3mf")) {
+            throw new CalvariaException("--3mf must name a .3mf file, got " + threeMf.getFileName());
+        }
         // no two outputs share a file, and none is (part of) the input or the model
-        List<Path> outputs = java.util.Arrays.asList(stl, implantVolume, completed, report, preview);
+        List<Path> outputs = java.util.Arrays.asList(stl, implantVolume, completed, report, preview, fitCheck, threeMf);
         Outputs.requireDistinct(java.util.Arrays.asList(input, model), outputs);
         for (Path p : outputs) if (p != null) Outputs.requireFileTarget(p);
         if (implantVolume != null) org.calvaria.io.VolumeIO.formatForName(implantVolume);
@@ -83,7 +118,7 @@ public final class DesignCommand implements Runnable {
             DesignPipeline.Result r;
             try (Progress p = Progress.start("design", stages.size())) {
                 r = pipeline.run(input, reading.toReadOptions(), new DesignPipeline.Settings(threshold, smooth,
-                                DesignPipeline.Settings.defaults().segmentation()),
+                                DesignPipeline.Settings.defaults().segmentation(), manufacture),
                         new DesignPipeline.OutputFiles(stl, implantVolume, completed, report, preview),
                         stage -> {
                             p.stepTo(stages.indexOf(stage));
@@ -92,6 +127,7 @@ public final class DesignCommand implements Runnable {
                 p.stepTo(stages.size());
             }
             System.out.println("wrote " + stl + ": " + DesignPipeline.summary(r.report()));
+            for (String line : org.calvaria.manufacture.Manufacture.summaryLines(r.report())) System.out.println(line);
             System.out.println("seconds per stage: " + r.report().get("secondsPerStage"));
         }
     }

@@ -34,6 +34,7 @@ import java.io.PrintWriter;
             ServeCommand.class,
             StudyCommand.class,
             PlotTrainingCommand.class,
+            MouldCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -12,9 +12,9 @@ import org.calvaria.io.OutputSet;
 import org.calvaria.io.Outputs;
 import org.calvaria.io.ReadOptions;
 import org.calvaria.io.VolumeIO;
+import org.calvaria.manufacture.Manufacture;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
-import org.calvaria.mesh.MeshSmoothing;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.render.PreviewRenderer;
@@ -54,15 +54,27 @@ public final class DesignPipeline {
         }
     }
 
-    /** Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold. */
-    public record Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation) {
+    /**
+     * Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold, and what to do for
+     * manufacture (clearance, thickness, fit check, 3MF; {@link Manufacture.Options#none()} keeps the designed shape).
+     */
+    public record Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation,
+                           Manufacture.Options manufacture) {
+        public Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation) {
+            this(threshold, smoothIterations, segmentation, Manufacture.Options.none());
+        }
+
         public static Settings defaults() {
             return new Settings(null, 10, SkullSegmenter.Options.defaults().withCrop(false, 0));
         }
 
-        public Settings withThreshold(Double t) { return new Settings(t, smoothIterations, segmentation); }
+        public Settings withThreshold(Double t) { return new Settings(t, smoothIterations, segmentation, manufacture); }
 
-        public Settings withSmoothing(int n) { return new Settings(threshold, n, segmentation); }
+        public Settings withSmoothing(int n) { return new Settings(threshold, n, segmentation, manufacture); }
+
+        public Settings withManufacture(Manufacture.Options m) {
+            return new Settings(threshold, smoothIterations, segmentation, m);
+        }
     }
 
     /** Result of one run: the implant on the input grid, its mesh, and the report (also written as JSON). */
@@ -121,25 +133,30 @@ public final class DesignPipeline {
         }
         double threshold = settings.threshold() != null ? settings.threshold() : model.threshold();
         ImplantDesigner designer = new ImplantDesigner(model, ImplantDesigner.Options.withThreshold(threshold));
-        ImplantDesigner.Design design = designer.design(defective, onStage);
-        times.putAll(design.stageSeconds());
-        if (design.implant().isEmpty()) {
-            if (!design.holes().isEmpty()) {
-                throw new CalvariaException("the model could not fill the " + design.holes().get(0).hole().summary()
+        ImplantDesigner.Design raw = designer.design(defective, onStage);
+        times.putAll(raw.stageSeconds());
+        if (raw.implant().isEmpty()) {
+            if (!raw.holes().isEmpty()) {
+                throw new CalvariaException("the model could not fill the " + raw.holes().get(0).hole().summary()
                         + " found in " + source + "; try a lower --threshold, and report the case");
             }
             throw new CalvariaException("the model found no missing bone in " + source + " (empty implant); check that"
                     + " the skull really has a defect in its upper part, or lower --threshold");
         }
-        List<String> warnings = warnings(design);
+        List<String> warnings = warnings(raw);
         for (String w : warnings) LOGGER.warn(w);
 
         long tm = System.nanoTime();
         onStage.accept(STAGE_MESH);
-        TriangleMesh surface = MarchingCubes.extract(design.implant());
-        TriangleMesh mesh = settings.smoothIterations() > 0 ? MeshSmoothing.taubin(surface, settings.smoothIterations())
-                : surface;
+        // Thickness control and fit clearance change the implant; the mesh is made and measured there.
+        Manufacture.Result manufactured = Manufacture.process(raw.implant(), defective, settings.manufacture(),
+                settings.smoothIterations());
+        ImplantDesigner.Design design = new ImplantDesigner.Design(manufactured.implant(), raw.completed(),
+                raw.placement(), raw.implantCoveredFraction(), raw.stageSeconds(), raw.holes());
+        TriangleMesh mesh = manufactured.mesh();
         mesh.requireFinite("the implant surface of " + source);
+        for (String w : manufactured.warnings()) LOGGER.warn(w);
+        warnings.addAll(manufactured.warnings());
         times.put(STAGE_MESH, seconds(tm));
 
         long tw = System.nanoTime();
@@ -165,6 +182,7 @@ public final class DesignPipeline {
             if (out.preview() != null) {
                 outputWriter.write(out.preview(), () -> writePreview(defective, mesh, out.preview(), source));
             }
+            Map<String, Object> extras = Manufacture.writeExtras(manufactured, defective, settings.manufacture(), made);
             times.put(STAGE_WRITE, seconds(tw));
             double total = 0;
             for (double v : times.values()) total += v;
@@ -172,6 +190,8 @@ public final class DesignPipeline {
             // Measured after the outputs are written so the report holds every stage; the report itself is last.
             Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
                     settings);
+            report.putAll(manufactured.report());
+            report.putAll(extras);
             report.put("warnings", warnings);
             report.put("outputs", checksums(set.entries(), out.report()));
             if (out.report() != null) outputWriter.write(out.report(), () -> writeJson(report, out.report()));

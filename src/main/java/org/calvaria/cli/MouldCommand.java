@@ -1,0 +1,82 @@
+package org.calvaria.cli;
+
+import org.calvaria.CalvariaException;
+import org.calvaria.Provenance;
+import org.calvaria.io.Outputs;
+import org.calvaria.manufacture.Mould;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.TriangleMesh;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code calvaria mould implant.stl -o mould/}: a two-part casting mould around an implant. */
+@Command(name = "mould", mixinStandardHelpOptions = true,
+        description = {"Make a printable two-part casting mould (outer and inner halves, registration keys, pour spout"
+                + " and vent) around an implant, for casting it in bone cement (PMMA).",
+            "Writes outer.stl, inner.stl, cavity.stl, mould.3mf and report.json into the output folder (all or"
+                    + " nothing). For research and planning; not a certified medical device."})
+public final class MouldCommand implements Runnable {
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "IMPLANT", description = "Closed implant mesh (.stl, .ply, .obj).")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "New or empty folder.")
+    Path output;
+
+    @Option(names = "--wall", paramLabel = "MM", defaultValue = "3", description = "Wall thickness. Default 3 mm.")
+    double wall;
+
+    @Option(names = "--shrinkage", paramLabel = "PERCENT", defaultValue = "0",
+            description = "Linear shrinkage allowance of the cast material: the cavity is enlarged by this. Default 0.")
+    double shrinkage;
+
+    @Option(names = "--density", paramLabel = "G_PER_ML", defaultValue = "1.18",
+            description = "Density of the cast material for the mass estimate. Default 1.18 (PMMA).")
+    double density;
+
+    @Option(names = "--voxel", paramLabel = "MM", defaultValue = "0.5",
+            description = "Mould voxel size (the halves' faces follow it). Default 0.5 mm.")
+    double voxel;
+
+    @Option(names = "--max-print-mm", paramLabel = "MM",
+            description = "Refuse when a half does not fit a printer of this size along any axis.")
+    Double maxPrint;
+
+    @Override
+    public void run() {
+        Outputs.requireNotInput(output, input);
+        TriangleMesh implant = MeshIO.read(input);
+        Mould.Options d = Mould.Options.defaults();
+        Mould.Options o = new Mould.Options(voxel, wall, shrinkage, density, d.keyRadiusMm(), d.spoutRadiusMm(),
+                d.ventRadiusMm(), maxPrint);
+        if (!implant.isWatertight()) {
+            throw new CalvariaException(input.getFileName() + " is not watertight (open edges or inconsistent faces);"
+                    + " give a closed mesh, such as the STL 'calvaria design' writes");
+        }
+        Mould.Result r = Mould.build(implant, o);
+        Mould.write(r, implant, output, Provenance.line("mould " + input.getFileName()));
+        for (String w : r.warnings()) org.slf4j.LoggerFactory.getLogger(MouldCommand.class).warn(w);
+        Map<String, Object> rep = r.report();
+        System.out.println(String.format(Locale.ROOT, "wrote %s: cavity %.2f ml, PMMA %.1f g, outer half %s mm,"
+                        + " inner half %s mm (%.1f s)", output, (Double) rep.get("cavityVolumeMl"),
+                (Double) rep.get("pmmaMassG"), size(rep, "outer"), size(rep, "inner"), (Double) rep.get("seconds")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String size(Map<String, Object> rep, String half) {
+        double[] s = (double[]) ((Map<String, Object>) ((Map<String, Object>) rep.get("halves")).get(half))
+                .get("printSizeMm");
+        return String.format(Locale.ROOT, "%.0f x %.0f x %.0f", s[0], s[1], s[2]);
+    }
+
+    static List<String> files() { return List.of("outer.stl", "inner.stl", "cavity.stl", "mould.3mf", "report.json"); }
+}

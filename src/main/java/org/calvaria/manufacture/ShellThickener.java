@@ -1,0 +1,137 @@
+package org.calvaria.manufacture;
+
+import org.calvaria.evaluate.DistanceTransform;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+
+import java.util.stream.IntStream;
+
+/**
+ * Wall thickness control that keeps the outer surface where the completed skull puts it and works only inward,
+ * towards the cranial centre.
+ *
+ * <p>The outer surface is found as the implant's faces towards open air on the far side from the cranial centre
+ * (6-neighbours outside implant and bone whose step points outward). The depth of every voxel below that surface is
+ * its exact Euclidean distance (mm) to those air voxels. A voxel belongs to the shell of thickness T when its depth is
+ * under T and it lies inward of the implant: walking from it straight away from the centre meets implant before
+ * meeting air or bone. {@link #atLeast} adds that shell to the implant (thin places grow inward, thick ones stay);
+ * {@link #uniform} replaces the implant by it (a plate of constant thickness following the outer surface). Bone
+ * voxels are never added. On a sheared grid the depth uses the grid's spacing without the shear (a close
+ * approximation for gantry tilts of a few degrees).
+ */
+public final class ShellThickener {
+    private ShellThickener() {}
+
+    /** The implant thickened inward to at least {@code minMm} wherever it is thinner. */
+    public static MaskVolume atLeast(MaskVolume implant, MaskVolume skull, double[] centre, double minMm) {
+        return run(implant, skull, centre, minMm, false);
+    }
+
+    /** A shell of constant thickness {@code mm} following the implant's outer surface, inward. */
+    public static MaskVolume uniform(MaskVolume implant, MaskVolume skull, double[] centre, double mm) {
+        return run(implant, skull, centre, mm, true);
+    }
+
+    /** Physical centroid of a mask's set voxels, mm. */
+    public static double[] centroid(MaskVolume mask) {
+        Geometry g = mask.geometry();
+        int nx = g.nx(), ny = g.ny();
+        double[] sum = new double[3];
+        long[] n = {0};
+        mask.forEachSet(i -> {
+            sum[0] += i % nx;
+            sum[1] += (i / nx) % ny;
+            sum[2] += i / (nx * ny);
+            n[0]++;
+        });
+        if (n[0] == 0) return g.center();
+        return g.indexToPhysical(sum[0] / n[0], sum[1] / n[0], sum[2] / n[0]);
+    }
+
+    private static MaskVolume run(MaskVolume implantFull, MaskVolume skullFull, double[] centre, double t,
+                                  boolean replace) {
+        Geometry fg = implantFull.geometry();
+        double[] sp = fg.spacing();
+        double maxS = Math.max(sp[0], Math.max(sp[1], sp[2])), minS = Math.min(sp[0], Math.min(sp[1], sp[2]));
+        Crop box = Crop.around(implantFull, t + 2 * maxS + 1);
+        MaskVolume im = box.cut(implantFull), bone = box.cut(skullFull);
+        Geometry g = im.geometry();
+        int nx = g.nx(), ny = g.ny(), nz = g.nz();
+        double[] ci = g.physicalToIndex(centre[0], centre[1], centre[2]);
+        double[][] axis = {g.axisVector(0), g.axisVector(1), g.axisVector(2)};
+        // Outer air: non-implant, non-bone 6-neighbours of the implant reached by an outward step.
+        MaskVolume air = new MaskVolume(g);
+        int[][] steps = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+        double[] p = new double[3];
+        im.forEachSet(i -> {
+            int x = i % nx, y = (i / nx) % ny, z = i / (nx * ny);
+            double[] r = radialUnit(g, x, y, z, centre, p);
+            for (int[] s : steps) {
+                int qx = x + s[0], qy = y + s[1], qz = z + s[2];
+                if (!g.contains(qx, qy, qz)) continue;
+                int q = g.index(qx, qy, qz);
+                if (im.isSet(q) || bone.isSet(q)) continue;
+                int a = s[0] != 0 ? 0 : s[1] != 0 ? 1 : 2;
+                int sign = s[a];
+                double[] v = axis[a];
+                double len = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+                double dot = sign * (v[0] * r[0] + v[1] * r[1] + v[2] * r[2]) / len;
+                if (dot > 0.3) air.set(q, true);
+            }
+        });
+        float[] depth2 = DistanceTransform.squaredDistanceMm2(air, sp);
+        double meanS = (sp[0] + sp[1] + sp[2]) / 3;
+        double limit = t + meanS / 2;
+        double limit2 = limit * limit;
+        double walk = t + 2 * maxS;
+        double h = 0.5 * minS;
+        MaskVolume shell = new MaskVolume(g);
+        boolean[] accept = new boolean[g.voxelCount()];
+        IntStream.range(0, nz).parallel().forEach(z -> {
+            double[] q = new double[3];
+            double[] idx = new double[3];
+            for (int y = 0; y < ny; y++) {
+                for (int x = 0; x < nx; x++) {
+                    int i = g.index(x, y, z);
+                    if (depth2[i] >= limit2 || bone.isSet(i) || air.isSet(i)) continue;
+                    if (im.isSet(i)) {
+                        accept[i] = true;
+                        continue;
+                    }
+                    // Walk straight outward (away from the centre) in physical steps of h.
+                    g.indexToPhysical(x, y, z, q);
+                    double dx = q[0] - centre[0], dy = q[1] - centre[1], dz = q[2] - centre[2];
+                    double len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+                    if (len == 0) continue;
+                    dx /= len;
+                    dy /= len;
+                    dz /= len;
+                    for (double s = h; s <= walk; s += h) {
+                        g.physicalToIndex(q[0] + dx * s, q[1] + dy * s, q[2] + dz * s, idx);
+                        int wx = (int) Math.round(idx[0]), wy = (int) Math.round(idx[1]), wz = (int) Math.round(idx[2]);
+                        if (!g.contains(wx, wy, wz)) break;
+                        int w = g.index(wx, wy, wz);
+                        if (w == i) continue;
+                        if (im.isSet(w)) {
+                            accept[i] = true;
+                            break;
+                        }
+                        if (bone.isSet(w) || air.isSet(w)) break;
+                    }
+                }
+            }
+        });
+        for (int i = 0; i < accept.length; i++) if (accept[i]) shell.set(i, true);
+        MaskVolume result = replace ? shell : im.copy().or(shell);
+        result.andNot(bone);
+        return box.paste(implantFull, result);
+    }
+
+    private static double[] radialUnit(Geometry g, int x, int y, int z, double[] centre, double[] p) {
+        g.indexToPhysical(x, y, z, p);
+        double dx = p[0] - centre[0], dy = p[1] - centre[1], dz = p[2] - centre[2];
+        double len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        if (len == 0) return new double[] {0, 0, 1};
+        return new double[] {dx / len, dy / len, dz / len};
+    }
+}

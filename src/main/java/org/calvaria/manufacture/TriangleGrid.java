@@ -1,0 +1,249 @@
+package org.calvaria.manufacture;
+
+import org.calvaria.mesh.TriangleMesh;
+
+/**
+ * A uniform grid of cells over a mesh's triangles, for exact ray casts and exact point-to-surface distances.
+ * Each triangle is listed in every cell its bounding box overlaps. Immutable after construction; queries are
+ * thread-safe.
+ */
+final class TriangleGrid {
+    private final TriangleMesh mesh;
+    private final float[] v;
+    private final int[] tri;
+    private final double[] lo = new double[3];
+    private final double cell;
+    private final int nx, ny, nz;
+    /** CSR: triangles of cell c are items[start[c] .. start[c+1]). */
+    private final int[] start, items;
+
+    TriangleGrid(TriangleMesh mesh, double cellMm) {
+        this.mesh = mesh;
+        this.v = mesh.vertices();
+        this.tri = mesh.triangles();
+        double[] b = mesh.boundingBox();
+        double c = cellMm;
+        // Keep the cell count bounded (a few million cells at most).
+        double ex = b[3] - b[0], ey = b[4] - b[1], ez = b[5] - b[2];
+        while ((ex / c + 2) * (ey / c + 2) * (ez / c + 2) > 4e6) c *= 1.5;
+        this.cell = c;
+        for (int a = 0; a < 3; a++) lo[a] = b[a] - 1e-3;
+        nx = (int) Math.floor(ex / c) + 2;
+        ny = (int) Math.floor(ey / c) + 2;
+        nz = (int) Math.floor(ez / c) + 2;
+        int cells = nx * ny * nz;
+        int t = mesh.triangleCount();
+        int[] count = new int[cells + 1];
+        int[] box = new int[6];
+        for (int i = 0; i < t; i++) {
+            cellBox(i, box);
+            for (int z = box[2]; z <= box[5]; z++)
+                for (int y = box[1]; y <= box[4]; y++)
+                    for (int x = box[0]; x <= box[3]; x++) count[x + nx * (y + ny * z) + 1]++;
+        }
+        for (int i = 0; i < cells; i++) count[i + 1] += count[i];
+        start = count.clone();
+        items = new int[count[cells]];
+        int[] fill = count;
+        for (int i = 0; i < t; i++) {
+            cellBox(i, box);
+            for (int z = box[2]; z <= box[5]; z++)
+                for (int y = box[1]; y <= box[4]; y++)
+                    for (int x = box[0]; x <= box[3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
+        }
+    }
+
+    TriangleMesh mesh() { return mesh; }
+
+    double cellSize() { return cell; }
+
+    private void cellBox(int t, int[] box) {
+        for (int a = 0; a < 3; a++) {
+            double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < 3; k++) {
+                double x = v[3 * tri[3 * t + k] + a];
+                mn = Math.min(mn, x);
+                mx = Math.max(mx, x);
+            }
+            int n = a == 0 ? nx : a == 1 ? ny : nz;
+            box[a] = clamp((int) Math.floor((mn - lo[a]) / cell), n);
+            box[3 + a] = clamp((int) Math.floor((mx - lo[a]) / cell), n);
+        }
+    }
+
+    private static int clamp(int i, int n) { return i < 0 ? 0 : i >= n ? n - 1 : i; }
+
+    /**
+     * Distance along the unit direction {@code d} from {@code o} to the first triangle hit farther than
+     * {@code tMin}, ignoring triangles that use vertex {@code skipVertex} (-1: none); +infinity when nothing is hit
+     * within {@code maxLength}.
+     */
+    double rayHit(double ox, double oy, double oz, double dx, double dy, double dz, double tMin, double maxLength,
+                  int skipVertex) {
+        // Amanatides-Woo traversal of the cells the ray passes, clipped to the grid box.
+        double[] o = {ox - lo[0], oy - lo[1], oz - lo[2]};
+        double[] d = {dx, dy, dz};
+        int[] n = {nx, ny, nz};
+        double tEnter = 0, tExit = maxLength;
+        for (int a = 0; a < 3; a++) {
+            double ext = n[a] * cell;
+            if (Math.abs(d[a]) < 1e-15) {
+                if (o[a] < 0 || o[a] > ext) return Double.POSITIVE_INFINITY;
+            } else {
+                double t0 = (0 - o[a]) / d[a], t1 = (ext - o[a]) / d[a];
+                if (t0 > t1) { double s = t0; t0 = t1; t1 = s; }
+                tEnter = Math.max(tEnter, t0);
+                tExit = Math.min(tExit, t1);
+            }
+        }
+        if (tEnter > tExit) return Double.POSITIVE_INFINITY;
+        int[] c = new int[3];
+        int[] step = new int[3];
+        double[] tNext = new double[3], tDelta = new double[3];
+        for (int a = 0; a < 3; a++) {
+            double p = o[a] + d[a] * tEnter;
+            c[a] = clamp((int) Math.floor(p / cell), n[a]);
+            if (d[a] > 0) {
+                step[a] = 1;
+                tNext[a] = ((c[a] + 1) * cell - o[a]) / d[a];
+                tDelta[a] = cell / d[a];
+            } else if (d[a] < 0) {
+                step[a] = -1;
+                tNext[a] = (c[a] * cell - o[a]) / d[a];
+                tDelta[a] = -cell / d[a];
+            } else {
+                step[a] = 0;
+                tNext[a] = Double.POSITIVE_INFINITY;
+                tDelta[a] = Double.POSITIVE_INFINITY;
+            }
+        }
+        double best = Double.POSITIVE_INFINITY;
+        double tCell = tEnter;
+        while (true) {
+            int ci = c[0] + nx * (c[1] + ny * c[2]);
+            for (int k = start[ci]; k < start[ci + 1]; k++) {
+                int t = items[k];
+                if (skipVertex >= 0 && (tri[3 * t] == skipVertex || tri[3 * t + 1] == skipVertex
+                        || tri[3 * t + 2] == skipVertex)) continue;
+                double h = intersect(t, ox, oy, oz, dx, dy, dz);
+                if (h > tMin && h < best) best = h;
+            }
+            int a = tNext[0] < tNext[1] ? (tNext[0] < tNext[2] ? 0 : 2) : (tNext[1] < tNext[2] ? 1 : 2);
+            tCell = tNext[a];
+            if (best <= tCell || tCell > tExit) break;
+            c[a] += step[a];
+            if (c[a] < 0 || c[a] >= n[a]) break;
+            tNext[a] += tDelta[a];
+        }
+        return best <= maxLength ? best : Double.POSITIVE_INFINITY;
+    }
+
+    /** Moller-Trumbore: ray parameter of the hit with triangle t (both sides), or NaN. */
+    private double intersect(int t, double ox, double oy, double oz, double dx, double dy, double dz) {
+        int a = 3 * tri[3 * t], b = 3 * tri[3 * t + 1], cc = 3 * tri[3 * t + 2];
+        double e1x = v[b] - v[a], e1y = v[b + 1] - v[a + 1], e1z = v[b + 2] - v[a + 2];
+        double e2x = v[cc] - v[a], e2y = v[cc + 1] - v[a + 1], e2z = v[cc + 2] - v[a + 2];
+        double px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
+        double det = e1x * px + e1y * py + e1z * pz;
+        if (Math.abs(det) < 1e-14) return Double.NaN;
+        double inv = 1 / det;
+        double sx = ox - v[a], sy = oy - v[a + 1], sz = oz - v[a + 2];
+        double u = (sx * px + sy * py + sz * pz) * inv;
+        if (u < -1e-9 || u > 1 + 1e-9) return Double.NaN;
+        double qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
+        double w = (dx * qx + dy * qy + dz * qz) * inv;
+        if (w < -1e-9 || u + w > 1 + 1e-9) return Double.NaN;
+        return (e2x * qx + e2y * qy + e2z * qz) * inv;
+    }
+
+    /**
+     * Exact distance from (x, y, z) to the nearest point of the surface, or {@code maxDistance} when the surface is
+     * farther than that.
+     */
+    double distance(double x, double y, double z, double maxDistance) {
+        double[] p = {x - lo[0], y - lo[1], z - lo[2]};
+        int[] c = new int[3];
+        int[] n = {nx, ny, nz};
+        for (int a = 0; a < 3; a++) c[a] = (int) Math.floor(p[a] / cell);
+        double best2 = maxDistance * maxDistance;
+        double[] scratch = new double[3];
+        int maxRing = (int) Math.ceil(maxDistance / cell) + 1;
+        for (int ring = 0; ring <= maxRing; ring++) {
+            // Every point in a ring r cell is at least (r - 1) * cell away.
+            double reach = (ring - 1) * cell;
+            if (reach > 0 && reach * reach >= best2) break;
+            for (int dz = -ring; dz <= ring; dz++) {
+                int cz = c[2] + dz;
+                if (cz < 0 || cz >= n[2]) continue;
+                for (int dy = -ring; dy <= ring; dy++) {
+                    int cy = c[1] + dy;
+                    if (cy < 0 || cy >= n[1]) continue;
+                    boolean shellYZ = Math.abs(dz) == ring || Math.abs(dy) == ring;
+                    for (int dx = -ring; dx <= ring; dx += shellYZ ? 1 : 2 * Math.max(ring, 1)) {
+                        int cx = c[0] + dx;
+                        if (cx < 0 || cx >= n[0]) continue;
+                        int ci = cx + nx * (cy + ny * cz);
+                        for (int k = start[ci]; k < start[ci + 1]; k++) {
+                            double d2 = pointTriangle2(items[k], x, y, z, scratch);
+                            if (d2 < best2) best2 = d2;
+                        }
+                    }
+                }
+            }
+        }
+        return Math.sqrt(best2);
+    }
+
+    /** Squared distance from a point to triangle t (closest point by regions, after Ericson). */
+    private double pointTriangle2(int t, double px, double py, double pz, double[] q) {
+        int ia = 3 * tri[3 * t], ib = 3 * tri[3 * t + 1], ic = 3 * tri[3 * t + 2];
+        double ax = v[ia], ay = v[ia + 1], az = v[ia + 2];
+        double bx = v[ib], by = v[ib + 1], bz = v[ib + 2];
+        double cx = v[ic], cy = v[ic + 1], cz = v[ic + 2];
+        closest(px, py, pz, ax, ay, az, bx, by, bz, cx, cy, cz, q);
+        double dx = q[0] - px, dy = q[1] - py, dz = q[2] - pz;
+        return dx * dx + dy * dy + dz * dz;
+    }
+
+    static void closest(double px, double py, double pz, double ax, double ay, double az, double bx, double by,
+                        double bz, double cx, double cy, double cz, double[] out) {
+        double abx = bx - ax, aby = by - ay, abz = bz - az;
+        double acx = cx - ax, acy = cy - ay, acz = cz - az;
+        double apx = px - ax, apy = py - ay, apz = pz - az;
+        double d1 = abx * apx + aby * apy + abz * apz, d2 = acx * apx + acy * apy + acz * apz;
+        if (d1 <= 0 && d2 <= 0) { set(out, ax, ay, az); return; }
+        double bpx = px - bx, bpy = py - by, bpz = pz - bz;
+        double d3 = abx * bpx + aby * bpy + abz * bpz, d4 = acx * bpx + acy * bpy + acz * bpz;
+        if (d3 >= 0 && d4 <= d3) { set(out, bx, by, bz); return; }
+        double vc = d1 * d4 - d3 * d2;
+        if (vc <= 0 && d1 >= 0 && d3 <= 0) {
+            double w = d1 / (d1 - d3);
+            set(out, ax + w * abx, ay + w * aby, az + w * abz);
+            return;
+        }
+        double cpx = px - cx, cpy = py - cy, cpz = pz - cz;
+        double d5 = abx * cpx + aby * cpy + abz * cpz, d6 = acx * cpx + acy * cpy + acz * cpz;
+        if (d6 >= 0 && d5 <= d6) { set(out, cx, cy, cz); return; }
+        double vb = d5 * d2 - d1 * d6;
+        if (vb <= 0 && d2 >= 0 && d6 <= 0) {
+            double w = d2 / (d2 - d6);
+            set(out, ax + w * acx, ay + w * acy, az + w * acz);
+            return;
+        }
+        double va = d3 * d6 - d5 * d4;
+        if (va <= 0 && (d4 - d3) >= 0 && (d5 - d6) >= 0) {
+            double w = (d4 - d3) / ((d4 - d3) + (d5 - d6));
+            set(out, bx + w * (cx - bx), by + w * (cy - by), bz + w * (cz - bz));
+            return;
+        }
+        double denom = 1 / (va + vb + vc);
+        double vv = vb * denom, ww = vc * denom;
+        set(out, ax + abx * vv + acx * ww, ay + aby * vv + acy * ww, az + abz * vv + acz * ww);
+    }
+
+    private static void set(double[] o, double x, double y, double z) {
+        o[0] = x;
+        o[1] = y;
+        o[2] = z;
+    }
+}
