@@ -101,7 +101,9 @@ async function design(page, threshold, layers = 3) {
   // Generous: loading three full-resolution volumes into software WebGL blocks the page for tens of seconds on a
   // busy 2-core machine (issue 12, item 3).
   await page.waitForSelector('#result:not([hidden])', { timeout: 90000 });
-  await page.waitForSelector(`body[data-viewer=ready][data-viewer-layers="${layers}"]`, { timeout: 90000 });
+  // at least the skull, implant and completed skull; a model that finds holes adds their rim markers
+  await page.waitForFunction((n) => document.body.dataset.viewer === 'ready'
+      && Number(document.body.dataset.viewerLayers) >= n, layers, { timeout: 90000 });
   const visible = (Date.now() - serverDone) / 1000;
   timings.push(`result visible ${visible.toFixed(1)} s after the server finished (threshold ${threshold}; target <= 5 s)`);
   return [...seen];
@@ -144,11 +146,12 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
   assert.match(shown.bbox, /^\d+\.\d × \d+\.\d × \d+\.\d mm$/);
   assert.match(shown.seconds, /^\d+\.\d s$/);
 
-  // The bundled model does not look for holes, so the verdict cannot say the defect is closed: review needed.
-  assert.equal((await page.textContent('#verdict-headline')).trim(), '⚠ Review needed');
-  assert.equal(await page.getAttribute('#verdict', 'data-state'), 'review');
-  assert.equal((await page.textContent('#verdict-defect')).trim(), 'not checked: this model does not look for holes');
-  assert.match(await page.textContent('#verdict-reasons'), /does not locate the defect/);
+  // The bundled model finds the hole at the top of the test skull; whether the verdict is ok or asks for review
+  // depends on how much of it the implant closes, which the verdict states either way.
+  assert.match((await page.textContent('#verdict-headline')).trim(), /^(✓ Defect found and closed|⚠ Review needed)$/);
+  assert.match(await page.getAttribute('#verdict', 'data-state'), /^(ok|review)$/);
+  assert.match((await page.textContent('#verdict-defect')).trim(), /^1 hole: /);
+  assert.match(await page.textContent('#verdict-closed'), /\d+%/);
 
   const report = await download(page, '#download-report');
   const r = JSON.parse(report.bytes.toString('utf8'));
@@ -253,7 +256,8 @@ test('after reloading the page, earlier cases and runs are still listed and can 
   assert.equal(await page.locator('#cases .runs li.state-done').count(), 2);
   await page.click('#cases > li >> nth=0');
   await page.waitForFunction(() => document.getElementById('case-title').textContent === 'defective-skull.nrrd');
-  await page.waitForSelector('body[data-viewer=ready][data-viewer-layers="3"]', { timeout: 30000 });
+  await page.waitForFunction(() => document.body.dataset.viewer === 'ready'
+      && Number(document.body.dataset.viewerLayers) >= 3, null, { timeout: 60000 });
   assert.match(await page.textContent('[data-figure=volume]'), /^\d+\.\d\d ml$/);
 });
 
