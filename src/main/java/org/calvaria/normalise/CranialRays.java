@@ -47,7 +47,11 @@ public final class CranialRays {
      */
     public double[] vaultSizeMm() { return vaultSize.clone(); }
 
-    /** Casts the rays from the centre estimated from the skull itself ({@link #estimateCentre}). */
+    /**
+     * Casts the rays from a point near the centre of the cranial cavity estimated from the skull itself: x and y the
+     * middle of the bone's outline in the top {@value #BAND_MM} mm, z the highest bone minus the outline's mean
+     * half-width (a sphere's centre lies one radius below its top).
+     */
     public static CranialRays cast(MaskVolume skull) {
         Occupancy occ = Occupancy.of(skull);
         return cast(occ, occ.estimateCentre());
@@ -75,15 +79,6 @@ public final class CranialRays {
         });
         return new CranialRays(c.clone(), hit, outer,
                 new double[] {occ.band[2] - occ.band[0], occ.band[3] - occ.band[1]});
-    }
-
-    /**
-     * A point near the centre of the cranial cavity: x and y the middle of the bone's outline in the top
-     * {@value #BAND_MM} mm, z the highest bone minus the mean half-width of that outline (a sphere's centre lies one
-     * radius below its top).
-     */
-    public static double[] estimateCentre(MaskVolume skull) {
-        return Occupancy.of(skull).estimateCentre();
     }
 
     public double[] centre() { return centre.clone(); }
