@@ -4,6 +4,7 @@
 #   skullfix   SkullFix's own defects (posterior-superior)
 #   side       hemicraniectomy-sized cuts on one side (ellipsoid / irregular, 10-16 % of the skull's bone,
 #              about 100-150 mm long)
+#   bilateral  a side cut on each side, bone left between them (ellipsoid / irregular, 7-12 % each)
 #   front      frontal cuts down towards the supraorbital rim (sphere / irregular / craniotomy, 3-7 %)
 #   back       occipital cuts (sphere / irregular / craniotomy, 3-7 %)
 #   vault      ball-shaped cuts anywhere up to 100 degrees from the vertex (sphere, 2-6 %)
@@ -19,7 +20,7 @@ data=../shared/data/skullfix
 # The validation skulls of the vault model (calvaria train --placement defect --val-split 0.15 --seed 7).
 heldout=${HELDOUT:-001,002,003,010,012,038,045,056,058,059,069}
 methods=${METHODS:---model default --baseline oracle-grid}
-families=${FAMILIES:-skullfix side front back vault}
+families=${FAMILIES:-skullfix side bilateral front back vault}
 mkdir -p "$out"
 
 make_family() { # name placement types range
@@ -52,6 +53,7 @@ for family in $families; do
   case $family in
     skullfix) [ -z "${MAKE_ONLY:-}" ] && $calvaria evaluate "$data" $methods --cases "$heldout" -o "$out/skullfix" ;;
     side)  make_family side side ellipsoid,irregular 0.10,0.16 ;;
+    bilateral) make_family bilateral bilateral ellipsoid,irregular 0.14,0.24 ;;
     front) make_family front front sphere,irregular,craniotomy 0.03,0.07 ;;
     back)  make_family back back sphere,irregular,craniotomy 0.03,0.07 ;;
     vault) make_family vault vault sphere 0.02,0.06 ;;

@@ -75,7 +75,8 @@ public final class DefectsCommand implements Runnable {
 
     @Option(names = "--placement", paramLabel = "WHERE",
             description = "midline, off-midline or random (on the paper's upper-cranium grid), or vault, side"
-                    + " (hemicraniectomy position), front or back (cut from the whole skull; the size is then a share"
+                    + " (hemicraniectomy position), bilateral (one side cut left and one right, half the size each),"
+                    + " front or back (cut from the whole skull; the size is then a share"
                     + " of all its bone) (default: midline for the paper's six types, random for the others).")
     String placement;
 

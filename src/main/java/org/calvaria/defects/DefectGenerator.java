@@ -1,6 +1,7 @@
 package org.calvaria.defects;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.morphology.Morphology;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.Geometry;
@@ -41,6 +42,8 @@ public final class DefectGenerator {
     private MaskVolume frameSkull;
     private GridPlacement frameRegion;
     private SkullFrame frame;
+    /** While cutting a bilateral pair: +1 forces the left side, -1 the right, 0 draws the side. */
+    private int forcedSide;
 
     public DefectGenerator(long seed) {
         this(seed, NetworkGrid.wu2022());
@@ -75,6 +78,7 @@ public final class DefectGenerator {
         }
         DefectPlacement where = placement == null ? type.defaultPlacement() : placement;
         if (region == null && where.wholeVault()) region = GridPlacement.ofGrid(completeSkull.geometry());
+        if (where == DefectPlacement.BILATERAL) return bilateral(completeSkull, type, targetFraction, region);
         SkullFrame f = frameFor(completeSkull, region);
         int n = f.boneCount();
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -105,6 +109,41 @@ public final class DefectGenerator {
                 "could not cut a %s defect (%s) removing %.1f%% of the upper cranium within %.0f points in %d tries;"
                         + " try another size or type, or check that the skull is complete at the top",
                 type.cliName(), where.cliName(), 100 * targetFraction, 100 * TOLERANCE, MAX_ATTEMPTS));
+    }
+
+    /**
+     * Two side cuts, left then right, each removing half the target, that neither overlap nor touch (a bridge of bone
+     * at least one voxel wide stays between them, as after a bilateral craniectomy); the pair is redrawn otherwise.
+     */
+    private Defect bilateral(MaskVolume completeSkull, DefectType type, double targetFraction, GridPlacement region) {
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            forcedSide = 1;
+            Defect left = cut(completeSkull, type, targetFraction / 2, DefectPlacement.SIDE, region);
+            forcedSide = -1;
+            Defect right;
+            try {
+                right = cut(completeSkull, type, targetFraction / 2, DefectPlacement.SIDE, region);
+            } finally {
+                forcedSide = 0;
+            }
+            double[] spacing = completeSkull.geometry().spacing();
+            double voxel = Math.max(spacing[0], Math.max(spacing[1], spacing[2]));
+            MaskVolume near = Morphology.dilate(left.implant(), 1.01 * voxel);
+            if (near.intersectionCount(right.implant()) > 0) continue;
+            MaskVolume implant = left.implant().copy().or(right.implant());
+            MaskVolume defective = completeSkull.copy().andNot(implant);
+            defective.setSourceType(VoxelType.UINT8);
+            long removed = left.removedVoxels() + right.removedVoxels();
+            Map<String, Object> params = new java.util.LinkedHashMap<>();
+            params.put("left", left.parameters());
+            params.put("right", right.parameters());
+            return new Defect(defective, implant, type, DefectPlacement.BILATERAL, targetFraction,
+                    (double) removed / left.upperCraniumVoxels(), left.upperCraniumVoxels(), removed,
+                    attempt, params);
+        }
+        throw new CalvariaException(String.format(Locale.ROOT,
+                "could not cut two separate %s defects (bilateral) removing %.1f%% of the skull in %d tries; try a"
+                        + " smaller size", type.cliName(), 100 * targetFraction, MAX_ATTEMPTS));
     }
 
     private SkullFrame frameFor(MaskVolume skull, GridPlacement region) {
@@ -145,8 +184,10 @@ public final class DefectGenerator {
             }
             case VAULT:
                 return cap(0, 100, 0, 180);
-            case SIDE:
-                return cap(55, 90, rnd.nextBoolean() ? 0 : 180, 30);
+            case SIDE: {
+                boolean left = forcedSide != 0 ? forcedSide > 0 : rnd.nextBoolean();
+                return cap(55, 90, left ? 0 : 180, 30);
+            }
             case FRONT:
                 return cap(45, 85, 270, 30);
             case BACK:

@@ -23,7 +23,10 @@ public enum DefectPlacement {
     /** Frontal, down towards the supraorbital rim: 45-85 degrees from the vertex, within 30 degrees of anterior. */
     FRONT("front"),
     /** Occipital: 45-100 degrees from the vertex, within 30 degrees of posterior. */
-    BACK("back");
+    BACK("back"),
+    /** Both sides, as after a bilateral decompressive craniectomy: two separate side cuts (left and right, each as
+     *  {@link #SIDE}, half the size each) with bone left between them. */
+    BILATERAL("bilateral");
 
     private final String cliName;
 
@@ -33,14 +36,14 @@ public enum DefectPlacement {
 
     /** Placements that reach below the paper's upper-cranium grid, so defects are cut from the whole skull. */
     public boolean wholeVault() {
-        return this == VAULT || this == SIDE || this == FRONT || this == BACK;
+        return this == VAULT || this == SIDE || this == FRONT || this == BACK || this == BILATERAL;
     }
 
     public static DefectPlacement fromName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
         for (DefectPlacement p : values()) if (p.cliName.equals(n)) return p;
         throw new CalvariaException("unknown placement '" + name
-                + "'; use midline, off-midline, random, vault, side, front or back");
+                + "'; use midline, off-midline, random, vault, side, front, back or bilateral");
     }
 
     @Override

@@ -101,6 +101,27 @@ class DefectGeneratorTest {
     }
 
     @Test
+    void bilateralDefectsAreTwoSeparateSideCutsOfHalfTheSizeEach() {
+        DefectGenerator gen = new DefectGenerator(6);
+        Defect d = gen.cut(synthetic, DefectType.ELLIPSOID, 0.16, DefectPlacement.BILATERAL);
+        assertEquals(DefectPlacement.BILATERAL, d.placement());
+        assertEquals(0.16, d.achievedFraction(), 2 * DefectGenerator.TOLERANCE);
+        assertEquals(d.removedVoxels(), d.implant().cardinality());
+        assertEquals(0, d.implant().intersectionCount(d.defective()));
+        @SuppressWarnings("unchecked")
+        double midX = (double) ((java.util.Map<String, Object>) d.parameters().get("left")).get("midline_x_mm");
+        long[] sides = sides(d.implant(), midX);
+        assertTrue(sides[0] > 0.3 * d.removedVoxels() && sides[1] > 0.3 * d.removedVoxels(),
+                "left/right " + sides[0] + "/" + sides[1]);
+        // a bridge of bone separates the two cuts
+        assertEquals(2, componentCount(d.implant()), "two separate holes");
+    }
+
+    private static int componentCount(MaskVolume m) {
+        return org.calvaria.morphology.ConnectedComponents.count(m, 26);
+    }
+
+    @Test
     void sameShapeAtTwoResolutionsRemovesTheSameRegion() {
         // Shapes are physical: a defect cut with the same seed lands in the same place at 1.5 mm and 1.0 mm.
         SyntheticSkull head = new SyntheticSkull(9);
