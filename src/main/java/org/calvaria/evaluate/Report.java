@@ -254,6 +254,11 @@ public final class Report {
         h.append(" &nbsp; box: quartiles, line: median, whiskers: 5th-95th percentile, dots: cases.</p>\n");
         for (Map.Entry<String, String> metric : HEADLINE.entrySet()) h.append(boxPlot(ev, metric.getKey(), metric.getValue()));
 
+        List<Evaluator.CaseInfo> worst = worstCases(ev, 5);
+        h.append("<h2 id=\"worst\">Worst ").append(worst.size()).append(" cases</h2>\n<p class=\"note\">By the first"
+                + " method's implant Dice (")
+                .append(esc(ev.methods().get(0))).append("), worst first; failed cases come first.</p>\n");
+        for (Evaluator.CaseInfo c : worst) appendCasePictures(h, ev, c, "worst-");
         h.append("<h2>Cases</h2>\n");
         List<Evaluator.CaseInfo> order = casesByDice(ev);
         h.append("<p class=\"note\">Sorted by ").append(esc(ev.methods().get(0)))
@@ -282,26 +287,7 @@ public final class Report {
                 + " implant footprints:<span class=\"sw\" style=\"background:rgb(40,110,255)\"></span>true only"
                 + "<span class=\"sw\" style=\"background:rgb(235,50,40)\"></span>predicted only"
                 + "<span class=\"sw\" style=\"background:rgb(40,200,80)\"></span>both.</p>\n");
-        for (Evaluator.CaseInfo c : order) {
-            h.append("<h3 id=\"case-").append(esc(c.id())).append("\">").append(esc(c.id())).append(" <small>(")
-                    .append(esc(c.defectType())).append(", midline share ").append(fmt(c.midlineShare()))
-                    .append(")</small></h3>\n");
-            for (String m : ev.methods()) {
-                Evaluator.CaseResult r = result(ev, c.id(), m);
-                if (r == null) continue;
-                h.append("<figure>");
-                if (r.image() != null) {
-                    h.append("<img alt=\"").append(esc(c.id() + " " + m)).append("\" src=\"data:image/png;base64,")
-                            .append(base64(ev.options().outDir().resolve(r.image()))).append("\">");
-                }
-                h.append("<figcaption><b>").append(esc(m)).append("</b>: DSC ")
-                        .append(fmt(r.metrics().get("dice"))).append(", bDSC ")
-                        .append(fmt(r.metrics().get("boundary_dice"))).append(", HD95 ")
-                        .append(fmt(r.metrics().get("hd95_mm"))).append(" mm, r ")
-                        .append(fmt(r.metrics().get("error_rate_pct"))).append(" %")
-                        .append(r.note().isEmpty() ? "" : "<br>" + esc(r.note())).append("</figcaption></figure>\n");
-            }
-        }
+        for (Evaluator.CaseInfo c : order) appendCasePictures(h, ev, c, "case-");
         h.append("</body></html>\n");
         return h.toString();
     }
@@ -324,6 +310,39 @@ public final class Report {
                 + "<li>The <i>hull</i> and <i>mirror-box</i> references are told the true implant's bounding box (as a"
                 + " designer marking the defect would); they are references for comparison, not methods.</li>"
                 + "</ul></details>\n");
+    }
+
+    /** One case's heading and a picture with its figures per method. */
+    private static void appendCasePictures(StringBuilder h, Evaluator.Evaluation ev, Evaluator.CaseInfo c,
+                                           String anchor) {
+        h.append("<h3 id=\"").append(anchor).append(esc(c.id())).append("\">").append(esc(c.id())).append(" <small>(")
+                .append(esc(c.defectType())).append(", midline share ").append(fmt(c.midlineShare()))
+                .append(")</small></h3>\n");
+        for (String m : ev.methods()) {
+            Evaluator.CaseResult r = result(ev, c.id(), m);
+            if (r == null) continue;
+            h.append("<figure>");
+            if (r.image() != null) {
+                h.append("<img alt=\"").append(esc(c.id() + " " + m)).append("\" src=\"data:image/png;base64,")
+                        .append(base64(ev.options().outDir().resolve(r.image()))).append("\">");
+            }
+            h.append("<figcaption><b>").append(esc(m)).append("</b>: DSC ")
+                    .append(fmt(r.metrics().get("dice"))).append(", bDSC ")
+                    .append(fmt(r.metrics().get("boundary_dice"))).append(", HD95 ")
+                    .append(fmt(r.metrics().get("hd95_mm"))).append(" mm, r ")
+                    .append(fmt(r.metrics().get("error_rate_pct"))).append(" %")
+                    .append(r.note().isEmpty() ? "" : "<br>" + esc(r.note())).append("</figcaption></figure>\n");
+        }
+    }
+
+    /**
+     * The {@code n} worst cases of the first method, worst first: failures (no result or no Dice) before the lowest
+     * Dice, so a reader sees where the method fails without scrolling through every case.
+     */
+    static List<Evaluator.CaseInfo> worstCases(Evaluator.Evaluation ev, int n) {
+        List<Evaluator.CaseInfo> order = new ArrayList<>(casesByDice(ev));
+        java.util.Collections.reverse(order);
+        return order.subList(0, Math.min(n, order.size()));
     }
 
     private static List<Evaluator.CaseInfo> casesByDice(Evaluator.Evaluation ev) {

@@ -111,8 +111,13 @@ class EvaluateCommandTest {
                 .path("metrics").path("skull_overlap_voxels").asDouble());
 
         String html = Files.readString(out.resolve("report.html"));
-        assertEquals(12, count(html, "<img "), "one picture per case and method");
-        assertEquals(12, count(html, "src=\"data:image/png;base64,"));
+        // one picture per case and method, and again for the worst cases (here all three) at the top
+        assertEquals(24, count(html, "<img "), "one picture per case and method, plus the worst cases");
+        assertEquals(24, count(html, "src=\"data:image/png;base64,"));
+        int worstL2 = html.indexOf("id=\"worst-l2\""), worstT1 = html.indexOf("id=\"worst-t1\""),
+                worstL1 = html.indexOf("id=\"worst-l1\"");
+        assertTrue(worstL2 > 0 && worstL2 < worstT1 && worstT1 < worstL1,
+                "worst first by the first method's Dice (l2 0, t1 > 0.95, l1 1)");
         assertEquals(5, count(html, "<svg "), "a box plot per headline metric and the midline scatter plot");
         assertFalse(html.contains("src=\"http") || html.contains("href=\"http") || html.contains("<link"),
                 "self-contained");
