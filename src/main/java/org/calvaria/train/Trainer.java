@@ -35,11 +35,18 @@ public final class Trainer {
     public static final String CHECKPOINT = "checkpoint" + ModelFile.EXTENSION;
     public static final String MODEL = "model" + ModelFile.EXTENSION;
     public static final String LOG = "training-log.csv";
-    static final String CSV_HEADER = "epoch,step,train_loss,val_loss,val_dice,val_implant_dice,val_implant_error,seconds";
+    static final String CSV_HEADER = "epoch,step,train_loss,val_loss,val_dice,val_implant_dice,val_implant_error,seconds,cpu_seconds";
     private static final Logger LOGGER = LoggerFactory.getLogger(Trainer.class);
 
     /** One finished epoch. */
-    public record EpochRecord(int epoch, long step, double trainLoss, ValidationMetrics validation, double seconds) {}
+    /**
+     * One finished epoch. {@code seconds} is wall-clock time since the run began (over resumes); {@code cpuSeconds}
+     * is the CPU time the training process spent on it (all threads, data loading excluded, NaN where the run began
+     * before this was recorded): wall time depends on what else the machine runs, CPU time much less, so runs made
+     * side by side on a busy machine are compared by it.
+     */
+    public record EpochRecord(int epoch, long step, double trainLoss, ValidationMetrics validation, double seconds,
+                              double cpuSeconds) {}
 
     /** What a run produced. */
     public record Result(Path model, Path checkpoint, Path log, List<EpochRecord> epochs) {}
@@ -80,6 +87,7 @@ public final class Trainer {
         int startEpoch = 0;
         long step = 0;
         double secondsBefore = 0;
+        double cpuBefore = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
         if (requested.resume()) {
             if (!Files.isRegularFile(checkpointPath)) {
@@ -97,6 +105,7 @@ public final class Trainer {
             startEpoch = (int) ModelFile.number(ckpt.training(), "epoch");
             step = (long) ModelFile.number(ckpt.training(), "step");
             secondsBefore = ModelFile.number(ckpt.training(), "seconds");
+            cpuBefore = ModelFile.number(ckpt.training(), "cpu_seconds");
             double best = ModelFile.number(ckpt.training(), "best_score");
             bestScore = Double.isNaN(best) ? Double.NEGATIVE_INFINITY : best;
             truncateLog(logPath, startEpoch);
@@ -125,6 +134,7 @@ public final class Trainer {
             net.load(weights, slots);
             List<Batch> validation = data.validation();
             long runStart = System.nanoTime();
+            double cpuAtStart = processCpuSeconds();
             long stepsThisRun = 0;
             double validationSeconds = 0;
             String lastValidation = "";
@@ -155,7 +165,9 @@ public final class Trainer {
                 ValidationMetrics metrics = validate(net, validation);
                 validationSeconds += (System.nanoTime() - validationStart) / 1e9;
                 double seconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
-                EpochRecord record = new EpochRecord(epoch + 1, step, lossSum / o.stepsPerEpoch(), metrics, seconds);
+                double cpuSeconds = cpuBefore + (processCpuSeconds() - cpuAtStart);
+                EpochRecord record = new EpochRecord(epoch + 1, step, lossSum / o.stepsPerEpoch(), metrics, seconds,
+                        cpuSeconds);
                 lastValidation = String.format(Locale.ROOT, " | val Dice %.3f, implant %.3f", metrics.skullDice(),
                         metrics.implantDice());
                 history.add(record);
@@ -232,6 +244,7 @@ public final class Trainer {
         t.put("epoch", r.epoch());
         t.put("step", r.step());
         t.put("seconds", r.seconds());
+        t.put("cpu_seconds", Double.isFinite(r.cpuSeconds()) ? r.cpuSeconds() : null);
         t.put("best_score", Double.isInfinite(bestScore) ? null : bestScore);
         t.put("threads", o.threads());
         t.put("made_by", Provenance.line("train"));
@@ -257,8 +270,9 @@ public final class Trainer {
 
     private static void appendLog(Path log, EpochRecord r) {
         ValidationMetrics v = r.validation();
-        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%s,%s,%.1f%n", r.epoch(), r.step(), r.trainLoss(),
-                v.loss(), v.skullDice(), num(v.implantDice()), num(v.implantErrorRate()), r.seconds());
+        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%s,%s,%.1f,%s%n", r.epoch(), r.step(),
+                r.trainLoss(), v.loss(), v.skullDice(), num(v.implantDice()), num(v.implantErrorRate()), r.seconds(),
+                Double.isFinite(r.cpuSeconds()) ? String.format(Locale.ROOT, "%.1f", r.cpuSeconds()) : "");
         try {
             Files.writeString(log, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -290,6 +304,16 @@ public final class Trainer {
         }
         String text = String.join("\n", keep) + "\n";
         Outputs.writeAtomically(log, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** CPU time of this process so far (all threads, native ones included), seconds; NaN where unsupported. */
+    static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long ns = os.getProcessCpuTime();
+            return ns < 0 ? Double.NaN : ns / 1e9;
+        }
+        return Double.NaN;
     }
 
     static String duration(double seconds) {

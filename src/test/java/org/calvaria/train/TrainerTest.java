@@ -49,7 +49,10 @@ class TrainerTest {
         assertEquals(Trainer.CSV_HEADER, log.get(0));
         assertEquals(3, log.size(), String.join("\n", log));
         assertTrue(log.get(2).startsWith("2,6,"), log.get(2));
-        assertEquals(8, log.get(2).split(",", -1).length);
+        String[] row2 = log.get(2).split(",", -1);
+        assertEquals(9, row2.length);
+        double cpu1 = Double.parseDouble(log.get(1).split(",", -1)[8]), cpu2 = Double.parseDouble(row2[8]);
+        assertTrue(cpu1 > 0 && cpu2 > cpu1, "CPU seconds grow: " + cpu1 + ", " + cpu2);
 
         ModelFile model = ModelFile.read(a.resolve(Trainer.MODEL));
         assertEquals(0, model.optimizerState().size(), "deployable model carries no optimizer state");
@@ -72,6 +75,7 @@ class TrainerTest {
         log = Files.readAllLines(a.resolve(Trainer.LOG));
         assertEquals(4, log.size(), String.join("\n", log));
         assertFalse(log.get(3).startsWith("3,9,0.5,0.5,0.5"), "the stale row is gone");
+        assertTrue(Double.parseDouble(log.get(3).split(",", -1)[8]) > cpu2, "CPU seconds carry over a resume");
 
         // the same run without interruption ends with the same weights
         Path b = tmp.resolve("b");
