@@ -6,6 +6,8 @@ import org.calvaria.dataset.SkullFiles;
 import org.calvaria.defects.DefectType;
 import org.calvaria.evaluate.SizeStudy;
 import org.calvaria.implant.ImplantDesigner;
+import org.calvaria.io.Outputs;
+import org.calvaria.train.ArchitectureStudy;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.volume.MaskVolume;
 import picocli.CommandLine;
@@ -22,7 +24,7 @@ import java.util.Map;
 
 /** {@code calvaria study size}: the defect-size study of Wu et al. (2022). */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Studies of a model's limits.",
-        subcommands = {StudyCommand.Size.class, CommandLine.HelpCommand.class})
+        subcommands = {StudyCommand.Size.class, StudyCommand.Arch.class, CommandLine.HelpCommand.class})
 public final class StudyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -101,6 +103,42 @@ public final class StudyCommand implements Runnable {
                 List<Path> written = SizeStudy.write(r, out, description);
                 System.out.print(SizeStudy.table(r, description));
                 System.out.println("wrote " + written);
+            }
+        }
+    }
+
+    /** Training runs of different networks compared at equal compute (CPU time), as a table and a plot. */
+    @Command(name = "arch", mixinStandardHelpOptions = true,
+            description = {"Compare training runs of different architectures at equal compute: for each run, its"
+                    + " parameters, forward GFLOP on its grid, CPU seconds per step, and the best validation implant"
+                    + " Dice it had reached when it had used as much CPU time as the shortest run.",
+                "Prints a Markdown table; with -o also writes it (arch-study.md) and the curves (arch-study.png)."})
+    public static final class Arch implements Runnable {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "RUN", arity = "2..*", description = "Folders written by 'calvaria train -o'.")
+        List<Path> runs;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Also write arch-study.md and .png here.")
+        Path out;
+
+        @Override
+        public void run() {
+            ArchitectureStudy.Result r = ArchitectureStudy.of(runs);
+            String table = ArchitectureStudy.table(r);
+            System.out.print(table);
+            if (out != null) {
+                Path md = out.resolve("arch-study.md"), png = out.resolve("arch-study.png");
+                Outputs.requireDistinct(runs, List.of(md, png));
+                try {
+                    Files.createDirectories(out);
+                } catch (java.io.IOException e) {
+                    throw new CalvariaException("cannot create " + out + ": " + e.getMessage(), e);
+                }
+                Outputs.writeAtomically(md, o -> o.write(table.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                ArchitectureStudy.writePng(r, png);
+                System.out.println("wrote " + List.of(md, png));
             }
         }
     }
