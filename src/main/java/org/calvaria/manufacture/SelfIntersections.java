@@ -32,14 +32,17 @@ public final class SelfIntersections {
         int nx = (int) Math.floor(ex / c) + 2, ny = (int) Math.floor(ey / c) + 2, nz = (int) Math.floor(ez / c) + 2;
         int cells = nx * ny * nz;
         int[] lo = new int[3 * t], hi = new int[3 * t];
+        float[] box = new float[6 * t];   // per triangle: min x y z, max x y z
         for (int i = 0; i < t; i++) {
             for (int a = 0; a < 3; a++) {
-                double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
+                float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
                 for (int k = 0; k < 3; k++) {
-                    double x = v[3 * tri[3 * i + k] + a];
+                    float x = v[3 * tri[3 * i + k] + a];
                     mn = Math.min(mn, x);
                     mx = Math.max(mx, x);
                 }
+                box[6 * i + a] = mn;
+                box[6 * i + 3 + a] = mx;
                 int n = a == 0 ? nx : a == 1 ? ny : nz;
                 lo[3 * i + a] = clamp((int) Math.floor((mn - b[a] + 1e-3) / c), n);
                 hi[3 * i + a] = clamp((int) Math.floor((mx - b[a] + 1e-3) / c), n);
@@ -66,6 +69,9 @@ public final class SelfIntersections {
                     // count the pair only in the cell at the lowest corner of the boxes' overlap
                     if (Math.max(lo[3 * i], lo[3 * j]) != cx || Math.max(lo[3 * i + 1], lo[3 * j + 1]) != cy
                             || Math.max(lo[3 * i + 2], lo[3 * j + 2]) != cz) continue;
+                    if (box[6 * i] > box[6 * j + 3] || box[6 * j] > box[6 * i + 3]
+                            || box[6 * i + 1] > box[6 * j + 4] || box[6 * j + 1] > box[6 * i + 4]
+                            || box[6 * i + 2] > box[6 * j + 5] || box[6 * j + 2] > box[6 * i + 5]) continue;
                     if (cross(v, tri, i, j)) found++;
                 }
             }
