@@ -33,7 +33,9 @@ public final class DesignCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "INPUT", description = "Defective skull mask or CT.")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "STL", description = "Implant mesh (.stl).")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "STL",
+            description = "Implant mesh: .stl, or .3mf (millimetres; with the fit-check model and mould halves as"
+                    + " further named objects when they are made).")
     Path stl;
 
     @Option(names = "--model", paramLabel = "FILE", description = "Completion model (default: the bundled one).")
@@ -88,15 +90,56 @@ public final class DesignCommand implements Runnable {
             + " and, with --fit-check, the fit-check model as named objects.")
     Path threeMf;
 
+    @Option(names = "--rim-radius", paramLabel = "MM", defaultValue = "1.0",
+            description = "Round the implant's edge towards the bone to this radius (0 = not rounded). Default 1 mm.")
+    double rimRadius;
+
+    @Option(names = "--thickness-map", paramLabel = "PLY", description = "Also write the wall-thickness map: the"
+            + " implant mesh with per-vertex thickness (float, mm) and colour, binary PLY.")
+    Path thicknessMap;
+
+    @Option(names = "--thickness-preview", paramLabel = "PNG", description = "Also write a picture of the implant"
+            + " coloured by wall thickness, with its scale in mm.")
+    Path thicknessPreview;
+
+    @Option(names = "--mould", paramLabel = "DIR", description = "Also make the two-part casting mould (as 'calvaria"
+            + " mould' does) into this new or empty folder.")
+    Path mouldDir;
+
+    @Option(names = "--mould-wall", paramLabel = "MM", defaultValue = "3", description = "Mould wall. Default 3 mm.")
+    double mouldWall;
+
+    @Option(names = "--shrinkage", paramLabel = "PERCENT", defaultValue = "0",
+            description = "Linear shrinkage allowance of the cast material: the mould cavity is enlarged by this.")
+    double shrinkage;
+
+    @Option(names = "--max-print-mm", paramLabel = "MM", description = "Refuse when the implant or a mould half does"
+            + " not fit a printer of this size.")
+    Double maxPrint;
+
     @Override
     public void run() {
-        if (!stl.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".stl")) {
-            throw new CalvariaException("the implant output must be an .stl file, got " + stl.getFileName());
+        String outName = stl.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!outName.endsWith(".stl") && !outName.endsWith(".3mf")) {
+            throw new CalvariaException("the implant output must be an .stl or .3mf file, got " + stl.getFileName());
         }
         if (smooth < 0 || smooth > 1000) throw new CalvariaException("--smooth must be 0..1000, got " + smooth);
+        org.calvaria.manufacture.Mould.Options md = org.calvaria.manufacture.Mould.Options.defaults();
         org.calvaria.manufacture.Manufacture.Options manufacture = new org.calvaria.manufacture.Manufacture.Options(
-                clearance, minThickness, thickness, fitCheck, threeMf, fitMargin);
+                clearance, minThickness, thickness, fitCheck, threeMf, fitMargin, rimRadius, thicknessMap,
+                thicknessPreview, mouldDir, new org.calvaria.manufacture.Mould.Options(md.voxelMm(), mouldWall,
+                shrinkage, md.densityGPerMl(), md.keyRadiusMm(), md.spoutRadiusMm(), md.ventRadiusMm(), maxPrint));
         manufacture.validate();
+        if (thicknessMap != null && !thicknessMap.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                .endsWith(".ply")) {
+            throw new CalvariaException("--thickness-map must name a .ply file, got " + thicknessMap.getFileName());
+        }
+        if (thicknessPreview != null && !thicknessPreview.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+                .endsWith(".png")) {
+            throw new CalvariaException("--thickness-preview must name a .png file, got "
+                    + thicknessPreview.getFileName());
+        }
+        if (mouldDir != null) org.calvaria.manufacture.Mould.requireNewOrEmpty(mouldDir);
         if (fitCheck != null && !fitCheck.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".stl")) {
             throw new CalvariaException("--fit-check must name an .stl file, got " + fitCheck.getFileName());
         }
@@ -104,7 +147,8 @@ public final class DesignCommand implements Runnable {
             throw new CalvariaException("--3mf must name a .3mf file, got " + threeMf.getFileName());
         }
         // no two outputs share a file, and none is (part of) the input or the model
-        List<Path> outputs = java.util.Arrays.asList(stl, implantVolume, completed, report, preview, fitCheck, threeMf);
+        List<Path> outputs = java.util.Arrays.asList(stl, implantVolume, completed, report, preview, fitCheck, threeMf,
+                thicknessMap, thicknessPreview);
         Outputs.requireDistinct(java.util.Arrays.asList(input, model), outputs);
         for (Path p : outputs) if (p != null) Outputs.requireFileTarget(p);
         if (implantVolume != null) org.calvaria.io.VolumeIO.formatForName(implantVolume);

@@ -51,9 +51,20 @@ public final class MouldCommand implements Runnable {
             description = "Refuse when a half does not fit a printer of this size along any axis.")
     Double maxPrint;
 
+    @Option(names = "--preview", paramLabel = "PNG", description = "Also write a picture of the mould opened apart"
+            + " (outer half lifted, inner half lowered, the implant between them).")
+    Path preview;
+
     @Override
     public void run() {
         Outputs.requireNotInput(output, input);
+        if (preview != null) {
+            Outputs.requireNotInput(preview, input);
+            Outputs.requireFileTarget(preview);
+            if (preview.toAbsolutePath().normalize().startsWith(output.toAbsolutePath().normalize())) {
+                throw new CalvariaException("--preview must lie outside the mould folder " + output);
+            }
+        }
         TriangleMesh implant = MeshIO.read(input);
         Mould.Options d = Mould.Options.defaults();
         Mould.Options o = new Mould.Options(voxel, wall, shrinkage, density, d.keyRadiusMm(), d.spoutRadiusMm(),
@@ -64,6 +75,12 @@ public final class MouldCommand implements Runnable {
         }
         Mould.Result r = Mould.build(implant, o);
         Mould.write(r, implant, output, Provenance.line("mould " + input.getFileName()));
+        if (preview != null) {
+            double[] b = r.cavity().boundingBox();
+            double gap = 0.5 * Math.max(b[3] - b[0], Math.max(b[4] - b[1], b[5] - b[2]));
+            org.calvaria.render.PreviewRenderer.writePng(Mould.render(r, implant, "mould opened: "
+                    + input.getFileName(), gap), preview);
+        }
         for (String w : r.warnings()) org.slf4j.LoggerFactory.getLogger(MouldCommand.class).warn(w);
         Map<String, Object> rep = r.report();
         System.out.println(String.format(Locale.ROOT, "wrote %s: cavity %.2f ml, PMMA %.1f g, outer half %s mm,"

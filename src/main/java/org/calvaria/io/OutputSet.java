@@ -33,7 +33,9 @@ public final class OutputSet implements AutoCloseable {
 
     private final OutputSet outer;
     private final List<Staged> staged = new ArrayList<>();
+    private final List<Runnable> onDiscard = new ArrayList<>();
     private boolean finished;
+    private boolean committed;
 
     private OutputSet(OutputSet outer) {
         this.outer = outer;
@@ -63,6 +65,17 @@ public final class OutputSet implements AutoCloseable {
         staged.add(new Staged(new Entry(target, sha256, bytes), temporary));
     }
 
+    /**
+     * Registers clean-up to run if the set open on this thread is discarded instead of committed (such as removing a
+     * folder made for its outputs). Returns false when no set is open; the caller then cleans up itself.
+     */
+    public static boolean onDiscard(Runnable cleanUp) {
+        OutputSet s = CURRENT.get();
+        if (s == null) return false;
+        s.onDiscard.add(cleanUp);
+        return true;
+    }
+
     /** The outputs written so far, in order, with their checksums. */
     public List<Entry> entries() {
         return staged.stream().map(Staged::entry).toList();
@@ -72,10 +85,13 @@ public final class OutputSet implements AutoCloseable {
     public void commit() {
         if (finished) throw new IllegalStateException("output set already finished");
         finished = true;
+        committed = true;
         restoreOuter();
         if (outer != null) {
             outer.staged.addAll(staged);
             staged.clear();
+            outer.onDiscard.addAll(onDiscard);
+            onDiscard.clear();
             return;
         }
         try {
@@ -112,5 +128,15 @@ public final class OutputSet implements AutoCloseable {
     private void discard() {
         for (Staged s : staged) Outputs.deleteQuietly(s.temporary());
         staged.clear();
+        if (!committed) {
+            for (Runnable r : onDiscard) {
+                try {
+                    r.run();
+                } catch (RuntimeException ignored) {
+                    // best effort
+                }
+            }
+        }
+        onDiscard.clear();
     }
 }

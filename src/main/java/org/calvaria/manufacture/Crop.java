@@ -13,6 +13,15 @@ record Crop(int x0, int y0, int z0, int sx, int sy, int sz) {
         return new Crop(b.x0(), b.y0(), b.z0(), b.sizeX(), b.sizeY(), b.sizeZ());
     }
 
+    /** This box grown by {@code voxels} on every side, clipped to {@code full}'s grid. */
+    Crop grow(MaskVolume full, int voxels) {
+        int[] n = full.geometry().sizes();
+        int ax = Math.max(0, x0 - voxels), ay = Math.max(0, y0 - voxels), az = Math.max(0, z0 - voxels);
+        int bx = Math.min(n[0], x0 + sx + voxels), by = Math.min(n[1], y0 + sy + voxels),
+                bz = Math.min(n[2], z0 + sz + voxels);
+        return new Crop(ax, ay, az, bx - ax, by - ay, bz - az);
+    }
+
     MaskVolume cut(MaskVolume full) {
         return (MaskVolume) Resampler.crop(full, x0, y0, z0, sx, sy, sz);
     }

@@ -24,19 +24,37 @@ public final class Manufacture {
 
     /**
      * What to do. {@code thicknessMm} null: keep the designed thickness (only thicken below {@code minThicknessMm},
-     * 0 = never). {@code fitCheck} and {@code threeMf} are extra outputs (null: none).
+     * 0 = never). {@code rimRadiusMm}: radius the implant's edge towards the bone is rounded to (0 = not rounded).
+     * {@code fitCheck}, {@code threeMf}, {@code thicknessMap} (PLY), {@code thicknessPreview} (PNG) and
+     * {@code mouldDir} are extra outputs (null: none); {@code mould} sets up the mould and, through its
+     * {@code maxPrintMm}, the printer size the implant and the mould halves must fit.
      */
     public record Options(double clearanceMm, double minThicknessMm, Double thicknessMm, Path fitCheck, Path threeMf,
-                          double fitCheckMarginMm) {
+                          double fitCheckMarginMm, double rimRadiusMm, Path thicknessMap, Path thicknessPreview,
+                          Path mouldDir, Mould.Options mould) {
         public static final double DEFAULT_CLEARANCE_MM = 0.5, DEFAULT_MIN_THICKNESS_MM = 2.0,
-                DEFAULT_FIT_MARGIN_MM = 20;
+                DEFAULT_FIT_MARGIN_MM = 20, DEFAULT_RIM_RADIUS_MM = 1.0;
 
-        /** Today's shape: no clearance, no thickening (measurements are still made). */
+        /** No rim rounding, no thickness map or mould files. */
+        public Options(double clearanceMm, double minThicknessMm, Double thicknessMm, Path fitCheck, Path threeMf,
+                       double fitCheckMarginMm) {
+            this(clearanceMm, minThicknessMm, thicknessMm, fitCheck, threeMf, fitCheckMarginMm, 0, null, null, null,
+                    Mould.Options.defaults());
+        }
+
+        /** Today's shape: no clearance, no thickening, no rounding (measurements are still made). */
         public static Options none() { return new Options(0, 0, null, null, null, DEFAULT_FIT_MARGIN_MM); }
 
-        /** The {@code design} command's defaults: 0.5 mm clearance, at least 2 mm thick. */
+        /** The {@code design} command's defaults: 0.5 mm clearance, at least 2 mm thick, rim rounded to 1 mm. */
         public static Options defaults() {
-            return new Options(DEFAULT_CLEARANCE_MM, DEFAULT_MIN_THICKNESS_MM, null, null, null, DEFAULT_FIT_MARGIN_MM);
+            return new Options(DEFAULT_CLEARANCE_MM, DEFAULT_MIN_THICKNESS_MM, null, null, null, DEFAULT_FIT_MARGIN_MM,
+                    DEFAULT_RIM_RADIUS_MM, null, null, null, Mould.Options.defaults());
+        }
+
+        /** These options with other extra outputs. */
+        public Options withOutputs(Path thicknessMap, Path thicknessPreview, Path mouldDir, Mould.Options mould) {
+            return new Options(clearanceMm, minThicknessMm, thicknessMm, fitCheck, threeMf, fitCheckMarginMm,
+                    rimRadiusMm, thicknessMap, thicknessPreview, mouldDir, mould);
         }
 
         /** Fails with one line when a value cannot be met. */
@@ -60,6 +78,10 @@ public final class Manufacture {
             if (!(fitCheckMarginMm > 0) || fitCheckMarginMm > 100) {
                 throw new CalvariaException("--fit-margin must be above 0 and at most 100 mm, got " + fitCheckMarginMm);
             }
+            if (!(rimRadiusMm >= 0) || rimRadiusMm > 5) {
+                throw new CalvariaException("--rim-radius must be 0..5 mm, got " + rimRadiusMm);
+            }
+            if (mould != null) mould.validate();
         }
 
         public Map<String, Object> describe() {
@@ -67,6 +89,7 @@ public final class Manufacture {
             m.put("clearanceMm", clearanceMm);
             m.put("minThicknessMm", minThicknessMm);
             m.put("uniformThicknessMm", thicknessMm);
+            m.put("rimRadiusMm", rimRadiusMm);
             return m;
         }
     }
@@ -106,7 +129,8 @@ public final class Manufacture {
         RimGaps.Gaps gaps = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             finalMask = Clearance.apply(shaped, skull, o.clearanceMm(), extra);
-            mesh = MarchingCubes.extract(finalMask);
+            if (o.rimRadiusMm() > 0) finalMask = roundRim(finalMask, skull, o.rimRadiusMm(), o.clearanceMm() + extra);
+            mesh = meshOf(finalMask);
             if (smoothIterations > 0) mesh = MeshSmoothing.taubin(mesh, smoothIterations);
             gaps = RimGaps.measure(mesh, skull);
             if (o.clearanceMm() == 0 || gaps.minOverall() >= 0.9 * o.clearanceMm()) break;
@@ -122,6 +146,11 @@ public final class Manufacture {
         boolean[] plate = new boolean[th.length];
         for (int i = 0; i < plate.length; i++) plate[i] = !gaps.facesBone()[i];
         Thickness.Stats stats = Thickness.stats(th, plate);
+        long crossings = SelfIntersections.count(mesh);
+        if (crossings > 0) {
+            warnings.add(crossings + " pair(s) of the implant mesh's triangles cross each other (the surface passes"
+                    + " through itself); check the STL before printing, or use fewer --smooth rounds");
+        }
         seconds.put("measure", sec(t2));
         double halfVoxel = Math.max(sp[0], Math.max(sp[1], sp[2])) / 2;
         double want = o.thicknessMm() != null ? o.thicknessMm() : o.minThicknessMm();
@@ -141,6 +170,7 @@ public final class Manufacture {
         shape.put("voxelsBefore", implant.cardinality());
         shape.put("voxelsAfter", finalMask.cardinality());
         shape.put("clearanceExtraMm", Thickness.r2(extra));
+        shape.put("selfIntersections", crossings);
         Map<String, Object> secs = new LinkedHashMap<>();
         seconds.forEach((k, v) -> secs.put(k, Math.round(v * 1000) / 1000.0));
         shape.put("seconds", secs);
@@ -168,15 +198,39 @@ public final class Manufacture {
         return MarchingCubes.extract(part);
     }
 
+    /** The extra parts made before anything is written: the fit-check model and the mould (null when not asked). */
+    public record Extras(TriangleMesh fitCheck, Mould.Result mould) {}
+
     /**
-     * Writes the extra outputs the options ask for: the fit-check STL and the 3MF file (implant, and the fit-check
-     * model when made). Returns report entries about them (empty when none).
+     * Makes the extra parts the options ask for and checks them against the printer size, before any file is
+     * written, so that a part that cannot be made stops the run with one line and no output.
      */
-    public static Map<String, Object> writeExtras(Result made, MaskVolume skull, Options o, String provenance) {
+    public static Extras makeExtras(Result made, MaskVolume skull, Options o) {
+        Double maxPrint = o.mould() == null ? null : o.mould().maxPrintMm();
+        if (maxPrint != null) {
+            double[] b = made.mesh().boundingBox();
+            double[] size = {b[3] - b[0], b[4] - b[1], b[5] - b[2]};
+            java.util.Arrays.sort(size);
+            if (size[2] > maxPrint) {
+                throw new CalvariaException(String.format(Locale.ROOT, "the implant (%.0f x %.0f x %.0f mm) does not"
+                        + " fit a printer of --max-print-mm %.0f", size[0], size[1], size[2], maxPrint));
+            }
+        }
+        TriangleMesh fit = o.fitCheck() != null ? fitCheck(skull, made.implant(), o.fitCheckMarginMm()) : null;
+        Mould.Result mould = o.mouldDir() != null ? Mould.build(made.mesh(), o.mould()) : null;
+        return new Extras(fit, mould);
+    }
+
+    /**
+     * Writes the extra outputs: the fit-check STL, the thickness map (PLY and PNG), the mould folder and the 3MF file
+     * (implant, fit-check model and mould halves as named objects). Each file goes through
+     * {@link org.calvaria.io.Outputs#writeAtomically}, so it joins the caller's output set. Returns report entries
+     * about them (empty when none). A mould folder this call creates is removed again if writing fails.
+     */
+    public static Map<String, Object> writeExtras(Result made, Extras extras, Options o, String provenance) {
         Map<String, Object> r = new LinkedHashMap<>();
-        TriangleMesh fit = null;
-        if (o.fitCheck() != null) {
-            fit = fitCheck(skull, made.implant(), o.fitCheckMarginMm());
+        TriangleMesh fit = extras.fitCheck();
+        if (fit != null) {
             org.calvaria.mesh.MeshIO.write(fit, o.fitCheck(), false, provenance + " (fit-check model)");
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("file", o.fitCheck().toString());
@@ -188,15 +242,47 @@ public final class Manufacture {
                 Thickness.r2(b[5] - b[2])});
             r.put("fitCheck", f);
         }
+        if (o.thicknessMap() != null || o.thicknessPreview() != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (o.thicknessMap() != null) {
+                ThicknessMap.writePly(made.mesh(), made.thicknessMm(), o.thicknessMap(), provenance + " (thickness map)");
+                m.put("file", o.thicknessMap().toString());
+                m.put("format", "binary little-endian PLY: vertex float x y z (LPS mm), uchar red green blue,"
+                        + " float thickness (mm, -1 = no value); faces as the implant STL");
+            }
+            if (o.thicknessPreview() != null) {
+                ThicknessMap.writePng(made.mesh(), made.thicknessMm(), "wall thickness", o.thicknessPreview());
+                m.put("preview", o.thicknessPreview().toString());
+            }
+            m.put("scaleMm", new double[] {0, ThicknessMap.SCALE_MAX_MM});
+            r.put("thicknessMap", m);
+        }
+        Mould.Result mould = extras.mould();
+        if (mould != null) {
+            r.put("mould", Mould.writeInto(mould, made.mesh(), o.mouldDir(), provenance));
+        }
         if (o.threeMf() != null) {
-            List<ThreeMf.Part> parts = new ArrayList<>();
-            parts.add(new ThreeMf.Part("implant", made.mesh()));
-            if (fit != null) parts.add(new ThreeMf.Part("fit-check", fit));
-            ThreeMf.write(o.threeMf(), parts, provenance);
+            write3mf(o.threeMf(), made.mesh(), extras, provenance);
             r.put("threeMf", Map.of("file", o.threeMf().toString(), "objects",
-                    parts.stream().map(ThreeMf.Part::name).toList()));
+                    parts(made.mesh(), extras).stream().map(ThreeMf.Part::name).toList()));
         }
         return r;
+    }
+
+    /** The 3MF objects: the implant, then the fit-check model and the mould halves when made. */
+    public static List<ThreeMf.Part> parts(TriangleMesh implant, Extras extras) {
+        List<ThreeMf.Part> parts = new ArrayList<>();
+        parts.add(new ThreeMf.Part("implant", implant));
+        if (extras.fitCheck() != null) parts.add(new ThreeMf.Part("fit-check", extras.fitCheck()));
+        if (extras.mould() != null) {
+            parts.add(new ThreeMf.Part("mould outer half", extras.mould().outer()));
+            parts.add(new ThreeMf.Part("mould inner half", extras.mould().inner()));
+        }
+        return parts;
+    }
+
+    public static void write3mf(Path path, TriangleMesh implant, Extras extras, String provenance) {
+        ThreeMf.write(path, parts(implant, extras), provenance);
     }
 
     /** Console lines for a design report's thickness and clearance entries (none when absent). */
@@ -215,6 +301,36 @@ public final class Manufacture {
                     m.get("rimGapMaxMm")));
         }
         return lines;
+    }
+
+    /**
+     * Rounds the implant's edge towards the bone: a morphological opening with a ball of {@code radiusMm} (which
+     * rounds convex edges to that radius and removes feathers thinner than twice it), applied only within reach of
+     * the bone, so the plate's outer and inner surfaces away from the rim keep their shape. Only removes voxels, so the
+     * clearance stays.
+     */
+    static MaskVolume roundRim(MaskVolume implant, MaskVolume skull, double radiusMm, double clearanceMm) {
+        if (implant.isEmpty()) return implant;
+        double[] sp = implant.geometry().spacing();
+        double maxS = Math.max(sp[0], Math.max(sp[1], sp[2]));
+        double reach = clearanceMm + radiusMm + 2 * maxS;
+        Crop box = Crop.around(implant, reach + 1);
+        MaskVolume im = box.cut(implant);
+        MaskVolume opened = Morphology.open(im, radiusMm);
+        MaskVolume nearBone = Morphology.dilate(box.cut(skull), reach);
+        MaskVolume cut = im.copy().andNot(opened).and(nearBone);
+        if (cut.isEmpty()) return implant;
+        MaskVolume kept = im.copy().andNot(cut);
+        long minPart = Math.max(8, Math.round(50.0 / implant.geometry().voxelVolumeMm3()));
+        kept = ConnectedComponents.removeSmallerThan(kept, minPart);
+        if (kept.cardinality() < 0.5 * im.cardinality()) return implant;   // a plate thinner than the rounding: keep
+        return box.paste(implant, kept);
+    }
+
+    /** Marching cubes on the implant's box only (a head scan is ~60 M voxels, the implant a few percent). */
+    static TriangleMesh meshOf(MaskVolume mask) {
+        if (mask.isEmpty()) return MarchingCubes.extract(mask);
+        return MarchingCubes.extract(Crop.around(mask, 0).grow(mask, 1).cut(mask));
     }
 
     private static double sec(long start) { return (System.nanoTime() - start) / 1e9; }

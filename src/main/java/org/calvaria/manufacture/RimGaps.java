@@ -23,7 +23,11 @@ public final class RimGaps {
     /** Distances are exact up to this; farther bone counts as this far (the rim figures never reach it). */
     static final double MAX_MM = FACING_MM;
 
-    /** Per vertex: gap to the skull surface (mm; negative when the vertex lies in bone) and whether it faces bone. */
+    /**
+     * Per vertex: gap to the skull surface (mm; negative when the vertex lies in bone) and whether it faces bone.
+     * Gaps are exact up to {@link #MAX_MM} for bone-facing vertices; for the others they are exact below the
+     * smallest bone-facing gap and hold that value otherwise (a lower bound), which keeps {@link #minOverall()} exact.
+     */
     public record Gaps(double[] gapMm, boolean[] facesBone) {
         public int facingCount() {
             int n = 0;
@@ -107,19 +111,34 @@ public final class RimGaps {
             return new Gaps(gap, facing);
         }
         TriangleMesh bone = MarchingCubes.extract(part);
-        TriangleGrid grid = new TriangleGrid(bone, Math.max(2.0, Thickness.cellFor(bone)));
+        TriangleGrid grid = new TriangleGrid(bone, Math.max(1.0, Thickness.cellFor(bone)));
         float[] v = mesh.vertices();
         float[] normals = Thickness.smoothedNormals(mesh, 2);
+        boolean[] inBone = new boolean[nv];
+        // First which vertices face bone (a ray along the outward normal meets it) or lie in it ...
         IntStream.range(0, nv).parallel().forEach(i -> {
             double x = v[3 * i], y = v[3 * i + 1], z = v[3 * i + 2];
-            double d = grid.distance(x, y, z, MAX_MM);
             double[] q = new double[3];
             part.geometry().physicalToIndex(x, y, z, q);
-            if (part.isSetSafe((int) Math.round(q[0]), (int) Math.round(q[1]), (int) Math.round(q[2]))) d = -d;
-            gap[i] = d;
+            inBone[i] = part.isSetSafe((int) Math.round(q[0]), (int) Math.round(q[1]), (int) Math.round(q[2]));
             double h = grid.rayHit(x, y, z, normals[3 * i], normals[3 * i + 1], normals[3 * i + 2], -1e-6, FACING_MM,
                     -1);
-            facing[i] = Double.isFinite(h) || d < 0;
+            facing[i] = Double.isFinite(h) || inBone[i];
+        });
+        // ... then their exact gaps, which the rim figures are made of ...
+        IntStream.range(0, nv).parallel().forEach(i -> {
+            if (!facing[i]) return;
+            double d = grid.distance(v[3 * i], v[3 * i + 1], v[3 * i + 2], MAX_MM);
+            gap[i] = inBone[i] ? -d : d;
+        });
+        double smallestFacing = MAX_MM;
+        for (int i = 0; i < nv; i++) if (facing[i]) smallestFacing = Math.min(smallestFacing, gap[i]);
+        // ... and for the other vertices only whether they come closer than that (the smallest gap of any vertex);
+        // searching farther would cost most of the time and change no figure.
+        double cap = Math.max(1e-3, smallestFacing);
+        IntStream.range(0, nv).parallel().forEach(i -> {
+            if (facing[i]) return;
+            gap[i] = grid.distance(v[3 * i], v[3 * i + 1], v[3 * i + 2], cap);
         });
         return new Gaps(gap, facing);
     }

@@ -16,6 +16,12 @@ final class TriangleGrid {
     private final int nx, ny, nz;
     /** CSR: triangles of cell c are items[start[c] .. start[c+1]). */
     private final int[] start, items;
+    /**
+     * Per cell: the Chebyshev distance (in cells) to the nearest cell holding a triangle, capped at
+     * {@link #EMPTY_CAP}. Lets distance queries far from the surface return at once and skip the empty rings.
+     */
+    private volatile byte[] emptyRings;
+    private static final int EMPTY_CAP = 16;
 
     TriangleGrid(TriangleMesh mesh, double cellMm) {
         this.mesh = mesh;
@@ -51,6 +57,49 @@ final class TriangleGrid {
                 for (int y = box[1]; y <= box[4]; y++)
                     for (int x = box[0]; x <= box[3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
         }
+    }
+
+    private byte[] emptyRings() {
+        byte[] e = emptyRings;
+        if (e == null) {
+            synchronized (this) {
+                if (emptyRings == null) emptyRings = chebyshev();
+                e = emptyRings;
+            }
+        }
+        return e;
+    }
+
+    /** Separable Chebyshev distance transform of the occupied cells (min over cells of the max axis offset). */
+    private byte[] chebyshev() {
+        int cells = nx * ny * nz;
+        int[] d = new int[cells];
+        int inf = EMPTY_CAP;
+        for (int c = 0; c < cells; c++) d[c] = start[c + 1] > start[c] ? 0 : inf;
+        int[][] dims = {{nx, 1}, {ny, nx}, {nz, nx * ny}};
+        int[] line = new int[Math.max(nx, Math.max(ny, nz))];
+        int[] out = new int[line.length];
+        for (int[] dim : dims) {
+            int len = dim[0], stride = dim[1];
+            for (int l = 0; l < cells / len; l++) {
+                // the l-th line along this axis starts at its coordinate 0
+                int base = (l % stride) + (l / stride) * stride * len;
+                for (int k = 0; k < len; k++) line[k] = d[base + k * stride];
+                // out[k] = min over j of max(|k - j|, line[j]); brute force over a bounded window
+                for (int k = 0; k < len; k++) {
+                    int best = line[k];
+                    for (int r = 1; r < best && (k - r >= 0 || k + r < len); r++) {
+                        if (k - r >= 0) best = Math.min(best, Math.max(r, line[k - r]));
+                        if (k + r < len) best = Math.min(best, Math.max(r, line[k + r]));
+                    }
+                    out[k] = best;
+                }
+                for (int k = 0; k < len; k++) d[base + k * stride] = out[k];
+            }
+        }
+        byte[] b = new byte[cells];
+        for (int c = 0; c < cells; c++) b[c] = (byte) Math.min(d[c], EMPTY_CAP);
+        return b;
     }
 
     TriangleMesh mesh() { return mesh; }
@@ -168,7 +217,16 @@ final class TriangleGrid {
         double best2 = maxDistance * maxDistance;
         double[] scratch = new double[3];
         int maxRing = (int) Math.ceil(maxDistance / cell) + 1;
-        for (int ring = 0; ring <= maxRing; ring++) {
+        int firstRing = 0;
+        boolean inside = true;
+        for (int a = 0; a < 3; a++) inside &= c[a] >= 0 && c[a] < n[a];
+        if (inside) {
+            // rings closer than the nearest occupied cell are empty
+            firstRing = emptyRings()[c[0] + nx * (c[1] + ny * c[2])];
+            // (capped values are a lower bound, which is all the ring search needs)
+            if ((firstRing - 1) * cell >= maxDistance) return maxDistance;
+        }
+        for (int ring = firstRing; ring <= maxRing; ring++) {
             // Every point in a ring r cell is at least (r - 1) * cell away.
             double reach = (ring - 1) * cell;
             if (reach > 0 && reach * reach >= best2) break;

@@ -155,8 +155,14 @@ public final class DesignPipeline {
                 raw.placement(), raw.implantCoveredFraction(), raw.stageSeconds(), raw.holes());
         TriangleMesh mesh = manufactured.mesh();
         mesh.requireFinite("the implant surface of " + source);
-        for (String w : manufactured.warnings()) LOGGER.warn(w);
+        // Extra parts (fit-check model, mould) are made and checked against the printer before anything is written.
+        Manufacture.Extras extras = Manufacture.makeExtras(manufactured, defective, settings.manufacture());
         warnings.addAll(manufactured.warnings());
+        if (extras.mould() != null) warnings.addAll(extras.mould().warnings());
+        for (String w : warnings.subList(warnings.size() - manufactured.warnings().size()
+                - (extras.mould() != null ? extras.mould().warnings().size() : 0), warnings.size())) {
+            LOGGER.warn(w);
+        }
         times.put(STAGE_MESH, seconds(tm));
 
         long tw = System.nanoTime();
@@ -166,7 +172,11 @@ public final class DesignPipeline {
         // report last, with the others' checksums) are they moved into place. A failure or a kill on the way leaves
         // the earlier outputs as they were, never a new STL beside an old report.
         try (OutputSet set = OutputSet.begin()) {
-            outputWriter.write(out.stl(), () -> MeshIO.write(mesh, out.stl(), false, made));
+            if (out.stl().getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".3mf")) {
+                outputWriter.write(out.stl(), () -> Manufacture.write3mf(out.stl(), mesh, extras, made));
+            } else {
+                outputWriter.write(out.stl(), () -> MeshIO.write(mesh, out.stl(), false, made));
+            }
             if (out.implantVolume() != null) {
                 outputWriter.write(out.implantVolume(), () -> {
                     Provenance.stamp(design.implant(), "design implant of " + source + " with " + modelName);
@@ -182,7 +192,8 @@ public final class DesignPipeline {
             if (out.preview() != null) {
                 outputWriter.write(out.preview(), () -> writePreview(defective, mesh, out.preview(), source));
             }
-            Map<String, Object> extras = Manufacture.writeExtras(manufactured, defective, settings.manufacture(), made);
+            Map<String, Object> extraReport = Manufacture.writeExtras(manufactured, extras, settings.manufacture(),
+                    made);
             times.put(STAGE_WRITE, seconds(tw));
             double total = 0;
             for (double v : times.values()) total += v;
@@ -191,7 +202,7 @@ public final class DesignPipeline {
             Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
                     settings);
             report.putAll(manufactured.report());
-            report.putAll(extras);
+            report.putAll(extraReport);
             report.put("warnings", warnings);
             report.put("outputs", checksums(set.entries(), out.report()));
             if (out.report() != null) outputWriter.write(out.report(), () -> writeJson(report, out.report()));

@@ -40,8 +40,26 @@ public final class PreviewRenderer {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
     }
 
-    /** A mesh and the colour it is drawn in. */
-    public record Layer(TriangleMesh mesh, Color color) {}
+    /**
+     * A mesh and the colour it is drawn in; {@code vertexRgb} (0xRRGGBB per vertex, may be null) colours it per
+     * vertex instead, interpolated across each triangle (a thickness map).
+     */
+    public record Layer(TriangleMesh mesh, Color color, int[] vertexRgb) {
+        public Layer(TriangleMesh mesh, Color color) {
+            this(mesh, color, null);
+        }
+
+        public Layer {
+            if (vertexRgb != null && vertexRgb.length != mesh.vertexCount()) {
+                throw new IllegalArgumentException("one colour per vertex needed: " + vertexRgb.length + " for "
+                        + mesh.vertexCount() + " vertices");
+            }
+        }
+    }
+
+    /** A colour scale drawn under the views: {@code colour} maps a value in [lo, hi] to a colour. */
+    public record ColourBar(String label, double lo, double hi, java.util.function.DoubleFunction<Color> colour,
+                            double tickStep) {}
 
     /** The two views: camera frames as (right, up, towards-viewer) unit vectors in LPS. */
     public enum View {
@@ -116,6 +134,47 @@ public final class PreviewRenderer {
         return out;
     }
 
+    /** {@code image} with a colour bar (scale, tick values and label) added in a band underneath. */
+    public BufferedImage withColourBar(BufferedImage image, ColourBar bar) {
+        int band = Math.max(64, viewSize / 5);
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight() + band, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(BACKGROUND);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            g.drawImage(image, 0, 0, null);
+            int x0 = out.getWidth() / 8, x1 = out.getWidth() - out.getWidth() / 8;
+            int y0 = image.getHeight() + band / 10, h = band / 4;
+            for (int x = x0; x <= x1; x++) {
+                double v = bar.lo() + (bar.hi() - bar.lo()) * (x - x0) / (double) (x1 - x0);
+                g.setColor(bar.colour().apply(v));
+                g.drawLine(x, y0, x, y0 + h);
+            }
+            g.setColor(Color.DARK_GRAY);
+            g.drawRect(x0, y0, x1 - x0, h);
+            try {
+                g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                int small = Math.max(10, band / 7);
+                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, small));
+                FontMetrics fm = g.getFontMetrics();
+                for (double v = bar.lo(); v <= bar.hi() + 1e-9; v += bar.tickStep()) {
+                    int x = (int) Math.round(x0 + (x1 - x0) * (v - bar.lo()) / (bar.hi() - bar.lo()));
+                    g.drawLine(x, y0 + h, x, y0 + h + small / 3);
+                    String t = v == Math.rint(v) ? String.valueOf((long) v) : String.format(java.util.Locale.ROOT,
+                            "%.1f", v);
+                    g.drawString(t, x - fm.stringWidth(t) / 2, y0 + h + small / 3 + fm.getAscent());
+                }
+                g.drawString(bar.label(), (x0 + x1 - fm.stringWidth(bar.label())) / 2,
+                        y0 + h + small / 3 + 2 * fm.getAscent() + fm.getDescent() + 2);
+            } catch (RuntimeException | Error e) {
+                LOG.warn("colour bar text left out: no usable font ({})", e.toString());
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     /** Writes a PNG atomically. */
     public static void writePng(BufferedImage image, Path path) {
         Outputs.writeAtomically(path, out -> {
@@ -165,13 +224,13 @@ public final class PreviewRenderer {
                 double lambert = Math.abs(n[3 * i] * light[0] + n[3 * i + 1] * light[1] + n[3 * i + 2] * light[2]);
                 shade[i] = (float) (AMBIENT + DIFFUSE * lambert);
             }
-            rasterize(m.triangles(), sx, sy, sz, shade, l.color(), size, depth, rgb);
+            rasterize(m.triangles(), sx, sy, sz, shade, l.color(), l.vertexRgb(), size, depth, rgb);
         }
         return downsample(rgb, size);
     }
 
-    private static void rasterize(int[] tri, float[] sx, float[] sy, float[] sz, float[] shade, Color color, int size,
-                                  float[] depth, int[] rgb) {
+    private static void rasterize(int[] tri, float[] sx, float[] sy, float[] sz, float[] shade, Color color,
+                                  int[] vertexRgb, int size, float[] depth, int[] rgb) {
         int cr = color.getRed(), cg = color.getGreen(), cb = color.getBlue();
         for (int t = 0; t < tri.length; t += 3) {
             int a = tri[t], b = tri[t + 1], c = tri[t + 2];
@@ -196,6 +255,12 @@ public final class PreviewRenderer {
                     if (z <= depth[at]) continue;
                     depth[at] = z;
                     float s = Math.min(1f, wa * shade[a] + wb * shade[b] + wc * shade[c]);
+                    if (vertexRgb != null) {
+                        int ca = vertexRgb[a], cb2 = vertexRgb[b], cc = vertexRgb[c];
+                        cr = (int) (wa * ((ca >> 16) & 0xff) + wb * ((cb2 >> 16) & 0xff) + wc * ((cc >> 16) & 0xff));
+                        cg = (int) (wa * ((ca >> 8) & 0xff) + wb * ((cb2 >> 8) & 0xff) + wc * ((cc >> 8) & 0xff));
+                        cb = (int) (wa * (ca & 0xff) + wb * (cb2 & 0xff) + wc * (cc & 0xff));
+                    }
                     rgb[at] = 0xff000000 | ((int) (cr * s) << 16) | ((int) (cg * s) << 8) | (int) (cb * s);
                 }
             }

@@ -99,6 +99,48 @@ class MouldTest {
     }
 
     @Test
+    void spoutAndVentSitAtTheHighestPointsAndTheWallIsThreeMm() {
+        TriangleMesh implant = cap();
+        Mould.Result r = Mould.build(implant, Mould.Options.defaults());
+        double[] a = r.pull();
+        double top = Double.NEGATIVE_INFINITY;
+        float[] v = implant.vertices();
+        for (int i = 0; i < v.length; i += 3) top = Math.max(top, v[i] * a[0] + v[i + 1] * a[1] + v[i + 2] * a[2]);
+        double[] spout = (double[]) ((Map<?, ?>) r.report().get("pourSpout")).get("atLps");
+        double[] vent = (double[]) ((Map<?, ?>) r.report().get("vent")).get("atLps");
+        double hs = spout[0] * a[0] + spout[1] * a[1] + spout[2] * a[2];
+        double hv = vent[0] * a[0] + vent[1] * a[1] + vent[2] * a[2];
+        assertEquals(top, hs, 1.0, "the spout is at the cavity's highest point");
+        double dist = Math.sqrt(Math.pow(spout[0] - vent[0], 2) + Math.pow(spout[1] - vent[1], 2)
+                + Math.pow(spout[2] - vent[2], 2));
+        assertTrue(dist >= 15 - 0.5, "vent " + dist + " mm from the spout");
+        // the vent is the highest point of the cavity at least 15 mm from the spout: on a dome, 15 mm off its top
+        assertTrue(hv < hs && hv > hs - 5, "vent height " + hv + " vs spout " + hs);
+        // both channels open the cavity to the top face of the outer half: the column above the spout is empty
+        assertEquals(3.0, ((Number) r.report().get("wallMm")).doubleValue());
+        // the outer half reaches 3 mm (+ one voxel) above the cavity's top
+        double[] bo = r.outer().boundingBox();
+        double outerTop = Double.NEGATIVE_INFINITY;
+        float[] ov = r.outer().vertices();
+        for (int i = 0; i < ov.length; i += 3) {
+            outerTop = Math.max(outerTop, ov[i] * a[0] + ov[i + 1] * a[1] + ov[i + 2] * a[2]);
+        }
+        assertEquals(top + 3, outerTop, 0.75, "outer wall over the top; box " + java.util.Arrays.toString(bo));
+    }
+
+    @Test
+    void aFoldedImplantGetsTheTwoPartWarning() {
+        // more than a hemisphere: columns along any pull direction pass through the shell twice near its sides
+        TriangleMesh implant = MeshSmoothing.taubin(MarchingCubes.extract(Caps.Cap.sphere(25, 3, 120).mask(0.5, 0.5,
+                0.5)), 5);
+        Mould.Result r = Mould.build(implant, Mould.Options.defaults());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("cannot be moulded in two parts")), r.warnings()
+                .toString());
+        Map<?, ?> under = (Map<?, ?>) r.report().get("undercuts");
+        assertTrue(((Number) under.get("reentrantColumns")).longValue() > 0);
+    }
+
+    @Test
     void shrinkageEnlargesTheCavity() {
         TriangleMesh implant = cap();
         Mould.Result r = Mould.build(implant, Mould.Options.defaults().withShrinkage(2));

@@ -1,0 +1,142 @@
+package org.calvaria.manufacture;
+
+import org.calvaria.mesh.TriangleMesh;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Finds pairs of triangles of a mesh that cross each other. A watertight, consistently oriented mesh can still pass
+ * through itself (smoothing can fold a thin edge over), and a slicer then prints something else than the implant.
+ *
+ * <p>Candidate pairs come from a uniform grid of cells (each triangle listed in every cell its bounding box overlaps);
+ * a pair is tested once, in the cell holding the lowest corner of the overlap of the two boxes. Triangles that share
+ * an edge are neighbours, not crossings. Triangles that share one vertex cross when the edge of either opposite the
+ * shared vertex passes through the other. Other pairs cross when any of the six edges passes through the other
+ * triangle (coplanar overlaps, which marching cubes and smoothing do not make, are not counted).
+ */
+public final class SelfIntersections {
+    private SelfIntersections() {}
+
+    /** Number of crossing triangle pairs (0 for a clean mesh). */
+    public static long count(TriangleMesh mesh) {
+        int t = mesh.triangleCount();
+        if (t < 2) return 0;
+        float[] v = mesh.vertices();
+        int[] tri = mesh.triangles();
+        double[] b = mesh.boundingBox();
+        double cell = Math.max(Thickness.cellFor(mesh), 1e-3);
+        double ex = b[3] - b[0], ey = b[4] - b[1], ez = b[5] - b[2];
+        while ((ex / cell + 2) * (ey / cell + 2) * (ez / cell + 2) > 4e6) cell *= 1.5;
+        final double c = cell;
+        int nx = (int) Math.floor(ex / c) + 2, ny = (int) Math.floor(ey / c) + 2, nz = (int) Math.floor(ez / c) + 2;
+        int cells = nx * ny * nz;
+        int[] lo = new int[3 * t], hi = new int[3 * t];
+        float[] box = new float[6 * t];   // per triangle: min x y z, max x y z
+        for (int i = 0; i < t; i++) {
+            for (int a = 0; a < 3; a++) {
+                float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
+                for (int k = 0; k < 3; k++) {
+                    float x = v[3 * tri[3 * i + k] + a];
+                    mn = Math.min(mn, x);
+                    mx = Math.max(mx, x);
+                }
+                box[6 * i + a] = mn;
+                box[6 * i + 3 + a] = mx;
+                int n = a == 0 ? nx : a == 1 ? ny : nz;
+                lo[3 * i + a] = clamp((int) Math.floor((mn - b[a] + 1e-3) / c), n);
+                hi[3 * i + a] = clamp((int) Math.floor((mx - b[a] + 1e-3) / c), n);
+            }
+        }
+        int[] start = new int[cells + 1];
+        for (int i = 0; i < t; i++) forCells(lo, hi, i, nx, ny, ci -> start[ci + 1]++);
+        for (int i = 0; i < cells; i++) start[i + 1] += start[i];
+        int[] items = new int[start[cells]];
+        int[] fill = Arrays.copyOf(start, cells);
+        for (int i = 0; i < t; i++) {
+            final int ti = i;
+            forCells(lo, hi, i, nx, ny, ci -> items[fill[ci]++] = ti);
+        }
+        return IntStream.range(0, cells).parallel().mapToLong(ci -> {
+            int from = start[ci], to = start[ci + 1];
+            if (to - from < 2) return 0;
+            int cx = ci % nx, cy = (ci / nx) % ny, cz = ci / (nx * ny);
+            long found = 0;
+            for (int p = from; p < to; p++) {
+                int i = items[p];
+                for (int q = p + 1; q < to; q++) {
+                    int j = items[q];
+                    // count the pair only in the cell at the lowest corner of the boxes' overlap
+                    if (Math.max(lo[3 * i], lo[3 * j]) != cx || Math.max(lo[3 * i + 1], lo[3 * j + 1]) != cy
+                            || Math.max(lo[3 * i + 2], lo[3 * j + 2]) != cz) continue;
+                    if (box[6 * i] > box[6 * j + 3] || box[6 * j] > box[6 * i + 3]
+                            || box[6 * i + 1] > box[6 * j + 4] || box[6 * j + 1] > box[6 * i + 4]
+                            || box[6 * i + 2] > box[6 * j + 5] || box[6 * j + 2] > box[6 * i + 5]) continue;
+                    if (cross(v, tri, i, j)) found++;
+                }
+            }
+            return found;
+        }).sum();
+    }
+
+    private interface CellVisitor {
+        void visit(int cell);
+    }
+
+    private static void forCells(int[] lo, int[] hi, int i, int nx, int ny, CellVisitor f) {
+        for (int z = lo[3 * i + 2]; z <= hi[3 * i + 2]; z++)
+            for (int y = lo[3 * i + 1]; y <= hi[3 * i + 1]; y++)
+                for (int x = lo[3 * i]; x <= hi[3 * i]; x++) f.visit(x + nx * (y + ny * z));
+    }
+
+    private static int clamp(int i, int n) { return i < 0 ? 0 : i >= n ? n - 1 : i; }
+
+    /** Whether triangles i and j (of the same mesh) cross. */
+    static boolean cross(float[] v, int[] tri, int i, int j) {
+        int[] a = {tri[3 * i], tri[3 * i + 1], tri[3 * i + 2]};
+        int[] b = {tri[3 * j], tri[3 * j + 1], tri[3 * j + 2]};
+        int shared = 0, sa = -1, sb = -1;
+        for (int x = 0; x < 3; x++) {
+            for (int y = 0; y < 3; y++) {
+                if (a[x] == b[y]) {
+                    shared++;
+                    sa = x;
+                    sb = y;
+                }
+            }
+        }
+        if (shared >= 2) return false;
+        if (shared == 1) {
+            return segmentHits(v, a[(sa + 1) % 3], a[(sa + 2) % 3], b) || segmentHits(v, b[(sb + 1) % 3],
+                    b[(sb + 2) % 3], a);
+        }
+        for (int k = 0; k < 3; k++) {
+            if (segmentHits(v, a[k], a[(k + 1) % 3], b) || segmentHits(v, b[k], b[(k + 1) % 3], a)) return true;
+        }
+        return false;
+    }
+
+    /** Whether the segment from vertex p to vertex q passes through the interior of triangle t (Moller-Trumbore). */
+    private static boolean segmentHits(float[] v, int p, int q, int[] t) {
+        double ox = v[3 * p], oy = v[3 * p + 1], oz = v[3 * p + 2];
+        double dx = v[3 * q] - ox, dy = v[3 * q + 1] - oy, dz = v[3 * q + 2] - oz;
+        int a = 3 * t[0], bb = 3 * t[1], cc = 3 * t[2];
+        double e1x = v[bb] - v[a], e1y = v[bb + 1] - v[a + 1], e1z = v[bb + 2] - v[a + 2];
+        double e2x = v[cc] - v[a], e2y = v[cc + 1] - v[a + 1], e2z = v[cc + 2] - v[a + 2];
+        double px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
+        double det = e1x * px + e1y * py + e1z * pz;
+        double scale = Math.sqrt((e1x * e1x + e1y * e1y + e1z * e1z) * (e2x * e2x + e2y * e2y + e2z * e2z))
+                * Math.sqrt(dx * dx + dy * dy + dz * dz);
+        if (Math.abs(det) <= 1e-9 * scale) return false;   // parallel or coplanar
+        double inv = 1 / det;
+        double sx = ox - v[a], sy = oy - v[a + 1], sz = oz - v[a + 2];
+        double u = (sx * px + sy * py + sz * pz) * inv;
+        double eps = 1e-7;
+        if (u <= eps || u >= 1 - eps) return false;
+        double qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
+        double w = (dx * qx + dy * qy + dz * qz) * inv;
+        if (w <= eps || u + w >= 1 - eps) return false;
+        double s = (e2x * qx + e2y * qy + e2z * qz) * inv;
+        return s > eps && s < 1 - eps;
+    }
+}
