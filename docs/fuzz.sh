@@ -3,7 +3,7 @@
 #   TARGET: nrrd-attached | nrrd-detached | nifti | dicom | stl | upload
 # New interesting inputs go to .cifuzz-corpus/ (not committed); a crashing input is written into the target's
 # committed corpus under src/test/resources/org/calvaria/.../*FuzzTestInputs/METHOD/, where 'mvn verify' replays it
-# from then on. The libFuzzer status lines (#execs, cov, ft, exec/s) and a summary are printed; the whole log is kept
+# from then on. Fuzzing goes on after a finding (up to FUZZ_KEEP_GOING=50 distinct ones) until the time is up. The libFuzzer status lines (#execs, cov, ft, exec/s) and a summary are printed; the whole log is kept
 # in target/fuzz-TARGET.log. Exit status: 0 nothing found, non-zero a finding (or a build failure).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,7 @@ echo "fuzzing $test for $minutes min (log: $log)"
 set +e
 JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${minutes}m" nice -n 10 mvn -B ${MVN_OFFLINE:--o} test \
   -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${minutes}m" \
+  -Djazzer.keep_going="${FUZZ_KEEP_GOING:-50}" \
   -Dsurefire.argLine="${FUZZ_JVM_OPTS:--Xmx1500m}" >"$log" 2>&1
 rc=$?
 set -e

@@ -34,6 +34,7 @@ class DicomFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void header(byte[] data) throws IOException {
+        FuzzChecks.input(data);
         Path folder = FuzzChecks.emptyFolder(root.resolve("case"));
         Path file = Files.write(folder.resolve("a.dcm"), data);
         FuzzChecks.check("DICOM header", NrrdFuzzTest.ALLOCATION, () -> DicomHeader.read(file), IOException.class);

@@ -33,6 +33,7 @@ class NiftiFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void nifti(byte[] data) throws IOException {
+        FuzzChecks.input(data);
         Path folder = FuzzChecks.emptyFolder(root.resolve("case"));
         boolean gzip = data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b;
         Path file = Files.write(folder.resolve(gzip ? "m.nii.gz" : "m.nii"), data);

@@ -54,6 +54,7 @@ class NrrdFuzzTest {
     /** The input is a whole .nrrd file (header and attached data). */
     @FuzzTest(maxDuration = "30s")
     void attached(byte[] data) throws IOException {
+        FuzzChecks.input(data);
         Path folder = FuzzChecks.emptyFolder(root.resolve("case"));
         Path file = Files.write(folder.resolve("m.nrrd"), data);
         FuzzChecks.check("attached NRRD", ALLOCATION, () -> {
@@ -69,6 +70,7 @@ class NrrdFuzzTest {
      */
     @FuzzTest(maxDuration = "30s")
     void detached(byte[] data) throws IOException {
+        FuzzChecks.input(data);
         Path folder = FuzzChecks.emptyFolder(root.resolve("case"));
         int end = headerEnd(data);
         Path header = Files.write(folder.resolve("h.nhdr"), Arrays.copyOf(data, end));

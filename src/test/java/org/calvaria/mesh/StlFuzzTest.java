@@ -35,6 +35,7 @@ class StlFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void stl(byte[] data) throws IOException {
+        FuzzChecks.input(data);
         Path folder = FuzzChecks.emptyFolder(root.resolve("case"));
         Path file = Files.write(folder.resolve("m.stl"), data);
         FuzzChecks.check("STL", ALLOCATION, () -> {

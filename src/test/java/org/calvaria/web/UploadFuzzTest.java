@@ -52,6 +52,7 @@ class UploadFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void upload(byte[] data) throws IOException {
+        FuzzChecks.input(data);
         CaseStore.Upload u = store.startUpload("upload.bin");
         Files.write(u.file(), data);
         OpenedCase[] opened = new OpenedCase[1];
@@ -66,7 +67,8 @@ class UploadFuzzTest {
             }
         }, HttpError.class);
         if (failure instanceof HttpError h) {
-            FuzzChecks.requireReadable("upload refused with " + h.status, h.getMessage());
+            FuzzChecks.requireReadable("upload refused with " + h.status, h.getMessage(),
+                    new String(data, java.nio.charset.StandardCharsets.ISO_8859_1));
             if (h.status < 400 || h.status >= 500) {
                 throw new AssertionError("an upload was answered " + h.status + ": " + h.getMessage());
             }
