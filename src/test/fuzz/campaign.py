@@ -66,12 +66,15 @@ class Campaign:
         b = os.path.join(self.work, "base")
         if os.path.exists(os.path.join(b, "done")):
             return b
-        shutil.rmtree(b, ignore_errors=True)
+        for d in ("skulls", "ds", "v"):
+            shutil.rmtree(os.path.join(b, d), ignore_errors=True)
         os.makedirs(os.path.join(b, "skulls"))
-        print("campaign: making base files with calvaria demo / dataset / convert / mesh ...", flush=True)
-        self.calvaria("demo", "-o", os.path.join(b, "demo"), "--quiet")
+        print("campaign: making base files with calvaria demo / dataset build / convert / mesh ...", flush=True)
+        if not os.path.exists(os.path.join(b, "demo", "report.json")):
+            shutil.rmtree(os.path.join(b, "demo"), ignore_errors=True)
+            self.calvaria("demo", "-o", os.path.join(b, "demo"), "--quiet")
         shutil.copy(os.path.join(b, "demo", "completed_skull.nrrd"), os.path.join(b, "skulls", "s.nrrd"))
-        self.calvaria("dataset", os.path.join(b, "skulls"), "-o", os.path.join(b, "ds"), "--per-skull", "1",
+        self.calvaria("dataset", "build", os.path.join(b, "skulls"), "-o", os.path.join(b, "ds"), "--per-skull", "1",
                       "--seed", "3", "--quiet")
         sample = None
         for dirpath, _, files in os.walk(os.path.join(b, "ds")):
@@ -141,7 +144,7 @@ class Campaign:
     def gzip_damage(self, data, start, kind, ext, label):
         """data[start:] is one gzip member."""
         n = len(data)
-        self.flips(data, start + 10, n - 8, 10, "deflate", kind, "fail", ext, label)
+        self.flips(data, start + 10, n - 8, 14, "deflate", kind, "fail", ext, label)
         for name, at in (("crc", n - 8), ("crc3", n - 5), ("isize", n - 4), ("isize3", n - 1)):
             b = bytearray(data)
             b[at] ^= 0x01
@@ -244,6 +247,7 @@ class Campaign:
         # NRRD, float
         self.truncations(nrrd_float, "volume", ".nrrd", "nrrdfloat")
         self.gzip_damage(nrrd_float, nrrd_float.index(b"\n\n") + 2, "volume", ".nrrd", "nrrdfloat")
+        self.nrrd_edits(nrrd_float, ".nrrd", "nrrdfloat")
         # NRRD, detached header + data file
         hname = "input.nhdr"
         dfield = re.search(rb"data file: (.*)", nhdr).group(1).decode()
@@ -255,7 +259,7 @@ class Campaign:
         for frac in (0.1, 0.5, 0.99):
             self.add_folder("nhdr-data-trunc%g" % frac, {hname: fixed, dn: nhdr_data[:int(len(nhdr_data) * frac)]},
                             "volume", "fail", hname)
-        for i in range(6):
+        for i in range(10):
             bb = bytearray(nhdr_data)
             bb[self.rng.randrange(10, len(bb))] ^= 1 << self.rng.randrange(8)
             self.add_folder("nhdr-data-flip%02d" % i, {hname: fixed, dn: bytes(bb)}, "volume", "fail", hname)
@@ -269,6 +273,7 @@ class Campaign:
         # NIfTI plain and gzip
         self.common(nii, "volume", ".nii", "nii")
         self.flips(nii, 352, len(nii), 4, "data", "volume", "any", ".nii", "nii")
+        self.flips(nii, 0, 348, 4, "header", "volume", "any", ".nii", "nii")
         self.nifti_edits(nii, ".nii", "nii", False)
         self.common(niigz, "volume", ".nii.gz", "niigz")
         self.gzip_damage(niigz, 0, "volume", ".nii.gz", "niigz")
