@@ -110,13 +110,17 @@ public final class DicomSeriesReader {
         Scan scan = new Scan();
         scan.files = files.size();
         for (Path f : files) {
-            if (!DicomHeader.isDicomFile(f)) {
-                scan.notDicom++;
-                LOG.debug("skipping {}: not a DICOM file", f.getFileName());
-                continue;
-            }
             DicomHeader h;
             try {
+                if (!DicomHeader.isDicomFile(f)) {
+                    if (!namedLikeDicom(f)) {
+                        scan.notDicom++;
+                        LOG.debug("skipping {}: not a DICOM file", f.getFileName());
+                        continue;
+                    }
+                    // A .dcm file that is empty or lost its DICM marker is a damaged slice, not a stray file.
+                    throw new IOException(Files.size(f) == 0 ? "it is empty" : "no DICM marker at byte 128");
+                }
                 h = DicomHeader.read(f);
             } catch (IOException | RuntimeException e) {
                 String why = e.getMessage() != null && e instanceof IOException ? e.getMessage()
@@ -159,6 +163,12 @@ public final class DicomSeriesReader {
             scan.stacks.computeIfAbsent(key, k -> new ArrayList<>()).add(new Slice(f, h, ipp, along));
         }
         return scan;
+    }
+
+    /** A name that says the file is a DICOM slice: .dcm, .dicom or .ima (case ignored). */
+    static boolean namedLikeDicom(Path f) {
+        String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".dcm") || n.endsWith(".dicom") || n.endsWith(".ima");
     }
 
     private static String rounded(double[] values) {

@@ -33,7 +33,7 @@ public enum VolumeFormat {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(path))) {
                 inner = in.readNBytes(544);
             } catch (IOException e) {
-                throw new CalvariaException(path + " is a gzip file that cannot be decompressed (" + e.getMessage()
+                throw new CalvariaException(path + " is a gzip file that cannot be decompressed (" + gzipProblem(e)
                         + "); it is damaged or truncated");
             }
             if (isNiftiHeader(inner)) return NIFTI;
@@ -43,6 +43,13 @@ public enum VolumeFormat {
         if (head.length >= 132 && new String(head, 128, 4, StandardCharsets.US_ASCII).equals("DICM")) return DICOM_FILE;
         if (isStl(path, head)) return STL;
         return UNKNOWN;
+    }
+
+    /** What went wrong in a gzip stream, in words: an early end has no message of its own. */
+    static String gzipProblem(IOException e) {
+        String m = e.getMessage();
+        if (e instanceof java.io.EOFException || m == null || m.isBlank()) return "it ends too early";
+        return m.length() > 200 ? m.substring(0, 200) + "..." : m;
     }
 
     /**

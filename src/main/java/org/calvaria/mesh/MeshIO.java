@@ -634,6 +634,23 @@ public final class MeshIO {
                 default: throw error("has unknown format '" + format + "'");
             }
             if (ascii) textPos = pos;
+            // Before allocating: every item takes at least some bytes (ASCII: a character and a separator per
+            // property; binary: the fixed sizes), so the counts must fit in what the file holds after its header.
+            long least = 0;
+            for (Element e : elements) {
+                if (e.count > 0 && e.properties.isEmpty()) {
+                    throw error("declares " + e.count + " '" + e.name + "' items without properties");
+                }
+                long per = 0;
+                for (Property pr : e.properties) {
+                    per += ascii ? 2 : size(pr.countType != null ? pr.countType : pr.type);
+                }
+                least += e.count * per;
+            }
+            if (least - (ascii ? 1 : 0) > data.length - (long) pos) { // (the last ASCII value needs no separator)
+                throw error("declares at least " + least + " bytes of data but holds " + (data.length - pos)
+                        + " after its header (truncated, or its counts are wrong)");
+            }
             float[] vertices = null;
             GrowableArrays.Ints tri = new GrowableArrays.Ints(1 << 12);
             int vertexCount = 0;

@@ -121,6 +121,9 @@ final class DicomZip {
         } catch (ZipException e) {
             throw new CalvariaException("the zip file is damaged or uses a feature that cannot be read ("
                     + e.getMessage() + "); zip the DICOM folder again without encryption", e);
+        } catch (java.io.EOFException e) {
+            throw new CalvariaException("the zip file is damaged: its data ends too early; zip the DICOM folder again",
+                    e);
         } catch (IOException e) {
             throw new CalvariaException("cannot unpack the zip file: " + Folders.reason(e), e);
         } finally {

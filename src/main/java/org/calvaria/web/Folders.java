@@ -26,7 +26,9 @@ final class Folders {
         if (e instanceof NotDirectoryException) return "it is not a folder";
         if (e instanceof NoSuchFileException) return "it does not exist";
         String r = e instanceof FileSystemException fs ? fs.getReason() : e.getMessage();
-        if (r == null || r.isBlank()) return e.getClass().getSimpleName();
+        if (r == null || r.isBlank()) {
+            return e instanceof java.io.EOFException ? "it ends too early" : "an input/output error";
+        }
         String l = r.toLowerCase(Locale.ROOT);
         if (l.contains("not a directory")) return "a part of its path is a file, not a folder";
         if (l.contains("permission denied") || l.contains("operation not permitted")) return "permission denied";

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -316,6 +317,38 @@ class DicomSeriesReaderTest {
                 && ev.getFormattedMessage().startsWith("skipping slice_d.dcm: damaged DICOM file (the file ends"
                         + " inside its header")), appender.list.toString());
         for (int k = 0; k < 5; k++) assertEquals(DicomFixtures.obliqueCtHu(3, 4, k), v.get(3, 4, k));
+    }
+
+    /**
+     * Found by the malformed-file campaign: a slice file emptied, overwritten with text, or stripped of its DICM
+     * marker was taken for a stray non-DICOM file, and the series was read without it (exit 0). A file named like a
+     * slice (.dcm, .dicom, .ima) is a damaged slice; other files in the folder are still ignored.
+     */
+    @Test
+    void aSliceFileThatIsNoLongerDicomIsADamagedSlice() throws IOException {
+        byte[][] damage = {new byte[0], "not a dicom file\n".repeat(20).getBytes(StandardCharsets.US_ASCII), null};
+        for (int i = 0; i < damage.length; i++) {
+            Path dir = copyOf("oblique-ct");
+            byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
+            byte[] bad = damage[i];
+            if (bad == null) {
+                bad = all.clone();
+                bad[128] = 'X'; // no DICM marker
+            }
+            Files.write(dir.resolve("slice_d.dcm"), bad);
+            CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
+            assertTrue(e.getMessage().contains("slice_d.dcm is a damaged DICOM file")
+                    && e.getMessage().contains("--allow-gaps"), e.getMessage());
+            Volume v = DicomSeriesReader.read(dir, ReadOptions.defaults().withAllowGaps(true));
+            assertEquals("slice_d.dcm", v.metadata().get("dicom_skipped_files"));
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+        Path dir = copyOf("oblique-ct");
+        Files.write(dir.resolve("notes.txt"), new byte[0]);
+        Files.write(dir.resolve("README"), "exported by a scanner\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(6, DicomSeriesReader.read(dir).geometry().nz()); // other files are not slices
     }
 
     @Test

@@ -142,4 +142,24 @@ class VolumeFormatTest {
         }
         return bo.toByteArray();
     }
+
+    /** Found by NiftiFuzzTest: a gzip stream that ends early has no message, and "(null)" was printed. */
+    @Test
+    void aGzipFileEndingEarlySaysSoInWords() throws IOException {
+        byte[] full = gz("not an image at all\n".getBytes(StandardCharsets.ISO_8859_1));
+        for (byte[] cut : new byte[][] {Arrays.copyOf(full, 2), Arrays.copyOf(full, 10), Arrays.copyOf(full, 14),
+                Arrays.copyOf(full, full.length - 4)}) {
+            Path p = Files.write(tmp.resolve("cut.nii.gz"), cut);
+            CalvariaException e = assertThrows(CalvariaException.class, () -> VolumeIO.read(p));
+            assertFalse(e.getMessage().contains("null"), e.getMessage());
+        }
+    }
+
+    private static byte[] gz(byte[] raw) throws IOException {
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bo)) {
+            out.write(raw);
+        }
+        return bo.toByteArray();
+    }
 }

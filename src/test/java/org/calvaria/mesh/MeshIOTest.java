@@ -182,4 +182,23 @@ class MeshIOTest {
         assertThrows(CalvariaException.class, () -> MeshIO.writePointCloud(m, tmp.resolve("c.txt"), "x"));
         assertFalse(Files.exists(tmp.resolve("c.txt")));
     }
+
+    /**
+     * Found by StlFuzzTest: a 56-byte PLY declaring 99,999,999 items of an element without properties looped for
+     * seconds, and one declaring that many vertices allocated 1.2 GB before reading any. Counts must fit the file.
+     */
+    @Test
+    void plyCountsMustFitTheFile() throws IOException {
+        for (String header : new String[] {"ply\nformat ascii 1.0\nelement verte8 99999999\nend_header\n",
+                "ply\nformat ascii 1.0\nelement vertex 99999999\nproperty float x\nproperty float y\n"
+                        + "property float z\nend_header\n0 0 0\n",
+                "ply\nformat binary_little_endian 1.0\nelement vertex 1000\nproperty float x\nproperty float y\n"
+                        + "property float z\nend_header\n" + "x".repeat(100)}) {
+            Path p = Files.write(tmp.resolve("count.stl"), header.getBytes(StandardCharsets.US_ASCII));
+            long t0 = System.nanoTime();
+            CalvariaException e = assertThrows(CalvariaException.class, () -> MeshIO.read(p));
+            assertTrue((System.nanoTime() - t0) / 1e9 < 2, "took too long");
+            assertTrue(e.getMessage().contains("the PLY is corrupt"), e.getMessage());
+        }
+    }
 }

@@ -168,4 +168,20 @@ class DicomZipTest {
         assertTrue(assertThrows(CalvariaException.class, () -> DicomZip.extract(damaged, out, 1 << 20))
                 .getMessage().startsWith("the zip file is damaged"));
     }
+
+    /** Found by UploadFuzzTest: a zip whose entry data ends early was refused as "cannot unpack ...: EOFException". */
+    @Test
+    void aZipEndingInsideAnEntryIsDamagedInWords() throws IOException {
+        Path zip;
+        try (var in = DicomZipTest.class.getResourceAsStream(
+                "/org/calvaria/web/UploadFuzzTestInputs/upload/crash-d468558dc5e390512d5a681586524e4498e399a2")) {
+            zip = Files.write(tmp.resolve("early.zip"), in.readAllBytes());
+        }
+        Path out = Files.createDirectories(tmp.resolve("early"));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(zip, out, 5L << 20));
+        assertFalse(e.getMessage().contains("Exception"), e.getMessage());
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(0, s.count());
+        }
+    }
 }
