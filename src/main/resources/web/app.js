@@ -217,6 +217,8 @@ async function syncLayers(seq) {
   // What is to be seen now is awaited; hidden layers (completed skull when off) load afterwards, in the background.
   const now = Object.entries(wanted).filter(([layer]) => layerWanted(layer));
   const later = Object.entries(wanted).filter(([layer]) => !layerWanted(layer));
+  // the result is on screen once the skull and implant are; the rim and a compared run follow as they arrive
+  const critical = new Set(['skull', 'implant', 'thickness']);
   const loads = now.map(async ([layer, url]) => {
     const m = await mesh(url, layer);
     if (seq !== state.loadSeq) return;
@@ -228,8 +230,12 @@ async function syncLayers(seq) {
     }
     nv.drawScene();
   });
-  await Promise.all(loads);
-  setTimeout(() => later.forEach(([layer, url]) => mesh(url, layer).catch(() => {})), 200);
+  await Promise.all(loads.filter((p, i) => critical.has(now[i][0])));
+  Promise.all(loads).then(() => {
+    if (seq !== state.loadSeq) return;
+    document.body.dataset.viewerLayers = String(nv.meshes.filter((m) => m.visible).length + (nv.volumes.length ? 1 : 0));
+  });
+  setTimeout(() => later.forEach(([layer, url]) => mesh(url, layer).catch(() => {})), 1500);
   if (seq !== state.loadSeq) return;
   document.body.dataset.viewerLayers = String(nv.meshes.filter((m) => m.visible).length + (nv.volumes.length ? 1 : 0));
   document.body.dataset.rim = wanted.rim ? 'shown' : 'none';
@@ -287,6 +293,7 @@ async function showInViewer(c, job) {
 /** Fetches the other finished runs' meshes of the case while the user looks, so switching to them is instant. */
 function prefetchRuns(c) {
   setTimeout(() => {
+    if (state.caseId !== c.id) return;
     for (const j of c.jobs) {
       if (j.state !== 'done' || !j.view) continue;
       for (const [kind, layer] of [['implant.mz3', 'implant'], ['completed.mz3', 'completed']]) {
@@ -294,7 +301,7 @@ function prefetchRuns(c) {
       }
       if (j.files['rims.stl']) mesh(j.files['rims.stl'], 'rim').catch(() => {});
     }
-  }, 50);
+  }, 2000);
 }
 
 /**
@@ -383,7 +390,8 @@ function setClip(on) {
 function setRuler(on) {
   state.ruler = on;
   $('ruler-button').setAttribute('aria-pressed', String(on));
-  if (state.nv) state.nv.opts.dragMode = on ? DRAG_MODE.measurement : DRAG_MODE.contrast;
+  // the left button: measuring while the ruler is on, else moving the cross-hair (NiiVue's default)
+  if (state.nv) state.nv.opts.dragModePrimary = on ? DRAG_MODE.measurement : DRAG_MODE.crosshair;
   if (!on) $('ruler-text').textContent = '';
 }
 
