@@ -57,7 +57,7 @@ async function newPage(at = base) {
     if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console error: ${m.text()}`);
   });
   await page.goto(at.href);
-  await page.waitForSelector('body[data-app=ready]', { timeout: 30000 });
+  await page.waitForSelector('body[data-app=ready]', { timeout: 90000 });
   return page;
 }
 
@@ -65,9 +65,10 @@ const skullFile = join(fixtures, 'defective-skull.nrrd');
 
 async function openSkull(page, filePayload, expectedName) {
   await page.setInputFiles('#file-input', filePayload);
+  // generous: on a 2-core machine shared with other jobs, a new page's viewer takes tens of seconds
   await page.waitForFunction((name) => document.getElementById('case-title').textContent === name,
-    expectedName, { timeout: 30000 });
-  await page.waitForSelector('body[data-viewer=ready]', { timeout: 30000 });
+    expectedName, { timeout: 90000 });
+  await page.waitForSelector('body[data-viewer=ready]', { timeout: 90000 });
 }
 
 async function figures(page) {
@@ -295,9 +296,10 @@ test('a reload returns to the case, run and threshold the user was on', async ()
   await page.dispatchEvent('#threshold', 'change');
   const before = { title: await page.textContent('#case-title'), hash: await page.evaluate(() => location.hash) };
   assert.match(before.hash, /case=.*threshold=0\.35/);
-  await page.reload();
-  await page.waitForSelector('body[data-app=ready]', { timeout: 60000 });
-  assert.equal(await page.textContent('#case-title'), before.title);
+  await page.reload({ waitUntil: 'load', timeout: 120000 });
+  await page.waitForSelector('body[data-app=ready]', { timeout: 120000 });
+  await page.waitForFunction((t) => document.getElementById('case-title').textContent === t, before.title,
+    { timeout: 60000 });
   assert.equal(await page.inputValue('#threshold'), '0.35');
   assert.equal(await page.locator('#cases .runs li.selected').count(), 1, 'the run is selected again');
 });

@@ -97,6 +97,7 @@ async function createViewer() {
     logLevel: 'error',
     meshThicknessOn2D: 1.5, // in slices, surfaces show as outlines where they cross the slice
     dragAndDropEnabled: false,
+    clipPlaneColor: [0.25, 0.55, 0.85, 0.2], // a faint blue where the plane cuts
   });
   await nv.attachTo('viewer');
   // Volume ray-casting in 3-D only when asked for (clipping plane, or a case without a surface).

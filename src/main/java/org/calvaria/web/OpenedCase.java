@@ -62,7 +62,7 @@ final class OpenedCase {
         if (name.equals(viewName)) return viewFile;
         if (kind == Kind.VOLUME && name.equals(ViewFiles.SKULL_MESH)) {
             Path p = viewFile.resolveSibling(ViewFiles.SKULL_MESH);
-            return java.nio.file.Files.isRegularFile(p) ? p : null;
+            return java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? p : null;
         }
         return null;
     }

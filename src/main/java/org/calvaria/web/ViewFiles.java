@@ -85,7 +85,8 @@ final class ViewFiles {
             case "thickness.mz3" -> folder.resolve(THICKNESS_MESH);
             default -> null;
         };
-        return p != null && Files.isRegularFile(p) ? p : null;
+        // never a link: the workspace folder may have been changed by hand while the server was stopped
+        return p != null && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? p : null;
     }
 
     /** The iso-surface at {@code level}, decimated to about {@code triangles}, in RAS mm; null when empty. */

@@ -77,6 +77,8 @@ class ViewFilesTest {
         assertNull(ViewFiles.runFile(dir, "../secret.txt"));
         assertNull(ViewFiles.runFile(dir, "secret.txt"));
         assertNull(ViewFiles.runFile(dir, "thickness.mz3"), "no thickness file: no layer");
+        Files.createSymbolicLink(dir.resolve(ViewFiles.IMPLANT_MESH), dir.resolve("secret.txt"));
+        assertNull(ViewFiles.runFile(dir, "implant.mz3"), "a link planted under a fixed name is never served");
         Files.write(dir.resolve(ViewFiles.THICKNESS_MESH), new byte[20]);
         assertEquals(dir.resolve(ViewFiles.THICKNESS_MESH), ViewFiles.runFile(dir, "thickness.mz3"));
     }
