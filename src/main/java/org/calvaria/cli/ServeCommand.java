@@ -35,8 +35,9 @@ public final class ServeCommand implements Runnable {
     long maxUploadMb;
 
     @Option(names = "--temp-dir", paramLabel = "DIR",
-            description = "Folder in which the server keeps uploads and results while it runs (default: the system's"
-                    + " temporary folder); it needs room for the uploaded scans.")
+            description = "Keep nothing after the server stops, as --temporary, and put the temporary folder for"
+                    + " uploads and results here (default: the system's temporary folder); it needs room for the"
+                    + " uploaded scans.")
     Path tempDir;
 
     @Option(names = "--workspace", paramLabel = "DIR",
@@ -70,7 +71,11 @@ public final class ServeCommand implements Runnable {
         if (temporary && workspace != null) {
             throw new CalvariaException("--temporary and --workspace exclude each other; choose one");
         }
-        if (!temporary) {
+        if (tempDir != null && workspace != null) {
+            throw new CalvariaException("--temp-dir (a temporary folder, removed when the server stops) and --workspace"
+                    + " (kept) exclude each other; choose one");
+        }
+        if (!temporary && tempDir == null) {
             options = options.withWorkspace(workspace != null ? workspace
                     : Path.of(System.getProperty("user.home"), ".calvaria", "workspace"));
         }

@@ -46,13 +46,14 @@ final class ViewFiles {
     private ViewFiles() {}
 
     /** Names of a case's view files. */
-    static final String SLICES = "slices.nii.gz", SKULL_MESH = "skull.mz3";
+    static final String SLICES = "slices.nii.gz", SLICES_RAW = "slices.nii", SKULL_MESH = "skull.mz3";
 
     /** The case's slice volume and skull surface, written into {@code viewFolder}; answers the slice volume. */
     static Path prepareCase(Volume v, boolean binary, double[] range, Path viewFolder) {
         long t0 = System.nanoTime();
         Volume small = downsample(v, MAX_SLICE_SIDE);
-        Path slices = viewFolder.resolve(SLICES);
+        // Masks compress a hundredfold; CT barely does and would only cost time, so it goes uncompressed.
+        Path slices = viewFolder.resolve(binary ? SLICES : SLICES_RAW);
         VoxelType type = binary ? VoxelType.UINT8 : isIntegral(v) ? VoxelType.INT16 : VoxelType.FLOAT32;
         NiftiIO.write(binary ? MaskVolume.threshold(small, 0.5) : small, slices, type);
         TriangleMesh skull = surface(small, boneLevel(binary, range), SKULL_TRIANGLES);

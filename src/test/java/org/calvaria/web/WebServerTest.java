@@ -491,7 +491,7 @@ class WebServerTest {
                     "every entry but the macOS metadata was unpacked");
             assertFalse(c.get("binary").asBoolean(), "a CT, not a mask");
             assertEquals(200, get(s, c.get("viewUrl").asText()).statusCode());
-            assertTrue(c.get("viewUrl").asText().endsWith("/slices.nii.gz"), "the viewer gets the downsampled volume");
+            assertTrue(c.get("viewUrl").asText().endsWith("/slices.nii"), "CT goes to the viewer uncompressed");
             Path serverTemp = tmp.resolve("server");
             try (Stream<Path> all = Files.walk(serverTemp)) {
                 assertEquals(List.of(), all.filter(p -> p.getFileName().toString().contains("escape"))
