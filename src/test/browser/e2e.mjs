@@ -503,6 +503,15 @@ test('workspace: cases and runs survive a server restart, and the report names t
   if (!args.classpath) throw new Error('run.sh passes --classpath for this test');
   const workspace = join(args.work || tmpdir(), 'workspace');
   let server = await startServer(workspace);
+  try {
+    await workspaceRoundTrip(server, workspace);
+  } finally {
+    if (server.process.exitCode === null) await stopServer(server); // also when the test fails
+  }
+});
+
+async function workspaceRoundTrip(first, workspace) {
+  let server = first;
   let p = await newPage(server.url);
   await openSkull(p, skullFile, 'defective-skull.nrrd');
   await design(p, 0.5, 4);
@@ -510,6 +519,7 @@ test('workspace: cases and runs survive a server restart, and the report names t
   await p.close();
   await stopServer(server);
   server = await startServer(workspace);
+  first.process = server.process; // the one to stop if anything below fails
   p = await newPage(server.url);
   assert.deepEqual(await p.locator('#cases .case-name').allTextContents(), ['defective-skull.nrrd']);
   await p.waitForSelector('#result:not([hidden])');
@@ -524,7 +534,7 @@ test('workspace: cases and runs survive a server restart, and the report names t
   assert.doesNotMatch(report.text, /calvaria-serve-|\/tmp\//, 'no server paths in the report');
   await p.close();
   await stopServer(server);
-});
+}
 
 let passed = 0;
 let failed = 0;
