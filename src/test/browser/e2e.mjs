@@ -5,7 +5,8 @@
 // Prints one line per test and a closing "N passed, N failed"; exits 1 when any test failed.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,9 +39,11 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 
 // The page must work with no network: anything not addressed to our server is refused and counted as a failure.
 const foreignRequests = [];
+// our servers: the two started by run.sh, and those the workspace test starts itself
+const ourOrigins = new Set([base.origin, fakeBase.origin]);
 await context.route('**/*', (route) => {
   const u = new URL(route.request().url());
-  if (u.origin === base.origin || u.origin === fakeBase.origin || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
+  if (ourOrigins.has(u.origin) || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue();
   foreignRequests.push(u.href);
   return route.abort();
 });
@@ -54,7 +57,7 @@ async function newPage(at = base) {
     if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console error: ${m.text()}`);
   });
   await page.goto(at.href);
-  await page.waitForSelector('body[data-app=ready]', { timeout: 30000 });
+  await page.waitForSelector('body[data-app=ready]', { timeout: 90000 });
   return page;
 }
 
@@ -62,9 +65,10 @@ const skullFile = join(fixtures, 'defective-skull.nrrd');
 
 async function openSkull(page, filePayload, expectedName) {
   await page.setInputFiles('#file-input', filePayload);
+  // generous: on a 2-core machine shared with other jobs, a new page's viewer takes tens of seconds
   await page.waitForFunction((name) => document.getElementById('case-title').textContent === name,
-    expectedName, { timeout: 30000 });
-  await page.waitForSelector('body[data-viewer=ready]', { timeout: 30000 });
+    expectedName, { timeout: 90000 });
+  await page.waitForSelector('body[data-viewer=ready]', { timeout: 90000 });
 }
 
 async function figures(page) {
@@ -105,7 +109,9 @@ async function design(page, threshold, layers = 3) {
   await page.waitForFunction((n) => document.body.dataset.viewer === 'ready'
       && Number(document.body.dataset.viewerLayers) >= n, layers, { timeout: 90000 });
   const visible = (Date.now() - serverDone) / 1000;
-  timings.push(`result visible ${visible.toFixed(1)} s after the server finished (threshold ${threshold}; target <= 5 s)`);
+  const inPage = Number(await page.getAttribute('body', 'data-result-ms')) / 1000;
+  timings.push(`result visible ${visible.toFixed(1)} s after the server finished (threshold ${threshold}; target <= 5 s;`
+    + ` in the page, from seeing the run done to the implant drawn: ${inPage.toFixed(1)} s)`);
   return [...seen];
 }
 
@@ -183,6 +189,12 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
     const t = await toggleSeconds(page, '#show-completed', on);
     timings.push(`completed-skull toggle ${on ? 'on' : 'off'} ${t.toFixed(1)} s (target <= 1 s)`);
   }
+  for (const layer of ['#show-implant', '#show-skull']) {
+    for (const on of [false, true]) {
+      const t = await toggleSeconds(page, layer, on);
+      timings.push(`${layer.slice(6)} toggle ${on ? 'on' : 'off'} ${t.toFixed(1)} s (target <= 1 s)`);
+    }
+  }
   await page.click('button[data-view=multi]');
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(outDir, 'web-app.png') });
@@ -203,6 +215,93 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
     shown.volume, { timeout: 60000 });
   await page.waitForSelector('body[data-viewer=ready]', { timeout: 90000 });
   timings.push(`run switch ${((Date.now() - switchStart) / 1000).toFixed(1)} s (target <= 1 s)`);
+  // and back to the newer run: its meshes are cached too
+  const back = Date.now();
+  await page.click('#cases > li.selected .runs li >> nth=1');
+  await page.waitForFunction((v) => document.querySelector('[data-figure=volume]').textContent === v,
+    `${ml2.toFixed(2)} ml`, { timeout: 60000 });
+  await page.waitForSelector('body[data-viewer=ready]', { timeout: 90000 });
+  timings.push(`run switch back ${((Date.now() - back) / 1000).toFixed(1)} s (target <= 1 s)`);
+});
+
+test('fit tools: clipping plane, ruler in mm, translucent completed skull, two runs compared', async () => {
+  // the clipping plane cuts the skull (drawn as its volume while the plane is on) in front of the implant
+  await page.click('button[data-view=render]');
+  await page.click('#clip-button');
+  await page.waitForSelector('body[data-clip=on]');
+  assert.equal(await page.getAttribute('#clip-button', 'aria-pressed'), 'true');
+  await page.fill('#clip-depth', '0.1');
+  await page.dispatchEvent('#clip-depth', 'input');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(outDir, 'web-app-clip.png') });
+  await page.click('#clip-button');
+  await page.waitForSelector('body[data-clip=off]');
+  // the completed skull is translucent over the skull
+  await page.check('#show-completed');
+  const completedOpacity = await page.evaluate(() => window.calvariaViewer.meshes
+    .filter((m) => m.visible && /completed/.test(m.calvariaUrl)).map((m) => m.opacity));
+  assert.ok(completedOpacity.length === 1 && completedOpacity[0] < 0.6, `completed skull opacity ${completedOpacity}`);
+  await page.uncheck('#show-completed');
+  // the ruler: a drag in a slice gives a distance in mm
+  await page.click('button[data-view=axial]');
+  await page.click('#ruler-button');
+  const box = await page.locator('#viewer').boundingBox();
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.5, y, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => document.body.dataset.rulerMm !== undefined, null, { timeout: 10000 });
+  const mm = Number(await page.getAttribute('body', 'data-ruler-mm'));
+  assert.ok(mm > 5 && mm < 400, `ruler ${mm} mm`);
+  assert.match(await page.textContent('#ruler-text'), /^\d+\.\d mm$/);
+  await page.click('#ruler-button');
+  await page.click('button[data-view=multi]');
+  // compare the shown run (threshold 0.3) with the other (0.5): both implants drawn, the difference stated
+  const other = await page.locator('#compare-run option').nth(1).getAttribute('value');
+  await page.selectOption('#compare-run', other);
+  await page.waitForFunction(() => /difference [+-]\d+\.\d\d ml/.test(document.getElementById('compare-text').textContent));
+  const shownImplants = await page.evaluate(() => window.calvariaViewer.meshes
+    .filter((m) => m.visible && /implant\.mz3/.test(m.calvariaUrl)).length);
+  assert.equal(shownImplants, 2, 'the shown run and the compared one');
+  await page.selectOption('#compare-run', '');
+});
+
+test('keyboard: the file chooser shows focus; cases and runs are reached with Tab and chosen with Enter', async () => {
+  await page.focus('#file-input');
+  const outline = await page.$eval('label[for=file-input]', (l) => getComputedStyle(l).outlineStyle);
+  assert.notEqual(outline, 'none', 'the file chooser shows that it has the focus');
+  let inCases = false;
+  for (let i = 0; i < 20 && !inCases; i++) {
+    await page.keyboard.press('Tab');
+    inCases = await page.evaluate(() => document.getElementById('cases').contains(document.activeElement));
+  }
+  assert.ok(inCases, 'Tab reaches the case list');
+  // Tab on to a run of the first case and choose it with Enter
+  let onRun = false;
+  for (let i = 0; i < 5 && !onRun; i++) {
+    await page.keyboard.press('Tab');
+    onRun = await page.evaluate(() => Boolean(document.activeElement.dataset.jobId));
+  }
+  assert.ok(onRun, 'Tab reaches a run');
+  const runId = await page.evaluate(() => document.activeElement.dataset.jobId);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.querySelector(`[data-job-id="${id}"]`).getAttribute('aria-current') === 'true', runId);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.jobId), runId, 'the focus stays on the run');
+  assert.equal(await page.getAttribute('#live', 'aria-live'), 'polite');
+});
+
+test('a reload returns to the case, run and threshold the user was on', async () => {
+  await page.fill('#threshold', '0.35');
+  await page.dispatchEvent('#threshold', 'change');
+  const before = { title: await page.textContent('#case-title'), hash: await page.evaluate(() => location.hash) };
+  assert.match(before.hash, /case=.*threshold=0\.35/);
+  await page.reload({ waitUntil: 'load', timeout: 120000 });
+  await page.waitForSelector('body[data-app=ready]', { timeout: 120000 });
+  await page.waitForFunction((t) => document.getElementById('case-title').textContent === t, before.title,
+    { timeout: 60000 });
+  assert.equal(await page.inputValue('#threshold'), '0.35');
+  assert.equal(await page.locator('#cases .runs li.selected').count(), 1, 'the run is selected again');
 });
 
 test('a corrupt file gives a readable message, not a stack trace', async () => {
@@ -307,8 +406,135 @@ test('fake pipeline, hole in the left side that the implant misses: review neede
   // NiiVue's camera is at (-cos e sin a, -cos e cos a, sin e) in RAS: the left (-x) is azimuth 90
   assert.ok(azimuth > 45 && azimuth < 135, `the 3-D view looks from the left (azimuth ${azimuth})`);
   await fakePage.screenshot({ path: join(outDir, 'web-app-side-hole-verdict.png') });
+});
+
+test('a detached NRRD header and its data file, chosen together, open as one case', async () => {
+  const whole = readFileSync(skullFile);
+  const split = whole.indexOf('\n\n') + 2;
+  const header = Buffer.concat([whole.subarray(0, split - 1), Buffer.from('data file: skull.raw\n\n')]);
+  await fakePage.setInputFiles('#file-input', [
+    { name: 'skull.nhdr', mimeType: 'application/octet-stream', buffer: header },
+    { name: 'skull.raw', mimeType: 'application/octet-stream', buffer: whole.subarray(split) },
+  ]);
+  await fakePage.waitForFunction(() => document.getElementById('case-title').textContent === 'skull.nhdr', null,
+    { timeout: 60000 });
+  await fakePage.waitForSelector('body[data-viewer=ready]', { timeout: 60000 });
+  assert.match(await fakePage.textContent('#case-info'), /NRRD \(skull\.nhdr with its data file\): 114 × 143 × 83/);
+  // the header alone names a file that was not sent: a message naming both
+  await fakePage.setInputFiles('#file-input', [
+    { name: 'alone.nhdr', mimeType: 'application/octet-stream', buffer: header },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('x') },
+  ]);
+  await fakePage.waitForSelector('#message:not([hidden])', { timeout: 30000 });
+  assert.match(await fakePage.textContent('#message'), /alone\.nhdr.*skull\.raw/);
+  await fakePage.click('#cases > li >> text=skull.nhdr');
+  await fakePage.waitForSelector('body[data-viewer=ready]', { timeout: 60000 });
+});
+
+test('fake pipeline: a running design can be cancelled, and designing again works', async () => {
+  await fakePage.click('#design-button');
+  await fakePage.waitForSelector('#progress:not([hidden])', { timeout: 10000 });
+  await fakePage.click('#cancel-button');
+  await fakePage.waitForSelector('#cases > li.selected .runs li.state-cancelled', { timeout: 30000 });
+  assert.match(await fakePage.textContent('#cases > li.selected .runs li.state-cancelled'), /cancelled/);
+  await fakePage.waitForSelector('#progress', { state: 'hidden', timeout: 30000 });
+  assert.equal(await fakePage.isEnabled('#design-button'), true, 'the case can be designed again');
+});
+
+test('layout: at 1280 x 800 with ten cases the layer toggles stay in view; at 800 px the viewer and Design too', async () => {
+  // ten cases: the two above and eight more (the list scrolls in its own pane)
+  const skull = readFileSync(skullFile);
+  for (let i = 0; i < 8; i++) {
+    await fakePage.setInputFiles('#file-input', { name: `case-${i}.nrrd`, mimeType: 'application/octet-stream', buffer: skull });
+    await fakePage.waitForFunction((n) => document.getElementById('case-title').textContent === n, `case-${i}.nrrd`, { timeout: 60000 });
+  }
+  await fakePage.waitForSelector('body[data-viewer=ready]', { timeout: 60000 });
+  assert.ok(await fakePage.locator('#cases > li').count() >= 10);
+  const inView = async (sel) => {
+    const b = await fakePage.locator(sel).boundingBox();
+    const vp = fakePage.viewportSize();
+    return b && b.y >= 0 && b.y + b.height <= vp.height && b.x + b.width <= vp.width;
+  };
+  for (const sel of ['#show-skull', '#show-implant', '#design-button', '#viewer-wrap']) {
+    assert.ok(await inView(sel), `${sel} in view at 1280 x 800 with ten cases`);
+  }
+  assert.equal(await fakePage.evaluate(() => document.scrollingElement.scrollHeight <= window.innerHeight + 1), true,
+    'the page itself does not scroll; the case list does');
+  await fakePage.setViewportSize({ width: 800, height: 800 });
+  await fakePage.waitForTimeout(500);
+  for (const sel of ['#viewer', '#design-button']) {
+    const b = await fakePage.locator(sel).boundingBox();
+    assert.ok(b && b.y + Math.min(b.height, 100) <= 800 && b.x + b.width <= 800, `${sel} in view at 800 px: ${JSON.stringify(b)}`);
+  }
+  await fakePage.screenshot({ path: join(outDir, 'web-app-800.png') });
   await fakePage.close();
 });
+
+/** Starts a server with the fake pipeline keeping its cases in `workspace`; resolves to its URL and process. */
+function startServer(workspace) {
+  return new Promise((resolve, reject) => {
+    const p = spawn('java', ['-Xmx512m', '-cp', args.classpath, 'org.calvaria.web.TestServerMain',
+      '--workspace', workspace, '--stage-delay-ms', '50'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60000);
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/CALVARIA_TEST_SERVER_URL=(\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ourOrigins.add(new URL(m[1]).origin);
+        resolve({ url: new URL(m[1]), process: p });
+      }
+    });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    server.process.removeAllListeners('exit');
+    server.process.on('exit', () => resolve());
+    server.process.kill('SIGTERM');
+  });
+}
+
+test('workspace: cases and runs survive a server restart, and the report names the case', async () => {
+  if (!args.classpath) throw new Error('run.sh passes --classpath for this test');
+  const workspace = join(args.work || tmpdir(), 'workspace');
+  let server = await startServer(workspace);
+  try {
+    await workspaceRoundTrip(server, workspace);
+  } finally {
+    if (server.process.exitCode === null) await stopServer(server); // also when the test fails
+  }
+});
+
+async function workspaceRoundTrip(first, workspace) {
+  let server = first;
+  let p = await newPage(server.url);
+  await openSkull(p, skullFile, 'defective-skull.nrrd');
+  await design(p, 0.5, 4);
+  const volume = await p.textContent('[data-figure=volume]');
+  await p.close();
+  await stopServer(server);
+  server = await startServer(workspace);
+  first.process = server.process; // the one to stop if anything below fails
+  p = await newPage(server.url);
+  assert.deepEqual(await p.locator('#cases .case-name').allTextContents(), ['defective-skull.nrrd']);
+  await p.waitForSelector('#result:not([hidden])');
+  assert.equal(await p.textContent('[data-figure=volume]'), volume, 'the run is shown again');
+  const report = await p.evaluate(async () => {
+    const r = await fetch(document.getElementById('report-link').href);
+    return { status: r.status, text: await r.text() };
+  });
+  assert.equal(report.status, 200);
+  assert.match(report.text, /defective-skull\.nrrd/);
+  assert.match(report.text, /Verdict/);
+  assert.doesNotMatch(report.text, /calvaria-serve-|\/tmp\//, 'no server paths in the report');
+  await p.close();
+  await stopServer(server);
+}
 
 let passed = 0;
 let failed = 0;

@@ -74,7 +74,7 @@ trap cleanup EXIT
 
 started=$(date +%s)
 java -Xmx1g -cp "$jar:$root/target/test-classes" org.calvaria.web.TestServerMain \
-  --fixtures "$work/fixtures" --max-upload-mb 2 --real --also-fake >"$work/server.log" 2>&1 &
+  --fixtures "$work/fixtures" --max-upload-mb 2 --real --also-fake --stage-delay-ms 500 >"$work/server.log" 2>&1 &
 server_pid=$!
 
 url=""
@@ -94,7 +94,9 @@ echo "browser test: server at $url (fake pipeline at $fake_url)"
 
 status=0
 # pipefail (set above) makes the pipeline fail when node does.
+# --classpath: e2e.mjs starts servers of its own for the workspace test (stop, start again, same folder).
 node "$here/e2e.mjs" --url "$url" --fake-url "$fake_url" --fixtures "$work/fixtures" --out "$out" --chromium "$chromium" \
+  --classpath "$jar:$root/target/test-classes" --work "$work" \
   | tee "$work/e2e.log" || status=$?
 
 if [ "$status" != 0 ]; then
@@ -104,7 +106,9 @@ fi
 if [ "$status" = 0 ] && [ "$update_screenshot" = 1 ]; then
   mkdir -p "$root/docs"
   cp "$out/web-app.png" "$root/docs/web-app.png"
-  echo "browser test: screenshot copied to docs/web-app.png"
+  cp "$out/web-app-side-hole-verdict.png" "$root/docs/web-app-verdict.png"
+  cp "$out/web-app-clip.png" "$root/docs/web-app-clip.png"
+  echo "browser test: screenshots copied to docs/ (web-app.png, web-app-verdict.png, web-app-clip.png)"
 fi
 echo "browser test: done in $(( $(date +%s) - started )) s (screenshot and downloads in target/browser-test/)"
 summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/e2e.log" | tail -n 1 || true)"

@@ -1,6 +1,6 @@
 // The Calvaria web app: open a skull, view it in 3-D (NiiVue, served from this jar), design an implant, download it.
 // Everything talks to the local server only; nothing is loaded from the internet.
-import { Niivue, SLICE_TYPE, SHOW_RENDER } from '/static/vendor/niivue/niivue.js';
+import { Niivue, NVMesh, SLICE_TYPE, SHOW_RENDER, DRAG_MODE } from '/static/vendor/niivue/niivue.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,8 +11,12 @@ const state = {
   jobId: null, // the run shown in the result panel and the viewer
   nv: null,
   loadSeq: 0, // newest viewer load; older ones that finish late are ignored
-  volumeIndex: { skull: 0, completed: -1, implant: -1 },
-  rimShown: false, // the run's rim markers are the viewer's mesh
+  volumeCaseId: null, // the case whose slice volume the viewer holds
+  volumeIn3D: false, // ray-cast the volume in 3-D (clipping plane, or no surface)
+  crosshairFor: new Set(), // implant meshes the cross-hair has been moved to once
+  clip: false,
+  ruler: false,
+  compareJobId: null,
   view: 'multi',
   polling: new Set(),
 };
@@ -61,6 +65,20 @@ function formatBytes(n) {
 }
 
 // ------------------------------------------------------------------ viewer
+//
+// The viewer gets what it needs, small (issue 12, item 3): per case one downsampled volume for the slices and a
+// decimated skull surface; per run decimated implant and completed-skull surfaces (MZ3, RAS mm). Each mesh is
+// fetched once, kept in the viewer (hidden when not shown) and in `meshes` below, so layer toggles and run
+// switches only flip visibility and repaint. The 3-D view draws the surfaces, not the volume (ray-casting a volume
+// in a CPU renderer costs seconds a frame), except with the clipping plane on, which cuts the volume.
+
+/** url -> Promise of the NVMesh, loaded once and kept (hidden when not shown). */
+const meshes = new Map();
+const COLOURS = {
+  skull: [226, 220, 205, 255], implant: [235, 60, 50, 255], completed: [70, 200, 110, 255],
+  rim: [40, 200, 255, 255], compare: [250, 200, 40, 255], thickness: [255, 255, 255, 255],
+};
+const OPACITY = { skull: 1, implant: 1, completed: 0.35, rim: 1, compare: 0.55, thickness: 1 };
 
 async function createViewer() {
   const probe = document.createElement('canvas').getContext('webgl2');
@@ -77,8 +95,45 @@ async function createViewer() {
     multiplanarShowRender: SHOW_RENDER.ALWAYS,
     loadingText: 'loading…',
     logLevel: 'error',
+    meshThicknessOn2D: 1.5, // in slices, surfaces show as outlines where they cross the slice
+    dragAndDropEnabled: false,
+    clipPlaneColor: [0.25, 0.55, 0.85, 0.2], // a faint blue where the plane cuts
   });
   await nv.attachTo('viewer');
+  // Volume ray-casting in 3-D only when asked for (clipping plane, or a case without a surface).
+  const drawVolume3D = nv.drawImage3D.bind(nv);
+  nv.drawImage3D = (...a) => {
+    if (state.volumeIn3D) drawVolume3D(...a);
+  };
+  // In slices, only the implant, the rim and the compared run are outlined; the skull is the slice volume itself
+  // there (outlining the skull and completed skull surfaces in three slices would triple the cost of a frame).
+  const drawMeshes = nv.drawMesh3D.bind(nv);
+  nv.drawMesh3D = (isDepthTest, alpha, m, modelMtx, normMtx, is2D = false) => {
+    if (!is2D) return drawMeshes(isDepthTest, alpha, m, modelMtx, normMtx, is2D);
+    const all = nv.meshes;
+    nv.meshes = all.filter((x) => x.visible && x.calvariaIn2D);
+    try {
+      return drawMeshes(isDepthTest, alpha, m, modelMtx, normMtx, is2D);
+    } finally {
+      nv.meshes = all;
+    }
+  };
+  // One frame per animation frame, however many changes ask for one: in a CPU renderer every queued frame costs
+  // hundreds of milliseconds, and a run switch asks for several.
+  const drawNow = nv.drawScene.bind(nv);
+  let frameQueued = false;
+  nv.drawScene = () => {
+    if (frameQueued) return;
+    frameQueued = true;
+    requestAnimationFrame(() => {
+      frameQueued = false;
+      drawNow();
+    });
+  };
+  nv.onMeasurementCompleted = (m) => {
+    $('ruler-text').textContent = `${m.distance.toFixed(1)} mm`;
+    document.body.dataset.rulerMm = m.distance.toFixed(1);
+  };
   return nv;
 }
 
@@ -95,73 +150,159 @@ function applyView() {
   nv.setSliceType(types[view]);
   for (const b of document.querySelectorAll('#view-buttons button')) {
     b.classList.toggle('active', b.dataset.view === view);
+    b.setAttribute('aria-pressed', String(b.dataset.view === view));
     b.disabled = isMesh && b.dataset.view !== 'render';
   }
 }
 
-/** Shows the case (and the run's implant and completed skull, when given) in the viewer. */
+/** The mesh at url, loaded once (hidden until a layer shows it). */
+function mesh(url, layer) {
+  if (!meshes.has(url)) {
+    const p = NVMesh.loadFromUrl({ url, gl: state.nv.gl, rgba255: COLOURS[layer], opacity: OPACITY[layer],
+      visible: false }).then((m) => {
+      m.visible = false;
+      m.calvariaUrl = url;
+      m.calvariaIn2D = !['skull', 'completed'].includes(layer);
+      state.nv.addMesh(m);
+      return m;
+    });
+    meshes.set(url, p);
+    p.catch(() => meshes.delete(url)); // a later look tries again
+  }
+  return meshes.get(url);
+}
+
+/** The layers a case and run show: layer name -> url (only those the server offers). */
+function layersOf(c, job) {
+  const l = {};
+  if (!c) return l;
+  if (c.kind === 'mesh') l.skull = c.viewUrl;
+  else if (c.meshUrl) l.skull = c.meshUrl;
+  const done = job && job.state === 'done';
+  if (done && job.view) {
+    if (job.view['implant.mz3']) l.implant = job.view['implant.mz3'];
+    if (job.view['completed.mz3']) l.completed = job.view['completed.mz3'];
+    // Hook for the manufacturing work: a run with a thickness map (implant surface, mm per vertex) shows it here.
+    if (job.view['thickness.mz3']) l.thickness = job.view['thickness.mz3'];
+  }
+  if (done && job.files['rims.stl']) l.rim = job.files['rims.stl'];
+  const other = state.compareJobId && c.jobs.find((j) => j.id === state.compareJobId && j.state === 'done');
+  if (other && other.id !== (job && job.id) && other.view && other.view['implant.mz3']) l.compare = other.view['implant.mz3'];
+  return l;
+}
+
+function layerWanted(layer) {
+  if (layer === 'skull') return $('show-skull').checked && !state.clip;
+  if (layer === 'compare') return true;
+  if (layer === 'thickness') return $('show-thickness').checked;
+  if (layer === 'implant') return $('show-implant').checked && !$('show-thickness').checked;
+  return $(`show-${layer}`).checked;
+}
+
+/**
+ * Shows exactly the current case's and run's layers: loaded meshes are flipped visible or hidden at once; missing
+ * ones load in the background and appear when they arrive. Resolves when every wanted layer is on screen.
+ */
+async function syncLayers(seq) {
+  const nv = state.nv;
+  const c = currentCase();
+  const wanted = layersOf(c, currentJob());
+  const wantedUrls = new Map(Object.entries(wanted).map(([layer, url]) => [url, layer]));
+  // hide what is not wanted (without waiting for anything)
+  for (const m of nv.meshes) {
+    const layer = wantedUrls.get(m.calvariaUrl);
+    m.visible = Boolean(layer) && layerWanted(layer);
+  }
+  state.volumeIn3D = state.clip || (c && c.kind === 'volume' && !c.meshUrl);
+  nv.drawScene();
+  // What is to be seen now is awaited; hidden layers (completed skull when off) load afterwards, in the background.
+  const now = Object.entries(wanted).filter(([layer]) => layerWanted(layer));
+  const later = Object.entries(wanted).filter(([layer]) => !layerWanted(layer));
+  // the result is on screen once the skull and implant are; the rim and a compared run follow as they arrive
+  const critical = new Set(['skull', 'implant', 'thickness']);
+  const loads = now.map(async ([layer, url]) => {
+    const m = await mesh(url, layer);
+    if (seq !== state.loadSeq) return;
+    const current = layersOf(currentCase(), currentJob());
+    m.visible = current[layer] === url && layerWanted(layer);
+    if (layer === 'implant' && !state.crosshairFor.has(url)) {
+      state.crosshairFor.add(url);
+      moveCrosshairTo(m);
+    }
+    nv.drawScene();
+  });
+  await Promise.all(loads.filter((p, i) => critical.has(now[i][0])));
+  Promise.all(loads).then(() => {
+    if (seq !== state.loadSeq) return;
+    document.body.dataset.viewerLayers = String(nv.meshes.filter((m) => m.visible).length + (nv.volumes.length ? 1 : 0));
+  });
+  setTimeout(() => later.forEach(([layer, url]) => mesh(url, layer).catch(() => {})), 1500);
+  if (seq !== state.loadSeq) return;
+  document.body.dataset.viewerLayers = String(nv.meshes.filter((m) => m.visible).length + (nv.volumes.length ? 1 : 0));
+  document.body.dataset.rim = wanted.rim ? 'shown' : 'none';
+  document.body.dataset.thickness = wanted.thickness ? 'available' : 'none';
+}
+
+/** Shows the case (its slice volume, once) and the run's layers; later runs' meshes are fetched in the background. */
 async function showInViewer(c, job) {
   $('viewer-empty').hidden = true;
   const nv = state.nv;
   if (!nv) return;
   const seq = ++state.loadSeq;
+  const t0 = performance.now();
   document.body.dataset.viewer = 'loading';
   try {
-    for (const m of [...nv.meshes]) nv.removeMesh(m);
-    if (c.kind === 'mesh') {
-      await nv.loadVolumes([]);
-      await nv.loadMeshes([{ url: c.viewUrl, rgba255: [226, 220, 205, 255] }]);
-      state.volumeIndex = { skull: -1, completed: -1, implant: -1 };
-    } else {
-      const skull = { url: c.viewUrl, colormap: 'gray', opacity: $('show-skull').checked ? 1 : 0 };
-      if (c.binary) {
-        skull.cal_min = 0;
-        skull.cal_max = 1;
-      } else if (c.valueRange && c.valueRange[0] < -500) {
-        skull.cal_min = 150; // a CT in Hounsfield units: a bone window
-        skull.cal_max = 1500;
+    if (state.volumeCaseId !== c.id) {
+      state.volumeCaseId = null;
+      if (c.kind === 'mesh') {
+        await nv.loadVolumes([]);
+      } else {
+        const skull = { url: c.viewUrl, colormap: 'gray' };
+        if (c.binary) {
+          skull.cal_min = 0;
+          skull.cal_max = 1;
+        } else if (c.valueRange && c.valueRange[0] < -500) {
+          skull.cal_min = 150; // a CT in Hounsfield units: a bone window
+          skull.cal_max = 1500;
+        }
+        await nv.loadVolumes([skull]);
       }
-      const list = [skull];
-      const index = { skull: 0, completed: -1, implant: -1 };
-      const files = job && job.state === 'done' ? job.files : null;
-      if (files && files['completed.nrrd']) {
-        index.completed = list.length;
-        list.push({ url: files['completed.nrrd'], colormap: 'green', cal_min: 0.5, cal_max: 1,
-          opacity: $('show-completed').checked ? 0.45 : 0 });
-      }
-      if (files) {
-        index.implant = list.length;
-        list.push({ url: files['implant.nrrd'], colormap: 'red', cal_min: 0.5, cal_max: 1,
-          opacity: $('show-implant').checked ? 1 : 0 });
-      }
-      await nv.loadVolumes(list);
       if (seq !== state.loadSeq) return;
-      state.volumeIndex = index;
-      state.rimShown = false;
-      if (files && files['rims.stl']) {
-        await nv.loadMeshes([{ url: files['rims.stl'], rgba255: [40, 200, 255, 255],
-          opacity: $('show-rim').checked ? 1 : 0 }]);
-        if (seq !== state.loadSeq) return;
-        state.rimShown = true;
-      }
-      if (index.implant >= 0) moveCrosshairTo(nv.volumes[index.implant]);
-      if (files && files['holes.json']) await lookAtDefect(files['holes.json'], seq);
+      state.volumeCaseId = c.id;
     }
+    const files = job && job.state === 'done' ? job.files : null;
+    const look = files && files['holes.json'] ? lookAtDefect(files['holes.json'], seq) : null;
     if (state.shownCaseId !== c.id) {
       state.shownCaseId = c.id;
       // from the front-left and above: the vault, where defects usually are (until a run shows where the hole is)
-      if (!(job && job.files && job.files['holes.json'])) nv.setRenderAzimuthElevation(120, 30);
+      if (!look) nv.setRenderAzimuthElevation(120, 30);
     }
-    if (seq !== state.loadSeq) return;
     applyView();
+    await syncLayers(seq);
+    if (look) await look;
+    if (seq !== state.loadSeq) return;
     document.body.dataset.viewer = 'ready';
-    document.body.dataset.viewerLayers = String(nv.volumes.length + nv.meshes.length);
-    document.body.dataset.rim = state.rimShown ? 'shown' : 'none';
+    document.body.dataset.viewerMs = String(Math.round(performance.now() - t0));
+    prefetchRuns(c);
   } catch (e) {
     if (seq !== state.loadSeq) return;
     document.body.dataset.viewer = 'failed';
     showMessage(`The viewer could not show this file (${e.message || e}). Designs and downloads still work.`);
   }
+}
+
+/** Fetches the other finished runs' meshes of the case while the user looks, so switching to them is instant. */
+function prefetchRuns(c) {
+  setTimeout(() => {
+    if (state.caseId !== c.id) return;
+    for (const j of c.jobs) {
+      if (j.state !== 'done' || !j.view) continue;
+      for (const [kind, layer] of [['implant.mz3', 'implant'], ['completed.mz3', 'completed']]) {
+        if (j.view[kind]) mesh(j.view[kind], layer).catch(() => {});
+      }
+      if (j.files['rims.stl']) mesh(j.files['rims.stl'], 'rim').catch(() => {});
+    }
+  }, 2000);
 }
 
 /**
@@ -188,24 +329,21 @@ async function lookAtDefect(url, seq) {
   document.body.dataset.viewElevation = e.toFixed(0);
 }
 
-/** Puts the slice cross-hair at the centre of a mask's voxels, so that every slice view cuts the implant. */
-function moveCrosshairTo(volume) {
-  const [, nx, ny] = volume.hdr.dims;
-  const img = volume.img;
-  let sx = 0, sy = 0, sz = 0, n = 0;
-  for (let i = 0; i < img.length; i++) {
-    if (img[i] > 0) {
-      sx += i % nx;
-      sy += Math.floor(i / nx) % ny;
-      sz += Math.floor(i / (nx * ny));
-      n++;
-    }
+/** Puts the slice cross-hair at the centre of the implant's surface (RAS mm), so that every slice cuts it. */
+function moveCrosshairTo(m) {
+  const pts = m.pts;
+  if (!pts || pts.length < 3 || !state.nv.volumes.length) return;
+  let sx = 0, sy = 0, sz = 0;
+  const n = pts.length / 3;
+  for (let i = 0; i < pts.length; i += 3) {
+    sx += pts[i];
+    sy += pts[i + 1];
+    sz += pts[i + 2];
   }
-  if (!n) return;
-  const mm = volume.vox2mm([sx / n, sy / n, sz / n], volume.matRAS);
+  const mm = [sx / n, sy / n, sz / n];
   state.nv.scene.crosshairPos = state.nv.mm2frac(mm);
   state.nv.drawScene();
-  document.body.dataset.crosshairMm = JSON.stringify(Array.from(mm).slice(0, 3).map((v) => Math.round(v * 10) / 10));
+  document.body.dataset.crosshairMm = JSON.stringify(mm.map((v) => Math.round(v * 10) / 10));
 }
 
 function updateToggles() {
@@ -214,24 +352,83 @@ function updateToggles() {
   const done = job && job.state === 'done';
   $('show-skull').disabled = !c;
   $('show-implant').disabled = !done;
-  $('show-completed').disabled = !(done && job.files['completed.nrrd']);
+  $('show-completed').disabled = !(done && job.view && job.view['completed.mz3']);
   $('show-rim').disabled = !(done && job.files['rims.stl']);
+  const thickness = Boolean(done && job.view && job.view['thickness.mz3']);
+  $('thickness-toggle').hidden = !thickness;
+  if (!thickness) $('show-thickness').checked = false;
+  $('clip-button').disabled = !(c && c.kind === 'volume');
+  $('ruler-button').disabled = !(c && c.kind === 'volume');
+  renderCompareChoices();
 }
 
-function setLayerVisible(layer, visible) {
+/** Flips a layer: a visibility change and one repaint (the mesh is already loaded, or arrives when it is). */
+function setLayerVisible() {
+  if (!state.nv) return;
+  syncLayers(state.loadSeq);
+}
+
+// ------------------------------------------------------------------ fit-checking tools
+
+/** The clipping plane: the skull is drawn as its volume, cut by a plane facing the viewer at the chosen depth. */
+function setClip(on) {
+  state.clip = on;
+  $('clip-button').setAttribute('aria-pressed', String(on));
+  $('clip-depth').hidden = !on;
   const nv = state.nv;
   if (!nv) return;
+  if (on) {
+    const depth = Number($('clip-depth').value);
+    nv.setClipPlane([depth, (nv.scene.renderAzimuth + 180) % 360, -nv.scene.renderElevation]);
+  } else {
+    nv.setClipPlane([2, 0, 0]); // depth beyond 1.7: no plane
+  }
+  document.body.dataset.clip = on ? 'on' : 'off';
+  syncLayers(state.loadSeq);
+}
+
+/** The ruler: with it on, dragging in a slice measures a distance in mm (shown beside the button). */
+function setRuler(on) {
+  state.ruler = on;
+  $('ruler-button').setAttribute('aria-pressed', String(on));
+  // the left button: measuring while the ruler is on, else moving the cross-hair (NiiVue's default)
+  if (state.nv) state.nv.opts.dragModePrimary = on ? DRAG_MODE.measurement : DRAG_MODE.crosshair;
+  if (!on) $('ruler-text').textContent = '';
+}
+
+/** Other finished runs of the case, to overlay one of them (yellow, translucent) on the shown run. */
+function renderCompareChoices() {
   const c = currentCase();
-  if (layer === 'skull' && c && c.kind === 'mesh') {
-    for (const m of nv.meshes) nv.setMeshProperty(m.id, 'opacity', visible ? 1 : 0);
+  const select = $('compare-run');
+  const keep = state.compareJobId;
+  select.replaceChildren(new Option('nothing', ''));
+  const job = currentJob();
+  if (c) {
+    for (const j of c.jobs) {
+      if (j.state === 'done' && (!job || j.id !== job.id)) select.append(new Option(describeRun(j), j.id));
+    }
+  }
+  select.value = [...select.options].some((o) => o.value === keep) ? keep : '';
+  select.disabled = select.options.length < 2;
+  state.compareJobId = select.value || null;
+  renderComparison();
+}
+
+function renderComparison() {
+  const c = currentCase();
+  const job = currentJob();
+  const other = c && state.compareJobId ? c.jobs.find((j) => j.id === state.compareJobId) : null;
+  const out = $('compare-text');
+  if (!other || !job || job.state !== 'done') {
+    out.textContent = '';
     return;
   }
-  if (layer === 'rim') {
-    if (state.rimShown) for (const m of nv.meshes) nv.setMeshProperty(m.id, 'opacity', visible ? 1 : 0);
-    return;
-  }
-  const i = state.volumeIndex[layer];
-  if (i >= 0 && i < nv.volumes.length) nv.setOpacity(i, visible ? (layer === 'completed' ? 0.45 : 1) : 0);
+  const dv = job.figures.implantVolumeMl - other.figures.implantVolumeMl;
+  const closed = (j) => (j.verdict && j.verdict.holes.length && j.verdict.holes[0].closedFraction !== undefined
+    ? `${Math.round(100 * j.verdict.holes[0].closedFraction)}%` : 'n/a');
+  out.textContent = `shown (red) ${job.figures.implantVolumeMl.toFixed(2)} ml, closes ${closed(job)}; `
+    + `threshold ${other.threshold} (yellow) ${other.figures.implantVolumeMl.toFixed(2)} ml, closes ${closed(other)}; `
+    + `difference ${dv >= 0 ? '+' : ''}${dv.toFixed(2)} ml`;
 }
 
 // ------------------------------------------------------------------ cases and runs
@@ -252,11 +449,28 @@ function describeRun(j) {
   const t = `threshold ${j.threshold}`;
   if (j.state === 'done') return `${t}: ${j.figures.implantVolumeMl.toFixed(2)} ml`;
   if (j.state === 'failed') return `${t}: failed`;
+  if (j.state === 'cancelled') return `${t}: cancelled`;
   return `${t}: ${j.state}${j.stage ? ` (${j.stage})` : ''}`;
+}
+
+/** Enter or Space on a focusable list item acts like a click. */
+function activateOnKeys(el, action) {
+  el.tabIndex = 0;
+  el.setAttribute('role', 'button');
+  el.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      e.stopPropagation();
+      action();
+    }
+  });
 }
 
 function renderCases() {
   const list = $('cases');
+  // keep the keyboard focus on the same case or run across the re-render
+  const focused = document.activeElement && list.contains(document.activeElement)
+    ? (document.activeElement.dataset.jobId || document.activeElement.dataset.caseId) : null;
   list.replaceChildren();
   $('no-cases').hidden = state.cases.length > 0;
   for (const c of state.cases) {
@@ -283,13 +497,56 @@ function renderCases() {
           e.stopPropagation();
           selectCase(c.id, j.id);
         });
+        activateOnKeys(r, () => selectCase(c.id, j.id));
+        r.setAttribute('aria-label', `${c.name}, ${describeRun(j)}`);
+        if (j.id === state.jobId) r.setAttribute('aria-current', 'true');
         runs.append(r);
       }
       li.append(runs);
     }
     li.addEventListener('click', () => selectCase(c.id));
+    activateOnKeys(li, () => selectCase(c.id));
+    li.setAttribute('aria-label', `case ${c.name}`);
+    if (c.id === state.caseId) li.setAttribute('aria-current', 'true');
     list.append(li);
   }
+  if (focused) {
+    const again = list.querySelector(`[data-job-id="${focused}"]`) || list.querySelector(`li[data-case-id="${focused}"]`);
+    if (again) again.focus();
+  }
+}
+
+/** Says something to screen readers (the live region), without moving the focus. */
+function announce(text) {
+  const live = $('live');
+  live.textContent = '';
+  setTimeout(() => { live.textContent = text; }, 50);
+}
+
+/** The shown case, run and threshold, in the address (so a reload comes back to them). */
+function rememberPlace() {
+  const parts = [];
+  if (state.caseId) parts.push(`case=${state.caseId}`);
+  if (state.jobId) parts.push(`run=${state.jobId}`);
+  parts.push(`threshold=${$('threshold').value}`);
+  history.replaceState(null, '', `#${parts.join('&')}`);
+  try {
+    localStorage.setItem('calvaria.place', parts.join('&'));
+  } catch (e) {
+    // storage off: the address still holds it
+  }
+}
+
+function placeToReturnTo() {
+  let text = location.hash.replace(/^#/, '');
+  if (!text) {
+    try {
+      text = localStorage.getItem('calvaria.place') || '';
+    } catch (e) {
+      text = '';
+    }
+  }
+  return Object.fromEntries(text.split('&').filter((p) => p.includes('=')).map((p) => p.split('=', 2)));
 }
 
 /** Makes a case current; shows the given run, else its latest finished one. */
@@ -306,11 +563,29 @@ async function selectCase(caseId, jobId) {
   updateToggles();
   const active = c.jobs.find((j) => j.state === 'queued' || j.state === 'running');
   if (active) watchJob(active.id);
+  rememberPlace();
   await showInViewer(c, currentJob());
 }
 
 function renderCaseHeader(c) {
   $('case-title').textContent = c.name;
+  const id = c.identity;
+  $('identity').hidden = !id;
+  if (id) {
+    const mask = (v) => (state.revealIdentity ? v : '•'.repeat(Math.min(8, Math.max(3, v.length))));
+    const parts = [];
+    if (id.patientName) parts.push(`patient ${mask(id.patientName)}`);
+    if (id.patientId) parts.push(`ID ${mask(id.patientId)}`);
+    if (id.studyDate) parts.push(`study ${id.studyDate.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3')}`);
+    if (id.seriesDescription) parts.push(`series "${id.seriesDescription}"`);
+    if (id.sliceThicknessMm) parts.push(`slices ${id.sliceThicknessMm} mm thick`);
+    if (id.sliceSpacingMm) parts.push(`${id.sliceSpacingMm} mm apart`);
+    parts.push(`gantry tilt ${id.gantryTiltDeg !== undefined ? `${id.gantryTiltDeg}°` : 'not stated'}`);
+    $('identity-text').textContent = `DICOM: ${parts.join(', ')}`;
+    $('identity-reveal').textContent = state.revealIdentity ? 'Hide patient name and ID' : 'Show patient name and ID';
+    $('identity-reveal').setAttribute('aria-pressed', String(Boolean(state.revealIdentity)));
+    $('identity-reveal').hidden = !(id.patientName || id.patientId);
+  }
   if (c.kind === 'mesh') {
     $('case-info').textContent = `STL mesh, ${formatBytes(c.uploadBytes)}`;
   } else {
@@ -352,6 +627,10 @@ function renderProgress(job) {
     if (job.state === 'running' && s === job.stage) li.className = 'current';
     else if (job.stagesSeen.includes(s)) li.className = 'done';
     list.append(li);
+  }
+  if (state.announcedStage !== `${job.id}:${job.stage}`) {
+    state.announcedStage = `${job.id}:${job.stage}`;
+    if (job.stage) announce(`Designing: ${job.stage}`);
   }
   $('progress-text').textContent = job.state === 'queued'
     ? 'Waiting for the design before it to finish…'
@@ -398,9 +677,44 @@ function renderResult(job) {
     a.hidden = !url;
     if (url) a.href = url;
   }
+  $('report-link').href = `/api/jobs/${job.id}/report.html`;
   const preview = job.files['preview.png'];
   $('preview-figure').hidden = !preview;
   if (preview) $('preview').src = preview;
+}
+
+/** Lists cases and runs that appeared elsewhere (another tab), without disturbing what is shown. */
+async function refreshQuietly() {
+  let data;
+  try {
+    data = await api('/api/cases');
+  } catch (e) {
+    return;
+  }
+  const key = (cs) => JSON.stringify(cs.map((c) => [c.id, c.jobs.map((j) => [j.id, j.state])]));
+  if (key(data.cases) === key(state.cases)) return;
+  state.cases = data.cases;
+  renderCases();
+  renderDesignPanel();
+  updateToggles();
+  const c = currentCase();
+  const active = c && c.jobs.find((j) => j.state === 'queued' || j.state === 'running');
+  if (active) watchJob(active.id);
+}
+
+async function cancelDesign() {
+  const c = currentCase();
+  const active = c && c.jobs.find((j) => j.state === 'queued' || j.state === 'running');
+  if (!active) return;
+  $('cancel-button').disabled = true;
+  try {
+    replaceJob(await api(`/api/jobs/${active.id}/cancel`, { method: 'POST' }));
+  } catch (e) {
+    showMessage(e.message);
+  }
+  $('cancel-button').disabled = false;
+  renderCases();
+  renderDesignPanel();
 }
 
 async function startDesign() {
@@ -423,6 +737,8 @@ async function startDesign() {
     c.jobs.push(job);
     renderCases();
     renderDesignPanel();
+    rememberPlace();
+    announce(`Design at threshold ${threshold} started.`);
     watchJob(job.id);
   } catch (e) {
     showMessage(e.message);
@@ -448,17 +764,26 @@ async function watchJob(jobId) {
         renderDesignPanel();
         renderCases();
       }
-      if (job.state === 'done' || job.state === 'failed') {
+      if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') {
         if (job.caseId !== state.caseId) return;
-        if (job.state === 'failed') {
-          showMessage(`The design failed: ${job.error}`);
+        if (job.state === 'cancelled') {
+          announce(`Design at threshold ${job.threshold} cancelled.`);
           return;
         }
+        if (job.state === 'failed') {
+          showMessage(`The design failed: ${job.error}`);
+          announce(`The design failed: ${job.error}`);
+          return;
+        }
+        const seen = performance.now();
         state.jobId = job.id;
         renderCases();
         renderDesignPanel();
         updateToggles();
         await showInViewer(currentCase(), job);
+        // for the browser test: milliseconds from seeing the design done to its implant on screen
+        document.body.dataset.resultMs = String(Math.round(performance.now() - seen));
+        announce(`Design at threshold ${job.threshold} finished: ${job.verdict ? job.verdict.headline : 'done'}.`);
         return;
       }
       await new Promise((r) => setTimeout(r, 400));
@@ -477,6 +802,90 @@ function replaceJob(job) {
 }
 
 // ------------------------------------------------------------------ opening files
+
+/** CRC-32 (the zip polynomial) of bytes. */
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Several files (an .nhdr with its data file, or a DICOM folder) as one zip, stored without compression, so that
+ * the server receives one upload and unpacks it under its own names (the zip keeps the user's names for messages).
+ */
+async function zipFiles(files) {
+  const enc = new TextEncoder();
+  const parts = [];
+  const central = [];
+  let offset = 0;
+  for (const f of files) {
+    const data = new Uint8Array(await f.arrayBuffer());
+    const name = enc.encode(f.webkitRelativePath || f.name);
+    const crc = crc32(data);
+    const local = new DataView(new ArrayBuffer(30));
+    local.setUint32(0, 0x04034b50, true);
+    local.setUint16(4, 20, true);
+    local.setUint16(6, 0x0800, true); // UTF-8 names
+    local.setUint32(14, crc, true);
+    local.setUint32(18, data.length, true);
+    local.setUint32(22, data.length, true);
+    local.setUint16(26, name.length, true);
+    const entry = new DataView(new ArrayBuffer(46));
+    entry.setUint32(0, 0x02014b50, true);
+    entry.setUint16(4, 20, true);
+    entry.setUint16(6, 20, true);
+    entry.setUint16(8, 0x0800, true);
+    entry.setUint32(16, crc, true);
+    entry.setUint32(20, data.length, true);
+    entry.setUint32(24, data.length, true);
+    entry.setUint16(28, name.length, true);
+    entry.setUint32(42, offset, true);
+    parts.push(local, name, data);
+    central.push(entry, name);
+    offset += 30 + name.length + data.length;
+  }
+  const size = central.reduce((n, p) => n + p.byteLength, 0);
+  const end = new DataView(new ArrayBuffer(22));
+  end.setUint32(0, 0x06054b50, true);
+  end.setUint16(8, files.length, true);
+  end.setUint16(10, files.length, true);
+  end.setUint32(12, size, true);
+  end.setUint32(16, offset, true);
+  return new Blob([...parts, ...central, end], { type: 'application/zip' });
+}
+
+/** Opens what the user chose: one file as it is; several (or a folder) zipped together. */
+async function openFiles(list) {
+  const files = [...list].filter((f) => !/(^|\/)(\.DS_Store|Thumbs\.db|desktop\.ini)$/i.test(f.webkitRelativePath || f.name));
+  if (!files.length) return;
+  if (files.length === 1) {
+    upload(files[0]);
+    return;
+  }
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const header = files.find((f) => /\.nhdr$/i.test(f.name));
+  const folder = files[0].webkitRelativePath ? files[0].webkitRelativePath.split('/')[0] : null;
+  const name = header ? header.name : `${folder || `${files.length} files`}`;
+  if (total > state.config.maxUploadBytes) {
+    showMessage(`The ${files.length} files of '${name}' are ${formatBytes(total)} together, larger than this server`
+      + ` accepts (${state.config.maxUploadText}); restart it with a larger --max-upload-mb.`);
+    return;
+  }
+  $('upload-progress').hidden = false;
+  $('upload-text').textContent = `packing ${files.length} files…`;
+  const zip = await zipFiles(files);
+  upload(new File([zip], name, { type: 'application/zip' }));
+}
 
 function upload(file) {
   clearMessage();
@@ -538,8 +947,7 @@ function setUpDropping() {
     e.preventDefault();
     e.stopPropagation();
     wrap.classList.remove('dragging');
-    const file = e.dataTransfer && e.dataTransfer.files[0];
-    if (file) upload(file);
+    if (e.dataTransfer && e.dataTransfer.files.length) openFiles(e.dataTransfer.files);
   }, true);
 }
 
@@ -565,10 +973,17 @@ async function main() {
   }
   $('threshold-range').addEventListener('input', () => { $('threshold').value = $('threshold-range').value; });
   $('threshold').addEventListener('input', () => { $('threshold-range').value = $('threshold').value; });
-  $('file-input').addEventListener('change', () => {
-    const f = $('file-input').files[0];
-    $('file-input').value = '';
-    if (f) upload(f);
+  for (const input of [$('file-input'), $('folder-input')]) {
+    input.addEventListener('change', () => {
+      const files = [...input.files];
+      input.value = '';
+      openFiles(files);
+    });
+  }
+  $('identity-reveal').addEventListener('click', () => {
+    state.revealIdentity = !state.revealIdentity;
+    const c = currentCase();
+    if (c) renderCaseHeader(c);
   });
   $('design-button').addEventListener('click', startDesign);
   for (const b of document.querySelectorAll('#view-buttons button')) {
@@ -577,19 +992,47 @@ async function main() {
       applyView();
     });
   }
-  $('show-skull').addEventListener('change', (e) => setLayerVisible('skull', e.target.checked));
-  $('show-implant').addEventListener('change', (e) => setLayerVisible('implant', e.target.checked));
-  $('show-completed').addEventListener('change', (e) => setLayerVisible('completed', e.target.checked));
-  $('show-rim').addEventListener('change', (e) => setLayerVisible('rim', e.target.checked));
+  for (const layer of ['skull', 'implant', 'completed', 'rim', 'thickness']) {
+    $(`show-${layer}`).addEventListener('change', setLayerVisible);
+  }
+  $('clip-button').addEventListener('click', () => setClip(!state.clip));
+  $('clip-depth').addEventListener('input', () => setClip(true));
+  $('ruler-button').addEventListener('click', () => setRuler(!state.ruler));
+  $('compare-run').addEventListener('change', () => {
+    state.compareJobId = $('compare-run').value || null;
+    renderComparison();
+    syncLayers(state.loadSeq);
+  });
   setUpDropping();
   renderDesignPanel();
   try {
     state.nv = await createViewer();
+    window.calvariaViewer = state.nv; // for the browser test
   } catch (e) {
     showMessage(`The 3-D viewer could not start (${e.message || e}); designs and downloads still work.`, 'info');
   }
+  $('cancel-button').addEventListener('click', cancelDesign);
+  $('threshold').addEventListener('change', rememberPlace);
+  $('threshold-range').addEventListener('change', rememberPlace);
   await refreshCases();
-  if (state.cases.length) await selectCase(state.cases[state.cases.length - 1].id);
+  // Back to where the user was (the address, else this browser's last place), else the newest case.
+  const place = placeToReturnTo();
+  const back0 = Number(place.threshold);
+  if (Number.isFinite(back0) && back0 >= t.min && back0 <= t.max) {
+    $('threshold').value = back0;
+    $('threshold-range').value = back0;
+  }
+  const back = state.cases.find((c) => c.id === place.case);
+  if (back) {
+    const run = back.jobs.find((j) => j.id === place.run);
+    await selectCase(back.id, run ? run.id : undefined);
+  } else if (state.cases.length) {
+    await selectCase(state.cases[state.cases.length - 1].id);
+  }
+  // Other tabs (or a restart) may add cases and runs: look every few seconds while this tab is visible.
+  setInterval(() => {
+    if (!document.hidden) refreshQuietly();
+  }, 4000);
   document.body.dataset.app = 'ready';
 }
 

@@ -15,8 +15,8 @@ import java.nio.file.Path;
 /** {@code calvaria serve}: the local web app (open a skull, see it in 3-D, design and download an implant). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start the local web app: open a defective skull (NRRD, NIfTI, zipped DICOM folder, or STL to"
-                + " view only), see it in 3-D, design an implant and download it. Runs until Ctrl-C; uploads and"
-                + " results live in a temporary folder that is removed when the server stops. Needs no network.")
+                + " view only), see it in 3-D, design an implant and download it. Runs until Ctrl-C; cases and results"
+                + " are kept in a workspace folder and listed again after a restart. Needs no network.")
 public final class ServeCommand implements Runnable {
     @Mixin
     CommonOptions common;
@@ -35,9 +35,20 @@ public final class ServeCommand implements Runnable {
     long maxUploadMb;
 
     @Option(names = "--temp-dir", paramLabel = "DIR",
-            description = "Folder in which the server keeps uploads and results while it runs (default: the system's"
-                    + " temporary folder); it needs room for the uploaded scans.")
+            description = "Keep nothing after the server stops, as --temporary, and put the temporary folder for"
+                    + " uploads and results here (default: the system's temporary folder); it needs room for the"
+                    + " uploaded scans.")
     Path tempDir;
+
+    @Option(names = "--workspace", paramLabel = "DIR",
+            description = "Folder where cases and runs are kept, so that they are listed again after a restart"
+                    + " (default: ~/.calvaria/workspace).")
+    Path workspace;
+
+    @Option(names = "--temporary",
+            description = "Keep nothing: uploads and results live in a temporary folder (see --temp-dir) removed"
+                    + " when the server stops.")
+    boolean temporary;
 
     @Option(names = "--model", paramLabel = "M",
             description = "Shape-completion model for the design pipeline (default: the built-in one).")
@@ -57,6 +68,17 @@ public final class ServeCommand implements Runnable {
         }
         WebServer.Options options = WebServer.Options.defaults().withBindAddress(address).withPort(port)
                 .withMaxUploadBytes(maxUploadMb << 20).withTempParent(tempDir);
+        if (temporary && workspace != null) {
+            throw new CalvariaException("--temporary and --workspace exclude each other; choose one");
+        }
+        if (tempDir != null && workspace != null) {
+            throw new CalvariaException("--temp-dir (a temporary folder, removed when the server stops) and --workspace"
+                    + " (kept) exclude each other; choose one");
+        }
+        if (!temporary && tempDir == null) {
+            options = options.withWorkspace(workspace != null ? workspace
+                    : Path.of(System.getProperty("user.home"), ".calvaria", "workspace"));
+        }
         DesignService service = designService(model);
         WebServer server = new WebServer(service, options).start();
         if (!address.isLoopbackAddress()) {
@@ -64,7 +86,8 @@ public final class ServeCommand implements Runnable {
             err.println("warning: listening on " + bind + ": anyone who can reach this computer on port "
                     + server.port() + " can upload scans and download results; there is no login");
         }
-        System.out.println("Calvaria is running at " + server.url() + "  (Ctrl-C to stop)");
+        System.out.println("Calvaria is running at " + server.url() + "  (Ctrl-C to stop)"
+                + (temporary ? "" : "; workspace " + server.workFolder()));
         System.out.flush();
         try {
             server.awaitStop();

@@ -522,6 +522,47 @@ public final class DicomSeriesReader {
         }
     }
 
+    /**
+     * What identifies a scan, from the first readable DICOM file in {@code folder} (by name order): patient name and
+     * ID, study date, series description, slice thickness, spacing between slices and gantry tilt, each only when
+     * present. For display by the caller (the web app masks the patient's name and ID by default); never stored in a
+     * volume's metadata, so it cannot travel into output files.
+     */
+    public static java.util.Map<String, String> identity(Path folder) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        List<Path> files;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(folder)) {
+            files = s.filter(java.nio.file.Files::isRegularFile).sorted().limit(50).toList();
+        } catch (IOException e) {
+            return m;
+        }
+        for (Path f : files) {
+            DicomHeader h;
+            try {
+                h = DicomHeader.read(f);
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
+            if (h == null || !h.has(DicomHeader.ROWS)) continue;
+            putText(m, "patientName", h.text(0x00100010));
+            putText(m, "patientId", h.text(0x00100020));
+            putText(m, "studyDate", h.text(0x00080020));
+            putText(m, "seriesDescription", h.text(DicomHeader.SERIES_DESCRIPTION));
+            putText(m, "sliceThicknessMm", h.text(DicomHeader.SLICE_THICKNESS));
+            putText(m, "sliceSpacingMm", h.text(DicomHeader.SPACING_BETWEEN_SLICES));
+            putText(m, "gantryTiltDeg", h.text(0x00181120));
+            break;
+        }
+        return m;
+    }
+
+    private static void putText(java.util.Map<String, String> m, String key, String value) {
+        if (value == null) return;
+        String v = value.replaceAll("\\p{Cntrl}", "").strip();
+        if (v.length() > 120) v = v.substring(0, 120);
+        if (!v.isEmpty()) m.put(key, v);
+    }
+
     private static void putIfPresent(Volume v, String key, String value) {
         if (value != null && !value.isEmpty()) v.metadata().put(key, value);
     }

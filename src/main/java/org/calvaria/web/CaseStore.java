@@ -1,7 +1,6 @@
 package org.calvaria.web;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.NiftiIO;
 import org.calvaria.io.VolumeFormat;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.volume.Volume;
@@ -63,11 +62,35 @@ final class CaseStore implements AutoCloseable {
     private final AtomicInteger caseCounter = new AtomicInteger();
     private final AtomicInteger jobCounter = new AtomicInteger();
 
+    /** A workspace kept after the server stops (cases and runs saved and loaded again), or a temporary folder. */
+    private final boolean persistent;
+    private final Map<String, java.util.concurrent.Future<?>> running = new ConcurrentHashMap<>();
+
     CaseStore(Path root, DesignService service, long maxUploadBytes) {
-        this(root, service, maxUploadBytes, UploadCheck.defaultMemoryBudget());
+        this(root, service, maxUploadBytes, UploadCheck.defaultMemoryBudget(), false);
     }
 
     CaseStore(Path root, DesignService service, long maxUploadBytes, long memoryBudget) {
+        this(root, service, maxUploadBytes, memoryBudget, false);
+    }
+
+    /**
+     * @param persistent true for a workspace: the cases and runs saved in {@code root} are listed again, new ones are
+     *                   saved, and nothing is deleted when the server stops
+     */
+    CaseStore(Path root, DesignService service, long maxUploadBytes, long memoryBudget, boolean persistent) {
+        this.persistent = persistent;
+        if (persistent) {
+            Workspace.Loaded loaded = Workspace.load(root);
+            for (OpenedCase c : loaded.cases()) cases.put(c.id, c);
+            for (DesignJob j : loaded.jobs()) jobs.put(j.id, j);
+            caseCounter.set(loaded.maxCase());
+            jobCounter.set(loaded.maxJob());
+            if (!loaded.cases().isEmpty()) {
+                LOG.info("workspace {}: {} cases and {} runs listed again", root, loaded.cases().size(),
+                        loaded.jobs().size());
+            }
+        }
         this.root = root;
         this.service = service;
         this.maxUploadBytes = maxUploadBytes;
@@ -168,14 +191,18 @@ final class CaseStore implements AutoCloseable {
             if (bytes == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
             OpenedCase c = identifyAndPrepare(u.id(), name, u.file(), bytes, folder.resolve("input"),
                     folder.resolve("view"));
+            if (persistent) Workspace.saveCase(c);
             cases.put(u.id(), c);
             ok = true;
             LOG.info("opened case {} '{}': {}", u.id(), name, c.format);
             return c;
         } catch (CalvariaException e) {
-            throw new HttpError(422, humanise(e.getMessage(), name, folder));
+            throw new HttpError(422, userNames(humanise(e.getMessage(), name, folder), u.id()));
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            throw new HttpError(422, "cannot read '" + name + "': " + humanise(e.getMessage(), name, folder));
+            throw new HttpError(422, "cannot read '" + name + "': "
+                    + userNames(humanise(e.getMessage(), name, folder), u.id()));
+        } catch (HttpError e) {
+            throw new HttpError(e.status, userNames(e.getMessage(), u.id()));
         } catch (OutOfMemoryError e) {
             throw new HttpError(500, "not enough memory to open '" + name + "'; restart the server with more"
                     + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
@@ -183,23 +210,68 @@ final class CaseStore implements AutoCloseable {
             LOG.warn("cannot write the files of case {} in {}: {}", u.id(), folder, Folders.reason(e));
             throw Folders.cannotWrite(e);
         } finally {
-            if (!ok) deleteRecursively(folder);
+            if (!ok) {
+                deleteRecursively(folder);
+                fileNames.remove(u.id());
+            }
         }
+    }
+
+    /** Unpacked files' names as the user knows them, by case: generated name to the name in the zip. */
+    private final Map<String, Map<String, String>> fileNames = new ConcurrentHashMap<>();
+
+    /** The message with generated file names (f000012.dcm) replaced by the user's own ('scans/IM0012'). */
+    String userNames(String message, String caseId) {
+        Map<String, String> names = fileNames.get(caseId);
+        if (message == null || names == null) return message;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("f[0-9]{6}\\.dcm").matcher(message);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String original = names.get(m.group());
+            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(original == null ? m.group()
+                    : "'" + original + "'"));
+        }
+        m.appendTail(b);
+        return b.toString();
     }
 
     private OpenedCase identifyAndPrepare(String id, String name, Path upload, long bytes, Path inputFolder,
                                           Path viewFolder) throws IOException {
         Path input = upload;
         String format;
+        Map<String, String> identity = null;
         if (DicomZip.looksLikeZip(upload)) {
             Path dicom = inputFolder.resolve("dicom");
             Files.createDirectories(dicom);
-            int files = DicomZip.extract(upload, dicom, DicomZip.unpackLimit(bytes, maxUploadBytes));
-            Files.delete(upload);
-            // The DICOM reader reads no other format from a folder; headers pointing outside it are refused anyway.
-            UploadCheck.checkUnpackedFolder(dicom);
-            input = dicom;
-            format = "DICOM (zip of " + files + " files)";
+            Map<String, String> names = new java.util.TreeMap<>();
+            int files;
+            try {
+                files = DicomZip.extract(upload, dicom, DicomZip.unpackLimit(bytes, maxUploadBytes), names);
+            } finally {
+                Files.deleteIfExists(upload);
+            }
+            fileNames.put(id, names);
+            List<Path> headers = new ArrayList<>();
+            for (String generated : names.keySet()) {
+                Path f = dicom.resolve(generated);
+                if (UploadCheck.isNrrd(f)) headers.add(f);
+            }
+            if (headers.size() > 1) {
+                throw HttpError.badRequest("the upload holds " + headers.size() + " NRRD headers ("
+                        + String.join(", ", headers.stream().map(h -> "'" + names.get(h.getFileName().toString())
+                        + "'").toList()) + "); send one skull at a time");
+            }
+            if (headers.size() == 1) {
+                // An NRRD header with its data file (detached .nhdr + .raw/.raw.gz), sent together or zipped.
+                input = UploadCheck.detachedNrrd(headers.get(0), names, memoryBudget);
+                format = "NRRD (" + names.get(headers.get(0).getFileName().toString()) + " with its data file)";
+            } else {
+                // The DICOM reader reads no other format from a folder; headers pointing outside it are refused anyway.
+                UploadCheck.checkUnpackedFolder(dicom);
+                input = dicom;
+                format = "DICOM (zip of " + files + " files)";
+                identity = org.calvaria.io.DicomSeriesReader.identity(dicom);
+            }
         } else {
             format = null;
             // Before any reader sees it: no header naming other files, no sizes the file or memory cannot hold.
@@ -230,11 +302,12 @@ final class CaseStore implements AutoCloseable {
         Volume v = VolumeIO.read(input);
         boolean binary = v.isBinary();
         double[] range = v.valueRange();
-        // Masks compress a hundredfold; CT barely does and would only cost time, so it goes uncompressed.
-        Path view = viewFolder.resolve(binary ? "skull.nii.gz" : "skull.nii");
-        NiftiIO.write(v, view, null);
-        return new OpenedCase(id, name, OpenedCase.Kind.VOLUME, format, inputFolder.getParent(), input, view, bytes,
-                v.geometry().sizes(), v.geometry().spacing(), range, binary);
+        // What the viewer loads: a downsampled volume for the slices and a decimated skull surface (ViewFiles).
+        Path view = ViewFiles.prepareCase(v, binary, range, viewFolder);
+        OpenedCase c = new OpenedCase(id, name, OpenedCase.Kind.VOLUME, format, inputFolder.getParent(), input, view,
+                bytes, v.geometry().sizes(), v.geometry().spacing(), range, binary);
+        if (identity != null && !identity.isEmpty()) c.identity = identity;
+        return c;
     }
 
     /** Queues a design of {@code c} and returns its job at once; 503 when {@link #MAX_PENDING_DESIGNS} wait or run. */
@@ -254,13 +327,17 @@ final class CaseStore implements AutoCloseable {
                 throw Folders.cannotWrite(e);
             }
             DesignJob job = new DesignJob(id, c, threshold, out);
-            designThread.execute(() -> {
+            if (persistent) Workspace.saveJob(job);
+            running.put(id, designThread.submit(() -> {
                 try {
                     run(job);
                 } finally {
+                    running.remove(job.id);
                     designSlots.release(); // whatever the outcome, the place in the queue is free again
+                    if (persistent) Workspace.saveJob(job);
+                    if (job.isCancelled()) deleteOutputsOf(job);
                 }
-            });
+            }));
             queued = true;
             jobs.put(id, job);
             c.jobs.add(job);
@@ -272,8 +349,33 @@ final class CaseStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Cancels a queued or running design: a queued one never starts; a running one is interrupted and stops at the
+     * start of its next stage at the latest. Its files are removed. Answers false when it had already ended.
+     */
+    boolean cancel(DesignJob job) {
+        if (!job.cancel()) return false;
+        java.util.concurrent.Future<?> f = running.get(job.id);
+        if (f != null) f.cancel(true);
+        if (persistent) Workspace.saveJob(job);
+        LOG.info("design {} of case {} cancelled", job.id, job.forCase.id);
+        return true;
+    }
+
+    /** Removes a cancelled run's output files (its record stays, saying it was cancelled). */
+    private void deleteOutputsOf(DesignJob job) {
+        try (Stream<Path> s = Files.list(job.outputFolder)) {
+            for (Path p : s.toList()) {
+                if (!p.getFileName().toString().equals(Workspace.JOB_RECORD)) deleteRecursively(p);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot clear the folder of cancelled design {}: {}", job.id, e.toString());
+        }
+    }
+
     private void run(DesignJob job) {
-        job.started();
+        if (!job.started()) return; // cancelled while it waited
+        if (persistent) Workspace.saveJob(job);
         long t0 = System.nanoTime();
         String name = job.forCase.name;
         try {
@@ -284,17 +386,34 @@ final class CaseStore implements AutoCloseable {
             requireFile(outcome.reportJson(), "report JSON");
             if (outcome.completedSkullNrrd() != null) requireFile(outcome.completedSkullNrrd(), "completed skull");
             if (outcome.previewPng() != null) requireFile(outcome.previewPng(), "preview picture");
+            try {
+                ViewFiles.prepareRun(outcome, job.outputFolder);
+            } catch (Exception | OutOfMemoryError e) {
+                // The design stands; the page then shows the implant from its volume instead.
+                LOG.warn("design {}: cannot make the viewer's meshes: {}", job.id, e.toString());
+            }
             job.succeeded(outcome);
             LOG.info("design {} of case {} done in {} s", job.id, job.forCase.id,
                     String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
+        } catch (DesignJob.Cancelled e) {
+            LOG.info("design {} stopped: cancelled", job.id);
         } catch (CalvariaException e) {
-            job.failed(humanise(e.getMessage(), name, job.forCase.folder));
+            job.failed(userNames(humanise(e.getMessage(), name, job.forCase.folder), job.forCase.id));
         } catch (InterruptedException e) {
+            if (job.isCancelled()) {
+                Thread.interrupted(); // the interrupt was the cancel; the next design must not see it
+                return;
+            }
             job.failed("stopped: the server is shutting down");
             Thread.currentThread().interrupt();
         } catch (OutOfMemoryError e) {
             job.failed("not enough memory for this design; restart the server with more (JAVA_OPTS=-Xmx16g)");
         } catch (Exception | Error e) {
+            if (job.isCancelled()) {
+                Thread.interrupted();
+                LOG.info("design {} stopped: cancelled ({})", job.id, e.toString());
+                return;
+            }
             LOG.warn("design {} of case {} failed", job.id, job.forCase.id, e);
             job.failed("the design failed (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + humanise(e.getMessage(), name, job.forCase.folder))
@@ -320,7 +439,7 @@ final class CaseStore implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deleteRecursively(root);
+        if (!persistent) deleteRecursively(root);
     }
 
     // ------------------------------------------------------------------ helpers

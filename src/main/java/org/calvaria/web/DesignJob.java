@@ -7,13 +7,14 @@ import java.util.List;
 
 /** One run of the design service on one case; updated by the design thread, read by HTTP threads. */
 final class DesignJob {
-    enum State { QUEUED, RUNNING, DONE, FAILED }
+    enum State { QUEUED, RUNNING, DONE, FAILED, CANCELLED }
 
     final String id;
     final OpenedCase forCase;
     final double threshold;
     final Path outputFolder;
-    final Instant queuedAt = Instant.now();
+    /** When queued (set again when loaded from a workspace). */
+    Instant queuedAt = Instant.now();
 
     private State state = State.QUEUED;
     private String stage;
@@ -31,25 +32,66 @@ final class DesignJob {
         this.outputFolder = outputFolder;
     }
 
-    synchronized void started() {
+    /** Marks the job running; false when it was cancelled while queued (then it must not run). */
+    synchronized boolean started() {
+        if (state == State.CANCELLED) return false;
         state = State.RUNNING;
         startedAt = Instant.now();
+        return true;
+    }
+
+    /**
+     * Asks the job to stop: a queued job never runs, a running one stops at its next stage (the stage listener
+     * throws). False when it had already ended.
+     */
+    synchronized boolean cancel() {
+        if (state != State.QUEUED && state != State.RUNNING) return false;
+        state = State.CANCELLED;
+        error = "cancelled";
+        finishedAt = Instant.now();
+        return true;
+    }
+
+    synchronized boolean isCancelled() {
+        return state == State.CANCELLED;
+    }
+
+    /** Thrown from the stage listener of a cancelled job, to end the design at the start of its next stage. */
+    static final class Cancelled extends RuntimeException {
+        Cancelled() {
+            super("cancelled", null, false, false);
+        }
     }
 
     /** Called by the design service (any thread) when a stage begins. */
     synchronized void stage(String name) {
+        if (state == State.CANCELLED) throw new Cancelled();
         if (name == null || name.isBlank() || state != State.RUNNING) return;
         stage = name;
         if (!stagesSeen.contains(name)) stagesSeen.add(name);
     }
 
+    /** Restores a job read from a workspace. */
+    synchronized void restore(State s, List<String> stages, String err, DesignOutcome o, Instant started,
+                              Instant finished) {
+        state = s;
+        stagesSeen.clear();
+        stagesSeen.addAll(stages);
+        error = err;
+        outcome = o;
+        startedAt = started;
+        finishedAt = finished;
+    }
+
     synchronized void succeeded(DesignOutcome result) {
+        if (state == State.CANCELLED) return;
         outcome = result;
         state = State.DONE;
         finishedAt = Instant.now();
     }
 
     synchronized void failed(String message) {
+        if (state == State.CANCELLED) return;
         error = message;
         state = State.FAILED;
         finishedAt = Instant.now();

@@ -69,6 +69,15 @@ final class DicomZip {
      * @throws CalvariaException when the zip is damaged, encrypted, holds too many files or unpacks past the limit
      */
     static int extract(Path zip, Path folder, Limit limit) {
+        return extract(zip, folder, limit, new java.util.HashMap<>());
+    }
+
+    /**
+     * As {@link #extract(Path, Path, Limit)}, and fills {@code names} with each generated file name and the entry's
+     * name in the zip (for messages that name the user's files, and to match a detached NRRD header to its data
+     * file by comparing names; the entry's name is still never part of a path).
+     */
+    static int extract(Path zip, Path folder, Limit limit, java.util.Map<String, String> names) {
         List<Path> written = new ArrayList<>();
         boolean ok = false;
         try (ZipFile zf = new ZipFile(zip.toFile())) {
@@ -92,6 +101,7 @@ final class DicomZip {
                 // Generated names only: the entry's name is never part of a path.
                 Path target = folder.resolve(String.format(Locale.ROOT, "f%06d.dcm", written.size() + 1));
                 written.add(target);
+                names.put(target.getFileName().toString(), e.getName());
                 // ZipFile does not check an entry's CRC-32: compute it while copying and compare at the end, so a
                 // damaged entry (a flipped bit in stored data, or deflate data that still decodes) is refused.
                 CRC32 crc = new CRC32();

@@ -22,7 +22,13 @@ final class OpenedCase {
     final Path viewFile;
     final String viewName;
     final long uploadBytes;
-    final Instant openedAt = Instant.now();
+    /** When opened (set again when loaded from a workspace). */
+    Instant openedAt = Instant.now();
+    /**
+     * What identifies the scan, from its DICOM header (patient name and ID, study date, series description, slice
+     * thickness and spacing, gantry tilt); null for other formats. Names and IDs are masked in the page by default.
+     */
+    java.util.Map<String, String> identity;
     /** Volumes only (else null): sizes, spacing (mm), value range, whether 0/1. */
     final int[] sizes;
     final double[] spacingMm;
@@ -45,6 +51,20 @@ final class OpenedCase {
         this.spacingMm = spacingMm;
         this.valueRange = valueRange;
         this.binary = binary;
+    }
+
+    /**
+     * The view file named {@code name} (the URL's last segment), or null: only {@link #viewName} and, for volumes,
+     * the skull surface {@link ViewFiles#SKULL_MESH} beside it; the name is compared, never used to build a path
+     * other than these.
+     */
+    Path viewFile(String name) {
+        if (name.equals(viewName)) return viewFile;
+        if (kind == Kind.VOLUME && name.equals(ViewFiles.SKULL_MESH)) {
+            Path p = viewFile.resolveSibling(ViewFiles.SKULL_MESH);
+            return java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? p : null;
+        }
+        return null;
     }
 
     boolean canDesign() {

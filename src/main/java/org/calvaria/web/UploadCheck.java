@@ -105,6 +105,86 @@ final class UploadCheck {
         return d != null ? d : fields.get("datafile");
     }
 
+    /** Whether {@code file} starts like an NRRD header. */
+    static boolean isNrrd(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(7), StandardCharsets.US_ASCII).equals("NRRD000");
+        }
+    }
+
+    /**
+     * A detached NRRD header among unpacked files (a zip, or several files sent together): finds the data file it
+     * names among the files the user sent, by comparing names only, and writes {@code input.nhdr} beside them: the
+     * same header naming the data file by its generated name. The reader then resolves that name inside the folder
+     * ({@code NrrdIO.resolveDataFile}). Answers the header to read.
+     *
+     * @param names generated file name to the name the user gave it (its path in the zip)
+     * @throws HttpError 400 when the header names a file that was not sent, a list or a pattern of files, or a file
+     *                   outside the upload; 413/422 for sizes the data or memory cannot hold
+     */
+    static Path detachedNrrd(Path header, Map<String, String> names, long memoryBudget) throws IOException {
+        String shown = names.getOrDefault(header.getFileName().toString(), "the header");
+        NrrdHeader h = readNrrdHeader(header);
+        if (h == null) throw HttpError.badRequest("'" + shown + "' is not a readable NRRD header");
+        String dataFile = dataFile(h.fields());
+        if (dataFile == null) {
+            checkNrrd(header, shown, memoryBudget);
+            return header; // data attached: nothing to match
+        }
+        if (reachesOutside(dataFile) || dataFile.contains("%") || dataFile.trim().contains(" ")) {
+            throw HttpError.badRequest("'" + shown + "' names its data as '" + dataFile + "': only one data file"
+                    + " beside the header can be read (no lists, patterns or paths outside the upload)");
+        }
+        String wanted = dataFile.trim().replace('\\', '/');
+        String headerDir = parent(names.getOrDefault(header.getFileName().toString(), ""));
+        String match = null;
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            String original = e.getValue().replace('\\', '/');
+            if (original.equals(headerDir + wanted) || (match == null && baseName(original).equals(baseName(wanted)))) {
+                match = e.getKey();
+                if (original.equals(headerDir + wanted)) break;
+            }
+        }
+        if (match == null) {
+            throw HttpError.badRequest("'" + shown + "' names its data file '" + dataFile + "', which was not sent"
+                    + " with it; choose both files (or the folder, or a zip holding both)");
+        }
+        Path data = header.resolveSibling(match);
+        long[] sizes = nrrdSizes(h.fields());
+        VoxelType type = VoxelType.fromNrrd(h.fields().getOrDefault("type", ""));
+        if (sizes != null && type != null) {
+            long count = sizes[0] * sizes[1] * sizes[2];
+            String declared = describe(sizes, type.nrrdName());
+            String encoding = h.fields().getOrDefault("encoding", "").toLowerCase(Locale.ROOT);
+            long available = Files.size(data);
+            String who = names.getOrDefault(match, dataFile);
+            switch (encoding) {
+                case "raw" -> requireHolds(who, declared, count * type.bytes(), available, 1);
+                case "gzip", "gz" -> requireHolds(who, declared, count * type.bytes(), available, MAX_DEFLATE_RATIO);
+                case "ascii", "text", "txt" -> requireHolds(who, declared, count, available, 1);
+                default -> { }
+            }
+            requireMemory(shown, declared, count, type, memoryBudget);
+        }
+        // The same header, naming the data file by its generated name (a plain name beside it).
+        byte[] bytes = Files.readAllBytes(header);
+        int end = (int) Math.min(h.bytes(), bytes.length);
+        String text = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
+        String rewritten = text.replaceAll("(?im)^(data ?file)\\s*:.*$", "$1: " + match);
+        Path out = header.resolveSibling("input.nhdr");
+        Files.write(out, rewritten.getBytes(StandardCharsets.ISO_8859_1));
+        return out;
+    }
+
+    private static String parent(String path) {
+        int slash = path.replace('\\', '/').lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash + 1);
+    }
+
+    private static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
     private static void checkNrrd(Path file, String name, long memoryBudget) throws IOException {
         NrrdHeader h = readNrrdHeader(file);
         if (h == null) return; // the reader says what is wrong with it

@@ -68,11 +68,16 @@ import java.util.regex.Pattern;
  * GET  /api/cases                         cases opened so far, each with its design jobs
  * POST /api/cases                         body: the file's bytes; header X-File-Name: its name (URL-encoded)
  * GET  /api/cases/ID                      one case
- * GET  /api/cases/ID/view/NAME            the file the viewer loads (skull.nii, skull.nii.gz or skull.stl)
+ * GET  /api/cases/ID/view/NAME            the files the viewer loads (slices.nii.gz: downsampled volume; skull.mz3:
+ *                                         decimated surface, RAS; or skull.stl for a mesh case)
  * POST /api/cases/ID/design               body: {"threshold": 0.5}; answers 202 with the queued job
  * GET  /api/jobs/ID                       a job's state, stage, figures and file links
+ * POST /api/jobs/ID/cancel                cancels a queued or running design (409 once it has ended)
+ * GET  /api/jobs/ID/report.html           a printable report of a finished design
  * GET  /api/jobs/ID/files/KIND            implant.stl, implant.nrrd, completed.nrrd, report.json, preview.png,
- *                                         holes.json (rim points, LPS mm), rims.stl (rim markers for the viewer, RAS)
+ *                                         holes.json (rim points, LPS mm), rims.stl (rim markers for the viewer, RAS),
+ *                                         implant.mz3, completed.mz3 (decimated view meshes, RAS), thickness.mz3
+ *                                         (when the run made one: implant surface with thickness per vertex)
  * </pre>
  */
 public final class WebServer implements AutoCloseable {
@@ -104,6 +109,8 @@ public final class WebServer implements AutoCloseable {
     private static final Pattern CASE_VIEW = Pattern.compile("/api/cases/" + ID + "/view/([A-Za-z0-9._-]{1,40})");
     private static final Pattern CASE_DESIGN = Pattern.compile("/api/cases/" + ID + "/design");
     private static final Pattern JOB = Pattern.compile("/api/jobs/" + ID);
+    private static final Pattern JOB_CANCEL = Pattern.compile("/api/jobs/" + ID + "/cancel");
+    private static final Pattern JOB_REPORT = Pattern.compile("/api/jobs/" + ID + "/report.html");
     private static final Pattern JOB_FILE = Pattern.compile("/api/jobs/" + ID + "/files/([A-Za-z0-9._-]{1,40})");
     /** Asset names: plain segments, none starting with a dot, so ".." and hidden files can never be named. */
     private static final Pattern ASSET = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,80}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,80}){0,4}");
@@ -121,7 +128,12 @@ public final class WebServer implements AutoCloseable {
      * @param idleTimeout    how long a connection may send and receive nothing before it is closed
      */
     public record Options(InetAddress bindAddress, int port, long maxUploadBytes, Path tempParent,
-                          Duration idleTimeout) {
+                          Duration idleTimeout, Path workspace) {
+        /** Without a workspace: everything lives in a temporary folder removed when the server stops. */
+        public Options(InetAddress bindAddress, int port, long maxUploadBytes, Path tempParent, Duration idleTimeout) {
+            this(bindAddress, port, maxUploadBytes, tempParent, idleTimeout, null);
+        }
+
         public Options {
             Objects.requireNonNull(bindAddress, "bindAddress");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -137,23 +149,28 @@ public final class WebServer implements AutoCloseable {
         }
 
         public Options withPort(int p) {
-            return new Options(bindAddress, p, maxUploadBytes, tempParent, idleTimeout);
+            return new Options(bindAddress, p, maxUploadBytes, tempParent, idleTimeout, workspace);
         }
 
         public Options withBindAddress(InetAddress a) {
-            return new Options(a, port, maxUploadBytes, tempParent, idleTimeout);
+            return new Options(a, port, maxUploadBytes, tempParent, idleTimeout, workspace);
         }
 
         public Options withMaxUploadBytes(long b) {
-            return new Options(bindAddress, port, b, tempParent, idleTimeout);
+            return new Options(bindAddress, port, b, tempParent, idleTimeout, workspace);
         }
 
         public Options withTempParent(Path p) {
-            return new Options(bindAddress, port, maxUploadBytes, p, idleTimeout);
+            return new Options(bindAddress, port, maxUploadBytes, p, idleTimeout, workspace);
+        }
+
+        /** Keep cases and runs in {@code dir} (created if missing), listed again after a restart; null: temporary. */
+        public Options withWorkspace(Path dir) {
+            return new Options(bindAddress, port, maxUploadBytes, tempParent, idleTimeout, dir);
         }
 
         public Options withIdleTimeout(Duration t) {
-            return new Options(bindAddress, port, maxUploadBytes, tempParent, t);
+            return new Options(bindAddress, port, maxUploadBytes, tempParent, t, workspace);
         }
     }
 
@@ -175,7 +192,8 @@ public final class WebServer implements AutoCloseable {
     /** Binds the port and starts serving; fails with a one-line message when the port is taken. */
     public synchronized WebServer start() {
         if (jetty != null) throw new IllegalStateException("already started");
-        Path root = createWorkFolder(options.tempParent());
+        Path root = options.workspace() != null ? openWorkspace(options.workspace())
+                : createWorkFolder(options.tempParent());
         QueuedThreadPool threads = new QueuedThreadPool(HTTP_THREADS, 2, 60_000);
         threads.setName("calvaria-http");
         threads.setDaemon(true);
@@ -197,7 +215,8 @@ public final class WebServer implements AutoCloseable {
             }
         });
         server.setErrorHandler(new JsonErrorHandler());
-        CaseStore cases = new CaseStore(root, service, options.maxUploadBytes());
+        CaseStore cases = new CaseStore(root, service, options.maxUploadBytes(), UploadCheck.defaultMemoryBudget(),
+                options.workspace() != null);
         store = cases; // before the first request can arrive
         try {
             server.start();
@@ -225,6 +244,30 @@ public final class WebServer implements AutoCloseable {
     }
 
     /** The private temporary folder, in {@code parent} or the system's; says why and what to do when it fails. */
+    /** Held while the server runs, so that a second server cannot use the same workspace at the same time. */
+    private java.nio.channels.FileChannel workspaceLock;
+
+    private Path openWorkspace(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path root = dir.toRealPath();
+            java.nio.channels.FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            if (ch.tryLock() == null) {
+                ch.close();
+                throw new CalvariaException("another 'calvaria serve' is using the workspace " + root + "; stop it,"
+                        + " or choose another folder with --workspace DIR");
+            }
+            workspaceLock = ch;
+            return root;
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            throw new CalvariaException("this program already serves the workspace " + dir);
+        } catch (IOException e) {
+            throw new CalvariaException("cannot use the workspace " + dir + ": " + Folders.reason(e)
+                    + "; choose a folder this user can write to with --workspace DIR", e);
+        }
+    }
+
     private static Path createWorkFolder(Path parent) {
         Path where = parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"));
         try {
@@ -279,6 +322,13 @@ public final class WebServer implements AutoCloseable {
             LOG.debug("stopping the web server: {}", e.toString());
         }
         store.close();
+        if (workspaceLock != null) {
+            try {
+                workspaceLock.close();
+            } catch (IOException e) {
+                LOG.debug("releasing the workspace lock: {}", e.toString());
+            }
+        }
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -359,14 +409,33 @@ public final class WebServer implements AutoCloseable {
         } else if ((m = CASE_VIEW.matcher(path)).matches()) {
             requireMethod(method, "GET");
             OpenedCase c = store.findCase(m.group(1));
-            if (!c.viewName.equals(m.group(2))) throw HttpError.notFound("case " + c.id + " has no file " + m.group(2));
-            ex.sendFile(c.viewFile, contentType(c.viewName), null);
+            Path file = c.viewFile(m.group(2));
+            if (file == null) throw HttpError.notFound("case " + c.id + " has no file " + m.group(2));
+            ex.sendFile(file, contentType(m.group(2)), null);
         } else if ((m = CASE_DESIGN.matcher(path)).matches()) {
             requireMethod(method, "POST");
             receiveDesign(ex, store.findCase(m.group(1)));
         } else if ((m = JOB.matcher(path)).matches()) {
             requireMethod(method, "GET");
             ex.sendJson(200, jobJson(store.findJob(m.group(1))));
+        } else if ((m = JOB_CANCEL.matcher(path)).matches()) {
+            requireMethod(method, "POST");
+            DesignJob job = store.findJob(m.group(1));
+            if (!store.cancel(job)) {
+                throw new HttpError(409, "design " + job.id + " has already ended ("
+                        + job.snapshot().state().name().toLowerCase(Locale.ROOT) + ")");
+            }
+            ex.sendJson(200, jobJson(job));
+        } else if ((m = JOB_REPORT.matcher(path)).matches()) {
+            requireMethod(method, "GET");
+            DesignJob job = store.findJob(m.group(1));
+            DesignJob.Snapshot s = job.snapshot();
+            if (s.state() != DesignJob.State.DONE) throw new HttpError(409, "design " + job.id + " has no result");
+            byte[] html = RunReport.html(job, s.outcome(), job.verdict(s.outcome()), jobJson(job))
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.response.getHeaders().put("Content-Security-Policy", "default-src 'none'; img-src 'self' data:;"
+                    + " style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+            ex.send(200, "text/html; charset=utf-8", html);
         } else if ((m = JOB_FILE.matcher(path)).matches()) {
             requireMethod(method, "GET");
             sendJobFile(ex, store.findJob(m.group(1)), m.group(2));
@@ -548,6 +617,13 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void sendJobFile(Exchange ex, DesignJob job, String kind) throws IOException {
+        if (ViewFiles.RUN_KINDS.contains(kind)) {
+            DesignJob.Snapshot s = job.snapshot();
+            Path file = s.state() == DesignJob.State.DONE ? ViewFiles.runFile(job.outputFolder, kind) : null;
+            if (file == null) throw HttpError.notFound("this design has no " + kind);
+            ex.sendFile(file, contentType(kind), null);
+            return;
+        }
         if (!FILE_KINDS.contains(kind)) {
             throw HttpError.notFound("no file '" + kind + "'; a job offers " + String.join(", ", FILE_KINDS));
         }
@@ -584,6 +660,9 @@ public final class WebServer implements AutoCloseable {
         m.put("uploadBytes", c.uploadBytes);
         m.put("openedAt", c.openedAt.toString());
         m.put("viewUrl", "/api/cases/" + c.id + "/view/" + c.viewName);
+        if (c.viewFile(ViewFiles.SKULL_MESH) != null) {
+            m.put("meshUrl", "/api/cases/" + c.id + "/view/" + ViewFiles.SKULL_MESH);
+        }
         m.put("canDesign", c.canDesign());
         if (c.sizes != null) {
             m.put("sizes", c.sizes);
@@ -591,6 +670,8 @@ public final class WebServer implements AutoCloseable {
             m.put("valueRange", c.valueRange);
             m.put("binary", c.binary);
         }
+        // What identifies a DICOM scan; the page masks the patient's name and ID until asked to show them.
+        if (c.identity != null) m.put("identity", c.identity);
         if (!c.canDesign()) {
             m.put("note", "This is a mesh (STL): it can be viewed, but designing an implant needs a volume. Open the"
                     + " skull as NRRD, NIfTI or a zipped DICOM CT folder.");
@@ -633,6 +714,12 @@ public final class WebServer implements AutoCloseable {
                 if (fileOf(s.outcome(), kind) != null) files.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
             }
             m.put("files", files);
+            // The viewer's files (decimated meshes, RAS); "thickness.mz3" only when the run made one.
+            Map<String, String> view = new LinkedHashMap<>();
+            for (String kind : ViewFiles.RUN_KINDS) {
+                if (ViewFiles.runFile(job.outputFolder, kind) != null) view.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
+            }
+            m.put("view", view);
         }
         return m;
     }

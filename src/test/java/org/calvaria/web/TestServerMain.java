@@ -13,7 +13,8 @@ import java.nio.file.Path;
  *
  * <p>Arguments: {@code --fixtures DIR} (where to write defective-skull.nrrd, side-hole-skull.nrrd and skull-surface.stl, a
  * sphere standing in for a skull surface mesh), {@code --port N} (default 0: any free
- * port), {@code --max-upload-mb N} (default 1024), {@code --stage-delay-ms N} (default 150).
+ * port), {@code --max-upload-mb N} (default 1024), {@code --stage-delay-ms N} (default 150), {@code --workspace DIR}
+ * (keep the first server's cases and runs there, as {@code serve --workspace} does).
  */
 public final class TestServerMain {
     private TestServerMain() {}
@@ -25,6 +26,7 @@ public final class TestServerMain {
         long delay = 150;
         boolean real = false;
         boolean alsoFake = false;
+        Path workspace = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--fixtures" -> fixtures = Path.of(args[++i]);
@@ -33,6 +35,7 @@ public final class TestServerMain {
                 case "--stage-delay-ms" -> delay = Long.parseLong(args[++i]);
                 case "--real" -> real = true;
                 case "--also-fake" -> alsoFake = true;
+                case "--workspace" -> workspace = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -47,7 +50,7 @@ public final class TestServerMain {
                 : new FakeDesignService(delay);
         WebServer server = new WebServer(service, WebServer.Options.defaults()
                 .withBindAddress(InetAddress.getLoopbackAddress()).withPort(port)
-                .withMaxUploadBytes(maxUploadMb << 20)).start();
+                .withMaxUploadBytes(maxUploadMb << 20).withWorkspace(workspace)).start();
         if (alsoFake) {
             // A second server with the fake pipeline, which finds holes: the page's verdict and rim on known cases.
             WebServer fake = new WebServer(new FakeDesignService(delay), WebServer.Options.defaults()

@@ -170,7 +170,7 @@ class WebServerTest {
 
             HttpResponse<byte[]> view = get(s, c.get("viewUrl").asText());
             assertEquals(200, view.statusCode());
-            assertTrue(c.get("viewUrl").asText().endsWith("/view/skull.nii.gz"));
+            assertTrue(c.get("viewUrl").asText().endsWith("/view/slices.nii.gz"));
             assertEquals(0x1f, view.body()[0] & 0xff, "the viewer's copy is a gzipped NIfTI");
 
             JsonNode job = design(s, caseId, 0.5);
@@ -410,7 +410,8 @@ class WebServerTest {
             // The legitimate forms of the same requests work.
             assertEquals("200", rawGet(s, "/static/app.js")[0]);
             assertEquals("200", rawGet(s, "/api/jobs/" + jobId + "/files/implant.stl")[0]);
-            assertEquals("200", rawGet(s, "/api/cases/" + caseId + "/view/skull.nii.gz")[0]);
+            assertEquals("200", rawGet(s, "/api/cases/" + caseId + "/view/slices.nii.gz")[0]);
+            assertEquals("200", rawGet(s, "/api/cases/" + caseId + "/view/skull.mz3")[0]);
         }
     }
 
@@ -490,7 +491,7 @@ class WebServerTest {
                     "every entry but the macOS metadata was unpacked");
             assertFalse(c.get("binary").asBoolean(), "a CT, not a mask");
             assertEquals(200, get(s, c.get("viewUrl").asText()).statusCode());
-            assertTrue(c.get("viewUrl").asText().endsWith("/skull.nii"), "CT goes to the viewer uncompressed");
+            assertTrue(c.get("viewUrl").asText().endsWith("/slices.nii"), "CT goes to the viewer uncompressed");
             Path serverTemp = tmp.resolve("server");
             try (Stream<Path> all = Files.walk(serverTemp)) {
                 assertEquals(List.of(), all.filter(p -> p.getFileName().toString().contains("escape"))

@@ -1,0 +1,85 @@
+package org.calvaria.web;
+
+import org.calvaria.io.NiftiIO;
+import org.calvaria.mesh.Mz3;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.Volume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ViewFilesTest {
+    @TempDir
+    Path dir;
+
+    /** A hollow ball (a shell 3 mm thick, radius 40 mm) on a fine grid: a skull stand-in. */
+    private static MaskVolume shell(int n, double spacing) {
+        double half = n * spacing / 2;
+        Geometry g = Geometry.axisAligned(n, n, n, spacing, spacing, spacing, new double[] {-half, -half, -half});
+        MaskVolume m = new MaskVolume(g);
+        for (int z = 0; z < n; z++) for (int y = 0; y < n; y++) for (int x = 0; x < n; x++) {
+            double[] p = g.indexToPhysical(x, y, z);
+            double r = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+            if (r > 37 && r < 40) m.set(g.index(x, y, z), true);
+        }
+        return m;
+    }
+
+    @Test
+    void downsamplingKeepsTheSpaceAndBoundsTheSides() {
+        MaskVolume m = shell(200, 0.45);
+        Volume small = ViewFiles.downsample(m, 96);
+        assertEquals(67, small.nx(), "factor 3: ceil(200 / 3)");
+        assertEquals(1.35, small.geometry().spacing()[0], 1e-9);
+        // the first coarse voxel's centre is the centre of the first 3 x 3 x 3 block
+        assertArrayEquals(m.geometry().indexToPhysical(1, 1, 1), small.geometry().indexToPhysical(0, 0, 0), 1e-9);
+        assertSame(m, ViewFiles.downsample(m, 200), "small enough already");
+    }
+
+    @Test
+    void aCaseGetsASmallSliceVolumeAndADecimatedSkullSurfaceInRas() throws Exception {
+        MaskVolume m = shell(200, 0.45);
+        Path slices = ViewFiles.prepareCase(m, true, new double[] {0, 1}, dir);
+        Volume back = NiftiIO.read(slices);
+        assertTrue(back.nx() <= ViewFiles.MAX_SLICE_SIDE && back.isBinary());
+        TriangleMesh skull = Mz3.read(dir.resolve(ViewFiles.SKULL_MESH)).mesh();
+        assertTrue(skull.triangleCount() <= ViewFiles.SKULL_TRIANGLES * 1.05, skull.triangleCount() + " triangles");
+        assertTrue(skull.triangleCount() > 1000);
+        // every vertex on the shell (within a coarse voxel)
+        float[] v = skull.vertices();
+        for (int i = 0; i < v.length; i += 3) {
+            double r = Math.sqrt(v[i] * v[i] + v[i + 1] * v[i + 1] + v[i + 2] * v[i + 2]);
+            assertTrue(r > 35 && r < 42, "vertex at radius " + r);
+        }
+        assertTrue(Files.size(dir.resolve(ViewFiles.SKULL_MESH)) < 3_000_000);
+    }
+
+    @Test
+    void rasNegatesXAndY() {
+        TriangleMesh m = new TriangleMesh(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, new int[] {0, 1, 2});
+        assertArrayEquals(new float[] {-1, -2, 3, -4, -5, 6, -7, -8, 9}, ViewFiles.toRas(m).vertices());
+        assertArrayEquals(new int[] {0, 1, 2}, ViewFiles.toRas(m).triangles(), "a rotation keeps the winding");
+    }
+
+    @Test
+    void runFilesAreOnlyTheFixedNames() throws Exception {
+        Files.writeString(dir.resolve("secret.txt"), "x");
+        assertNull(ViewFiles.runFile(dir, "../secret.txt"));
+        assertNull(ViewFiles.runFile(dir, "secret.txt"));
+        assertNull(ViewFiles.runFile(dir, "thickness.mz3"), "no thickness file: no layer");
+        Files.createSymbolicLink(dir.resolve(ViewFiles.IMPLANT_MESH), dir.resolve("secret.txt"));
+        assertNull(ViewFiles.runFile(dir, "implant.mz3"), "a link planted under a fixed name is never served");
+        Files.write(dir.resolve(ViewFiles.THICKNESS_MESH), new byte[20]);
+        assertEquals(dir.resolve(ViewFiles.THICKNESS_MESH), ViewFiles.runFile(dir, "thickness.mz3"));
+    }
+}
