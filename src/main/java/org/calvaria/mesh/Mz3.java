@@ -31,20 +31,36 @@ public final class Mz3 {
 
     /** Writes {@code mesh} (and, when not null, one scalar per vertex) to {@code path}, uncompressed. */
     public static void write(TriangleMesh mesh, float[] scalars, Path path) {
+        write(mesh, null, scalars, path);
+    }
+
+    /**
+     * Writes {@code mesh} with, when not null, a colour per vertex ({@code rgb}: 0xRRGGBB, stored as opaque RGBA
+     * bytes, which the viewer draws as they are) and one scalar per vertex, uncompressed.
+     */
+    public static void write(TriangleMesh mesh, int[] rgb, float[] scalars, Path path) {
         int nv = mesh.vertexCount(), nt = mesh.triangleCount();
         if (scalars != null && scalars.length != nv) {
             throw new IllegalArgumentException(scalars.length + " scalars for " + nv + " vertices");
         }
-        long size = 16L + 12L * nt + 12L * nv + (scalars == null ? 0 : 4L * nv);
+        if (rgb != null && rgb.length != nv) {
+            throw new IllegalArgumentException(rgb.length + " colours for " + nv + " vertices");
+        }
+        long size = 16L + 12L * nt + 12L * nv + (rgb == null ? 0 : 4L * nv) + (scalars == null ? 0 : 4L * nv);
         if (size > Integer.MAX_VALUE) throw new CalvariaException("mesh too large for one MZ3 file");
         ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         b.putShort((short) MAGIC);
-        b.putShort((short) (FACES | VERTICES | (scalars == null ? 0 : SCALARS)));
+        b.putShort((short) (FACES | VERTICES | (rgb == null ? 0 : RGBA) | (scalars == null ? 0 : SCALARS)));
         b.putInt(nt);
         b.putInt(nv);
         b.putInt(0);
         for (int i : mesh.triangles()) b.putInt(i);
         for (float f : mesh.vertices()) b.putFloat(f);
+        if (rgb != null) {
+            for (int c : rgb) {
+                b.put((byte) (c >> 16)).put((byte) (c >> 8)).put((byte) c).put((byte) 255);
+            }
+        }
         if (scalars != null) for (float s : scalars) b.putFloat(s);
         Outputs.writeAtomically(path, out -> out.write(b.array()));
     }

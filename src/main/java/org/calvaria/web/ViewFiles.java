@@ -2,6 +2,8 @@ package org.calvaria.web;
 
 import org.calvaria.io.NiftiIO;
 import org.calvaria.io.VolumeIO;
+import org.calvaria.manufacture.Thickness;
+import org.calvaria.manufacture.ThicknessMap;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshDecimator;
 import org.calvaria.mesh.MeshIO;
@@ -66,14 +68,27 @@ final class ViewFiles {
     static void prepareRun(DesignOutcome o, Path folder) throws IOException {
         TriangleMesh implant = MeshIO.read(o.implantStl());
         if (!implant.isEmpty()) {
-            Mz3.write(toRas(MeshDecimator.toTriangleCount(implant, IMPLANT_TRIANGLES)), null,
-                    folder.resolve(IMPLANT_MESH));
+            TriangleMesh small = toRas(MeshDecimator.toTriangleCount(implant, IMPLANT_TRIANGLES));
+            Mz3.write(small, null, folder.resolve(IMPLANT_MESH));
+            writeThicknessMesh(small, folder.resolve(THICKNESS_MESH));
         }
         if (o.completedSkullNrrd() != null && Files.isRegularFile(o.completedSkullNrrd())) {
             Volume completed = VolumeIO.read(o.completedSkullNrrd());
             TriangleMesh m = surface(downsample(completed, MAX_SLICE_SIDE), 0.5, COMPLETED_TRIANGLES);
             if (m != null) Mz3.write(m, null, folder.resolve(COMPLETED_MESH));
         }
+    }
+
+    /**
+     * The thickness map: {@code mesh} coloured per vertex by wall thickness on the scale of design's
+     * {@code --thickness-preview} picture, with the thickness in mm as the scalar (-1 where unmeasured). A mirrored
+     * (RAS) copy measures the same, since thickness is a distance.
+     */
+    static void writeThicknessMesh(TriangleMesh mesh, Path file) {
+        double[] mm = Thickness.perVertex(mesh);
+        float[] scalars = new float[mm.length];
+        for (int i = 0; i < mm.length; i++) scalars[i] = Double.isFinite(mm[i]) ? (float) mm[i] : -1f;
+        Mz3.write(mesh, ThicknessMap.vertexColours(mm), scalars, file);
     }
 
     /** The view files a run offers, by URL name (file kinds), in the order the page lists them. */

@@ -82,4 +82,29 @@ class ViewFilesTest {
         Files.write(dir.resolve(ViewFiles.THICKNESS_MESH), new byte[20]);
         assertEquals(dir.resolve(ViewFiles.THICKNESS_MESH), ViewFiles.runFile(dir, "thickness.mz3"));
     }
+
+    @Test
+    void theThicknessMeshColoursTheSurfaceByItsWallThickness() throws Exception {
+        MaskVolume ball = shell(100, 1.0); // a shell 3 mm thick
+        TriangleMesh surface = org.calvaria.mesh.MarchingCubes.extract(ball, 0.5);
+        Path file = dir.resolve(ViewFiles.THICKNESS_MESH);
+        ViewFiles.writeThicknessMesh(ViewFiles.toRas(surface), file);
+        Mz3.Contents back = Mz3.read(file);
+        assertEquals(surface.vertexCount(), back.mesh().vertexCount());
+        float[] mm = back.scalars().clone();
+        java.util.Arrays.sort(mm);
+        float median = mm[mm.length / 2];
+        assertEquals(3.0, median, 0.75, "median wall thickness of a 3 mm shell");
+        // the colours are those of the picture's scale: a 3 mm vertex is drawn in the scale's colour for 3 mm
+        byte[] bytes = Files.readAllBytes(file);
+        int nt = surface.triangleCount(), nv = surface.vertexCount();
+        int rgbaStart = 16 + 12 * nt + 12 * nv;
+        int k = 0;
+        while (Math.abs(back.scalars()[k] - 3.0) > 0.75) k++;
+        int expected = org.calvaria.manufacture.ThicknessMap.colour(back.scalars()[k]).getRGB() & 0xffffff;
+        int got = ((bytes[rgbaStart + 4 * k] & 0xff) << 16) | ((bytes[rgbaStart + 4 * k + 1] & 0xff) << 8)
+                | (bytes[rgbaStart + 4 * k + 2] & 0xff);
+        assertEquals(expected, got);
+        assertEquals(255, bytes[rgbaStart + 4 * k + 3] & 0xff);
+    }
 }
