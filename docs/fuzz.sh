@@ -2,7 +2,7 @@
 # Fuzzes one Jazzer target for N minutes: docs/fuzz.sh TARGET MINUTES
 #   TARGET: nrrd-attached | nrrd-detached | nifti | dicom | stl | upload
 # New interesting inputs go to .cifuzz-corpus/ (not committed); a crashing input is written into the target's
-# committed corpus under src/test/resources/org/calvaria/.../*FuzzTestInputs/METHOD/, where 'mvn verify' replays it
+# committed corpus under calvaria-core/src/test/resources/org/calvaria/.../*FuzzTestInputs/METHOD/, where 'mvn verify' replays it
 # from then on. Fuzzing goes on after a finding (up to FUZZ_KEEP_GOING=50 distinct ones) until the time is up. The libFuzzer status lines (#execs, cov, ft, exec/s) and a summary are printed; the whole log is kept
 # in target/fuzz-TARGET.log. Exit status: 0 nothing found, non-zero a finding (or a build failure).
 set -euo pipefail
@@ -23,7 +23,7 @@ mkdir -p target
 log="target/fuzz-$target.log"
 echo "fuzzing $test for $minutes min (log: $log)"
 set +e
-JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${minutes}m" nice -n 10 mvn -B ${MVN_OFFLINE:--o} test \
+JAZZER_FUZZ=1 JAZZER_MAX_DURATION="${minutes}m" nice -n 10 mvn -B ${MVN_OFFLINE:--o} -pl calvaria-core -am test \
   -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="${minutes}m" \
   -Djazzer.keep_going="${FUZZ_KEEP_GOING:-50}" \
   -Dsurefire.argLine="${FUZZ_JVM_OPTS:--Xmx1500m}" >"$log" 2>&1

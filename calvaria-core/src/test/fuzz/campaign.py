@@ -11,7 +11,7 @@ fifteenth through `design` (JVM start and a design cost seconds each), STL input
   leftovers         any new file (hidden .part files included) in the output folder or beside the input after a failure
   no error line     a failure without a line starting with 'error:' (reported, not part of the goal)
 
-Usage: nice -n 10 src/test/fuzz/campaign.py [--work DIR] [--jar target/calvaria.jar] [--jobs 6] [--design-jobs 2] [--mesh-every 3] [--design-every 15] [--max-minutes M]
+Usage: nice -n 10 calvaria-core/src/test/fuzz/campaign.py [--work DIR] [--jar target/calvaria.jar] [--jobs 6] [--design-jobs 2] [--mesh-every 3] [--design-every 15] [--max-minutes M]
 Exit status 0 when wrongly accepted, hangs, raw exceptions and leftovers are all zero.
 """
 import argparse

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * Prints timings of the morphology operations on a real mask (speed is measured here, never in unit tests):
- * {@code java -cp target/calvaria.jar org.calvaria.morphology.MorphologyBenchmark MASK [radiusMm]}.
+ * {@code java -cp calvaria-core/target/calvaria.jar org.calvaria.morphology.MorphologyBenchmark MASK [radiusMm]}.
  */
 public final class MorphologyBenchmark {
     private MorphologyBenchmark() {}

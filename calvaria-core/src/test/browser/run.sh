@@ -6,14 +6,15 @@
 # against it, and stops it. Run after 'mvn verify' (or it builds what it needs). Exit status: 0 when every test
 # passed, 1 when one failed; 0 with a SKIPPED line only when chromium is missing and cannot be installed.
 #
-#   src/test/browser/run.sh                       # the test
-#   src/test/browser/run.sh --update-screenshot   # and copy the screenshot to docs/web-app.png
+#   calvaria-core/src/test/browser/run.sh                       # the test
+#   calvaria-core/src/test/browser/run.sh --update-screenshot   # and copy the screenshot to docs/web-app.png
 #
 # Never downloads a browser: playwright-core drives /usr/bin/chromium (override with CHROMIUM=...).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
+root="$(cd "$here/../../.." && pwd)"   # the calvaria-core module
+repo="$(cd "$root/.." && pwd)"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 update_screenshot=0
 for arg in "$@"; do
@@ -54,7 +55,7 @@ fi
 # 3. The server: the built jar plus the test classes (TestServerMain, FakeDesignService).
 jar="$root/target/calvaria.jar"
 if [ ! -f "$jar" ] || [ ! -f "$root/target/test-classes/org/calvaria/web/TestServerMain.class" ] \
-    || [ -n "$(find "$root/pom.xml" "$root/src/main" "$root/src/test/java" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    || [ -n "$(find "$repo/pom.xml" "$root/pom.xml" "$root/src/main" "$root/src/test/java" -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "browser test: building the jar and test classes (missing or older than the sources)..."
   (cd "$root" && mvn -q -B -DskipTests package)
 fi
@@ -104,13 +105,13 @@ if [ "$status" != 0 ]; then
   cat "$work/server.log"
 fi
 if [ "$status" = 0 ] && [ "$update_screenshot" = 1 ]; then
-  mkdir -p "$root/docs"
-  cp "$out/web-app.png" "$root/docs/web-app.png"
-  cp "$out/web-app-side-hole-verdict.png" "$root/docs/web-app-verdict.png"
-  cp "$out/web-app-clip.png" "$root/docs/web-app-clip.png"
+  mkdir -p "$repo/docs"
+  cp "$out/web-app.png" "$repo/docs/web-app.png"
+  cp "$out/web-app-side-hole-verdict.png" "$repo/docs/web-app-verdict.png"
+  cp "$out/web-app-clip.png" "$repo/docs/web-app-clip.png"
   echo "browser test: screenshots copied to docs/ (web-app.png, web-app-verdict.png, web-app-clip.png)"
 fi
-echo "browser test: done in $(( $(date +%s) - started )) s (screenshot and downloads in target/browser-test/)"
+echo "browser test: done in $(( $(date +%s) - started )) s (screenshot and downloads in calvaria-core/target/browser-test/)"
 summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/e2e.log" | tail -n 1 || true)"
 echo "browser: ${summary:-0 passed, 1 failed}"
 exit "$status"
