@@ -166,8 +166,14 @@ public final class DicomSeriesReader {
     }
 
     /** A name that says the file is a DICOM slice: .dcm, .dicom or .ima (case ignored). */
-    static boolean namedLikeDicom(Path f) {
-        String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    /** A file name that says DICOM (.dcm, .dicom, .ima): such a file that does not parse is a damaged slice. */
+    public static boolean namedLikeDicom(Path f) {
+        return namedLikeDicom(f.getFileName().toString());
+    }
+
+    /** As {@link #namedLikeDicom(Path)}, for a bare file name. */
+    public static boolean namedLikeDicom(String fileName) {
+        String n = fileName.toLowerCase(java.util.Locale.ROOT);
         return n.endsWith(".dcm") || n.endsWith(".dicom") || n.endsWith(".ima");
     }
 

@@ -220,11 +220,11 @@ final class CaseStore implements AutoCloseable {
     /** Unpacked files' names as the user knows them, by case: generated name to the name in the zip. */
     private final Map<String, Map<String, String>> fileNames = new ConcurrentHashMap<>();
 
-    /** The message with generated file names (f000012.dcm) replaced by the user's own ('scans/IM0012'). */
+    /** The message with generated file names (f000012.dcm, f000013) replaced by the user's own ('scans/IM0012'). */
     String userNames(String message, String caseId) {
         Map<String, String> names = fileNames.get(caseId);
         if (message == null || names == null) return message;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("f[0-9]{6}\\.dcm").matcher(message);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bf[0-9]{6}(?:\\.dcm)?\\b").matcher(message);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
             String original = names.get(m.group());

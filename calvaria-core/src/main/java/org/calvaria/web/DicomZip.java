@@ -98,8 +98,13 @@ final class DicomZip {
             long total = 0;
             byte[] buffer = new byte[1 << 16];
             for (ZipEntry e : files) {
-                // Generated names only: the entry's name is never part of a path.
-                Path target = folder.resolve(String.format(Locale.ROOT, "f%06d.dcm", written.size() + 1));
+                // Generated names only: the entry's name is never part of a path. The DICOM extension is kept only
+                // where the user's file had one, so the reader tells a damaged slice from a stray file as it does
+                // in a folder on disk.
+                String last = e.getName().substring(e.getName().lastIndexOf('/') + 1);
+                boolean dicomName = org.calvaria.io.DicomSeriesReader.namedLikeDicom(last);
+                Path target = folder.resolve(String.format(Locale.ROOT, "f%06d", written.size() + 1)
+                        + (dicomName ? ".dcm" : ""));
                 written.add(target);
                 names.put(target.getFileName().toString(), e.getName());
                 // ZipFile does not check an entry's CRC-32: compute it while copying and compare at the end, so a
