@@ -408,6 +408,15 @@ test('fake pipeline, hole in the left side that the implant misses: review neede
   await fakePage.screenshot({ path: join(outDir, 'web-app-side-hole-verdict.png') });
 });
 
+test('fake pipeline, intact skull: no hole found, so the page asks for review instead of offering an implant as done', async () => {
+  await openSkull(fakePage, join(fixtures, 'intact-skull.nrrd'), 'intact-skull.nrrd');
+  await design(fakePage, 0.5, 3); // skull, completed skull and implant; no rim markers without a hole
+  assert.equal((await fakePage.textContent('#verdict-headline')).trim(), '⚠ Review needed');
+  assert.equal(await fakePage.getAttribute('#verdict', 'data-state'), 'review');
+  assert.equal((await fakePage.textContent('#verdict-defect')).trim(), 'no hole found');
+  assert.match(await fakePage.textContent('#verdict-reasons'), /no hole was found in the skull/);
+});
+
 test('a detached NRRD header and its data file, chosen together, open as one case', async () => {
   const whole = readFileSync(skullFile);
   const split = whole.indexOf('\n\n') + 2;

@@ -56,6 +56,14 @@ final class DefectiveSkull {
         return file;
     }
 
+    /** The same skull without any hole: an intact skull, for which no implant should be trusted. */
+    static Path writeIntact(double spacing, Path file) {
+        MaskVolume m = new SyntheticSkull(7).rasterize(spacing, spacing);
+        Provenance.stamp(m, "synthetic intact skull for the web tests");
+        NrrdIO.write(m, file);
+        return file;
+    }
+
     static Path write(double spacing, Path file) {
         NrrdIO.write(make(spacing), file);
         return file;

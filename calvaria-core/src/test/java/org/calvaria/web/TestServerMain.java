@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * Writes the test skull first, then prints one line {@code CALVARIA_TEST_SERVER_URL=http://...} and serves until
  * killed (its shutdown hook removes the temporary files).
  *
- * <p>Arguments: {@code --fixtures DIR} (where to write defective-skull.nrrd, side-hole-skull.nrrd and skull-surface.stl, a
+ * <p>Arguments: {@code --fixtures DIR} (where to write defective-skull.nrrd, side-hole-skull.nrrd, intact-skull.nrrd and skull-surface.stl, a
  * sphere standing in for a skull surface mesh), {@code --port N} (default 0: any free
  * port), {@code --max-upload-mb N} (default 1024), {@code --stage-delay-ms N} (default 150), {@code --workspace DIR}
  * (keep the first server's cases and runs there, as {@code serve --workspace} does).
@@ -43,6 +43,7 @@ public final class TestServerMain {
             Files.createDirectories(fixtures);
             DefectiveSkull.write(1.5, fixtures.resolve("defective-skull.nrrd"));
             DefectiveSkull.writeSideHole(1.5, fixtures.resolve("side-hole-skull.nrrd"));
+            DefectiveSkull.writeIntact(1.5, fixtures.resolve("intact-skull.nrrd"));
             TestStl.writeSphere(fixtures.resolve("skull-surface.stl"), new double[3], 80, 24);
         }
         DesignService service = real
