@@ -388,6 +388,13 @@ test('fake pipeline, vertex defect: verdict ok, rim drawn in 3-D, cross-hair on 
   await fakePage.uncheck('#show-rim');
   await fakePage.check('#show-rim');
   await fakePage.screenshot({ path: join(outDir, 'web-app-vertex-verdict.png') });
+  // Every run offers its thickness map; shown, it is drawn in place of the plain implant.
+  await fakePage.waitForSelector('#thickness-toggle:not([hidden])', { timeout: 10000 });
+  await fakePage.check('#show-thickness');
+  await fakePage.waitForFunction(() => document.body.dataset.viewer === 'ready', null, { timeout: 30000 });
+  await fakePage.waitForTimeout(1500); // the thickness mesh loads in the background
+  await fakePage.screenshot({ path: join(outDir, 'web-app-thickness.png') });
+  await fakePage.uncheck('#show-thickness');
 });
 
 test('fake pipeline, hole in the left side that the implant misses: review needed, and why', async () => {

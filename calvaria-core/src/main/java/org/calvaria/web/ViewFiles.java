@@ -81,14 +81,12 @@ final class ViewFiles {
 
     /**
      * The thickness map: {@code mesh} coloured per vertex by wall thickness on the scale of design's
-     * {@code --thickness-preview} picture, with the thickness in mm as the scalar (-1 where unmeasured). A mirrored
-     * (RAS) copy measures the same, since thickness is a distance.
+     * {@code --thickness-preview} picture. A mirrored (RAS) copy measures the same, since thickness is a distance.
      */
     static void writeThicknessMesh(TriangleMesh mesh, Path file) {
-        double[] mm = Thickness.perVertex(mesh);
-        float[] scalars = new float[mm.length];
-        for (int i = 0; i < mm.length; i++) scalars[i] = Double.isFinite(mm[i]) ? (float) mm[i] : -1f;
-        Mz3.write(mesh, ThicknessMap.vertexColours(mm), scalars, file);
+        // Colours only: NiiVue's MZ3 reader fails on a file with both colours and scalars ("Invalid typed array
+        // length"), and the page draws the colours; the values in mm are in design's --thickness-map PLY.
+        Mz3.write(mesh, ThicknessMap.vertexColours(Thickness.perVertex(mesh)), null, file);
     }
 
     /** The view files a run offers, by URL name (file kinds), in the order the page lists them. */

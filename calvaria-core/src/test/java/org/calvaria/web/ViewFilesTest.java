@@ -91,17 +91,17 @@ class ViewFilesTest {
         ViewFiles.writeThicknessMesh(ViewFiles.toRas(surface), file);
         Mz3.Contents back = Mz3.read(file);
         assertEquals(surface.vertexCount(), back.mesh().vertexCount());
-        float[] mm = back.scalars().clone();
-        java.util.Arrays.sort(mm);
-        float median = mm[mm.length / 2];
-        assertEquals(3.0, median, 0.75, "median wall thickness of a 3 mm shell");
-        // the colours are those of the picture's scale: a 3 mm vertex is drawn in the scale's colour for 3 mm
+        double[] mm = org.calvaria.manufacture.Thickness.perVertex(ViewFiles.toRas(surface));
+        double[] sorted = java.util.Arrays.stream(mm).filter(Double::isFinite).sorted().toArray();
+        assertEquals(3.0, sorted[sorted.length / 2], 0.75, "median wall thickness of a 3 mm shell");
+        // each vertex is drawn in the picture's scale colour for its thickness
         byte[] bytes = Files.readAllBytes(file);
         int nt = surface.triangleCount(), nv = surface.vertexCount();
+        assertEquals(16 + 12 * nt + 12 * nv + 4 * nv, bytes.length, "faces, vertices and one RGBA per vertex");
         int rgbaStart = 16 + 12 * nt + 12 * nv;
         int k = 0;
-        while (Math.abs(back.scalars()[k] - 3.0) > 0.75) k++;
-        int expected = org.calvaria.manufacture.ThicknessMap.colour(back.scalars()[k]).getRGB() & 0xffffff;
+        while (!(Math.abs(mm[k] - 3.0) < 0.75)) k++;
+        int expected = org.calvaria.manufacture.ThicknessMap.colour(mm[k]).getRGB() & 0xffffff;
         int got = ((bytes[rgbaStart + 4 * k] & 0xff) << 16) | ((bytes[rgbaStart + 4 * k + 1] & 0xff) << 8)
                 | (bytes[rgbaStart + 4 * k + 2] & 0xff);
         assertEquals(expected, got);
