@@ -201,7 +201,12 @@ test('open a skull, design, see the implant, download STL and report, re-run wit
 
   // Re-run with a lower probability threshold: more voxels count as bone, so the implant grows; both runs stay listed.
   await design(page, 0.3);
-  const ml2 = Number((await figures(page)).volume.replace(' ml', ''));
+  // The page may still show the first run's figures for a moment after the new run is listed as done.
+  let ml2 = ml;
+  for (const until = Date.now() + 15000; ml2 === ml && Date.now() < until;) {
+    ml2 = Number((await figures(page)).volume.replace(' ml', ''));
+    if (ml2 === ml) await page.waitForTimeout(200);
+  }
   assert.ok(ml2 > ml, `threshold 0.3 gave ${ml2} ml, threshold 0.5 gave ${ml} ml`);
   const runs = await page.locator('#cases > li.selected .runs li').allTextContents();
   assert.equal(runs.length, 2);
