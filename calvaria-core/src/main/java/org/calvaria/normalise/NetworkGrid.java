@@ -341,49 +341,7 @@ public final class NetworkGrid {
      * {@code k^3} trilinear samples over its cell, {@code k = ceil(target spacing / finest source spacing)} (1..4).
      */
     public static FloatVolume average(Volume v, Geometry target) {
-        Geometry src = v.geometry();
-        double[] ss = src.spacing();
-        double finest = Math.min(ss[0], Math.min(ss[1], ss[2]));
-        double[] ts = target.spacing();
-        double coarsest = Math.max(ts[0], Math.max(ts[1], ts[2]));
-        int k = (int) Math.max(1, Math.min(MAX_SUPERSAMPLING, Math.ceil(coarsest / finest - 1e-6)));
-        // Affine map grid index -> source index: column c = source-index step of one grid step along axis c.
-        double[] o = target.origin();
-        double[] base = src.physicalToIndex(o[0], o[1], o[2]);
-        double[][] col = new double[3][];
-        for (int c = 0; c < 3; c++) {
-            double[] a = target.axisVector(c);
-            double[] q = src.physicalToIndex(o[0] + a[0], o[1] + a[1], o[2] + a[2]);
-            col[c] = new double[] {q[0] - base[0], q[1] - base[1], q[2] - base[2]};
-        }
-        double[] sub = new double[k];
-        for (int i = 0; i < k; i++) sub[i] = (i + 0.5) / k - 0.5;
-        int snx = src.nx(), sny = src.ny(), snz = src.nz();
-        FloatVolume out = new FloatVolume(target);
-        float[] d = out.data();
-        double norm = 1.0 / (k * k * k);
-        IntStream.range(0, target.nz()).parallel().forEach(z -> {
-            for (int y = 0; y < target.ny(); y++) {
-                for (int x = 0; x < target.nx(); x++) {
-                    double sum = 0;
-                    for (double dz : sub) {
-                        double gz = z + dz;
-                        for (double dy : sub) {
-                            double gy = y + dy;
-                            for (double dx : sub) {
-                                double gx = x + dx;
-                                double fx = base[0] + col[0][0] * gx + col[1][0] * gy + col[2][0] * gz;
-                                double fy = base[1] + col[0][1] * gx + col[1][1] * gy + col[2][1] * gz;
-                                double fz = base[2] + col[0][2] * gx + col[1][2] * gy + col[2][2] * gz;
-                                sum += Resampler.sample(v, snx, sny, snz, fx, fy, fz, 0);
-                            }
-                        }
-                    }
-                    d[target.index(x, y, z)] = (float) (sum * norm);
-                }
-            }
-        });
-        return out;
+        return org.calvaria.volume.SupersampledAverage.onto(v, target, MAX_SUPERSAMPLING);
     }
 
     /**
