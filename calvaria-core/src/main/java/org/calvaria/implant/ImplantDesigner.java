@@ -345,18 +345,10 @@ public final class ImplantDesigner {
         if (from[0] > to[0] || from[1] > to[1] || from[2] > to[2]) return out;
         Geometry box = original.subGrid(from[0], from[1], from[2], to[0] - from[0] + 1, to[1] - from[1] + 1,
                 to[2] - from[2] + 1);
-        FloatVolume p = Resampler.linear(gridProbability, box, 0);
-        float[] d = p.data();
-        float t = (float) threshold;
-        for (int z = 0; z < box.nz(); z++) {
-            for (int y = 0; y < box.ny(); y++) {
-                int row = box.index(0, y, z);
-                int target = original.index(from[0], from[1] + y, from[2] + z);
-                for (int x = 0; x < box.nx(); x++) {
-                    if (d[row + x] >= t) out.set(target + x, true);
-                }
-            }
-        }
+        MaskVolume inBox = Resampler.linearAtLeast(gridProbability, box, (float) threshold);
+        int nx = box.nx(), ny = box.ny();
+        inBox.forEachSet(i -> out.set(original.index(from[0] + i % nx, from[1] + (i / nx) % ny,
+                from[2] + i / (nx * ny)), true));
         return out;
     }
 }

@@ -92,6 +92,66 @@ public final class Resampler {
         return out;
     }
 
+    /**
+     * Where the trilinear interpolation of {@code src} onto {@code target} is at least {@code t}: voxel for voxel the
+     * same as {@code linear(src, target, 0).get(i) >= t} (compared as floats), without the float volume. A voxel whose
+     * eight source neighbours all lie below {@code t} cannot reach it (the interpolation is a convex combination), so
+     * only voxels in "hot" source cells are sampled; on a design's map back that is a small share of the box.
+     */
+    public static MaskVolume linearAtLeast(FloatVolume src, Geometry target, float t) {
+        if (!(t > 0)) throw new IllegalArgumentException("threshold must be positive, got " + t);
+        Geometry sg = src.geometry();
+        int snx = sg.nx(), sny = sg.ny(), snz = sg.nz();
+        // Cells indexed by their low corner, -1..n per axis (offset by one): hot if any in-grid corner is >= t.
+        int cx = snx + 2, cy = sny + 2, cz = snz + 2;
+        boolean[] hot = new boolean[cx * cy * cz];
+        float[] v = src.data();
+        for (int z = 0; z < snz; z++) {
+            for (int y = 0; y < sny; y++) {
+                for (int x = 0; x < snx; x++) {
+                    if (!(v[sg.index(x, y, z)] >= t)) continue;
+                    for (int dz = 0; dz < 2; dz++) {
+                        for (int dy = 0; dy < 2; dy++) {
+                            int row = x + cx * (y + dy + cy * (z + dz));
+                            hot[row] = true;
+                            hot[row + 1] = true;
+                        }
+                    }
+                }
+            }
+        }
+        MaskVolume out = new MaskVolume(target);
+        double[] a = indexMap(sg, target);
+        int tnx = target.nx(), tny = target.ny();
+        // Each slice lists its voxels at or above t; the bits are set afterwards, so no two threads share a word.
+        int[][] perSlice = new int[target.nz()][];
+        IntStream.range(0, target.nz()).parallel().forEach(z -> {
+            int[] found = new int[64];
+            int n = 0;
+            for (int y = 0; y < tny; y++) {
+                double bx = a[1] * y + a[2] * z + a[3];
+                double by = a[5] * y + a[6] * z + a[7];
+                double bz = a[9] * y + a[10] * z + a[11];
+                int row = target.index(0, y, z);
+                for (int x = 0; x < tnx; x++) {
+                    double fx = bx + a[0] * x, fy = by + a[4] * x, fz = bz + a[8] * x;
+                    if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) continue;
+                    int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
+                    if (!hot[(x0 + 1) + cx * ((y0 + 1) + cy * (z0 + 1))]) continue;
+                    if ((float) sample(src, snx, sny, snz, fx, fy, fz, 0) >= t) {
+                        if (n == found.length) found = java.util.Arrays.copyOf(found, 2 * n);
+                        found[n++] = row + x;
+                    }
+                }
+            }
+            perSlice[z] = java.util.Arrays.copyOf(found, n);
+        });
+        for (int[] slice : perSlice) {
+            for (int i : slice) out.set(i, true);
+        }
+        return out;
+    }
+
     /** Trilinear sample at a continuous source index; voxels off the grid count as {@code outside}. */
     public static double sample(Volume src, int snx, int sny, int snz, double fx, double fy, double fz,
                                 double outside) {

@@ -146,4 +146,33 @@ class ResamplerTest {
         double dice = 2.0 * back.intersectionCount(skull) / (back.cardinality() + skull.cardinality());
         assertTrue(dice >= 0.9, "Dice " + dice);
     }
+
+    @Test
+    void linearAtLeastMarksExactlyTheVoxelsLinearPutsAtOrAboveTheThreshold() {
+        // A smooth blob of probabilities on a coarse oblique grid, read back onto a finer axis-aligned box that
+        // reaches past it on every side (outside counts as 0).
+        Geometry coarse = SupersampledAverageTest.obliqueTarget();
+        FloatVolume p = new FloatVolume(coarse);
+        java.util.Random r = new java.util.Random(11);
+        for (int z = 0; z < coarse.nz(); z++) {
+            for (int y = 0; y < coarse.ny(); y++) {
+                for (int x = 0; x < coarse.nx(); x++) {
+                    double d2 = Math.pow(x - 10, 2) / 40 + Math.pow(y - 8, 2) / 30 + Math.pow(z - 4, 2) / 8;
+                    p.set(coarse.index(x, y, z), Math.exp(-d2) + 0.02 * r.nextDouble());
+                }
+            }
+        }
+        Geometry fine = Geometry.axisAligned(90, 80, 50, 0.6, 0.6, 0.7, new double[] {-30, -10, -12});
+        FloatVolume linear = Resampler.linear(p, fine, 0);
+        for (float t : new float[] {0.05f, 0.5f, 0.93f}) {
+            MaskVolume fast = Resampler.linearAtLeast(p, fine, t);
+            int set = 0;
+            for (int i = 0; i < fine.voxelCount(); i++) {
+                assertEquals((float) linear.get(i) >= t, fast.isSet(i), "voxel " + i + " at t=" + t);
+                if (fast.isSet(i)) set++;
+            }
+            assertTrue(set > 0 && set < fine.voxelCount() / 2, set + " voxels at t=" + t);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Resampler.linearAtLeast(p, fine, 0f));
+    }
 }
