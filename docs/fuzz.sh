@@ -32,5 +32,9 @@ set -e
 grep -E '^#[0-9]+' "$log" | tail -n 3 || true
 grep -E 'Done [0-9]+ runs|== Java Exception|FuzzTestFinding|Tests run:' "$log" | head -n 8 || true
 last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
-echo "summary: target=$target minutes=$minutes rc=$rc last-status='${last}'"
+# With keep_going Jazzer records a finding and fuzzes on, and the test can still pass: count the findings in the log.
+findings=$(grep -c '^== Java Exception' "$log" || true)
+if [ "$rc" -eq 0 ] && [ "$findings" -gt 0 ]; then rc=1; fi
+grep -E 'Test unit written to' "$log" | sed 's/.*Test unit written to /finding saved: /' || true
+echo "summary: target=$target minutes=$minutes rc=$rc findings=$findings last-status='${last}'"
 exit $rc

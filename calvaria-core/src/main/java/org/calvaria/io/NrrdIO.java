@@ -493,7 +493,8 @@ public final class NrrdIO {
     /** Names of {@code data file: FORMAT MIN MAX STEP [SUBDIM]}; FORMAT holds one integer conversion like %03d. */
     private static List<String> formattedNames(String[] parts, Path header) {
         String format = parts[0];
-        if (!format.replace("%%", "").matches("[^%]*%0?[0-9]{0,3}[diu][^%]*")) {
+        // %d, %Nd or %0Nd only: Java's formatter refuses a repeated 0 flag (%00d) or a 0 flag without a width (%0d).
+        if (!format.replace("%%", "").matches("[^%]*%(0?[1-9][0-9]{0,2})?[diu][^%]*")) {
             throw new CalvariaException(header + ": data file format " + quote(format) + " must hold one integer"
                     + " conversion such as %03d");
         }
@@ -510,7 +511,7 @@ public final class NrrdIO {
             throw new CalvariaException(header + ": data file " + quote(String.join(" ", parts)) + " does not name"
                     + " between 1 and " + MAX_DATA_FILES + " files (MIN MAX STEP)");
         }
-        String javaFormat = format.replaceAll("%(0?[0-9]{0,3})[iu]", "%$1d");
+        String javaFormat = format.replaceAll("%((?:0?[1-9][0-9]{0,2})?)[iu]", "%$1d");
         List<String> names = new ArrayList<>();
         for (long i = min; step > 0 ? i <= max : i >= max; i += step) {
             names.add(String.format(Locale.ROOT, javaFormat, i));

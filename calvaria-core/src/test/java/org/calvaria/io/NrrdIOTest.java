@@ -222,6 +222,16 @@ class NrrdIOTest {
         assertEquals(dir.resolve("data/slice009.raw").toAbsolutePath().normalize(),
                 NrrdIO.dataFiles(format).get(4));
 
+        // printf-style formats Java cannot take are refused by name, not thrown as a formatter exception (fuzz find)
+        for (String bad : new String[] {"slice%00d.raw", "slice%0d.raw", "slice%-3d.raw", "s%d%d.raw"}) {
+            m = refusal(detached(dir, "f2.nhdr", "data file: " + bad + " 1 2 1"));
+            assertTrue(m.contains("must hold one integer conversion such as %03d"), bad + ": " + m);
+        }
+        assertEquals(dir.resolve("s7.raw").toAbsolutePath().normalize(),
+                NrrdIO.dataFiles(detached(dir, "f3.nhdr", "data file: s%i.raw 7 8 1")).get(0));
+        assertEquals(dir.resolve("s0012.raw").toAbsolutePath().normalize(),
+                NrrdIO.dataFiles(detached(dir, "f4.nhdr", "data file: s%04u.raw 12 13 1")).get(0));
+
         // a long name is quoted in part
         m = refusal(detached(dir, "k.nhdr", "data file: /" + "x".repeat(5000)));
         assertTrue(m.length() < 600 && m.contains("(5001 characters)"), m);
