@@ -155,7 +155,8 @@ public final class DesignCommand implements Runnable {
         if (completed != null) org.calvaria.io.VolumeIO.formatForName(completed);
         try (CompletionModel m = CompletionModel.open(model)) {
             String name = model != null ? model.getFileName().toString() : "bundled default model";
-            LOG.info("model: {} ({}), device: {}", name, m.architecture().name(), m.device());
+            // The device is not asked here: that would wait for TensorFlow, which loads while the scan is read.
+            LOG.info("model: {} ({})", name, m.architecture().name());
             DesignPipeline pipeline = new DesignPipeline(m, name);
             List<String> stages = List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh",
                     "write");

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A loaded completion network ready for inference: one TensorFlow graph with the weights as constants and one
@@ -28,31 +30,60 @@ public final class CompletionModel implements AutoCloseable {
     private static final int CHUNK = 8;
 
     private final ModelFile file;
-    private final Graph graph;
-    private final Session session;
-    private final Placeholder<TFloat32> input;
-    private final Operand<TFloat32> probabilities;
+    /**
+     * The graph and session, built on a thread of their own: loading TensorFlow's native library and building the
+     * graph take about a second, which a caller spends reading and preparing the scan meanwhile. The first
+     * {@link #predict} or {@link #device} waits for it.
+     */
+    private final CompletableFuture<Loaded> loading = new CompletableFuture<>();
     private boolean closed;
+
+    private record Loaded(Graph graph, Session session, Placeholder<TFloat32> input,
+                          Operand<TFloat32> probabilities, String device) {}
 
     private CompletionModel(ModelFile file, int threads) {
         this.file = file;
+        Thread loader = new Thread(() -> {
+            try {
+                loading.complete(build(file, threads));
+            } catch (Throwable t) {
+                loading.completeExceptionally(t);
+            }
+        }, "tensorflow-model-load");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private static Loaded build(ModelFile file, int threads) {
         GridSpec grid = file.grid();
         Weights w = file.weights();
         Graph g = new Graph();
         try {
             Ops tf = Ops.create(g);
-            input = tf.withName("input").placeholder(TFloat32.class,
+            Placeholder<TFloat32> input = tf.withName("input").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, grid.nz(), grid.ny(), grid.nx(), 1)));
             Operand<TFloat32> logits = NetworkGraph.logits(tf, file.architecture(), grid, input,
                     name -> tf.constant(Shape.of(Arrays.stream(w.shape(name)).mapToLong(x -> x).toArray()),
                             DataBuffers.of(w.values(name), true, false)));
-            probabilities = tf.withName("probabilities").math.sigmoid(logits);
-            session = new Session(g, TensorFlowSupport.sessionConfig(threads));
-        } catch (RuntimeException e) {
+            Operand<TFloat32> probabilities = tf.withName("probabilities").math.sigmoid(logits);
+            Session session = new Session(g, TensorFlowSupport.sessionConfig(threads));
+            return new Loaded(g, session, input, probabilities, TensorFlowSupport.device());
+        } catch (RuntimeException | Error e) {
             g.close();
             throw e;
         }
-        this.graph = g;
+    }
+
+    /** The built graph and session, waiting for the loader; its failure is rethrown as it was. */
+    private Loaded loaded() {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new CalvariaException("cannot load the completion model: " + cause, cause);
+        }
     }
 
     /** Loads a model file and prepares it for inference on all cores. */
@@ -101,13 +132,14 @@ public final class CompletionModel implements AutoCloseable {
                     + " sample(s) on the " + grid.nx() + "x" + grid.ny() + "x" + grid.nz() + " grid need "
                     + (long) n * voxels);
         }
+        Loaded m = loaded();
         float[] out = new float[input.length];
         for (int first = 0; first < n; first += CHUNK) {
             int count = Math.min(CHUNK, n - first);
             float[] chunk = first == 0 && count == n ? input
                     : Arrays.copyOfRange(input, first * voxels, (first + count) * voxels);
             try (TFloat32 t = TensorFlowSupport.tensor(chunk, count, grid.nz(), grid.ny(), grid.nx(), 1);
-                 Result r = session.runner().feed(this.input, t).fetch(probabilities).run()) {
+                 Result r = m.session().runner().feed(m.input(), t).fetch(m.probabilities()).run()) {
                 ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false).offset((long) first * voxels));
             }
         }
@@ -124,13 +156,19 @@ public final class CompletionModel implements AutoCloseable {
     public double threshold() { return file.threshold(); }
 
     /** "CPU", or the GPU TensorFlow uses, e.g. "GPU:0 (79.1 GiB)". */
-    public String device() { return TensorFlowSupport.device(); }
+    public String device() { return loaded().device(); }
 
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        session.close();
-        graph.close();
+        Loaded m;
+        try {
+            m = loading.join();
+        } catch (CompletionException failedToLoad) {
+            return; // nothing was left open
+        }
+        m.session().close();
+        m.graph().close();
     }
 }

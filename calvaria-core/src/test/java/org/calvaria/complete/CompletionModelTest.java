@@ -57,4 +57,15 @@ class CompletionModelTest {
             assertTrue(e.getMessage().contains("16x16x8"), e.getMessage());
         }
     }
+
+    @Test
+    void closingBeforeTheBackgroundLoadIsUsedLeavesNothingOpenAndRefusesLaterUse() {
+        GridSpec grid = new GridSpec(16, 16, 8, 70);
+        ModelFile file = ModelFile.of(Architecture.wu2022(), grid, Weights.glorotUniform(Architecture.wu2022(), 4));
+        CompletionModel m = CompletionModel.load(file, 1);
+        assertEquals(grid, m.grid()); // the file's facts need no TensorFlow
+        m.close(); // waits for the loader, then closes its session and graph
+        m.close();
+        assertThrows(IllegalStateException.class, () -> m.predict(new float[grid.voxelCount()], 1));
+    }
 }
