@@ -577,7 +577,7 @@ public final class DicomSeriesReader {
     private static void checkSupported(Slice s) {
         DicomHeader h = s.header();
         if (!h.uncompressed() || h.pixelLength < 0) {
-            throw new CalvariaException(s.file() + " uses transfer syntax " + NrrdIO.quote(h.transferSyntax) + " ("
+            throw new CalvariaException(s.file() + " uses transfer syntax " + ReadMessages.quote(h.transferSyntax) + " ("
                     + syntaxName(h.transferSyntax) + "), which Calvaria cannot decode (only uncompressed DICOM is"
                     + " read); decompress the series first, for example with dcmtk: dcmdjpeg IN OUT");
         }

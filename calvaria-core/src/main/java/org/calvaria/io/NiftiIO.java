@@ -397,7 +397,7 @@ public final class NiftiIO {
             ReadLimits.requireMemory(path, sizes, type.nrrdName(),
                     count * (type.fitsShort() ? 2 : 4) + (scaledToFloats ? 4 * count : 0));
             Map<String, String> metadata = readExtensions(in, h, voxOffset, path);
-            NrrdIO.Values values = NrrdIO.readBinary(in, (int) count, type, h.order, path);
+            VoxelCodec.Values values = VoxelCodec.readBinary(in, (int) count, type, h.order, path);
             if (gzip) {
                 // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
                 long extra = StrictGzipInputStream.readToEnd(in);
@@ -411,7 +411,7 @@ public final class NiftiIO {
             v.metadata().putAll(metadata);
             return v;
         } catch (StrictGzipInputStream.CorruptGzipException e) {
-            throw NrrdIO.corrupt(path, e);
+            throw ReadMessages.corrupt(path, e);
         } catch (EOFException e) {
             throw new CalvariaException(path + ": data ends early (truncated file); re-export or re-download it");
         } catch (IOException e) {
@@ -475,7 +475,7 @@ public final class NiftiIO {
                 if (ecode == ECODE_COMMENT) parseMetadata(body, meta);
             }
         }
-        skipFully(in, voxOffset - pos);
+        VoxelCodec.skipFully(in, voxOffset - pos);
         return meta;
     }
 
@@ -490,26 +490,15 @@ public final class NiftiIO {
         }
     }
 
-    private static void skipFully(InputStream in, long n) throws IOException {
-        while (n > 0) {
-            long s = in.skip(n);
-            if (s <= 0) {
-                if (in.read() == -1) throw new EOFException();
-                s = 1;
-            }
-            n -= s;
-        }
-    }
-
     /** Applies scl_slope/scl_inter when they change values (slope != 0 and not the identity); floats then. */
-    private static Volume scaled(NrrdIO.Values values, Geometry g, VoxelType type, Header h, Path path) {
+    private static Volume scaled(VoxelCodec.Values values, Geometry g, VoxelType type, Header h, Path path) {
         double slope = h.sclSlope, inter = h.sclInter;
         boolean scale = slope != 0 && Double.isFinite(slope) && !(slope == 1 && inter == 0);
         if (!scale) {
             if (slope == 0 && inter != 0 && Double.isFinite(inter)) {
                 LOG.debug("{}: scl_slope is 0, so scl_inter {} is ignored (NIfTI rule)", path, inter);
             }
-            return NrrdIO.toVolume(values, g, type);
+            return VoxelCodec.toVolume(values, g, type);
         }
         if (!Double.isFinite(inter)) inter = 0;
         int n = g.voxelCount();
@@ -542,7 +531,7 @@ public final class NiftiIO {
             out.write(header);
             out.write(new byte[] {(byte) (extension.length > 0 ? 1 : 0), 0, 0, 0});
             out.write(extension);
-            NrrdIO.writeValues(v, out, wt, ByteOrder.LITTLE_ENDIAN);
+            VoxelCodec.writeValues(v, out, wt, ByteOrder.LITTLE_ENDIAN);
             if (out instanceof GZIPOutputStream gz) gz.finish();
             out.flush();
         });

@@ -116,7 +116,7 @@ public final class NrrdIO {
             } else if (line.endsWith(":")) {
                 h.fields.put(line.substring(0, line.length() - 1).trim().toLowerCase(Locale.ROOT), "");
             } else {
-                throw new CalvariaException(path + ": malformed NRRD header line " + quote(line)
+                throw new CalvariaException(path + ": malformed NRRD header line " + ReadMessages.quote(line)
                         + " (neither 'field: value' nor 'key:=value'); the header is damaged");
             }
         }
@@ -146,7 +146,7 @@ public final class NrrdIO {
                 return Long.parseLong(v.trim());
             } catch (NumberFormatException e) {
                 throw new CalvariaException(path + ": NRRD field '" + names[0] + "' must be a whole number, got "
-                        + quote(v) + "; the header is damaged");
+                        + ReadMessages.quote(v) + "; the header is damaged");
             }
         }
         return fallback;
@@ -168,11 +168,11 @@ public final class NrrdIO {
                             + " scalar volumes are supported");
                 }
                 if (axis >= 3) {
-                    throw new CalvariaException(path + ": more than 3 space directions in " + quote(dirs)
+                    throw new CalvariaException(path + ": more than 3 space directions in " + ReadMessages.quote(dirs)
                             + "; only 3-D scalar volumes are supported");
                 }
                 if (!t.startsWith("(")) {
-                    throw new CalvariaException(path + ": space directions " + quote(dirs) + " must be 3 vectors"
+                    throw new CalvariaException(path + ": space directions " + ReadMessages.quote(dirs) + " must be 3 vectors"
                             + " like (0.5,0,0); the header is damaged");
                 }
                 double[] vec = parseVector(t.substring(1), path, "space directions");
@@ -181,7 +181,7 @@ public final class NrrdIO {
             }
             if (axis != 3) {
                 throw new CalvariaException(path + ": expected 3 space directions, found " + axis + " in "
-                        + quote(dirs) + "; the header is damaged");
+                        + ReadMessages.quote(dirs) + "; the header is damaged");
             }
             String o = h.fields.get("space origin");
             if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path, "space origin");
@@ -191,7 +191,7 @@ public final class NrrdIO {
             if (sp != null) {
                 String[] parts = sp.trim().split("\\s+");
                 if (parts.length != 3) {
-                    throw new CalvariaException(path + ": 'spacings' needs 3 values, got " + quote(sp)
+                    throw new CalvariaException(path + ": 'spacings' needs 3 values, got " + ReadMessages.quote(sp)
                             + "; only 3-D scalar volumes are supported");
                 }
                 for (int i = 0; i < 3; i++) {
@@ -225,7 +225,7 @@ public final class NrrdIO {
                 case "left-anterior-superior": case "las":
                     flipX = false; flipY = true; break;
                 default:
-                    throw new CalvariaException(path + ": unsupported NRRD space " + quote(space)
+                    throw new CalvariaException(path + ": unsupported NRRD space " + ReadMessages.quote(space)
                             + "; convert it to left-posterior-superior first");
             }
             if (flipX) { origin[0] = -origin[0]; m[0] = -m[0]; m[1] = -m[1]; m[2] = -m[2]; }
@@ -242,7 +242,7 @@ public final class NrrdIO {
         String[] parts = s.trim().split("\\s*,\\s*");
         if (parts.length != 3) {
             throw new CalvariaException(path + ": NRRD '" + field + "' needs vectors of 3 numbers like (0.5,0,0), got "
-                    + quote("(" + s.trim() + ")") + "; the header is damaged");
+                    + ReadMessages.quote("(" + s.trim() + ")") + "; the header is damaged");
         }
         double[] v = new double[3];
         for (int i = 0; i < 3; i++) v[i] = parseNumber(parts[i], path, field);
@@ -257,7 +257,7 @@ public final class NrrdIO {
         try {
             return Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw new CalvariaException(path + ": " + quote(t) + " in NRRD field '" + field + "' is not a number;"
+            throw new CalvariaException(path + ": " + ReadMessages.quote(t) + " in NRRD field '" + field + "' is not a number;"
                     + " the header is damaged");
         }
     }
@@ -276,11 +276,11 @@ public final class NrrdIO {
                 case "cm": f = 10; break;
                 case "um": case "\u00b5m": case "micron": case "microns": f = 0.001; break;
                 default:
-                    throw new CalvariaException(path + ": unsupported NRRD space units " + quote(units)
+                    throw new CalvariaException(path + ": unsupported NRRD space units " + ReadMessages.quote(units)
                             + "; use mm (or m, cm, um)");
             }
             if (!Double.isNaN(factor) && f != factor) {
-                throw new CalvariaException(path + ": NRRD space units " + quote(units) + " differ between axes;"
+                throw new CalvariaException(path + ": NRRD space units " + ReadMessages.quote(units) + " differ between axes;"
                         + " convert the volume to mm first");
             }
             factor = f;
@@ -296,7 +296,7 @@ public final class NrrdIO {
             throw new CalvariaException(path + ": NRRD has dimension " + dim + "; only 3-D scalar volumes are supported");
         }
         if (sizeText.length != 3) {
-            throw new CalvariaException(path + ": NRRD 'sizes' " + quote(need(h, "sizes", path)) + " must give 3"
+            throw new CalvariaException(path + ": NRRD 'sizes' " + ReadMessages.quote(need(h, "sizes", path)) + " must give 3"
                     + " sizes for dimension 3; the header is damaged");
         }
         int[] sizes = new int[3];
@@ -305,7 +305,7 @@ public final class NrrdIO {
             try {
                 sizes[i] = Integer.parseInt(sizeText[i]);
             } catch (NumberFormatException e) {
-                throw new CalvariaException(path + ": NRRD sizes " + quote(need(h, "sizes", path)) + " must be whole"
+                throw new CalvariaException(path + ": NRRD sizes " + ReadMessages.quote(need(h, "sizes", path)) + " must be whole"
                         + " numbers below 2^31; the header is damaged");
             }
             if (sizes[i] <= 0) throw new CalvariaException(path + ": NRRD size " + sizes[i] + " must be positive");
@@ -318,7 +318,7 @@ public final class NrrdIO {
         String typeName = need(h, "type", path);
         VoxelType type = VoxelType.fromNrrd(typeName);
         if (type == null) {
-            throw new CalvariaException(path + ": unsupported NRRD type " + quote(typeName)
+            throw new CalvariaException(path + ": unsupported NRRD type " + ReadMessages.quote(typeName)
                     + "; supported: int8 uint8 int16 uint16 int32 uint32 float double");
         }
         String enc = need(h, "encoding", path).trim().toLowerCase(Locale.ROOT);
@@ -329,7 +329,7 @@ public final class NrrdIO {
             case "big": order = ByteOrder.BIG_ENDIAN; break;
             default:
                 throw new CalvariaException(path + ": NRRD 'endian' must be little or big, got "
-                        + quote(h.fields.get("endian")) + "; the header is damaged");
+                        + ReadMessages.quote(h.fields.get("endian")) + "; the header is damaged");
         }
         Geometry g = geometryOf(h, sizes, path);
 
@@ -343,7 +343,7 @@ public final class NrrdIO {
             }
             dataPath = files.get(0);
             if (!Files.isRegularFile(dataPath)) {
-                throw new CalvariaException(path + ": detached data file " + quote(dataFile)
+                throw new CalvariaException(path + ": detached data file " + ReadMessages.quote(dataFile)
                         + " not found next to the header");
             }
         }
@@ -369,7 +369,7 @@ public final class NrrdIO {
         }
         try (InputStream in0 = new BufferedInputStream(Files.newInputStream(dataPath), 1 << 16)) {
             InputStream in = in0;
-            skipFully(in, position);
+            VoxelCodec.skipFully(in, position);
             for (long i = 0; i < lineSkip; i++) {
                 int c;
                 while ((c = in.read()) != -1 && c != '\n') position++;
@@ -385,7 +385,7 @@ public final class NrrdIO {
                     if (byteSkip == -1) {
                         // -1: the data is the last bytes of the file, whatever comes before it
                         ReadLimits.requireRawLength(path, sizes, type.nrrdName(), declared, available);
-                        skipFully(in, available - declared);
+                        VoxelCodec.skipFully(in, available - declared);
                     } else {
                         ReadLimits.requireRawLength(path, sizes, type.nrrdName(), declared, available - byteSkip);
                         if (available - byteSkip > declared) {
@@ -395,7 +395,7 @@ public final class NrrdIO {
                                     available - byteSkip, available - byteSkip - declared,
                                     ReadLimits.describe(sizes, type.nrrdName()), declared));
                         }
-                        skipFully(in, byteSkip);
+                        VoxelCodec.skipFully(in, byteSkip);
                     }
                     break;
                 case "gzip": case "gz":
@@ -414,12 +414,12 @@ public final class NrrdIO {
                     ReadLimits.requireMemory(path, sizes, type.nrrdName(), 60 * count + 2 * available);
                     return toVolume(readAscii(in, (int) count, path), g, type, h);
                 default:
-                    throw new CalvariaException(path + ": unsupported NRRD encoding " + quote(enc)
+                    throw new CalvariaException(path + ": unsupported NRRD encoding " + ReadMessages.quote(enc)
                             + "; supported: raw, gzip, ascii");
             }
             ReadLimits.requireMemory(path, sizes, type.nrrdName(), count * (type.fitsShort() ? 2 : 4));
-            if (!enc.equals("raw") && byteSkip > 0) skipFully(in, byteSkip);
-            Values values = readBinary(in, (int) count, type, order, path);
+            if (!enc.equals("raw") && byteSkip > 0) VoxelCodec.skipFully(in, byteSkip);
+            VoxelCodec.Values values = VoxelCodec.readBinary(in, (int) count, type, order, path);
             if (!enc.equals("raw")) {
                 // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
                 long extra = StrictGzipInputStream.readToEnd(in);
@@ -431,17 +431,11 @@ public final class NrrdIO {
             }
             return toVolume(values, g, type, h);
         } catch (StrictGzipInputStream.CorruptGzipException e) {
-            throw corrupt(dataPath, e);
+            throw ReadMessages.corrupt(dataPath, e);
         } catch (EOFException e) {
             throw new CalvariaException(path + ": data ends early (truncated file): expected " + count
                     + " voxels of " + type.nrrdName() + "; re-export or re-download it");
         }
-    }
-
-    /** The one-line message for damaged compressed data. Shared with NiftiIO. */
-    static CalvariaException corrupt(Path path, StrictGzipInputStream.CorruptGzipException e) {
-        return new CalvariaException(path + " is corrupt: " + e.getMessage()
-                + "; the file is damaged, re-export or re-download it", e);
     }
 
     // ---------------------------------------------------------------- detached data files
@@ -494,7 +488,7 @@ public final class NrrdIO {
     private static List<String> formattedNames(String[] parts, Path header) {
         String format = parts[0];
         if (!format.replace("%%", "").matches("[^%]*%0?[0-9]{0,3}[diu][^%]*")) {
-            throw new CalvariaException(header + ": data file format " + quote(format) + " must hold one integer"
+            throw new CalvariaException(header + ": data file format " + ReadMessages.quote(format) + " must hold one integer"
                     + " conversion such as %03d");
         }
         long min, max, step;
@@ -503,11 +497,11 @@ public final class NrrdIO {
             max = Long.parseLong(parts[2]);
             step = Long.parseLong(parts[3]);
         } catch (NumberFormatException e) {
-            throw new CalvariaException(header + ": data file " + quote(String.join(" ", parts)) + " needs integer"
+            throw new CalvariaException(header + ": data file " + ReadMessages.quote(String.join(" ", parts)) + " needs integer"
                     + " MIN MAX STEP after the format");
         }
         if (step == 0 || (max - min) / step < 0 || (max - min) / step >= MAX_DATA_FILES) {
-            throw new CalvariaException(header + ": data file " + quote(String.join(" ", parts)) + " does not name"
+            throw new CalvariaException(header + ": data file " + ReadMessages.quote(String.join(" ", parts)) + " does not name"
                     + " between 1 and " + MAX_DATA_FILES + " files (MIN MAX STEP)");
         }
         String javaFormat = format.replaceAll("%(0?[0-9]{0,3})[iu]", "%$1d");
@@ -534,7 +528,7 @@ public final class NrrdIO {
         }
         for (int i = 0; i < name.length(); i++) {
             if (Character.isISOControl(name.charAt(i))) {
-                throw new CalvariaException(header + ": data file " + quote(name) + " holds control characters; the"
+                throw new CalvariaException(header + ": data file " + ReadMessages.quote(name) + " holds control characters; the"
                         + " header is damaged");
             }
         }
@@ -543,90 +537,20 @@ public final class NrrdIO {
         try {
             rel = Path.of(name);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new CalvariaException(header + ": data file " + quote(name) + " is not a valid file name" + fix);
+            throw new CalvariaException(header + ": data file " + ReadMessages.quote(name) + " is not a valid file name" + fix);
         }
         if (rel.isAbsolute() || name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
-            throw new CalvariaException(header + ": data file " + quote(name) + " is an absolute path" + fix);
+            throw new CalvariaException(header + ": data file " + ReadMessages.quote(name) + " is an absolute path" + fix);
         }
         Path resolved = folder.resolve(rel).normalize();
         if (!resolved.startsWith(folder) || resolved.equals(folder)) {
-            throw new CalvariaException(header + ": data file " + quote(name) + " lies outside the header's folder"
+            throw new CalvariaException(header + ": data file " + ReadMessages.quote(name) + " lies outside the header's folder"
                     + fix);
         }
         return resolved;
     }
 
-    /** Header text for a message: quoted, control characters shown as '?', at most 200 characters. */
-    static String quote(String text) {
-        String t = text.replaceAll("\\p{Cntrl}", "?");
-        return "'" + (t.length() > 200 ? t.substring(0, 200) + "...' (" + t.length() + " characters)" : t + "'");
-    }
-
-    private static void skipFully(InputStream in, long n) throws IOException {
-        while (n > 0) {
-            long s = in.skip(n);
-            if (s <= 0) {
-                if (in.read() == -1) throw new EOFException();
-                s = 1;
-            }
-            n -= s;
-        }
-    }
-
-    /** Decoded voxel values: exactly one of the arrays is set. Shared with {@link NiftiIO}. */
-    record Values(short[] shorts, float[] floats, boolean binary) {}
-
-    /** Reads {@code count} binary voxels; throws EOFException when the stream ends early. Shared with NiftiIO. */
-    static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path)
-            throws IOException {
-        int bytes = type.bytes();
-        byte[] chunk = new byte[(1 << 20) / bytes * bytes];
-        ByteBuffer bb = ByteBuffer.wrap(chunk).order(order);
-        boolean toShort = type.fitsShort();
-        short[] s = toShort ? new short[count] : null;
-        float[] f = toShort ? null : new float[count];
-        boolean binary = true;
-        int done = 0;
-        while (done < count) {
-            // long: (count - done) * bytes passes 2^31 for more than 2 GiB of voxel data
-            int want = (int) Math.min(chunk.length, (long) (count - done) * bytes);
-            int got = 0;
-            while (got < want) {
-                int r = in.read(chunk, got, want - got);
-                if (r < 0) throw new EOFException();
-                got += r;
-            }
-            int n = want / bytes;
-            bb.clear();
-            if (type == VoxelType.FLOAT32) {
-                // floats are never a mask (only integer 0/1 data is), so they are copied in bulk
-                bb.asFloatBuffer().get(f, done, n);
-                binary = false;
-                done += n;
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                double v;
-                switch (type) {
-                    case INT8: v = bb.get(i); break;
-                    case UINT8: v = bb.get(i) & 0xff; break;
-                    case INT16: v = bb.getShort(2 * i); break;
-                    case UINT16: v = bb.getShort(2 * i) & 0xffff; break;
-                    case INT32: v = bb.getInt(4 * i); break;
-                    case UINT32: v = bb.getInt(4 * i) & 0xffffffffL; break;
-                    case FLOAT32: v = bb.getFloat(4 * i); break;
-                    default: v = bb.getDouble(8 * i); break;
-                }
-                if (binary && v != 0 && v != 1) binary = false;
-                if (toShort) s[done + i] = (short) v;
-                else f[done + i] = (float) v;
-            }
-            done += n;
-        }
-        return new Values(s, f, binary);
-    }
-
-    private static Values readAscii(InputStream in, int count, Path path) throws IOException {
+    private static VoxelCodec.Values readAscii(InputStream in, int count, Path path) throws IOException {
         String text = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
         String[] parts = text.isEmpty() ? new String[0] : text.split("[\\s,]+");
         if (parts.length < count) {
@@ -638,43 +562,20 @@ public final class NrrdIO {
             try {
                 f[i] = Float.parseFloat(parts[i]);
             } catch (NumberFormatException e) {
-                throw new CalvariaException(path + ": ASCII value " + (i + 1) + ", " + quote(parts[i]) + ", is not a"
+                throw new CalvariaException(path + ": ASCII value " + (i + 1) + ", " + ReadMessages.quote(parts[i]) + ", is not a"
                         + " number; the data is damaged");
             }
             if (f[i] != 0 && f[i] != 1) binary = false;
         }
-        return new Values(null, f, binary);
+        return new VoxelCodec.Values(null, f, binary);
     }
 
-    private static Volume toVolume(Values v, Geometry g, VoxelType type, Header h) {
+    private static Volume toVolume(VoxelCodec.Values v, Geometry g, VoxelType type, Header h) {
         if (h.noSpacing) {
             LOG.warn("{}: NRRD header has neither 'space directions' nor 'spacings'; assuming 1 mm voxels", h.path);
         }
-        Volume out = toVolume(v, g, type);
+        Volume out = VoxelCodec.toVolume(v, g, type);
         out.metadata().putAll(h.keyValues);
-        return out;
-    }
-
-    /** Integer 0/1 data becomes a mask, types that fit a short a ShortVolume, the rest floats. Shared with NiftiIO. */
-    static Volume toVolume(Values v, Geometry g, VoxelType type) {
-        Volume out;
-        if (v.binary() && type.isInteger()) {
-            MaskVolume m = new MaskVolume(g);
-            int n = g.voxelCount();
-            if (v.shorts() != null) {
-                short[] s = v.shorts();
-                for (int i = 0; i < n; i++) if (s[i] != 0) m.set(i, true);
-            } else {
-                float[] f = v.floats();
-                for (int i = 0; i < n; i++) if (f[i] != 0) m.set(i, true);
-            }
-            m.setSourceType(type);
-            out = m;
-        } else if (v.shorts() != null) {
-            out = new ShortVolume(g, v.shorts(), type);
-        } else {
-            out = new FloatVolume(g, v.floats(), type);
-        }
         return out;
     }
 
@@ -757,35 +658,8 @@ public final class NrrdIO {
 
     private static void writeData(Volume v, OutputStream out0, VoxelType type, Encoding encoding) throws IOException {
         OutputStream out = encoding == Encoding.GZIP ? new GZIPOutputStream(out0, 1 << 16) : out0;
-        writeValues(v, out, type, ByteOrder.LITTLE_ENDIAN);
+        VoxelCodec.writeValues(v, out, type, ByteOrder.LITTLE_ENDIAN);
         if (out instanceof GZIPOutputStream gz) gz.finish();
         out.flush();
-    }
-
-    /** Writes all voxel values in x-fastest order, converted to {@code type} (clamped and rounded for integers). */
-    public static void writeValues(Volume v, OutputStream out, VoxelType type, ByteOrder order) throws IOException {
-        int n = v.voxelCount();
-        int bytes = type.bytes();
-        byte[] chunk = new byte[(1 << 20) / bytes * bytes];
-        ByteBuffer bb = ByteBuffer.wrap(chunk).order(order);
-        int perChunk = chunk.length / bytes;
-        for (int start = 0; start < n; start += perChunk) {
-            int end = Math.min(n, start + perChunk);
-            for (int i = start; i < end; i++) {
-                double x = v.get(i);
-                int p = (i - start) * bytes;
-                if (type.isInteger()) {
-                    x = Math.rint(Math.max(type.min(), Math.min(type.max(), x)));
-                }
-                switch (type) {
-                    case INT8: case UINT8: bb.put(p, (byte) (long) x); break;
-                    case INT16: case UINT16: bb.putShort(p, (short) (long) x); break;
-                    case INT32: case UINT32: bb.putInt(p, (int) (long) x); break;
-                    case FLOAT32: bb.putFloat(p, (float) x); break;
-                    default: bb.putDouble(p, x); break;
-                }
-            }
-            out.write(chunk, 0, (end - start) * bytes);
-        }
     }
 }
