@@ -4,6 +4,14 @@ import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.evaluate.Report.Stats;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 import static org.calvaria.evaluate.Report.ALL;
 import static org.calvaria.evaluate.Report.HEADLINE;
 import static org.calvaria.evaluate.ReportStatistics.casesByDice;
@@ -12,14 +20,6 @@ import static org.calvaria.evaluate.ReportStatistics.result;
 import static org.calvaria.evaluate.ReportStatistics.values;
 import static org.calvaria.evaluate.ReportStatistics.worstCases;
 import static org.calvaria.evaluate.SvgCharts.COLOURS;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /** The self-contained {@code report.html}: inline CSS, tables, SVG charts and preview pictures as data URIs. */
 final class ReportHtml {

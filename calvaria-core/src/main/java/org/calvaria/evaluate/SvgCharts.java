@@ -1,12 +1,12 @@
 package org.calvaria.evaluate;
 
+import java.util.List;
+import java.util.Locale;
+
 import static org.calvaria.evaluate.ReportHtml.esc;
 import static org.calvaria.evaluate.ReportHtml.fmt;
 import static org.calvaria.evaluate.ReportStatistics.defectTypes;
 import static org.calvaria.evaluate.ReportStatistics.values;
-
-import java.util.List;
-import java.util.Locale;
 
 /** The report's SVG charts: box plots per defect type and the DSC-against-midline-share scatter. */
 final class SvgCharts {

@@ -76,7 +76,6 @@ public final class MeshIO {
         return false;
     }
 
-
     /** Reads a binary or ASCII STL, welding corners with identical coordinates into shared vertices. */
     public static TriangleMesh readStl(Path path) { return StlFormat.read(path); }
 

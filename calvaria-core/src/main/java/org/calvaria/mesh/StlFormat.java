@@ -150,7 +150,6 @@ final class StlFormat {
         }
     }
 
-
     /** Binary STL; the 80-byte header holds the provenance line. */
     static void writeBinary(TriangleMesh mesh, Path path, String provenance) {
         mesh.requireFinite("the mesh for " + path);
