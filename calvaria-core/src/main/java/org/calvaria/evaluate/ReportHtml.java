@@ -27,6 +27,20 @@ final class ReportHtml {
 
     static String html(Evaluator.Evaluation ev, String command) {
         StringBuilder h = new StringBuilder(1 << 16);
+        head(h, ev, command);
+        summaryTable(h, ev);
+        midlineSection(h, ev);
+        distributions(h, ev);
+        worstSection(h, ev);
+        List<Evaluator.CaseInfo> order = casesByDice(ev);
+        caseTable(h, ev, order);
+        pictures(h, ev, order);
+        h.append("</body></html>\n");
+        return h.toString();
+    }
+
+    /** The page head with its inline CSS, provenance, method descriptions and the metric definitions. */
+    private static void head(StringBuilder h, Evaluator.Evaluation ev, String command) {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Calvaria evaluation</title>\n");
         h.append("<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}"
                 + "table{border-collapse:collapse;margin:8px 0 20px}th,td{border:1px solid #ccc;padding:3px 7px;"
@@ -46,7 +60,10 @@ final class ReportHtml {
         }
         h.append("</p>\n");
         definitions(h, ev);
+    }
 
+    /** Mean, spread and percentiles of every metric per method. */
+    private static void summaryTable(StringBuilder h, Evaluator.Evaluation ev) {
         h.append("<h2>Summary</h2>\n<table><tr><th class=\"l\">method</th>");
         for (String label : ALL.values()) h.append("<th>").append(esc(label)).append("</th>");
         h.append("</tr>\n");
@@ -66,7 +83,10 @@ final class ReportHtml {
         }
         h.append("</table>\n<p class=\"note\">mean &plusmn; sample standard deviation; median [5th, 95th percentile]"
                 + " over cases. \"undefined\": surface distances of an empty prediction (not averaged).</p>\n");
+    }
 
+    /** The headline metrics for defects that cross the midline and those on one side, with the scatter plot. */
+    private static void midlineSection(StringBuilder h, Evaluator.Evaluation ev) {
         h.append("<h2>Defects crossing the midline</h2>\n<p class=\"note\">A defect crosses the mid-sagittal plane"
                 + " (estimated from the defective skull) when at least ")
                 .append(fmt(100 * Evaluator.MIDLINE_CROSSING_SHARE))
@@ -94,7 +114,10 @@ final class ReportHtml {
             h.append(esc(m)).append(" ").append(fmt(midlineSpearman(ev, m))).append("; ");
         }
         h.append("(negative: the more the defect straddles the midline, the worse).</p>\n");
+    }
 
+    /** A legend and one box plot per headline metric. */
+    private static void distributions(StringBuilder h, Evaluator.Evaluation ev) {
         h.append("<h2>Distributions per defect type</h2>\n<p class=\"note\">");
         for (int i = 0; i < ev.methods().size(); i++) {
             h.append("<span class=\"sw\" style=\"background:").append(COLOURS[i % COLOURS.length]).append("\"></span>")
@@ -102,14 +125,20 @@ final class ReportHtml {
         }
         h.append(" &nbsp; box: quartiles, line: median, whiskers: 5th-95th percentile, dots: cases.</p>\n");
         for (Map.Entry<String, String> metric : HEADLINE.entrySet()) h.append(SvgCharts.boxPlot(ev, metric.getKey(), metric.getValue()));
+    }
 
+    /** The five worst cases of the first method, with their pictures. */
+    private static void worstSection(StringBuilder h, Evaluator.Evaluation ev) {
         List<Evaluator.CaseInfo> worst = worstCases(ev, 5);
         h.append("<h2 id=\"worst\">Worst ").append(worst.size()).append(" cases</h2>\n<p class=\"note\">By the first"
                 + " method's implant Dice (")
                 .append(esc(ev.methods().get(0))).append("), worst first; failed cases come first.</p>\n");
         for (Evaluator.CaseInfo c : worst) appendCasePictures(h, ev, c, "worst-");
+    }
+
+    /** One row per case (in {@code order}) with every method's headline metrics. */
+    private static void caseTable(StringBuilder h, Evaluator.Evaluation ev, List<Evaluator.CaseInfo> order) {
         h.append("<h2>Cases</h2>\n");
-        List<Evaluator.CaseInfo> order = casesByDice(ev);
         h.append("<p class=\"note\">Sorted by ").append(esc(ev.methods().get(0)))
                 .append("'s DSC, best first.</p>\n<table><tr><th class=\"l\">case</th><th class=\"l\">type</th>"
                         + "<th class=\"l\">grid</th><th>midline share</th><th>true ml</th>");
@@ -131,14 +160,15 @@ final class ReportHtml {
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
 
+    /** Every case's pictures, in {@code order}. */
+    private static void pictures(StringBuilder h, Evaluator.Evaluation ev, List<Evaluator.CaseInfo> order) {
         h.append("<h2>Pictures</h2>\n<p class=\"note\">Defective skull depth-shaded from above, the side and the front;"
                 + " implant footprints:<span class=\"sw\" style=\"background:rgb(40,110,255)\"></span>true only"
                 + "<span class=\"sw\" style=\"background:rgb(235,50,40)\"></span>predicted only"
                 + "<span class=\"sw\" style=\"background:rgb(40,200,80)\"></span>both.</p>\n");
         for (Evaluator.CaseInfo c : order) appendCasePictures(h, ev, c, "case-");
-        h.append("</body></html>\n");
-        return h.toString();
     }
 
     private static void definitions(StringBuilder h, Evaluator.Evaluation ev) {
