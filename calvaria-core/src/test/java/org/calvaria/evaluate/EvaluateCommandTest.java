@@ -139,7 +139,7 @@ class EvaluateCommandTest {
         methods.put("preds", FilePredictions.open(predictions));
         Evaluator.Evaluation changed = Evaluator.evaluate(Dataset.open(dataset), methods, options);
         assertEquals(11, changed.reusedResults());
-        assertEquals(1.0, Report.result(changed, "l2", "preds").metrics().get("dice"));
+        assertEquals(1.0, ReportStatistics.result(changed, "l2", "preds").metrics().get("dice"));
         // Put the empty prediction back for the other tests.
         NrrdIO.write(new MaskVolume(GRID), predictions.resolve("l2.nrrd"));
     }

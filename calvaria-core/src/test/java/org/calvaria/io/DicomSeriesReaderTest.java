@@ -377,10 +377,10 @@ class DicomSeriesReaderTest {
 
     @Test
     void bitsAboveBitsStoredAreIgnoredAndSignExtended() {
-        assertEquals(-1, DicomSeriesReader.fromStoredBits(0x0FFF, 12, true));
-        assertEquals(-2048, DicomSeriesReader.fromStoredBits(0xF800, 12, true));
-        assertEquals(2047, DicomSeriesReader.fromStoredBits(0x07FF, 12, true));
-        assertEquals(0x123, DicomSeriesReader.fromStoredBits(0xF123, 12, false));
+        assertEquals(-1, DicomPixels.fromStoredBits(0x0FFF, 12, true));
+        assertEquals(-2048, DicomPixels.fromStoredBits(0xF800, 12, true));
+        assertEquals(2047, DicomPixels.fromStoredBits(0x07FF, 12, true));
+        assertEquals(0x123, DicomPixels.fromStoredBits(0xF123, 12, false));
     }
 
     private Path copyOf(String fixtureName) throws IOException {

@@ -103,7 +103,7 @@ class NiftiIOTest {
         Path p = tmp.resolve("o.nii");
         NiftiIO.write(v, p, VoxelType.INT16);
         byte[] bytes = Files.readAllBytes(p);
-        NiftiIO.Header h = NiftiIO.parseHeader(Arrays.copyOf(bytes, 348), p);
+        NiftiHeader h = NiftiHeader.parseHeader(Arrays.copyOf(bytes, 348), p);
         assertEquals(1, h.sformCode);
         assertEquals(1, h.qformCode);
         assertEquals(2, h.xyztUnits, "xyzt_units = mm");
@@ -114,7 +114,7 @@ class NiftiIOTest {
         assertEquals(1f, h.sclSlope);
         // qform and sform describe the same grid when the grid is orthogonal
         h.sformCode = 0;
-        Geometry fromQform = NiftiIO.geometryOf(h, new int[] {7, 6, 5}, p);
+        Geometry fromQform = NiftiHeader.geometryOf(h, new int[] {7, 6, 5}, p);
         assertTrue(fromQform.sameGrid(oblique(), 1e-4), fromQform.toString());
         // The sform in the file is RAS: x and y of the LPS matrix and origin change sign.
         double[] m = oblique().matrix();
@@ -131,10 +131,10 @@ class NiftiIOTest {
     void shearedGridKeepsExactSformAndNearestRotationAsQform() throws IOException {
         Path p = tmp.resolve("s.nii");
         NiftiIO.write(randomVolume(sheared(), VoxelType.UINT8, 4), p, VoxelType.UINT8);
-        NiftiIO.Header h = NiftiIO.parseHeader(Arrays.copyOf(Files.readAllBytes(p), 348), p);
-        assertTrue(NiftiIO.geometryOf(h, new int[] {7, 5, 4}, p).sameGrid(sheared(), 1e-5));
+        NiftiHeader h = NiftiHeader.parseHeader(Arrays.copyOf(Files.readAllBytes(p), 348), p);
+        assertTrue(NiftiHeader.geometryOf(h, new int[] {7, 5, 4}, p).sameGrid(sheared(), 1e-5));
         h.sformCode = 0;
-        Geometry q = NiftiIO.geometryOf(h, new int[] {7, 5, 4}, p);
+        Geometry q = NiftiHeader.geometryOf(h, new int[] {7, 5, 4}, p);
         // The qform cannot hold the shear: same origin and spacing, orthogonal axes, close to the true ones.
         assertArrayEquals(sheared().origin(), q.origin(), 1e-4);
         assertArrayEquals(sheared().spacing(), q.spacing(), 1e-5);

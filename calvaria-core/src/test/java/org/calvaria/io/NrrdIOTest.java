@@ -100,8 +100,8 @@ class NrrdIOTest {
         Random r = new Random(5);
         for (int i = 0; i < v.voxelCount(); i++) v.set(i, r.nextInt(3000) - 1000);
         java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
-        NrrdIO.writeValues(v, data, VoxelType.INT16, java.nio.ByteOrder.LITTLE_ENDIAN);
-        byte[] header = NrrdIO.header(v, VoxelType.INT16, NrrdIO.Encoding.GZIP, null)
+        VoxelCodec.writeValues(v, data, VoxelType.INT16, java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] header = NrrdWriter.header(v, VoxelType.INT16, NrrdIO.Encoding.GZIP, null)
                 .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         Path p = tmp.resolve(name);
         Files.write(p, concat(header, StrictGzipInputStreamTest.gzip(data.toByteArray(), 0)));
