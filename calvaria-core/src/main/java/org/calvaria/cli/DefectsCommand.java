@@ -1,6 +1,7 @@
 package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
 import org.calvaria.dataset.Json;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -208,14 +208,6 @@ public final class DefectsCommand implements Runnable {
     }
 
     private static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CalvariaException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new CalvariaException("cutting defects failed: " + e.getCause(), e.getCause());
-        }
+        return Futures.await(f, "interrupted", "cutting defects failed");
     }
 }
