@@ -9,6 +9,7 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 
+import static org.calvaria.evaluate.Metrics.dice;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -210,9 +211,5 @@ public class NetworkGridTest {
             }
         }
         return top;
-    }
-
-    static double dice(MaskVolume a, MaskVolume b) {
-        return 2.0 * a.intersectionCount(b) / (double) (a.cardinality() + b.cardinality());
     }
 }
