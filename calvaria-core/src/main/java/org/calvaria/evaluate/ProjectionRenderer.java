@@ -1,6 +1,7 @@
 package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.morphology.BoundingBox;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 
@@ -42,20 +43,19 @@ public final class ProjectionRenderer {
 
     static BufferedImage render(MaskVolume skull, MaskVolume truth, MaskVolume predicted, int heightPx) {
         Geometry g = skull.geometry();
-        int nx = g.nx(), ny = g.ny(), nz = g.nz();
-        int[] box = MaskOps.union(MaskOps.union(MaskOps.boundingBox(skull), MaskOps.boundingBox(truth)),
-                MaskOps.boundingBox(predicted));
-        if (box == null) box = new int[] {0, 0, 0, nx - 1, ny - 1, nz - 1};
-        int bx = box[3] - box[0] + 1, by = box[4] - box[1] + 1, bz = box[5] - box[2] + 1;
+        BoundingBox box = java.util.stream.Stream.of(skull, truth, predicted).map(BoundingBox::of)
+                .flatMap(java.util.Optional::stream).reduce(BoundingBox::union).orElse(BoundingBox.of(g));
+        int x0 = box.x0(), y0 = box.y0(), z0 = box.z0();
+        int bx = box.sizeX(), by = box.sizeY(), bz = box.sizeZ();
         // Per view: depth of the first bone voxel seen, and implant footprint bits (1 = true, 2 = predicted).
         int[] topDepth = filled(bx * by, -1), sideDepth = filled(by * bz, -1), frontDepth = filled(bx * bz, -1);
         byte[] topLab = new byte[bx * by], sideLab = new byte[by * bz], frontLab = new byte[bx * bz];
-        for (int z = box[2]; z <= box[5]; z++) {
-            for (int y = box[1]; y <= box[4]; y++) {
+        for (int z = z0; z <= box.z1(); z++) {
+            for (int y = y0; y <= box.y1(); y++) {
                 int row = g.index(0, y, z);
-                for (int x = box[0]; x <= box[3]; x++) {
+                for (int x = x0; x <= box.x1(); x++) {
                     int i = row + x;
-                    int lx = x - box[0], ly = y - box[1], lz = z - box[2];
+                    int lx = x - x0, ly = y - y0, lz = z - z0;
                     byte lab = (byte) ((truth.isSet(i) ? 1 : 0) | (predicted.isSet(i) ? 2 : 0));
                     if (lab != 0) {
                         topLab[lx + bx * ly] |= lab;
