@@ -49,7 +49,7 @@ public final class SkullTrainingData implements TrainingData {
         this.grid = grid;
         this.validationSamples = validationSamples;
         this.licence = licence;
-        NetworkGrid networkGrid = new NetworkGrid(grid.nx(), grid.ny(), grid.nz(), grid.heightMm());
+        NetworkGrid networkGrid = grid.networkGrid();
         SkullLibrary library = SkullLibrary.load(folder, networkGrid, cacheDir, loadThreads);
         if (library.size() < 2) {
             throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
@@ -83,7 +83,7 @@ public final class SkullTrainingData implements TrainingData {
         this.grid = grid;
         this.validationSamples = validationSamples;
         this.licence = licence;
-        NetworkGrid networkGrid = new NetworkGrid(grid.nx(), grid.ny(), grid.nz(), grid.heightMm());
+        NetworkGrid networkGrid = grid.networkGrid();
         VaultLibrary library = VaultLibrary.load(folder, cacheDir, loadThreads);
         if (library.size() < 2) {
             throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
