@@ -5,7 +5,6 @@ import org.calvaria.Futures;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
 import org.calvaria.dataset.Json;
-import org.calvaria.dataset.SkullFiles;
 import org.calvaria.dataset.SkullSampleSource;
 import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
@@ -14,6 +13,7 @@ import org.calvaria.defects.DefectPreview;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.Outputs;
+import org.calvaria.io.SkullFixFolder;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;
@@ -106,7 +106,7 @@ public final class DefectsCommand implements Runnable {
         DefectPlacement where = placement == null ? null : DefectPlacement.fromName(placement);
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads < 1) throw new CalvariaException("--threads must be at least 1");
-        String id = SkullFiles.idOf(skull);
+        String id = SkullFixFolder.idOf(skull);
         Path json = output.resolve(id + "_defects.json");
         List<Path> outputs = new ArrayList<>(List.of(json));
         for (int k = 0; k < count; k++) {
