@@ -7,6 +7,7 @@ import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.io.Outputs;
 import org.calvaria.io.VolumeIO;
+import org.calvaria.render.ProjectionRenderer;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
