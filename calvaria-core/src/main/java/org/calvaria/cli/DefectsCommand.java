@@ -1,21 +1,22 @@
 package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
 import org.calvaria.dataset.Json;
-import org.calvaria.dataset.SkullFiles;
 import org.calvaria.dataset.SkullSampleSource;
 import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectPlacement;
-import org.calvaria.defects.DefectPreview;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.Outputs;
+import org.calvaria.io.SkullFixFolder;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;
+import org.calvaria.render.DefectPreview;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
 import org.slf4j.Logger;
@@ -32,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -106,7 +106,7 @@ public final class DefectsCommand implements Runnable {
         DefectPlacement where = placement == null ? null : DefectPlacement.fromName(placement);
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (nThreads < 1) throw new CalvariaException("--threads must be at least 1");
-        String id = SkullFiles.idOf(skull);
+        String id = SkullFixFolder.idOf(skull);
         Path json = output.resolve(id + "_defects.json");
         List<Path> outputs = new ArrayList<>(List.of(json));
         for (int k = 0; k < count; k++) {
@@ -208,14 +208,6 @@ public final class DefectsCommand implements Runnable {
     }
 
     private static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CalvariaException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new CalvariaException("cutting defects failed: " + e.getCause(), e.getCause());
-        }
+        return Futures.await(f, "interrupted", "cutting defects failed");
     }
 }

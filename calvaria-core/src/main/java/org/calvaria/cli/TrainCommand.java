@@ -8,6 +8,7 @@ import org.calvaria.train.LossKind;
 import org.calvaria.train.Optimizer;
 import org.calvaria.dataset.SampleOptions;
 import org.calvaria.defects.DefectType;
+import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.train.SkullTrainingData;
 import org.calvaria.train.SyntheticTrainingData;
 import org.calvaria.train.Trainer;
@@ -19,7 +20,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** {@code calvaria train}: trains the completion network and writes a model file. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -202,13 +202,8 @@ public final class TrainCommand implements Runnable {
 
     /** Parses {@code 112x112x40} (x, y, z); without a height, 1.75 mm per z voxel (the NetworkGrid default). */
     static GridSpec parseGrid(String s, Double heightMm) {
-        String[] p = s.trim().toLowerCase(Locale.ROOT).split("x");
-        if (p.length != 3) throw new CalvariaException("--grid '" + s + "' must look like 112x112x40");
-        try {
-            int nz = Integer.parseInt(p[2]);
-            return new GridSpec(Integer.parseInt(p[0]), Integer.parseInt(p[1]), nz, heightMm == null ? 1.75 * nz : heightMm);
-        } catch (NumberFormatException e) {
-            throw new CalvariaException("--grid '" + s + "' must look like 112x112x40");
-        }
+        int[] n = NetworkGrid.parseSizes(s);
+        if (n == null) throw new CalvariaException("--grid '" + s + "' must look like 112x112x40");
+        return new GridSpec(n[0], n[1], n[2], heightMm == null ? NetworkGrid.defaultHeightMm(n[2]) : heightMm);
     }
 }

@@ -1,6 +1,7 @@
 package org.calvaria.complete;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.normalise.NetworkGrid;
 
 import java.util.Locale;
 
@@ -67,6 +68,11 @@ public record GridSpec(int nx, int ny, int nz, double heightMm, Placement placem
     }
 
     public int voxelCount() { return nx * ny * nz; }
+
+    /** The same grid as the normalisation code's {@link NetworkGrid}, which places it on a skull and resamples. */
+    public NetworkGrid networkGrid() {
+        return new NetworkGrid(nx, ny, nz, heightMm);
+    }
 
     @Override
     public String toString() {

@@ -2,6 +2,7 @@ package org.calvaria.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
 import org.calvaria.defects.Defect;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -308,18 +308,9 @@ public final class DatasetBuilder {
     }
 
     private static void wait(Future<?> f) {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CalvariaException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof OutOfMemoryError) {
-                throw new CalvariaException("out of memory; use fewer --threads or give Java more with "
-                        + "JAVA_OPTS=-Xmx8g", e.getCause());
-            }
-            throw new CalvariaException("dataset build failed: " + e.getCause(), e.getCause());
-        }
+        Futures.await(f, "interrupted", cause -> cause instanceof OutOfMemoryError
+                ? new CalvariaException("out of memory; use fewer --threads or give Java more with JAVA_OPTS=-Xmx8g",
+                        cause)
+                : new CalvariaException("dataset build failed: " + cause, cause));
     }
 }

@@ -3,6 +3,7 @@ package org.calvaria.dataset;
 import org.calvaria.CalvariaException;
 import org.calvaria.defects.Augmentation;
 import org.calvaria.normalise.GridPlacement;
+import org.calvaria.normalise.GridResampling;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
@@ -46,14 +47,14 @@ public record GridSkull(String id, String source, GridPlacement placement, Short
                                 NetworkGrid grid) {
         GridPlacement p = grid.place(complete);
         Geometry work = workingGrid(p);
-        ShortVolume c = quantise(NetworkGrid.average(complete, work));
+        ShortVolume c = quantise(GridResampling.average(complete, work));
         ShortVolume d = null;
         if (realDefective != null) {
             if (!realDefective.geometry().sameGrid(complete.geometry(), 1e-3)) {
                 throw new CalvariaException("defective skull of " + id + " is not on the complete skull's grid;"
                         + " give both from the same scan");
             }
-            d = quantise(NetworkGrid.average(realDefective, work));
+            d = quantise(GridResampling.average(realDefective, work));
         }
         return new GridSkull(id, source, p, c, d);
     }

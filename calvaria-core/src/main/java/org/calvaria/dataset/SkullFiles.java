@@ -1,14 +1,12 @@
 package org.calvaria.dataset;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.io.SkullFixFolder;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The files of one skull: the complete skull and, optionally, a real defective version of it (SkullFix pairs).
@@ -27,12 +25,12 @@ public record SkullFiles(String id, Path complete, Path defective) {
             throw new CalvariaException(folder + " is not a folder; give a folder of complete skulls (or a SkullFix"
                     + " folder with complete_skull/)");
         }
-        Path completeDir = folder.resolve("complete_skull");
+        Path completeDir = folder.resolve(SkullFixFolder.COMPLETE);
         boolean skullFix = Files.isDirectory(completeDir);
-        Path defectiveDir = folder.resolve("defective_skull");
+        Path defectiveDir = folder.resolve(SkullFixFolder.DEFECTIVE);
         List<SkullFiles> out = new ArrayList<>();
-        for (Path p : volumesIn(skullFix ? completeDir : folder)) {
-            String id = idOf(p);
+        for (Path p : SkullFixFolder.volumes(skullFix ? completeDir : folder, true)) {
+            String id = SkullFixFolder.idOf(p);
             Path d = null;
             if (skullFix && Files.isDirectory(defectiveDir)) {
                 Path candidate = defectiveDir.resolve(p.getFileName());
@@ -55,41 +53,7 @@ public record SkullFiles(String id, Path complete, Path defective) {
     /** Complete skulls only, from explicit files. */
     public static List<SkullFiles> of(List<Path> completeFiles) {
         List<SkullFiles> out = new ArrayList<>();
-        for (Path p : completeFiles) out.add(new SkullFiles(idOf(p), p, null));
+        for (Path p : completeFiles) out.add(new SkullFiles(SkullFixFolder.idOf(p), p, null));
         return out;
-    }
-
-    static List<Path> volumesIn(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> isVolumeName(p) || (Files.isDirectory(p) && containsDicom(p)))
-                    .sorted().toList();
-        } catch (IOException e) {
-            throw new CalvariaException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isVolumeName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(p) && (n.endsWith(".nrrd") || n.endsWith(".nhdr") || n.endsWith(".nii")
-                || n.endsWith(".nii.gz"));
-    }
-
-    private static boolean containsDicom(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dcm"));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** File name without volume extensions. */
-    public static String idOf(Path p) {
-        String n = p.getFileName().toString();
-        String l = n.toLowerCase(Locale.ROOT);
-        for (String ext : new String[] {".nii.gz", ".nrrd", ".nhdr", ".nii"}) {
-            if (l.endsWith(ext)) return n.substring(0, n.length() - ext.length());
-        }
-        return n;
     }
 }

@@ -1,6 +1,7 @@
 package org.calvaria.dataset;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
 import org.calvaria.io.NrrdIO;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -198,15 +198,7 @@ public final class SkullLibrary {
     }
 
     private static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CalvariaException("interrupted while loading skulls", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new CalvariaException("loading skulls failed: " + e.getCause(), e.getCause());
-        }
+        return Futures.await(f, "interrupted while loading skulls", "loading skulls failed");
     }
 
     // --- splitting by skull ---

@@ -1,12 +1,12 @@
 package org.calvaria.dataset;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
 import org.calvaria.normalise.NetworkGrid;
 
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -126,15 +126,7 @@ public final class SkullSampleSource implements SampleSource {
     }
 
     private static Sample take(Future<Sample> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CalvariaException("interrupted while producing samples", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new CalvariaException("producing a sample failed: " + e.getCause(), e.getCause());
-        }
+        return Futures.await(f, "interrupted while producing samples", "producing a sample failed");
     }
 
     /** A well-mixed seed from (seed, index, attempt) (SplitMix64 finaliser). */

@@ -1,6 +1,7 @@
 package org.calvaria.dataset;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
 import org.calvaria.io.NrrdIO;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,15 +58,7 @@ public final class VaultLibrary {
             }
             List<VaultSkull> out = new ArrayList<>();
             for (Future<VaultSkull> fu : futures) {
-                try {
-                    out.add(fu.get());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CalvariaException("interrupted while loading skulls", e);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) throw r;
-                    throw new CalvariaException("loading skulls failed: " + e.getCause(), e.getCause());
-                }
+                out.add(Futures.await(fu, "interrupted while loading skulls", "loading skulls failed"));
             }
             return new VaultLibrary(out);
         } finally {

@@ -1,5 +1,6 @@
 package org.calvaria.defects;
 
+import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
@@ -29,7 +30,7 @@ public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
     /** Vertical shifts, in network-grid voxels (positive = superior). */
     public static final int[] SHIFTS = {0, 2};
     /** Physical size of one shift voxel when not given: the paper grid's 1.75 mm. */
-    public static final double DEFAULT_VOXEL_MM = 1.75;
+    public static final double DEFAULT_VOXEL_MM = NetworkGrid.DEFAULT_SPACING_MM;
 
     private static final List<Augmentation> ALL;
 

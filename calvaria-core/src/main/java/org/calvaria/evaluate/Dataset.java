@@ -3,6 +3,7 @@ package org.calvaria.evaluate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.calvaria.CalvariaException;
+import org.calvaria.io.SkullFixFolder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,14 +14,12 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A SkullFix-style evaluation set: {@code defective_skull/ID.ext} and {@code implant/ID.ext} (and optionally
- * {@code complete_skull/ID.ext}), any volume format Calvaria reads. A case exists when both the defective skull and
+ * {@code complete_skull/ID.ext}), any volume format Calvaria reads; the folders are scanned by {@link SkullFixFolder}. A case exists when both the defective skull and
  * the implant are present. Defect types come from an optional {@code manifest.json} in the dataset folder; without
  * one every case is of type "skullfix".
  *
@@ -52,14 +51,15 @@ public final class Dataset {
             throw new CalvariaException("dataset " + root + " is not a folder; give a folder holding"
                     + " defective_skull/ and implant/");
         }
-        Path defective = root.resolve("defective_skull"), implant = root.resolve("implant");
+        Path defective = root.resolve(SkullFixFolder.DEFECTIVE), implant = root.resolve(SkullFixFolder.IMPLANT);
         if (!Files.isDirectory(defective) || !Files.isDirectory(implant)) {
             throw new CalvariaException("dataset " + root + " needs the subfolders defective_skull/ and implant/"
                     + " (SkullFix layout)");
         }
-        Map<String, Path> defects = volumesById(defective), implants = volumesById(implant);
-        Map<String, Path> completes = Files.isDirectory(root.resolve("complete_skull"))
-                ? volumesById(root.resolve("complete_skull")) : Map.of();
+        Map<String, Path> defects = SkullFixFolder.volumesById(defective);
+        Map<String, Path> implants = SkullFixFolder.volumesById(implant);
+        Path complete = root.resolve(SkullFixFolder.COMPLETE);
+        Map<String, Path> completes = Files.isDirectory(complete) ? SkullFixFolder.volumesById(complete) : Map.of();
         Map<String, String> types = readManifest(root.resolve("manifest.json"));
         List<Case> cases = new ArrayList<>();
         for (String id : defects.keySet().stream().sorted().toList()) {
@@ -92,36 +92,6 @@ public final class Dataset {
                     + " (cases are named after the files in defective_skull/ and implant/)");
         }
         return new Dataset(root, out);
-    }
-
-    /** The case id of a volume file: its name without .nrrd, .nhdr, .nii or .nii.gz; null for other files. */
-    public static String caseId(Path file) {
-        String n = file.getFileName().toString();
-        String lower = n.toLowerCase(Locale.ROOT);
-        for (String ext : new String[] {".nii.gz", ".nrrd", ".nhdr", ".nii"}) {
-            if (lower.endsWith(ext) && n.length() > ext.length()) return n.substring(0, n.length() - ext.length());
-        }
-        return null;
-    }
-
-    /** Volume files in a folder by case id (hidden files skipped); two files with one id are an error. */
-    public static Map<String, Path> volumesById(Path folder) {
-        Map<String, Path> out = new HashMap<>();
-        try (Stream<Path> s = Files.list(folder)) {
-            for (Path p : s.sorted().toList()) {
-                if (p.getFileName().toString().startsWith(".") || !Files.isRegularFile(p)) continue;
-                String id = caseId(p);
-                if (id == null) continue;
-                Path before = out.put(id, p);
-                if (before != null) {
-                    throw new CalvariaException("folder " + folder + " has two volumes for case " + id + ": "
-                            + before.getFileName() + " and " + p.getFileName() + "; keep one");
-                }
-            }
-        } catch (IOException e) {
-            throw new CalvariaException("cannot list " + folder + ": " + e.getMessage(), e);
-        }
-        return out;
     }
 
     static Map<String, String> readManifest(Path manifest) {

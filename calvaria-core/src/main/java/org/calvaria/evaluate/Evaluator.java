@@ -7,6 +7,7 @@ import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.io.Outputs;
 import org.calvaria.io.VolumeIO;
+import org.calvaria.render.ProjectionRenderer;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
@@ -79,7 +80,7 @@ public final class Evaluator {
      * Facts about a case that do not depend on the method.
      *
      * @param midlineShare share of the true implant's volume on the smaller side of the mid-sagittal plane estimated
-     *                     from the defective skull ({@link MirrorBaseline#estimatePlane}); 0 = one-sided, 0.5 = centred
+     *                     from the defective skull ({@link SymmetryPlaneEstimator#estimate}); 0 = one-sided, 0.5 = centred
      */
     public record CaseInfo(String id, String defectType, double trueVolumeMl, double midlineShare, String grid) {
         public boolean crossesMidline() { return midlineShare >= MIDLINE_CROSSING_SHARE; }
@@ -258,7 +259,7 @@ public final class Evaluator {
     }
 
     static CaseInfo caseInfo(Dataset.Case c, MaskVolume skull, MaskVolume truth) {
-        MirrorBaseline.SymmetryPlane plane = MirrorBaseline.estimatePlane(skull);
+        SymmetryPlane plane = SymmetryPlaneEstimator.estimate(skull);
         Geometry g = truth.geometry();
         int nx = g.nx(), ny = g.ny();
         long[] side = new long[2];

@@ -1,6 +1,7 @@
 package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.io.SkullFixFolder;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
@@ -29,7 +30,7 @@ public final class FilePredictions implements ImplantPredictor {
         if (!Files.isDirectory(folder)) {
             throw new CalvariaException("prediction folder " + folder + " does not exist or is not a folder");
         }
-        return new FilePredictions(folder, Dataset.volumesById(folder));
+        return new FilePredictions(folder, SkullFixFolder.volumesById(folder));
     }
 
     public Path folder() { return folder; }

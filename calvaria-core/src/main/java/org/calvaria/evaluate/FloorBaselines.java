@@ -2,6 +2,7 @@ package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
+import org.calvaria.morphology.BoundingBox;
 import org.calvaria.morphology.Morphology;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
@@ -108,12 +109,12 @@ public final class FloorBaselines {
         }
         Metrics.requireNonEmptyTruth(trueImplant);
         Geometry g = skull.geometry();
-        MirrorBaseline.CoarseBone coarse = MirrorBaseline.CoarseBone.pool(skull, coarseMm, radiusMm + 2 * coarseMm);
+        CoarseBone coarse = CoarseBone.pool(skull, coarseMm, radiusMm + 2 * coarseMm);
         MaskVolume envelope = Morphology.close(coarse.bone, radiusMm);
         MaskVolume inside = (MaskVolume) Resampler.nearest(envelope, g, 0);
-        int[] box = MaskOps.expand(MaskOps.boundingBox(trueImplant), MaskOps.marginVoxels(g, marginMm), g);
+        BoundingBox box = BoundingBox.of(trueImplant).orElseThrow().grownVoxels(MaskOps.marginVoxels(g, marginMm), g);
         MaskVolume implant = new MaskVolume(g);
-        MaskOps.paste(implant, MaskOps.crop(inside, box), box);
+        MaskOps.paste(implant, box.crop(inside), box);
         implant.andNot(skull);
         implant.setSourceType(skull.sourceType());
         Provenance.stamp(implant, String.format(Locale.ROOT,

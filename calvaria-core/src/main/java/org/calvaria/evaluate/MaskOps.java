@@ -3,35 +3,14 @@ package org.calvaria.evaluate;
 import org.calvaria.morphology.BoundingBox;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.Resampler;
 
 /**
- * Mask helpers for evaluation and the baselines on index boxes {x0, y0, z0, x1, y1, z1} (inclusive): boxes, crops and
- * pastes, face-connected surfaces and voxel centres in millimetres. Components and ball morphology come from
+ * Mask helpers for evaluation and the baselines on index boxes ({@link BoundingBox}): margins, crops and pastes,
+ * face-connected surfaces and voxel centres in millimetres. Boxes, components and ball morphology come from
  * {@code org.calvaria.morphology}.
  */
 public final class MaskOps {
     private MaskOps() {}
-
-    /** Index bounding box of the set voxels, or null when the mask is empty. */
-    public static int[] boundingBox(MaskVolume m) {
-        return BoundingBox.of(m).map(b -> new int[] {b.x0(), b.y0(), b.z0(), b.x1(), b.y1(), b.z1()}).orElse(null);
-    }
-
-    /** Smallest box holding both (either may be null). */
-    public static int[] union(int[] a, int[] b) {
-        if (a == null) return b == null ? null : b.clone();
-        if (b == null) return a.clone();
-        return new int[] {Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.min(a[2], b[2]),
-            Math.max(a[3], b[3]), Math.max(a[4], b[4]), Math.max(a[5], b[5])};
-    }
-
-    /** Box grown by the given number of voxels per axis and clipped to the grid. */
-    public static int[] expand(int[] box, int[] margin, Geometry g) {
-        return new int[] {Math.max(0, box[0] - margin[0]), Math.max(0, box[1] - margin[1]),
-            Math.max(0, box[2] - margin[2]), Math.min(g.nx() - 1, box[3] + margin[0]),
-            Math.min(g.ny() - 1, box[4] + margin[1]), Math.min(g.nz() - 1, box[5] + margin[2])};
-    }
 
     /** Voxel margins that cover at least {@code mm} millimetres along each axis (by axis spacing). */
     public static int[] marginVoxels(Geometry g, double mm) {
@@ -39,19 +18,13 @@ public final class MaskOps {
         return new int[] {(int) Math.ceil(mm / s[0]) + 1, (int) Math.ceil(mm / s[1]) + 1, (int) Math.ceil(mm / s[2]) + 1};
     }
 
-    /** The part of {@code m} inside the box, on the exact sub-grid. */
-    public static MaskVolume crop(MaskVolume m, int[] box) {
-        return (MaskVolume) Resampler.crop(m, box[0], box[1], box[2], box[3] - box[0] + 1, box[4] - box[1] + 1,
-                box[5] - box[2] + 1);
-    }
-
     /** Sets in {@code target} every voxel set in {@code part}, which lies on the sub-grid at {@code box}. */
-    public static void paste(MaskVolume target, MaskVolume part, int[] box) {
+    public static void paste(MaskVolume target, MaskVolume part, BoundingBox box) {
         Geometry g = target.geometry(), sg = part.geometry();
         int sx = sg.nx(), sy = sg.ny(), sz = sg.nz();
         for (int z = 0; z < sz; z++) {
             for (int y = 0; y < sy; y++) {
-                int dst = g.index(box[0], box[1] + y, box[2] + z);
+                int dst = g.index(box.x0(), box.y0() + y, box.z0() + z);
                 int src = sg.index(0, y, z);
                 for (int x = 0; x < sx; x++) if (part.isSet(src + x)) target.set(dst + x, true);
             }
@@ -72,15 +45,15 @@ public final class MaskOps {
     }
 
     /** Surface voxels (as defined by {@link #surface(MaskVolume)} on the whole grid) inside the box, on its sub-grid. */
-    public static MaskVolume surface(MaskVolume m, int[] box) {
+    public static MaskVolume surface(MaskVolume m, BoundingBox box) {
         Geometry g = m.geometry();
-        Geometry sg = g.subGrid(box[0], box[1], box[2], box[3] - box[0] + 1, box[4] - box[1] + 1, box[5] - box[2] + 1);
+        Geometry sg = box.subGrid(g);
         MaskVolume out = new MaskVolume(sg);
-        for (int z = box[2]; z <= box[5]; z++) {
-            for (int y = box[1]; y <= box[4]; y++) {
+        for (int z = box.z0(); z <= box.z1(); z++) {
+            for (int y = box.y0(); y <= box.y1(); y++) {
                 int row = g.index(0, y, z);
-                int dst = sg.index(0, y - box[1], z - box[2]) - box[0];
-                for (int x = box[0]; x <= box[3]; x++) {
+                int dst = sg.index(0, y - box.y0(), z - box.z0()) - box.x0();
+                for (int x = box.x0(); x <= box.x1(); x++) {
                     int i = row + x;
                     if (m.isSet(i) && isSurface(m, g, i)) out.set(dst + x, true);
                 }

@@ -1,6 +1,7 @@
 package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.morphology.BoundingBox;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
@@ -126,14 +127,14 @@ public final class Metrics {
                                boolean forcePointSearch) {
         if (!(bandMm > 0)) throw new IllegalArgumentException("band width must be positive, got " + bandMm);
         MaskVolume either = predicted.copy().or(truth);
-        int[] box = MaskOps.boundingBox(either);
+        BoundingBox box = BoundingBox.of(either).orElse(null);
         if (box == null) return Double.NaN;
         Geometry g = either.geometry();
-        int[] region = MaskOps.expand(box, MaskOps.marginVoxels(g, bandMm), g);
+        BoundingBox region = box.grownVoxels(MaskOps.marginVoxels(g, bandMm), g);
         MaskVolume skullSurface = MaskOps.surface(skull, region);
         MaskVolume inBand = new MaskVolume(skullSurface.geometry());
         double band2 = bandMm * bandMm;
-        MaskVolume eitherSub = MaskOps.crop(either, region);
+        MaskVolume eitherSub = region.crop(either);
         if (DistanceTransform.isOrthogonal(g) && !forcePointSearch) {
             float[] d2 = DistanceTransform.squaredDistanceMm2(skullSurface, g.spacing());
             eitherSub.forEachSet(i -> {
@@ -150,8 +151,8 @@ public final class Metrics {
                 if (tree.nearestSquared(p[0], p[1], p[2], Math.nextUp(band2)) <= band2) inBand.set(i, true);
             });
         }
-        MaskVolume pb = MaskOps.crop(predicted, region).and(inBand);
-        MaskVolume tb = MaskOps.crop(truth, region).and(inBand);
+        MaskVolume pb = region.crop(predicted).and(inBand);
+        MaskVolume tb = region.crop(truth).and(inBand);
         long p = pb.cardinality(), t = tb.cardinality();
         if (p + t == 0) return Double.NaN;
         return 2.0 * pb.intersectionCount(tb) / (p + t);
@@ -187,9 +188,9 @@ public final class Metrics {
 
     static double[][] directedSurfaceDistances(MaskVolume a, MaskVolume b, boolean forcePointSearch) {
         requireSameGrid(a, b, "first mask", "second mask");
-        int[] ba = MaskOps.boundingBox(a), bb = MaskOps.boundingBox(b);
+        BoundingBox ba = BoundingBox.of(a).orElse(null), bb = BoundingBox.of(b).orElse(null);
         if (ba == null || bb == null) return new double[][] {new double[0], new double[0]};
-        int[] box = MaskOps.union(ba, bb);
+        BoundingBox box = ba.union(bb);
         MaskVolume sa = MaskOps.surface(a, box), sb = MaskOps.surface(b, box);
         Geometry g = a.geometry();
         if (DistanceTransform.isOrthogonal(g) && !forcePointSearch) {

@@ -4,15 +4,17 @@ import org.calvaria.CalvariaException;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.normalise.CranialRays;
+import org.calvaria.normalise.GridCoverage;
 import org.calvaria.normalise.GridPlacement;
+import org.calvaria.normalise.GridResampling;
 import org.calvaria.normalise.Hole;
 import org.calvaria.normalise.HoleFinder;
-import org.calvaria.normalise.OrientedGrid;
 import org.calvaria.normalise.NetworkGrid;
+import org.calvaria.normalise.OrientedGrid;
+import org.calvaria.normalise.VoxelCentres;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.Resampler;
 import org.calvaria.volume.VoxelType;
 
 import java.util.ArrayList;
@@ -80,8 +82,7 @@ public final class ImplantDesigner {
     public ImplantDesigner(CompletionModel model, Options options) {
         this.model = model;
         this.options = options;
-        GridSpec g = model.grid();
-        this.grid = new NetworkGrid(g.nx(), g.ny(), g.nz(), g.heightMm());
+        this.grid = model.grid().networkGrid();
     }
 
     public NetworkGrid grid() { return grid; }
@@ -93,6 +94,14 @@ public final class ImplantDesigner {
         if (model.grid().placement() == GridSpec.Placement.DEFECT) {
             return designOnHoles(defective, onStage, (input, grids) -> model.predict(input, grids.size()));
         }
+        return designUnderVertex(defective, onStage, (input, grids) -> model.predict(input, 1));
+    }
+
+    /**
+     * The paper's design: one grid under the vertex, completed by {@code completion}, mapped back, and the implant
+     * cut from what the completion adds.
+     */
+    private Design designUnderVertex(MaskVolume defective, Consumer<String> onStage, GridCompletion completion) {
         Map<String, Double> times = new LinkedHashMap<>();
         long t0 = System.nanoTime();
 
@@ -104,12 +113,12 @@ public final class ImplantDesigner {
         times.put(STAGE_NORMALISE, (t1 - t0) / 1e9);
 
         onStage.accept(STAGE_COMPLETE);
-        float[] probability = model.predict(input, 1);
+        float[] probability = completion.complete(input, List.of(placement.grid()));
         long t2 = System.nanoTime();
         times.put(STAGE_COMPLETE, (t2 - t1) / 1e9);
 
         onStage.accept(STAGE_MAP_BACK);
-        MaskVolume predictedBone = thresholdOnOriginal(grid.wrap(probability, placement), defective.geometry(),
+        MaskVolume predictedBone = GridResampling.toScan(grid.wrap(probability, placement), defective.geometry(),
                 options.threshold());
         long t3 = System.nanoTime();
         times.put(STAGE_MAP_BACK, (t3 - t2) / 1e9);
@@ -117,9 +126,9 @@ public final class ImplantDesigner {
         onStage.accept(STAGE_IMPLANT);
         MaskVolume raw = predictedBone.copy().andNot(defective);
         MaskVolume implant = ImplantCleaner.clean(raw, options.cleaning());
-        implant.setSourceType(org.calvaria.volume.VoxelType.UINT8);
+        implant.setSourceType(VoxelType.UINT8);
         MaskVolume completed = defective.copy().or(implant);
-        completed.setSourceType(org.calvaria.volume.VoxelType.UINT8);
+        completed.setSourceType(VoxelType.UINT8);
         double covered = grid.coveredFraction(implant, placement);
         times.put(STAGE_IMPLANT, (System.nanoTime() - t3) / 1e9);
         return new Design(implant, completed, placement, covered, times);
@@ -146,11 +155,24 @@ public final class ImplantDesigner {
             int v = grid.voxelCount();
             float[] out = new float[grids.size() * v];
             for (int k = 0; k < grids.size(); k++) {
-                float[] f = NetworkGrid.average(complete, grids.get(k)).data();
+                float[] f = GridResampling.average(complete, grids.get(k)).data();
                 System.arraycopy(f, 0, out, k * v, v);
             }
             return out;
         });
+    }
+
+    /**
+     * The vertex-placed design with a perfect completion (the true complete skull mapped onto the grid), for tests of
+     * the path's geometry without a network.
+     */
+    static Design designUnderVertexWithTruth(MaskVolume defective, MaskVolume complete, NetworkGrid grid,
+                                             Options options, Consumer<String> onStage) {
+        if (defective.isEmpty()) {
+            throw new CalvariaException("the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
+        }
+        return new ImplantDesigner(grid, options).designUnderVertex(defective, onStage,
+                (input, grids) -> GridResampling.average(complete, grids.get(0)).data());
     }
 
     private ImplantDesigner(NetworkGrid grid, Options options) {
@@ -213,7 +235,7 @@ public final class ImplantDesigner {
             double surface = OrientedGrid.surfaceHeight(rays, h.normal(), h);
             Geometry g = OrientedGrid.geometry(grid, rays.centre(), h.normal(), surface, 0, new double[2]);
             grids.add(g);
-            MaskVolume onGrid = MaskVolume.threshold(NetworkGrid.average(defective, g), 0.5);
+            MaskVolume onGrid = MaskVolume.threshold(GridResampling.average(defective, g), 0.5);
             int offset = k * v;
             onGrid.forEachSet(i -> input[offset + i] = 1f);
         }
@@ -229,7 +251,7 @@ public final class ImplantDesigner {
         MaskVolume predictedBone = new MaskVolume(defective.geometry());
         for (int k = 0; k < holes.size(); k++) {
             float[] one = java.util.Arrays.copyOfRange(probability, k * v, (k + 1) * v);
-            predictedBone.or(thresholdOnOriginal(new FloatVolume(grids.get(k), one, VoxelType.FLOAT32),
+            predictedBone.or(GridResampling.toScan(new FloatVolume(grids.get(k), one, VoxelType.FLOAT32),
                     defective.geometry(), options.threshold()));
         }
         long t3 = System.nanoTime();
@@ -247,7 +269,7 @@ public final class ImplantDesigner {
         double worstRim = 1;
         for (int k = 0; k < holes.size(); k++) {
             Hole h = holes.get(k);
-            double rim = insideShare(h.rim(), grids.get(k));
+            double rim = GridCoverage.pointsInside(h.rim(), grids.get(k));
             worstRim = Math.min(worstRim, rim);
             designs.add(new HoleDesign(h, grids.get(k), rim, closedShare(after, h)));
         }
@@ -277,32 +299,13 @@ public final class ImplantDesigner {
                 }
             }
         }
-        Geometry g = implant.geometry();
-        int nx = g.nx(), ny = g.ny();
-        double[] m = g.matrix(), o = g.origin(), c = rays.centre();
+        double[] c = rays.centre();
         List<Integer> drop = new ArrayList<>();
-        implant.forEachSet(i -> {
-            int x = i % nx, r = i / nx, y = r % ny, z = r / ny;
-            double[] u = {o[0] + m[0] * x + m[1] * y + m[2] * z - c[0], o[1] + m[3] * x + m[4] * y + m[5] * z - c[1],
-                o[2] + m[6] * x + m[7] * y + m[8] * z - c[2]};
-            int[] cell = CranialRays.cellOf(u);
+        VoxelCentres.forEachSet(implant, (i, px, py, pz) -> {
+            int[] cell = CranialRays.cellOf(new double[] {px - c[0], py - c[1], pz - c[2]});
             if (!cone[cell[0] * cols + cell[1]]) drop.add(i);
         });
         for (int i : drop) implant.set(i, false);
-    }
-
-    /** Share of points inside a grid's physical box. */
-    static double insideShare(List<double[]> points, Geometry grid) {
-        if (points.isEmpty()) return 1;
-        int inside = 0;
-        for (double[] p : points) {
-            double[] q = grid.physicalToIndex(p[0], p[1], p[2]);
-            if (q[0] >= -0.5 && q[1] >= -0.5 && q[2] >= -0.5 && q[0] <= grid.nx() - 0.5 && q[1] <= grid.ny() - 0.5
-                    && q[2] <= grid.nz() - 0.5) {
-                inside++;
-            }
-        }
-        return (double) inside / points.size();
     }
 
     /** Share of a hole's directions (by solid angle) in which the rays now meet bone. */
@@ -315,40 +318,5 @@ public final class ImplantDesigner {
             if (rays.hit(i, j)) closed += w;
         }
         return all == 0 ? 1 : closed / all;
-    }
-
-    /**
-     * Interpolates the grid probability onto the original grid and thresholds it, visiting only the original voxels
-     * inside the network grid's physical box (the rest of a 512 x 512 x 240 scan cannot be bone by prediction).
-     */
-    static MaskVolume thresholdOnOriginal(FloatVolume gridProbability, Geometry original, double threshold) {
-        Geometry g = gridProbability.geometry();
-        double[] lo = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
-        double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
-        double[] idx = new double[3];
-        for (int corner = 0; corner < 8; corner++) {
-            double[] p = g.indexToPhysical((corner & 1) == 0 ? -1 : g.nx(), (corner & 2) == 0 ? -1 : g.ny(),
-                    (corner & 4) == 0 ? -1 : g.nz());
-            original.physicalToIndex(p[0], p[1], p[2], idx);
-            for (int a = 0; a < 3; a++) {
-                lo[a] = Math.min(lo[a], idx[a]);
-                hi[a] = Math.max(hi[a], idx[a]);
-            }
-        }
-        int[] size = original.sizes();
-        int[] from = new int[3], to = new int[3];
-        for (int a = 0; a < 3; a++) {
-            from[a] = Math.max(0, (int) Math.floor(lo[a]));
-            to[a] = Math.min(size[a] - 1, (int) Math.ceil(hi[a]));
-        }
-        MaskVolume out = new MaskVolume(original);
-        if (from[0] > to[0] || from[1] > to[1] || from[2] > to[2]) return out;
-        Geometry box = original.subGrid(from[0], from[1], from[2], to[0] - from[0] + 1, to[1] - from[1] + 1,
-                to[2] - from[2] + 1);
-        MaskVolume inBox = Resampler.linearAtLeast(gridProbability, box, (float) threshold);
-        int nx = box.nx(), ny = box.ny();
-        inBox.forEachSet(i -> out.set(original.index(from[0] + i % nx, from[1] + (i / nx) % ny,
-                from[2] + i / (nx * ny)), true));
-        return out;
     }
 }

@@ -6,6 +6,7 @@ import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.complete.TensorFlowSupport;
 import org.calvaria.complete.Weights;
+import org.calvaria.dataset.Batch;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;

@@ -2,6 +2,7 @@ package org.calvaria.train;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.complete.GridSpec;
+import org.calvaria.dataset.Batch;
 import org.calvaria.dataset.Sample;
 import org.calvaria.dataset.SampleOptions;
 import org.calvaria.dataset.SkullLibrary;
@@ -48,7 +49,7 @@ public final class SkullTrainingData implements TrainingData {
         this.grid = grid;
         this.validationSamples = validationSamples;
         this.licence = licence;
-        NetworkGrid networkGrid = new NetworkGrid(grid.nx(), grid.ny(), grid.nz(), grid.heightMm());
+        NetworkGrid networkGrid = grid.networkGrid();
         SkullLibrary library = SkullLibrary.load(folder, networkGrid, cacheDir, loadThreads);
         if (library.size() < 2) {
             throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
@@ -82,7 +83,7 @@ public final class SkullTrainingData implements TrainingData {
         this.grid = grid;
         this.validationSamples = validationSamples;
         this.licence = licence;
-        NetworkGrid networkGrid = new NetworkGrid(grid.nx(), grid.ny(), grid.nz(), grid.heightMm());
+        NetworkGrid networkGrid = grid.networkGrid();
         VaultLibrary library = VaultLibrary.load(folder, cacheDir, loadThreads);
         if (library.size() < 2) {
             throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
@@ -129,8 +130,7 @@ public final class SkullTrainingData implements TrainingData {
 
     @Override
     public Batch next(int size) {
-        org.calvaria.dataset.Batch b = training.next(size);
-        return new Batch(grid, b.count(), b.defective(), b.complete());
+        return training.next(size);
     }
 
     @Override
@@ -149,7 +149,7 @@ public final class SkullTrainingData implements TrainingData {
                         s.defective().forEachSet(i -> defective[offset + i] = 1f);
                         s.complete().forEachSet(i -> complete[offset + i] = 1f);
                     }
-                    list.add(new Batch(grid, count, defective, complete));
+                    list.add(new Batch(defective, complete, count));
                 }
             }
             validation = Collections.unmodifiableList(list);

@@ -1,6 +1,7 @@
 package org.calvaria.train;
 
 import org.calvaria.complete.GridSpec;
+import org.calvaria.dataset.Batch;
 import org.calvaria.synth.SyntheticSkull;
 
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ public final class SyntheticTrainingData implements TrainingData {
             System.arraycopy(complete, offset, defective, offset, v);
             cutHole(skull, defective, offset, r);
         }
-        return new Batch(grid, size, defective, complete);
+        return new Batch(defective, complete, size);
     }
 
     /** Removes a sphere of 12-30 mm radius centred on a random bone voxel in the upper 60% of the grid. */

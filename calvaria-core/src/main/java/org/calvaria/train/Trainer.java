@@ -7,6 +7,7 @@ import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.complete.Weights;
+import org.calvaria.dataset.Batch;
 import org.calvaria.io.Outputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,7 +201,7 @@ public final class Trainer {
         for (Batch b : validation) {
             TrainingGraph.Evaluation e = net.evaluate(b);
             acc.addLoss(e.loss(), b.count());
-            int v = b.grid().voxelCount();
+            int v = b.sampleSize();
             for (int i = 0; i < b.count(); i++) {
                 acc.add(e.probabilities(), b.defective(), b.complete(), i * v, v, 0.5);
             }

@@ -5,6 +5,7 @@ import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.NetworkGraph;
 import org.calvaria.complete.TensorFlowSupport;
 import org.calvaria.complete.Weights;
+import org.calvaria.dataset.Batch;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -226,8 +227,9 @@ public final class TrainingGraph implements AutoCloseable {
     }
 
     private void requireGrid(Batch batch) {
-        if (!batch.grid().equals(grid)) {
-            throw new IllegalArgumentException("batch grid " + batch.grid() + " differs from the network's " + grid);
+        if (batch.sampleSize() != grid.voxelCount()) {
+            throw new IllegalArgumentException("batch samples of " + batch.sampleSize() + " voxels are not on the"
+                    + " network's grid " + grid);
         }
     }
 

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import static org.calvaria.evaluate.Metrics.dice;
 import static org.junit.jupiter.api.Assertions.*;
 
 class MeshCommandsTest {
@@ -71,10 +72,6 @@ class MeshCommandsTest {
         Path p = tmp.resolve(name);
         NrrdIO.write(v, p);
         return p;
-    }
-
-    static double dice(MaskVolume a, MaskVolume b) {
-        return 2.0 * a.intersectionCount(b) / (a.cardinality() + b.cardinality());
     }
 
     @Test

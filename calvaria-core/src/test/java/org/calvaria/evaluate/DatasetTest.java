@@ -1,6 +1,7 @@
 package org.calvaria.evaluate;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.io.SkullFixFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,10 +70,14 @@ class DatasetTest {
     }
 
     @Test
-    void caseIdsStripVolumeExtensions() {
-        assertEquals("000", Dataset.caseId(Path.of("a/000.nrrd")));
-        assertEquals("case_1", Dataset.caseId(Path.of("case_1.nii.gz")));
-        assertEquals("x.y", Dataset.caseId(Path.of("x.y.nhdr")));
-        assertNull(Dataset.caseId(Path.of("000.raw.gz")));
+    void caseIdsStripVolumeExtensions() throws IOException {
+        assertEquals("000", SkullFixFolder.idOf(Path.of("a/000.nrrd")));
+        assertEquals("case_1", SkullFixFolder.idOf(Path.of("case_1.nii.gz")));
+        assertEquals("x.y", SkullFixFolder.idOf(Path.of("x.y.nhdr")));
+        touch("000.raw.gz");
+        touch("000.NRRD");
+        assertFalse(SkullFixFolder.isVolumeFile(dir.resolve("000.raw.gz")), "not a volume name");
+        assertTrue(SkullFixFolder.isVolumeFile(dir.resolve("000.NRRD")), "extensions in any case");
+        assertFalse(SkullFixFolder.isVolumeFile(dir.resolve("absent.nrrd")), "only existing files");
     }
 }

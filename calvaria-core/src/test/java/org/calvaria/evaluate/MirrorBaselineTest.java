@@ -92,7 +92,7 @@ class MirrorBaselineTest {
         double[] n = {Math.cos(Math.toRadians(yaw)), Math.sin(Math.toRadians(yaw)), 0};
         double offset = n[0] * shift;
         MaskVolume defect = skull.copy().and(ball(GRID, new double[] {40, 20, 50}, 25));
-        MirrorBaseline.SymmetryPlane p = MirrorBaseline.estimatePlane(skull.copy().andNot(defect));
+        SymmetryPlane p = SymmetryPlaneEstimator.estimate(skull.copy().andNot(defect));
         double[] got = p.normal();
         double angle = Math.toDegrees(Math.acos(Math.abs(got[0] * n[0] + got[1] * n[1] + got[2] * n[2])));
         double sign = Math.signum(got[0] * n[0] + got[1] * n[1] + got[2] * n[2]);
@@ -113,7 +113,7 @@ class MirrorBaselineTest {
                 new double[] {0.5, 0, 0, 0, 0.5 * Math.cos(a), 0.7 * Math.sin(a), 0, -0.5 * Math.sin(a), 0.7 * Math.cos(a)});
         MaskVolume m = ball(g, new double[] {3, 1, 2}, 3);
         MaskVolume expected = ball(g, new double[] {-3, 1, 2}, 3);
-        MaskVolume mirrored = MirrorBaseline.mirror(m, new MirrorBaseline.SymmetryPlane(new double[] {1, 0, 0}, 0));
+        MaskVolume mirrored = MirrorBaseline.mirror(m, new SymmetryPlane(new double[] {1, 0, 0}, 0));
         // Voxel centres are symmetric about x = 0 (x from -7.25 to 7.25 mm), so the reflection is exact.
         assertTrue(mirrored.sameVoxels(expected), "dice " + Metrics.dice(mirrored, expected));
         assertEquals(m.cardinality(), mirrored.cardinality());

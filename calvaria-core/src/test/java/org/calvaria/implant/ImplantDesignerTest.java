@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hole-oriented design path, run with a perfect completion so that only its geometry is tested. */
+/** Both design paths (hole-oriented grids, one grid under the vertex), run with a perfect completion so that only
+ * their geometry is tested. */
 public class ImplantDesignerTest {
     private static final ImplantDesigner.Options OPTIONS = ImplantDesigner.Options.withThreshold(0.5);
 
@@ -87,5 +88,47 @@ public class ImplantDesignerTest {
         CalvariaException e = assertThrows(CalvariaException.class,
                 () -> ImplantDesigner.designWithTruth(defective, shell, NetworkGrid.wu2022(), OPTIONS));
         assertTrue(e.getMessage().contains("skull base"), e.getMessage());
+    }
+
+    @Test
+    void vertexGridWithAPerfectCompletionRecoversATopDefect() {
+        MaskVolume skull = new SyntheticSkull(11).rasterize(1.0, 1.0);
+        MaskVolume truth = Cuts.ball(skull, Cuts.unit(0.3, -0.2, 1), 35);
+        MaskVolume defective = skull.copy().andNot(truth);
+        java.util.List<String> stages = new java.util.ArrayList<>();
+        ImplantDesigner.Design d = ImplantDesigner.designUnderVertexWithTruth(defective, skull, NetworkGrid.wu2022(),
+                OPTIONS, stages::add);
+        double dice = Metrics.dice(d.implant(), truth);
+        assertTrue(dice > 0.9, "Dice of the perfect completion through the vertex grid: " + dice);
+        assertEquals(0, d.implant().intersectionCount(defective), "the implant never overlaps the skull");
+        assertTrue(d.implant().geometry().equals(defective.geometry()), "on the defective skull's own grid");
+        assertTrue(d.completed().sameVoxels(defective.copy().or(d.implant())), "completed = defective + implant");
+        assertTrue(d.implantCoveredFraction() > 0.999, "covered " + d.implantCoveredFraction());
+        java.util.List<String> order = java.util.List.of(ImplantDesigner.STAGE_NORMALISE,
+                ImplantDesigner.STAGE_COMPLETE, ImplantDesigner.STAGE_MAP_BACK, ImplantDesigner.STAGE_IMPLANT);
+        assertEquals(order, stages);
+        assertEquals(order, java.util.List.copyOf(d.stageSeconds().keySet()));
+        assertTrue(d.holes().isEmpty(), "the vertex path designs no separate holes");
+        assertEquals(d.implant().cardinality() * defective.geometry().voxelVolumeMm3() / 1000.0, d.implantVolumeMl(),
+                1e-9);
+    }
+
+    @Test
+    void vertexGridOnAnIntactSkullAddsAlmostNothing() {
+        MaskVolume skull = new SyntheticSkull(11).rasterize(1.0, 1.0);
+        ImplantDesigner.Design d = ImplantDesigner.designUnderVertexWithTruth(skull, skull, NetworkGrid.wu2022(),
+                OPTIONS, s -> { });
+        // the completion is the skull itself: what the round trip adds is resampling noise, which the cleaner drops
+        assertTrue(d.implant().cardinality() < skull.cardinality() / 1000,
+                "implant voxels " + d.implant().cardinality() + " of " + skull.cardinality());
+    }
+
+    @Test
+    void anEmptySkullIsRefused() {
+        MaskVolume skull = new SyntheticSkull(2).rasterize(1.5, 1.5);
+        MaskVolume empty = new MaskVolume(skull.geometry());
+        CalvariaException e = assertThrows(CalvariaException.class, () -> ImplantDesigner.designUnderVertexWithTruth(
+                empty, skull, NetworkGrid.wu2022(), OPTIONS, s -> { }));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
+import static org.calvaria.evaluate.Metrics.dice;
 import static org.junit.jupiter.api.Assertions.*;
 
 class MouldTest {
@@ -56,10 +57,6 @@ class MouldTest {
             }
         }
         return c;
-    }
-
-    static double dice(MaskVolume a, MaskVolume b) {
-        return 2.0 * a.intersectionCount(b) / (a.cardinality() + b.cardinality());
     }
 
     /** Checks the halves as they will be printed: their STL meshes voxelized back. Returns the cavity Dice. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+import static org.calvaria.evaluate.Metrics.dice;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The mesh pipeline on a real SkullFix skull (512 x 512 x 237, sheared grid). Skips when ../shared/data is absent. */
@@ -19,10 +20,6 @@ class SkullFixMeshTest {
 
     @BeforeAll
     static void quiet() { Progress.enabled(false); }
-
-    static double dice(MaskVolume a, MaskVolume b) {
-        return 2.0 * a.intersectionCount(b) / (a.cardinality() + b.cardinality());
-    }
 
     @Test
     void completeSkullMeshIsClosedKeepsItsVolumeAndVoxelizesBack() {

@@ -9,16 +9,13 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.calvaria.evaluate.Metrics.dice;
 import static org.calvaria.mesh.MeshFixtures.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 class VoxelizerTest {
     @BeforeAll
     static void quiet() { Progress.enabled(false); }
-
-    static double dice(MaskVolume a, MaskVolume b) {
-        return 2.0 * a.intersectionCount(b) / (a.cardinality() + b.cardinality());
-    }
 
     @Test
     void meshOfAMaskVoxelizesBackToTheSameMask() {

@@ -123,4 +123,27 @@ class MorphologyTest {
         assertEquals(new BoundingBox(4, 6, 4, 26, 19, 8), b.grownMm(m.geometry(), 3));
         assertEquals(new BoundingBox(0, 0, 0, 49, 39, 29), b.grownMm(m.geometry(), 100));
     }
+
+    @Test
+    void boundingBoxUnionGrowthInVoxelsSubGridAndBounds() {
+        Geometry g = Geometry.axisAligned(50, 40, 30, 0.5, 0.5, 2, new double[] {10, 20, 30});
+        BoundingBox a = new BoundingBox(10, 12, 5, 20, 13, 7), b = new BoundingBox(2, 15, 6, 8, 30, 6);
+        assertEquals(new BoundingBox(2, 12, 5, 20, 30, 7), a.union(b));
+        assertEquals(a.union(b), b.union(a));
+        assertEquals(new BoundingBox(0, 9, 3, 32, 16, 9), a.grownVoxels(new int[] {12, 3, 1}, g).union(a)
+                .grownVoxels(new int[] {0, 0, 1}, g));
+        assertEquals(new BoundingBox(0, 0, 0, 49, 39, 29), a.grownVoxels(new int[] {99, 99, 99}, g));
+        assertEquals(new BoundingBox(0, 0, 0, 49, 39, 29), BoundingBox.of(g));
+        Geometry sub = a.subGrid(g);
+        assertEquals(11, sub.nx());
+        assertEquals(2, sub.ny());
+        assertEquals(3, sub.nz());
+        assertArrayEquals(g.indexToPhysical(10, 12, 5), sub.origin(), 1e-12);
+        assertArrayEquals(new double[] {15, 26, 40, 20, 26.5, 44}, a.physicalBounds(g), 1e-12);
+        MaskVolume m = new MaskVolume(g);
+        m.set(11, 12, 6, true);
+        MaskVolume crop = a.crop(m);
+        assertEquals(1, crop.cardinality());
+        assertTrue(crop.isSet(1, 0, 1));
+    }
 }

@@ -87,7 +87,7 @@ public class HoleFinderTest {
         assertEquals((grid.ny() - 1) / 2.0, q[1], 0.5);
         assertTrue(q[2] > grid.nz() * 0.75 && q[2] < grid.nz(), "centre at grid z " + q[2]);
         // every rim point is covered by the grid
-        assertEquals(1.0, org.calvaria.implant.ImplantDesignerAccess.insideShare(h.rim(), g), 1e-12);
+        assertEquals(1.0, GridCoverage.pointsInside(h.rim(), g), 1e-12);
     }
 
     @Test

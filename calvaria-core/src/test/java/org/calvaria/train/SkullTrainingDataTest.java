@@ -4,6 +4,7 @@ import org.calvaria.Progress;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.ModelFile;
+import org.calvaria.dataset.Batch;
 import org.calvaria.dataset.SampleOptions;
 import org.calvaria.testing.SharedData;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package org.calvaria.train;
 
 import org.calvaria.complete.GridSpec;
+import org.calvaria.dataset.Batch;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

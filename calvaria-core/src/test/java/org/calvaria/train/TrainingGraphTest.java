@@ -4,6 +4,7 @@ import org.calvaria.CalvariaException;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.Weights;
+import org.calvaria.dataset.Batch;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;

@@ -1,6 +1,7 @@
-package org.calvaria.evaluate;
+package org.calvaria.render;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.morphology.BoundingBox;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 
@@ -12,6 +13,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A quick picture of a predicted implant against the true one on the defective skull: three orthogonal projections
@@ -42,40 +44,19 @@ public final class ProjectionRenderer {
 
     static BufferedImage render(MaskVolume skull, MaskVolume truth, MaskVolume predicted, int heightPx) {
         Geometry g = skull.geometry();
-        int nx = g.nx(), ny = g.ny(), nz = g.nz();
-        int[] box = MaskOps.union(MaskOps.union(MaskOps.boundingBox(skull), MaskOps.boundingBox(truth)),
-                MaskOps.boundingBox(predicted));
-        if (box == null) box = new int[] {0, 0, 0, nx - 1, ny - 1, nz - 1};
-        int bx = box[3] - box[0] + 1, by = box[4] - box[1] + 1, bz = box[5] - box[2] + 1;
-        // Per view: depth of the first bone voxel seen, and implant footprint bits (1 = true, 2 = predicted).
-        int[] topDepth = filled(bx * by, -1), sideDepth = filled(by * bz, -1), frontDepth = filled(bx * bz, -1);
-        byte[] topLab = new byte[bx * by], sideLab = new byte[by * bz], frontLab = new byte[bx * bz];
-        for (int z = box[2]; z <= box[5]; z++) {
-            for (int y = box[1]; y <= box[4]; y++) {
-                int row = g.index(0, y, z);
-                for (int x = box[0]; x <= box[3]; x++) {
-                    int i = row + x;
-                    int lx = x - box[0], ly = y - box[1], lz = z - box[2];
-                    byte lab = (byte) ((truth.isSet(i) ? 1 : 0) | (predicted.isSet(i) ? 2 : 0));
-                    if (lab != 0) {
-                        topLab[lx + bx * ly] |= lab;
-                        sideLab[ly + by * lz] |= lab;
-                        frontLab[lx + bx * lz] |= lab;
-                    }
-                    if (skull.isSet(i)) {
-                        // From above: highest z; from the side (+x, patient's left): largest x; from the front
-                        // (anterior is -y in LPS): smallest y.
-                        int t = lx + bx * ly;
-                        if (lz > topDepth[t]) topDepth[t] = lz;
-                        int s = ly + by * lz;
-                        if (lx > sideDepth[s]) sideDepth[s] = lx;
-                        int f = lx + bx * lz;
-                        int fromFront = by - 1 - ly;
-                        if (fromFront > frontDepth[f]) frontDepth[f] = fromFront;
-                    }
-                }
-            }
-        }
+        BoundingBox box = java.util.stream.Stream.of(skull, truth, predicted).map(BoundingBox::of)
+                .flatMap(java.util.Optional::stream).reduce(BoundingBox::union).orElse(BoundingBox.of(g));
+        int bx = box.sizeX(), by = box.sizeY(), bz = box.sizeZ();
+        // Per view: depth of the first bone voxel seen (larger = nearer), and implant footprint bits (1 = true,
+        // 2 = predicted) over the whole ray. From above: highest z; from the side (+x, patient's left): largest x;
+        // from the front (anterior is -y in LPS): smallest y.
+        int[] topDepth = VoxelProjection.nearest(g, box, 2, true, skull::isSet);
+        int[] sideDepth = VoxelProjection.nearest(g, box, 0, true, skull::isSet);
+        int[] frontDepth = VoxelProjection.nearest(g, box, 1, false, skull::isSet);
+        IntUnaryOperator labels = i -> (truth.isSet(i) ? 1 : 0) | (predicted.isSet(i) ? 2 : 0);
+        byte[] topLab = VoxelProjection.union(g, box, 2, labels);
+        byte[] sideLab = VoxelProjection.union(g, box, 0, labels);
+        byte[] frontLab = VoxelProjection.union(g, box, 1, labels);
         double[] sp = g.spacing();
         BufferedImage top = view(topDepth, topLab, bx, by, bz, false);
         BufferedImage side = view(sideDepth, sideLab, by, bz, bx, true);
@@ -103,12 +84,6 @@ public final class ProjectionRenderer {
 
     private static int width(double wMm, double hMm, int heightPx) {
         return Math.max(1, (int) Math.round(heightPx * wMm / hMm));
-    }
-
-    private static int[] filled(int n, int v) {
-        int[] a = new int[n];
-        java.util.Arrays.fill(a, v);
-        return a;
     }
 
     /** A w x h image; {@code flipVertical} puts the largest second index at the top (superior up). */

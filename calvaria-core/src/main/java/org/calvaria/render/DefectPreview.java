@@ -1,6 +1,7 @@
-package org.calvaria.defects;
+package org.calvaria.render;
 
 import org.calvaria.io.Outputs;
+import org.calvaria.morphology.BoundingBox;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.MaskVolume;
@@ -8,6 +9,7 @@ import org.calvaria.volume.MaskVolume;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.function.IntPredicate;
 
 /**
  * A quick look at a defect: the upper cranium seen from above (left) and from the patient's left (right), shaded by
@@ -15,6 +17,8 @@ import java.nio.file.Path;
  */
 public final class DefectPreview {
     private static final int ZOOM = 3;
+    /** Background where a ray meets no bone. */
+    private static final int EMPTY = 0x101018;
 
     private DefectPreview() {}
 
@@ -23,33 +27,24 @@ public final class DefectPreview {
         int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
         int w = (nx + ny + 4) * ZOOM, h = Math.max(ny, nz) * ZOOM;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        // top view: x to the right (patient's left on the right, like looking down), y (posterior) downwards
+        BoundingBox all = BoundingBox.of(d.geometry());
+        IntPredicate seen = i -> d.isSet(i) || im.isSet(i);
+        // top view: x to the right (patient's left on the right, like looking down), y (posterior) downwards; the
+        // nearest voxel from above is its z index
+        int[] top = VoxelProjection.nearest(d.geometry(), all, 2, true, seen);
         for (int y = 0; y < ny; y++) {
             for (int x = 0; x < nx; x++) {
-                int rgb = 0x101018;
-                for (int z = nz - 1; z >= 0; z--) {
-                    int c = colour(d, im, x, y, z, (double) z / nz);
-                    if (c >= 0) {
-                        rgb = c;
-                        break;
-                    }
-                }
-                fill(img, x * ZOOM, y * ZOOM, rgb);
+                int z = top[x + nx * y];
+                fill(img, x * ZOOM, y * ZOOM, z < 0 ? EMPTY : colour(d, im, x, y, z, (double) z / nz));
             }
         }
         // side view from the patient's left (+x): anterior (-y) to the left, superior up
         int ox = (nx + 4) * ZOOM;
+        int[] side = VoxelProjection.nearest(d.geometry(), all, 0, true, seen);
         for (int z = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
-                int rgb = 0x101018;
-                for (int x = nx - 1; x >= 0; x--) {
-                    int c = colour(d, im, x, y, z, (double) x / nx);
-                    if (c >= 0) {
-                        rgb = c;
-                        break;
-                    }
-                }
-                fill(img, ox + y * ZOOM, (nz - 1 - z) * ZOOM, rgb);
+                int x = side[y + ny * z];
+                fill(img, ox + y * ZOOM, (nz - 1 - z) * ZOOM, x < 0 ? EMPTY : colour(d, im, x, y, z, (double) x / nx));
             }
         }
         return img;
@@ -65,7 +60,7 @@ public final class DefectPreview {
         return grid.toGrid(m, p);
     }
 
-    /** Colour of the first visible voxel, or -1 when empty; {@code depth} 0..1 brightens nearer voxels. */
+    /** Colour of the first visible voxel (implant over bone), or -1 when empty; {@code depth} 0..1 brightens nearer voxels. */
     private static int colour(MaskVolume d, MaskVolume im, int x, int y, int z, double depth) {
         int shade = (int) (90 + 160 * depth);
         if (im.isSet(x, y, z)) return (Math.min(255, shade + 20) << 16) | (shade / 5 << 8) | (shade / 5);
