@@ -45,6 +45,12 @@ final class RunReport {
             }
         }
         row(b, "Threshold", String.valueOf(job.threshold));
+        var m = job.request.manufacture();
+        row(b, "Clearance", m.clearanceMm() + " mm");
+        row(b, "Thickness", m.thicknessMm() != null ? "uniform plate of " + m.thicknessMm() + " mm"
+                : m.minThicknessMm() > 0 ? "at least " + m.minThicknessMm() + " mm" : "as designed");
+        row(b, "Mould, fit check", (job.request.mould() ? "mould" : "no mould") + ", "
+                + (job.request.fitCheck() ? "fit check" : "no fit check"));
         row(b, "Designed", String.valueOf(jobJson.get("finishedAt")));
         b.append("</table>\n");
 
