@@ -45,10 +45,10 @@ final class RunReport {
             }
         }
         row(b, "Threshold", String.valueOf(job.threshold));
-        var m = job.request.manufacture();
-        row(b, "Clearance", m.clearanceMm() + " mm");
-        row(b, "Thickness", m.thicknessMm() != null ? "uniform plate of " + m.thicknessMm() + " mm"
-                : m.minThicknessMm() > 0 ? "at least " + m.minThicknessMm() + " mm" : "as designed");
+        var made = job.request.manufacture();
+        row(b, "Clearance", made.clearanceMm() + " mm");
+        row(b, "Thickness", made.thicknessMm() != null ? "uniform plate of " + made.thicknessMm() + " mm"
+                : made.minThicknessMm() > 0 ? "at least " + made.minThicknessMm() + " mm" : "as designed");
         row(b, "Mould, fit check", (job.request.mould() ? "mould" : "no mould") + ", "
                 + (job.request.fitCheck() ? "fit check" : "no fit check"));
         row(b, "Designed", String.valueOf(jobJson.get("finishedAt")));
