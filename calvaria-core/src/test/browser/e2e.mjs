@@ -455,6 +455,8 @@ test('fake pipeline: clearance and thickness controls reach the design; mould an
     .map((m) => m.calvariaUrl.split('/').pop()));
   assert.ok(shown.includes('mould-outer.mz3') && shown.includes('mould-inner.mz3'), `shown: ${shown}`);
   assert.ok(!shown.some((u) => /skull/.test(u)), `the skull is hidden with the mould shown: ${shown}`);
+  // the view turns side-on to the pull direction (here about straight up), so the halves show apart
+  await fakePage.waitForFunction(() => Math.abs(Number(document.body.dataset.viewElevation)) <= 30, null, { timeout: 10000 });
   await fakePage.click('button[data-view=render]');
   await fakePage.waitForTimeout(1500);
   await fakePage.screenshot({ path: join(outDir, 'web-app-mould.png') });

@@ -339,6 +339,35 @@ async function lookAtDefect(url, seq) {
   document.body.dataset.viewElevation = e.toFixed(0);
 }
 
+/**
+ * Turns the 3-D view side-on to the mould's pull direction (from the inner half's centre to the outer's), tilted 20
+ * degrees towards the outer half, so that the two halves show apart with the implant between them.
+ */
+async function lookAtMould(seq) {
+  const job = currentJob();
+  if (!job || !job.view || !job.view['mould-outer.mz3'] || !job.view['mould-inner.mz3']) return;
+  const [outer, inner] = await Promise.all([mesh(job.view['mould-outer.mz3'], 'mouldOuter'),
+    mesh(job.view['mould-inner.mz3'], 'mouldInner')]);
+  if (seq !== state.loadSeq || !$('show-mould').checked) return;
+  const centre = (m) => {
+    const c = [0, 0, 0];
+    for (let i = 0; i < m.pts.length; i += 3) for (let k = 0; k < 3; k++) c[k] += m.pts[i + k];
+    return c.map((v) => v / (m.pts.length / 3));
+  };
+  const unit = (v) => { const l = Math.hypot(...v) || 1; return v.map((x) => x / l); };
+  const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const co = centre(outer), ci = centre(inner);
+  const p = unit([co[0] - ci[0], co[1] - ci[1], co[2] - ci[2]]);
+  const side = unit(Math.abs(p[2]) < 0.9 ? cross(p, [0, 0, 1]) : cross(p, [1, 0, 0]));
+  const t = 20 * Math.PI / 180;
+  const v = unit(side.map((x, k) => Math.cos(t) * x + Math.sin(t) * p[k]));
+  const e = Math.asin(Math.max(-1, Math.min(1, v[2]))) * 180 / Math.PI;
+  const a = (Math.atan2(-v[0], -v[1]) * 180 / Math.PI + 360) % 360;
+  state.nv.setRenderAzimuthElevation(a, e);
+  document.body.dataset.viewAzimuth = a.toFixed(0);
+  document.body.dataset.viewElevation = e.toFixed(0);
+}
+
 /** Puts the slice cross-hair at the centre of the implant's surface (RAS mm), so that every slice cuts it. */
 function moveCrosshairTo(m) {
   const pts = m.pts;
@@ -1079,6 +1108,9 @@ async function main() {
   for (const layer of ['skull', 'implant', 'completed', 'rim', 'thickness', 'mould']) {
     $(`show-${layer}`).addEventListener('change', setLayerVisible);
   }
+  $('show-mould').addEventListener('change', () => {
+    if ($('show-mould').checked && state.nv) lookAtMould(state.loadSeq).catch(() => {});
+  });
   $('clip-button').addEventListener('click', () => setClip(!state.clip));
   $('clip-depth').addEventListener('input', () => setClip(true));
   $('ruler-button').addEventListener('click', () => setRuler(!state.ruler));
