@@ -84,14 +84,19 @@ async function download(page, selector) {
   return { name: d.suggestedFilename(), bytes: readFileSync(path) };
 }
 
-/** Runs a design from the page; returns the stage names seen while it ran. */
-async function design(page, threshold, layers = 3) {
+/**
+ * Runs a design from the page; returns the stage names seen while it ran. Without parts, the casting mould and the
+ * fit-check model (on by default in the page) are switched off, to keep the other tests quick.
+ */
+async function design(page, threshold, layers = 3, parts = false) {
   const runsBefore = await page.locator('#cases .runs li.state-done').count();
   await page.fill('#threshold', String(threshold));
+  await page.setChecked('#make-mould', parts);
+  await page.setChecked('#make-fit-check', parts);
   await page.click('#design-button');
   await page.waitForSelector('#progress:not([hidden])', { timeout: 10000 });
   const seen = new Set();
-  const deadline = Date.now() + 60000;
+  const deadline = Date.now() + (parts ? 180000 : 60000);
   let serverDone = Date.now();
   while (Date.now() < deadline) {
     serverDone = Date.now();
@@ -400,6 +405,66 @@ test('fake pipeline, vertex defect: verdict ok, rim drawn in 3-D, cross-hair on 
   await fakePage.waitForTimeout(1500); // the thickness mesh loads in the background
   await fakePage.screenshot({ path: join(outDir, 'web-app-thickness.png') });
   await fakePage.uncheck('#show-thickness');
+});
+
+test('fake pipeline: clearance and thickness controls reach the design; mould and fit check download; mould opened', async () => {
+  // A value out of range is refused in the page, and by the server for a client that skips the page's check.
+  await fakePage.fill('#clearance', '9');
+  await fakePage.click('#design-button');
+  await fakePage.waitForSelector('#message:not([hidden])', { timeout: 10000 });
+  assert.equal((await fakePage.textContent('#message')).trim(), 'Clearance must be between 0 and 5 mm.');
+  const refused = await fakePage.evaluate(async () => {
+    const caseId = document.querySelector('#cases > li.selected').dataset.caseId;
+    const r = await fetch(`/api/cases/${caseId}/design`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ threshold: 0.5, clearanceMm: 9 }) });
+    return { status: r.status, body: await r.json() };
+  });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.body.error, 'clearance must be 0..5 mm, got 9.0');
+
+  await fakePage.fill('#clearance', '0.8');
+  await fakePage.selectOption('#thickness-mode', 'uniform');
+  await fakePage.fill('#thickness-mm', '4.5');
+  await design(fakePage, 0.5, 4, true);
+  assert.equal((await fakePage.textContent('#settings-text')).trim(),
+    'Clearance 0.8 mm, uniform 4.5 mm plate, with mould and fit check.');
+  const report = JSON.parse((await download(fakePage, '#download-report')).bytes.toString('utf8'));
+  assert.deepEqual(report.manufacture, { clearanceMm: 0.8, minThicknessMm: 0, thicknessMm: 4.5, mould: true,
+    fitCheck: true }, 'the settings reached the design service');
+
+  await fakePage.waitForSelector('#part-downloads:not([hidden])', { timeout: 10000 });
+  const zip = await download(fakePage, '#download-mould');
+  assert.equal(zip.name, 'defective-skull-t0.5-mould.zip');
+  assert.equal(zip.bytes.subarray(0, 2).toString('latin1'), 'PK');
+  for (const [selector, name] of [['#download-mould-outer', 'mould-outer.stl'], ['#download-mould-inner', 'mould-inner.stl'],
+    ['#download-fit-check', 'fit-check.stl']]) {
+    const stl = await download(fakePage, selector);
+    assert.equal(stl.name, `defective-skull-t0.5-${name}`);
+    const n = stl.bytes.readUInt32LE(80);
+    assert.ok(n > 0 && stl.bytes.length === 84 + 50 * n, `${name} is a binary STL`);
+  }
+  const all = await download(fakePage, '#download-3mf');
+  assert.equal(all.name, 'defective-skull-t0.5-implant.3mf');
+  assert.equal(all.bytes.subarray(0, 2).toString('latin1'), 'PK');
+
+  // The mould's halves, opened apart, alone in the 3-D view (the skull would hide the inner half).
+  await fakePage.waitForSelector('#mould-toggle:not([hidden])', { timeout: 10000 });
+  await fakePage.check('#show-mould');
+  await fakePage.waitForFunction(() => document.body.dataset.mould === 'shown', null, { timeout: 60000 });
+  const shown = await fakePage.evaluate(() => window.calvariaViewer.meshes.filter((m) => m.visible)
+    .map((m) => m.calvariaUrl.split('/').pop()));
+  assert.ok(shown.includes('mould-outer.mz3') && shown.includes('mould-inner.mz3'), `shown: ${shown}`);
+  assert.ok(!shown.some((u) => /skull/.test(u)), `the skull is hidden with the mould shown: ${shown}`);
+  // the view turns side-on to the pull direction (here about straight up), so the halves show apart
+  await fakePage.waitForFunction(() => Math.abs(Number(document.body.dataset.viewElevation)) <= 30, null, { timeout: 10000 });
+  await fakePage.click('button[data-view=render]');
+  await fakePage.waitForTimeout(1500);
+  await fakePage.screenshot({ path: join(outDir, 'web-app-mould.png') });
+  await fakePage.uncheck('#show-mould');
+  await fakePage.click('button[data-view=multi]');
+  await fakePage.fill('#clearance', '0.5');
+  await fakePage.selectOption('#thickness-mode', 'min');
+  await fakePage.fill('#thickness-mm', '2');
 });
 
 test('fake pipeline, hole in the left side that the implant misses: review needed, and why', async () => {

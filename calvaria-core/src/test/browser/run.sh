@@ -110,7 +110,9 @@ if [ "$status" = 0 ] && [ "$update_screenshot" = 1 ]; then
   cp "$out/web-app-side-hole-verdict.png" "$repo/docs/web-app-verdict.png"
   cp "$out/web-app-clip.png" "$repo/docs/web-app-clip.png"
   cp "$out/web-app-thickness.png" "$repo/docs/web-app-thickness.png"
-  echo "browser test: screenshots copied to docs/ (web-app.png, web-app-verdict.png, web-app-clip.png, web-app-thickness.png)"
+  cp "$out/web-app-mould.png" "$repo/docs/web-app-mould.png"
+  echo "browser test: screenshots copied to docs/ (web-app.png, web-app-verdict.png, web-app-clip.png, web-app-thickness.png,"
+  echo "  web-app-mould.png)"
 fi
 echo "browser test: done in $(( $(date +%s) - started )) s (screenshot and downloads in calvaria-core/target/browser-test/)"
 summary="$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$work/e2e.log" | tail -n 1 || true)"

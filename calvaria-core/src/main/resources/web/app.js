@@ -77,8 +77,10 @@ const meshes = new Map();
 const COLOURS = {
   skull: [226, 220, 205, 255], implant: [235, 60, 50, 255], completed: [70, 200, 110, 255],
   rim: [40, 200, 255, 255], compare: [250, 200, 40, 255], thickness: [255, 255, 255, 255],
+  mouldOuter: [190, 205, 225, 255], mouldInner: [120, 150, 190, 255],
 };
-const OPACITY = { skull: 1, implant: 1, completed: 0.35, rim: 1, compare: 0.55, thickness: 1 };
+const OPACITY = { skull: 1, implant: 1, completed: 0.35, rim: 1, compare: 0.55, thickness: 1, mouldOuter: 0.6,
+  mouldInner: 0.85 };
 
 async function createViewer() {
   const probe = document.createElement('canvas').getContext('webgl2');
@@ -162,7 +164,8 @@ function mesh(url, layer) {
       visible: false }).then((m) => {
       m.visible = false;
       m.calvariaUrl = url;
-      m.calvariaIn2D = !['skull', 'completed'].includes(layer);
+      // the mould's halves are drawn moved apart, so their outlines in the slices would mislead: 3-D only
+      m.calvariaIn2D = !['skull', 'completed', 'mouldOuter', 'mouldInner'].includes(layer);
       state.nv.addMesh(m);
       return m;
     });
@@ -184,6 +187,9 @@ function layersOf(c, job) {
     if (job.view['completed.mz3']) l.completed = job.view['completed.mz3'];
     // Hook for the manufacturing work: a run with a thickness map (implant surface, mm per vertex) shows it here.
     if (job.view['thickness.mz3']) l.thickness = job.view['thickness.mz3'];
+    // The casting mould's halves, opened apart along the pull direction (when the run made a mould).
+    if (job.view['mould-outer.mz3']) l.mouldOuter = job.view['mould-outer.mz3'];
+    if (job.view['mould-inner.mz3']) l.mouldInner = job.view['mould-inner.mz3'];
   }
   if (done && job.files['rims.stl']) l.rim = job.files['rims.stl'];
   const other = state.compareJobId && c.jobs.find((j) => j.id === state.compareJobId && j.state === 'done');
@@ -192,9 +198,11 @@ function layersOf(c, job) {
 }
 
 function layerWanted(layer) {
-  if (layer === 'skull') return $('show-skull').checked && !state.clip;
+  // the mould's parts are shown alone: the skull would hide the inner half
+  if (layer === 'skull') return $('show-skull').checked && !state.clip && !$('show-mould').checked;
   if (layer === 'compare') return true;
   if (layer === 'thickness') return $('show-thickness').checked;
+  if (layer === 'mouldOuter' || layer === 'mouldInner') return $('show-mould').checked;
   if (layer === 'implant') return $('show-implant').checked && !$('show-thickness').checked;
   return $(`show-${layer}`).checked;
 }
@@ -219,7 +227,7 @@ async function syncLayers(seq) {
   const now = Object.entries(wanted).filter(([layer]) => layerWanted(layer));
   const later = Object.entries(wanted).filter(([layer]) => !layerWanted(layer));
   // the result is on screen once the skull and implant are; the rim and a compared run follow as they arrive
-  const critical = new Set(['skull', 'implant', 'thickness']);
+  const critical = new Set(['skull', 'implant', 'thickness', 'mouldOuter', 'mouldInner']);
   const loads = now.map(async ([layer, url]) => {
     const m = await mesh(url, layer);
     if (seq !== state.loadSeq) return;
@@ -241,6 +249,8 @@ async function syncLayers(seq) {
   document.body.dataset.viewerLayers = String(nv.meshes.filter((m) => m.visible).length + (nv.volumes.length ? 1 : 0));
   document.body.dataset.rim = wanted.rim ? 'shown' : 'none';
   document.body.dataset.thickness = wanted.thickness ? 'available' : 'none';
+  const mouldShown = nv.meshes.filter((m) => m.visible && [wanted.mouldOuter, wanted.mouldInner].includes(m.calvariaUrl));
+  document.body.dataset.mould = !wanted.mouldOuter ? 'none' : mouldShown.length === 2 ? 'shown' : 'available';
 }
 
 /** Shows the case (its slice volume, once) and the run's layers; later runs' meshes are fetched in the background. */
@@ -329,6 +339,35 @@ async function lookAtDefect(url, seq) {
   document.body.dataset.viewElevation = e.toFixed(0);
 }
 
+/**
+ * Turns the 3-D view side-on to the mould's pull direction (from the inner half's centre to the outer's), tilted 20
+ * degrees towards the outer half, so that the two halves show apart with the implant between them.
+ */
+async function lookAtMould(seq) {
+  const job = currentJob();
+  if (!job || !job.view || !job.view['mould-outer.mz3'] || !job.view['mould-inner.mz3']) return;
+  const [outer, inner] = await Promise.all([mesh(job.view['mould-outer.mz3'], 'mouldOuter'),
+    mesh(job.view['mould-inner.mz3'], 'mouldInner')]);
+  if (seq !== state.loadSeq || !$('show-mould').checked) return;
+  const centre = (m) => {
+    const c = [0, 0, 0];
+    for (let i = 0; i < m.pts.length; i += 3) for (let k = 0; k < 3; k++) c[k] += m.pts[i + k];
+    return c.map((v) => v / (m.pts.length / 3));
+  };
+  const unit = (v) => { const l = Math.hypot(...v) || 1; return v.map((x) => x / l); };
+  const cross = (a, b) => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  const co = centre(outer), ci = centre(inner);
+  const p = unit([co[0] - ci[0], co[1] - ci[1], co[2] - ci[2]]);
+  const side = unit(Math.abs(p[2]) < 0.9 ? cross(p, [0, 0, 1]) : cross(p, [1, 0, 0]));
+  const t = 20 * Math.PI / 180;
+  const v = unit(side.map((x, k) => Math.cos(t) * x + Math.sin(t) * p[k]));
+  const e = Math.asin(Math.max(-1, Math.min(1, v[2]))) * 180 / Math.PI;
+  const a = (Math.atan2(-v[0], -v[1]) * 180 / Math.PI + 360) % 360;
+  state.nv.setRenderAzimuthElevation(a, e);
+  document.body.dataset.viewAzimuth = a.toFixed(0);
+  document.body.dataset.viewElevation = e.toFixed(0);
+}
+
 /** Puts the slice cross-hair at the centre of the implant's surface (RAS mm), so that every slice cuts it. */
 function moveCrosshairTo(m) {
   const pts = m.pts;
@@ -357,6 +396,9 @@ function updateToggles() {
   const thickness = Boolean(done && job.view && job.view['thickness.mz3']);
   $('thickness-toggle').hidden = !thickness;
   if (!thickness) $('show-thickness').checked = false;
+  const mould = Boolean(done && job.view && job.view['mould-outer.mz3'] && job.view['mould-inner.mz3']);
+  $('mould-toggle').hidden = !mould;
+  if (!mould) $('show-mould').checked = false;
   $('clip-button').disabled = !(c && c.kind === 'volume');
   $('ruler-button').disabled = !(c && c.kind === 'volume');
   renderCompareChoices();
@@ -678,6 +720,17 @@ function renderResult(job) {
     if (url) a.href = url;
   }
   $('report-link').href = `/api/jobs/${job.id}/report.html`;
+  const parts = { 'download-mould': 'mould.zip', 'download-mould-outer': 'mould-outer.stl',
+    'download-mould-inner': 'mould-inner.stl', 'download-fit-check': 'fit-check.stl', 'download-3mf': 'implant.3mf' };
+  let anyPart = false;
+  for (const [id, kind] of Object.entries(parts)) {
+    const url = job.files[kind];
+    $(id).hidden = !url;
+    if (url) $(id).href = url;
+    anyPart = anyPart || Boolean(url);
+  }
+  $('part-downloads').hidden = !anyPart;
+  $('settings-text').textContent = describeSettings(job.settings);
   const preview = job.files['preview.png'];
   $('preview-figure').hidden = !preview;
   if (preview) $('preview').src = preview;
@@ -717,6 +770,52 @@ async function cancelDesign() {
   renderDesignPanel();
 }
 
+/** "clearance 0.5 mm, at least 2 mm thick, with mould and fit check" for a run's settings. */
+function describeSettings(s) {
+  if (!s) return '';
+  const thick = s.thicknessMm !== null && s.thicknessMm !== undefined ? `uniform ${s.thicknessMm} mm plate`
+    : s.minThicknessMm > 0 ? `at least ${s.minThicknessMm} mm thick` : 'thickness as designed';
+  const parts = [s.mould && 'mould', s.fitCheck && 'fit check'].filter(Boolean);
+  return `Clearance ${s.clearanceMm} mm, ${thick}${parts.length ? `, with ${parts.join(' and ')}` : ''}.`;
+}
+
+/** The manufacturing settings from the page's controls, or a message saying which one is out of range. */
+function manufactureSettings() {
+  const m = state.config.manufacture;
+  const clearance = Number($('clearance').value);
+  if ($('clearance').value === '' || !Number.isFinite(clearance) || clearance < m.clearanceMm.min
+      || clearance > m.clearanceMm.max) {
+    return { error: `Clearance must be between ${m.clearanceMm.min} and ${m.clearanceMm.max} mm.` };
+  }
+  const uniform = $('thickness-mode').value === 'uniform';
+  const range = uniform ? m.thicknessMm : m.minThicknessMm;
+  const thickness = Number($('thickness-mm').value);
+  if ($('thickness-mm').value === '' || !Number.isFinite(thickness) || thickness < range.min || thickness > range.max) {
+    return { error: `${uniform ? 'A uniform plate' : 'The minimum thickness'} must be between ${range.min} and`
+      + ` ${range.max} mm.` };
+  }
+  return {
+    clearanceMm: clearance,
+    minThicknessMm: uniform ? 0 : thickness,
+    thicknessMm: uniform ? thickness : null,
+    mould: $('make-mould').checked,
+    fitCheck: $('make-fit-check').checked,
+  };
+}
+
+/** The thickness control's range and step follow its mode (at least / uniform plate). */
+function setThicknessMode() {
+  const m = state.config.manufacture;
+  const uniform = $('thickness-mode').value === 'uniform';
+  const range = uniform ? m.thicknessMm : m.minThicknessMm;
+  const input = $('thickness-mm');
+  input.min = range.min;
+  input.max = range.max;
+  input.step = range.step;
+  if (uniform && Number(input.value) < range.min) input.value = 4;
+  $('thickness-help').textContent = range.help;
+}
+
 async function startDesign() {
   const c = currentCase();
   if (!c) return;
@@ -727,12 +826,17 @@ async function startDesign() {
     showMessage(`${t.label} must be between ${t.min} and ${t.max}.`);
     return;
   }
+  const settings = manufactureSettings();
+  if (settings.error) {
+    showMessage(settings.error);
+    return;
+  }
   $('design-button').disabled = true;
   try {
     const job = await api(`/api/cases/${c.id}/design`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ threshold }),
+      body: JSON.stringify({ threshold, ...settings }),
     });
     c.jobs.push(job);
     renderCases();
@@ -971,6 +1075,15 @@ async function main() {
     input.step = t.step;
     input.value = t.default;
   }
+  const m = state.config.manufacture;
+  $('clearance').min = m.clearanceMm.min;
+  $('clearance').max = m.clearanceMm.max;
+  $('clearance').step = m.clearanceMm.step;
+  $('clearance').value = m.clearanceMm.default;
+  $('clearance-help').textContent = m.clearanceMm.help;
+  $('thickness-mm').value = m.minThicknessMm.default;
+  setThicknessMode();
+  $('thickness-mode').addEventListener('change', setThicknessMode);
   $('threshold-range').addEventListener('input', () => { $('threshold').value = $('threshold-range').value; });
   $('threshold').addEventListener('input', () => { $('threshold-range').value = $('threshold').value; });
   for (const input of [$('file-input'), $('folder-input')]) {
@@ -992,9 +1105,12 @@ async function main() {
       applyView();
     });
   }
-  for (const layer of ['skull', 'implant', 'completed', 'rim', 'thickness']) {
+  for (const layer of ['skull', 'implant', 'completed', 'rim', 'thickness', 'mould']) {
     $(`show-${layer}`).addEventListener('change', setLayerVisible);
   }
+  $('show-mould').addEventListener('change', () => {
+    if ($('show-mould').checked && state.nv) lookAtMould(state.loadSeq).catch(() => {});
+  });
   $('clip-button').addEventListener('click', () => setClip(!state.clip));
   $('clip-depth').addEventListener('input', () => setClip(true));
   $('ruler-button').addEventListener('click', () => setRuler(!state.ruler));

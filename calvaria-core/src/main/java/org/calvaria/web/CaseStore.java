@@ -1,14 +1,10 @@
 package org.calvaria.web;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.VolumeFormat;
-import org.calvaria.io.VolumeIO;
-import org.calvaria.volume.Volume;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +47,7 @@ final class CaseStore implements AutoCloseable {
 
     private final Path root;
     private final DesignService service;
-    private final long maxUploadBytes;
-    private final long memoryBudget;
+    private final CaseOpener opener;
     private final ExecutorService designThread;
     private final Semaphore designSlots = new Semaphore(MAX_PENDING_DESIGNS);
     /** Opening a large CT takes memory; one at a time keeps two big uploads from exhausting the heap together. */
@@ -93,8 +88,7 @@ final class CaseStore implements AutoCloseable {
         }
         this.root = root;
         this.service = service;
-        this.maxUploadBytes = maxUploadBytes;
-        this.memoryBudget = memoryBudget;
+        this.opener = new CaseOpener(maxUploadBytes, memoryBudget);
         // One design at a time: each uses the machine's cores and memory fully; later ones wait in the queue, whose
         // length designSlots bounds.
         this.designThread = Executors.newSingleThreadExecutor(daemon("calvaria-design"));
@@ -189,7 +183,7 @@ final class CaseStore implements AutoCloseable {
         boolean ok = false;
         try {
             if (bytes == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
-            OpenedCase c = identifyAndPrepare(u.id(), name, u.file(), bytes, folder.resolve("input"),
+            OpenedCase c = opener.identifyAndPrepare(u.id(), name, u.file(), bytes, folder.resolve("input"),
                     folder.resolve("view"));
             if (persistent) Workspace.saveCase(c);
             cases.put(u.id(), c);
@@ -197,12 +191,12 @@ final class CaseStore implements AutoCloseable {
             LOG.info("opened case {} '{}': {}", u.id(), name, c.format);
             return c;
         } catch (CalvariaException e) {
-            throw new HttpError(422, userNames(humanise(e.getMessage(), name, folder), u.id()));
+            throw new HttpError(422, opener.userNames(humanise(e.getMessage(), name, folder), u.id()));
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             throw new HttpError(422, "cannot read '" + name + "': "
-                    + userNames(humanise(e.getMessage(), name, folder), u.id()));
+                    + opener.userNames(humanise(e.getMessage(), name, folder), u.id()));
         } catch (HttpError e) {
-            throw new HttpError(e.status, userNames(e.getMessage(), u.id()));
+            throw new HttpError(e.status, opener.userNames(e.getMessage(), u.id()));
         } catch (OutOfMemoryError e) {
             throw new HttpError(500, "not enough memory to open '" + name + "'; restart the server with more"
                     + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
@@ -212,106 +206,14 @@ final class CaseStore implements AutoCloseable {
         } finally {
             if (!ok) {
                 deleteRecursively(folder);
-                fileNames.remove(u.id());
+                opener.forget(u.id());
             }
         }
     }
 
-    /** Unpacked files' names as the user knows them, by case: generated name to the name in the zip. */
-    private final Map<String, Map<String, String>> fileNames = new ConcurrentHashMap<>();
-
-    /** The message with generated file names (f000012.dcm, f000013) replaced by the user's own ('scans/IM0012'). */
-    String userNames(String message, String caseId) {
-        Map<String, String> names = fileNames.get(caseId);
-        if (message == null || names == null) return message;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bf[0-9]{6}(?:\\.dcm)?\\b").matcher(message);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            String original = names.get(m.group());
-            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(original == null ? m.group()
-                    : "'" + original + "'"));
-        }
-        m.appendTail(b);
-        return b.toString();
-    }
-
-    private OpenedCase identifyAndPrepare(String id, String name, Path upload, long bytes, Path inputFolder,
-                                          Path viewFolder) throws IOException {
-        Path input = upload;
-        String format;
-        Map<String, String> identity = null;
-        if (DicomZip.looksLikeZip(upload)) {
-            Path dicom = inputFolder.resolve("dicom");
-            Files.createDirectories(dicom);
-            Map<String, String> names = new java.util.TreeMap<>();
-            int files;
-            try {
-                files = DicomZip.extract(upload, dicom, DicomZip.unpackLimit(bytes, maxUploadBytes), names);
-            } finally {
-                Files.deleteIfExists(upload);
-            }
-            fileNames.put(id, names);
-            List<Path> headers = new ArrayList<>();
-            for (String generated : names.keySet()) {
-                Path f = dicom.resolve(generated);
-                if (UploadCheck.isNrrd(f)) headers.add(f);
-            }
-            if (headers.size() > 1) {
-                throw HttpError.badRequest("the upload holds " + headers.size() + " NRRD headers ("
-                        + String.join(", ", headers.stream().map(h -> "'" + names.get(h.getFileName().toString())
-                        + "'").toList()) + "); send one skull at a time");
-            }
-            if (headers.size() == 1) {
-                // An NRRD header with its data file (detached .nhdr + .raw/.raw.gz), sent together or zipped.
-                input = UploadCheck.detachedNrrd(headers.get(0), names, memoryBudget);
-                format = "NRRD (" + names.get(headers.get(0).getFileName().toString()) + " with its data file)";
-            } else {
-                // The DICOM reader reads no other format from a folder; headers pointing outside it are refused anyway.
-                UploadCheck.checkUnpackedFolder(dicom);
-                input = dicom;
-                format = "DICOM (zip of " + files + " files)";
-                identity = org.calvaria.io.DicomSeriesReader.identity(dicom);
-            }
-        } else {
-            format = null;
-            // Before any reader sees it: no header naming other files, no sizes the file or memory cannot hold.
-            UploadCheck.check(upload, name, memoryBudget);
-        }
-        VolumeFormat detected = VolumeFormat.detect(input);
-        if (detected == VolumeFormat.STL) {
-            Path stl = Files.move(upload, viewFolder.resolve("skull.stl"));
-            return new OpenedCase(id, name, OpenedCase.Kind.MESH, "STL mesh", inputFolder.getParent(), stl, stl,
-                    bytes, null, null, null, false);
-        }
-        if (format == null) {
-            // A name with the right extension, for pipelines that look at it; the content decides the format.
-            String inputName = switch (detected) {
-                case NRRD -> "input.nrrd";
-                case NIFTI -> isGzip(upload) ? "input.nii.gz" : "input.nii";
-                case DICOM_FILE -> "input.dcm";
-                default -> "upload.bin";
-            };
-            input = Files.move(upload, upload.resolveSibling(inputName));
-            format = switch (detected) {
-                case NRRD -> "NRRD";
-                case NIFTI -> "NIfTI";
-                case DICOM_FILE -> "DICOM file";
-                default -> "unknown";
-            };
-        }
-        Volume v = VolumeIO.read(input);
-        boolean binary = v.isBinary();
-        double[] range = v.valueRange();
-        // What the viewer loads: a downsampled volume for the slices and a decimated skull surface (ViewFiles).
-        Path view = ViewFiles.prepareCase(v, binary, range, viewFolder);
-        OpenedCase c = new OpenedCase(id, name, OpenedCase.Kind.VOLUME, format, inputFolder.getParent(), input, view,
-                bytes, v.geometry().sizes(), v.geometry().spacing(), range, binary);
-        if (identity != null && !identity.isEmpty()) c.identity = identity;
-        return c;
-    }
 
     /** Queues a design of {@code c} and returns its job at once; 503 when {@link #MAX_PENDING_DESIGNS} wait or run. */
-    DesignJob startDesign(OpenedCase c, double threshold) {
+    DesignJob startDesign(OpenedCase c, DesignRequest request) {
         if (!designSlots.tryAcquire()) {
             throw new HttpError(503, MAX_PENDING_DESIGNS + " designs are already waiting or running; wait for one to"
                     + " finish, then try again");
@@ -326,7 +228,7 @@ final class CaseStore implements AutoCloseable {
                 LOG.warn("cannot make the folder of design {} in {}: {}", id, root, Folders.reason(e));
                 throw Folders.cannotWrite(e);
             }
-            DesignJob job = new DesignJob(id, c, threshold, out);
+            DesignJob job = new DesignJob(id, c, request, out);
             if (persistent) Workspace.saveJob(job);
             running.put(id, designThread.submit(() -> {
                 try {
@@ -379,7 +281,7 @@ final class CaseStore implements AutoCloseable {
         long t0 = System.nanoTime();
         String name = job.forCase.name;
         try {
-            DesignOutcome outcome = service.design(job.forCase.input, job.outputFolder, job.threshold, job::stage);
+            DesignOutcome outcome = service.design(job.forCase.input, job.outputFolder, job.request, job::stage);
             if (outcome == null) throw new IllegalStateException("the design service returned no result");
             requireFile(outcome.implantStl(), "implant STL");
             requireFile(outcome.implantNrrd(), "implant NRRD");
@@ -398,7 +300,7 @@ final class CaseStore implements AutoCloseable {
         } catch (DesignJob.Cancelled e) {
             LOG.info("design {} stopped: cancelled", job.id);
         } catch (CalvariaException e) {
-            job.failed(userNames(humanise(e.getMessage(), name, job.forCase.folder), job.forCase.id));
+            job.failed(opener.userNames(humanise(e.getMessage(), name, job.forCase.folder), job.forCase.id));
         } catch (InterruptedException e) {
             if (job.isCancelled()) {
                 Thread.interrupted(); // the interrupt was the cancel; the next design must not see it
@@ -476,12 +378,6 @@ final class CaseStore implements AutoCloseable {
         return m.replaceAll("/[^\\s'\"]*calvaria-serve-[^\\s'\"]*", "the upload");
     }
 
-    private static boolean isGzip(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] h = in.readNBytes(2);
-            return h.length == 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b;
-        }
-    }
 
     static void deleteRecursively(Path folder) {
         if (folder == null || !Files.exists(folder)) return;

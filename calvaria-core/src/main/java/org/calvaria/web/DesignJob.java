@@ -12,6 +12,8 @@ final class DesignJob {
     final String id;
     final OpenedCase forCase;
     final double threshold;
+    /** The page's settings: threshold, clearance, thickness, mould and fit check. */
+    final DesignRequest request;
     final Path outputFolder;
     /** When queued (set again when loaded from a workspace). */
     Instant queuedAt = Instant.now();
@@ -26,9 +28,14 @@ final class DesignJob {
     private java.util.Map<String, Object> verdict;
 
     DesignJob(String id, OpenedCase forCase, double threshold, Path outputFolder) {
+        this(id, forCase, DesignRequest.defaults(threshold), outputFolder);
+    }
+
+    DesignJob(String id, OpenedCase forCase, DesignRequest request, Path outputFolder) {
         this.id = id;
         this.forCase = forCase;
-        this.threshold = threshold;
+        this.threshold = request.threshold();
+        this.request = request;
         this.outputFolder = outputFolder;
     }
 

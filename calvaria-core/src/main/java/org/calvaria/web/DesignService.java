@@ -30,6 +30,16 @@ public interface DesignService {
     DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
             throws Exception;
 
+    /**
+     * Designs with the page's manufacturing settings (clearance, thickness, mould, fit check; {@link DesignRequest}).
+     * The mould folder, fit-check STL and 3MF go into {@code outputFolder} under {@link DesignRequest}'s fixed names.
+     * By default only the threshold is used, for services that make no such parts.
+     */
+    default DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<String> stageListener)
+            throws Exception {
+        return design(input, outputFolder, request.threshold(), stageListener);
+    }
+
     /** What the threshold means, for the page's control; override when the pipeline's differs. */
     default ThresholdSetting threshold() {
         return ThresholdSetting.DEFAULT;

@@ -23,11 +23,19 @@ public final class PipelineDesignService implements DesignService, AutoCloseable
     @Override
     public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
             throws java.io.IOException {
+        return design(input, outputFolder, DesignRequest.defaults(threshold), stageListener);
+    }
+
+    /** As {@code design} with {@code --clearance}, {@code --min-thickness}/{@code --thickness}, --mould, --fit-check. */
+    @Override
+    public DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<String> stageListener)
+            throws java.io.IOException {
         DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(outputFolder.resolve("implant.stl"),
                 outputFolder.resolve("implant.nrrd"), outputFolder.resolve("completed_skull.nrrd"),
                 outputFolder.resolve("report.json"), outputFolder.resolve("preview.png"));
         DesignPipeline.Result r = new DesignPipeline(model, modelName).run(input,
-                DesignPipeline.Settings.defaults().withThreshold(threshold), out, stage -> {
+                DesignPipeline.Settings.defaults().withThreshold(request.threshold())
+                        .withManufacture(request.manufactureIn(outputFolder)), out, stage -> {
                     // "write" is part of the page's last stage
                     if (STAGES.contains(stage)) stageListener.accept(stage);
                 });

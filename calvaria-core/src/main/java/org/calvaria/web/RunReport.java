@@ -45,6 +45,12 @@ final class RunReport {
             }
         }
         row(b, "Threshold", String.valueOf(job.threshold));
+        var made = job.request.manufacture();
+        row(b, "Clearance", made.clearanceMm() + " mm");
+        row(b, "Thickness", made.thicknessMm() != null ? "uniform plate of " + made.thicknessMm() + " mm"
+                : made.minThicknessMm() > 0 ? "at least " + made.minThicknessMm() + " mm" : "as designed");
+        row(b, "Mould, fit check", (job.request.mould() ? "mould" : "no mould") + ", "
+                + (job.request.fitCheck() ? "fit check" : "no fit check"));
         row(b, "Designed", String.valueOf(jobJson.get("finishedAt")));
         b.append("</table>\n");
 

@@ -77,6 +77,11 @@ final class ViewFiles {
             TriangleMesh m = surface(downsample(completed, MAX_SLICE_SIDE), 0.5, COMPLETED_TRIANGLES);
             if (m != null) Mz3.write(m, null, folder.resolve(COMPLETED_MESH));
         }
+        try {
+            PartFiles.prepare(folder); // the mould's zip and its halves opened apart, when the run made a mould
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot prepare the mould's download and view files in {}: {}", folder, e.toString());
+        }
     }
 
     /**

@@ -61,6 +61,7 @@ final class Workspace {
         m.put("id", job.id);
         m.put("caseId", job.forCase.id);
         m.put("threshold", job.threshold);
+        m.put("settings", job.request.describe());
         m.put("state", s.state().name());
         m.put("queuedAt", job.queuedAt.toString());
         if (s.startedAt() != null) m.put("startedAt", s.startedAt().toString());
@@ -196,7 +197,8 @@ final class Workspace {
         if (!id.equals(folder.getFileName().toString())) throw new IOException("its record names another run");
         OpenedCase c = cases.get(j.path("caseId").asText());
         if (c == null) throw new IOException("its case is gone");
-        DesignJob job = new DesignJob(id, c, j.path("threshold").asDouble(), folder);
+        DesignJob job = new DesignJob(id, c,
+                DesignRequest.fromRecord(j.path("threshold").asDouble(), j.get("settings")), folder);
         job.queuedAt = Instant.parse(j.path("queuedAt").asText());
         Instant started = j.has("startedAt") ? Instant.parse(j.get("startedAt").asText()) : null;
         Instant finished = j.has("finishedAt") ? Instant.parse(j.get("finishedAt").asText()) : null;

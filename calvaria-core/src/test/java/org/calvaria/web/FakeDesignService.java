@@ -5,6 +5,11 @@ import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.VolumeIO;
+import org.calvaria.manufacture.Manufacture;
+import org.calvaria.manufacture.Mould;
+import org.calvaria.mesh.MarchingCubes;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.implant.ImplantDesigner;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.normalise.CranialRays;
@@ -100,6 +105,17 @@ final class FakeDesignService implements DesignService {
     @Override
     public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
             throws Exception {
+        return design(input, outputFolder, DesignRequest.defaults(threshold), stageListener);
+    }
+
+    /**
+     * Also makes the parts the request asks for with the real manufacturing code (mould, fit check, 3MF of all
+     * parts), from a marching-cubes mesh of the fake implant; clearance and thickness are only recorded in the report.
+     */
+    @Override
+    public DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<String> stageListener)
+            throws Exception {
+        double threshold = request.threshold();
         long t0 = System.nanoTime();
         stage("read", stageListener);
         Volume v = VolumeIO.read(input);
@@ -167,6 +183,15 @@ final class FakeDesignService implements DesignService {
         double area = TestStl.writeVoxelSurface(implant, stl);
         Path preview = outputFolder.resolve("preview.png");
         ImageIO.write(topView(bone, implant), "png", preview.toFile());
+        Manufacture.Options parts = request.manufactureIn(outputFolder);
+        if (!implant.isEmpty() && (request.mould() || request.fitCheck())) {
+            TriangleMesh mesh = MarchingCubes.extract(implant);
+            TriangleMesh fit = request.fitCheck() ? Manufacture.fitCheck(bone, implant, parts.fitCheckMarginMm()) : null;
+            Mould.Result mould = request.mould() ? Mould.build(mesh, parts.mould()) : null;
+            if (fit != null) MeshIO.write(fit, parts.fitCheck(), false, "fake design (fit-check model)");
+            if (mould != null) Mould.write(mould, mesh, parts.mouldDir(), "fake design");
+            Manufacture.write3mf(parts.threeMf(), mesh, new Manufacture.Extras(fit, mould), "fake design");
+        }
 
         double[] spacing = g.spacing();
         double ml = implant.cardinality() * g.voxelVolumeMm3() / 1000.0;
@@ -177,6 +202,7 @@ final class FakeDesignService implements DesignService {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("made_by", Provenance.line("fake design (test)"));
         report.put("threshold", threshold);
+        report.put("manufacture", request.describe());
         report.put("implant_volume_ml", ml);
         report.put("surface_area_mm2", area);
         report.put("bounding_box_mm", box);

@@ -45,7 +45,8 @@ class PipelineDesignServiceTest {
             assertEquals(201, up.statusCode(), new String(up.body()));
             String caseId = JSON.readTree(up.body()).get("id").asText();
             HttpResponse<byte[]> started = send(base, "POST", "/api/cases/" + caseId + "/design",
-                    HttpRequest.BodyPublishers.ofString("{\"threshold\": 0.5}"), "Content-Type", "application/json");
+                    HttpRequest.BodyPublishers.ofString("{\"threshold\": 0.5, \"clearanceMm\": 0.8, \"minThicknessMm\": 2.5,"
+                            + " \"mould\": true, \"fitCheck\": true}"), "Content-Type", "application/json");
             assertEquals(202, started.statusCode(), new String(started.body()));
             String jobId = JSON.readTree(started.body()).get("id").asText();
             JsonNode job = null;
@@ -72,6 +73,17 @@ class PipelineDesignServiceTest {
             assertEquals(ml, report.get("implant").get("volumeMl").asDouble(), 1e-9);
             assertTrue(report.get("implant").get("watertight").asBoolean());
             assertEquals(0, report.get("implant").get("overlapWithDefectiveVoxels").asLong());
+            // The page's settings reached the pipeline as design's options, and the parts were made.
+            assertEquals(0.8, report.get("manufacture").get("clearanceMm").asDouble());
+            assertEquals(2.5, report.get("manufacture").get("minThicknessMm").asDouble());
+            assertEquals(0.8, report.get("clearance").get("clearanceMm").asDouble());
+            assertTrue(report.has("mould") && report.has("fitCheck") && report.has("threeMf"), report.toString());
+            for (String kind : PartFiles.DOWNLOADS) {
+                assertTrue(job.get("files").has(kind), kind);
+                assertEquals(200, send(base, "GET", job.get("files").get(kind).asText(),
+                        HttpRequest.BodyPublishers.noBody()).statusCode(), kind);
+            }
+            assertTrue(job.get("view").has("mould-outer.mz3") && job.get("view").has("mould-inner.mz3"));
 
             // The verdict says what the report says. The bundled model places one grid at the vertex and finds no
             // holes, so nothing checks that the implant closes the defect: review needed, and no rim files.

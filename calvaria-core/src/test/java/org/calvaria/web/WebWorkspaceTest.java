@@ -67,7 +67,11 @@ class WebWorkspaceTest {
     }
 
     private static String design(WebServer s, String caseId) throws Exception {
-        HttpResponse<byte[]> r = send(s, "POST", "/api/cases/" + caseId + "/design", "{\"threshold\": 0.5}",
+        return design(s, caseId, "{\"threshold\": 0.5}");
+    }
+
+    private static String design(WebServer s, String caseId, String body) throws Exception {
+        HttpResponse<byte[]> r = send(s, "POST", "/api/cases/" + caseId + "/design", body,
                 "Content-Type", "application/json");
         assertEquals(202, r.statusCode());
         return json(r).get("id").asText();
@@ -89,7 +93,7 @@ class WebWorkspaceTest {
         String caseId, jobId;
         try (WebServer s = start(ws, 0)) {
             caseId = upload(s, "patient%20%3Cb%3E42%3Cb%3E.nrrd").get("id").asText();
-            jobId = design(s, caseId);
+            jobId = design(s, caseId, "{\"threshold\": 0.5, \"clearanceMm\": 1.5, \"thicknessMm\": 5}");
             JsonNode job = await(s, jobId);
             assertEquals("done", job.get("state").asText(), job.toString());
             assertTrue(job.get("view").has("implant.mz3"), job.toString());
@@ -111,6 +115,8 @@ class WebWorkspaceTest {
             Files.write(copy, skullMesh.body());
             assertTrue(Mz3.read(copy).mesh().triangleCount() > 100, "the skull surface reads back as MZ3");
             JsonNode job = json(send(s, "GET", "/api/jobs/" + jobId, null));
+            assertEquals(1.5, job.get("settings").get("clearanceMm").asDouble(), "the run's settings are kept");
+            assertEquals(5, job.get("settings").get("thicknessMm").asDouble());
             for (String url : new String[] {job.get("files").get("implant.stl").asText(),
                     job.get("view").get("implant.mz3").asText()}) {
                 assertEquals(200, send(s, "GET", url, null).statusCode(), url);

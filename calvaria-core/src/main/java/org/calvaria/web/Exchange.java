@@ -1,0 +1,136 @@
+package org.calvaria.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One request and its answer. Every answer is written without waiting for the client; a client that has gone
+ * away is logged on one line, without a stack trace (it is not the server's fault).
+ */
+final class Exchange {
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    final Request request;
+    final Response response;
+    final Callback callback;
+    final String method;
+    final String path;
+    /** What the request does, for log lines ("upload of 'skull.nrrd'"). */
+    String what;
+    private final AtomicBoolean answered = new AtomicBoolean();
+    /** True while the server stops: failed writes are then expected, not logged. */
+    private final BooleanSupplier stopping;
+
+    Exchange(Request request, Response response, Callback callback, BooleanSupplier stopping) {
+        this.stopping = stopping;
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.method = request.getMethod();
+        this.path = request.getHttpURI().getPath();
+    }
+
+    interface Action {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code action}, answering with its error if it fails. */
+    void guard(Action action) {
+        try {
+            action.run();
+        } catch (Throwable t) {
+            fail(t);
+        }
+    }
+
+    void fail(Throwable t) {
+        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (e instanceof HttpError h) {
+            sendError(h);
+            return;
+        }
+        LOG.warn("request {} {} failed", method, path, e);
+        sendError(new HttpError(500, "internal error (" + e.getClass().getSimpleName()
+                + "); the server's log has the details"));
+    }
+
+    void sendError(HttpError e) {
+        if (e.allow != null) response.getHeaders().put(HttpHeader.ALLOW, e.allow);
+        sendJson(e.status, Map.of("error", e.getMessage()));
+    }
+
+    void sendJson(int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = WebServer.JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        send(status, "application/json; charset=utf-8", bytes);
+    }
+
+    void send(int status, String type, byte[] bytes) {
+        if (!answered.compareAndSet(false, true)) return;
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), written());
+    }
+
+    void sendFile(Path file, String type, String downloadName) throws IOException {
+        if (!Files.isRegularFile(file)) throw HttpError.notFound("the file is gone (the server may be stopping)");
+        long size = Files.size(file);
+        if (!answered.compareAndSet(false, true)) return;
+        response.setStatus(200);
+        HttpFields.Mutable h = response.getHeaders();
+        h.put(HttpHeader.CONTENT_TYPE, type);
+        h.put(HttpHeader.CONTENT_LENGTH, size);
+        if (downloadName != null) h.put("Content-Disposition", "attachment; filename=\"" + downloadName + "\"");
+        Content.copy(Content.Source.from(file), response, written());
+    }
+
+    /** Completes the exchange once the answer is written; a failed write means the client went away. */
+    private Callback written() {
+        return Callback.from(callback::succeeded, failure -> {
+            // Stopping the server closes its connections, failing answers still in flight: that is no news.
+            if (!stopping.getAsBoolean()) LOG.info("client went away during {}: {}", describe(), reason(failure));
+            callback.failed(failure);
+        });
+    }
+
+    /** The client left while its request body was arriving: one line, and no answer to write. */
+    void clientGone(Throwable failure, long bytes, long declared) {
+        answered.set(true);
+        LOG.info("client went away during {} after {}{} bytes: {}", describe(), bytes,
+                declared >= 0 ? " of " + declared : "", reason(failure));
+        callback.failed(failure);
+    }
+
+    private String describe() {
+        return method + " " + path + (what == null ? "" : " (" + what + ")");
+    }
+
+    /** The last cause's message ("Connection reset by peer", "Broken pipe"), for one log line. */
+    static String reason(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+}
