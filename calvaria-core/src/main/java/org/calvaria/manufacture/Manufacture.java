@@ -193,7 +193,15 @@ public final class Manufacture {
         for (int i = 0; i < d2.length; i++) if (d2[i] <= m2) near.set(i, true);
         MaskVolume part = box.cut(skull).and(near);
         if (part.isEmpty()) throw new CalvariaException("no bone within " + marginMm + " mm of the implant");
-        MaskVolume rim = Morphology.dilate(im, 2.0).and(part);
+        // The rim: bone within 2 mm of the implant, and at least the bone touching it (26-neighbours) on a scan whose
+        // voxels are coarser than that.
+        double[] sp = im.geometry().spacing();
+        double touch = 1.01 * Math.sqrt(sp[0] * sp[0] + sp[1] * sp[1] + sp[2] * sp[2]);
+        MaskVolume rim = Morphology.dilate(im, Math.max(2.0, touch)).and(part);
+        if (rim.isEmpty()) {
+            throw new CalvariaException("no bone touches the implant's rim, so there is nothing to fit it into; check"
+                    + " the implant against the skull");
+        }
         part = ConnectedComponents.keepComponentsTouching(part, rim);
         return MarchingCubes.extract(part);
     }

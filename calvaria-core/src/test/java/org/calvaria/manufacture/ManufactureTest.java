@@ -20,6 +20,11 @@ class ManufactureTest {
 
     /** Voxels with radius in (r - t, r] and polar angle in [fromDeg, toDeg), on a 0.5 mm grid. */
     static MaskVolume shell(double r, double t, double fromDeg, double toDeg) {
+        return shell(r, t, fromDeg, toDeg, S);
+    }
+
+    /** The same on a grid of {@code S}-mm voxels. */
+    static MaskVolume shell(double r, double t, double fromDeg, double toDeg, double S) {
         int n = (int) Math.ceil(2 * (70 + 3) / S);
         Geometry g = Geometry.axisAligned(n, n, n, S, S, S,
                 new double[] {-(n - 1) * S / 2, -(n - 1) * S / 2, -(n - 1) * S / 2});
@@ -121,6 +126,20 @@ class ManufactureTest {
         assertEquals(0, back.copy().andNot(skull).cardinality(), "the fit-check model is bone only");
         MaskVolume far = shell(70, 6, 60, 180);
         assertEquals(0, back.intersectionCount(far));
+    }
+
+    @Test
+    void fitCheckOnACoarseScanStillHoldsTheRim() {
+        // 3 mm voxels: a 2 mm rim dilation alone would touch no bone and leave an empty model (seen in the web app).
+        MaskVolume skull = shell(70, 9, 30, 180, 3.0);
+        MaskVolume implant = shell(70, 9, 0, 30, 3.0);
+        var fit = Manufacture.fitCheck(skull, implant, 20);
+        assertTrue(fit.triangleCount() > 0 && fit.isWatertight(), fit.triangleCount() + " triangles");
+        MaskVolume back = Voxelizer.voxelize(fit, skull.geometry());
+        MaskVolume touching = org.calvaria.morphology.Morphology.dilate(implant, 3.0 * Math.sqrt(3) * 1.01)
+                .and(skull);
+        assertTrue(back.intersectionCount(touching) > 0.9 * touching.cardinality(),
+                back.intersectionCount(touching) + " of " + touching.cardinality() + " rim voxels");
     }
 
     @Test
