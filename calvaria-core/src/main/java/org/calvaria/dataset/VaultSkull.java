@@ -139,14 +139,9 @@ public record VaultSkull(String id, String source, ShortVolume complete, ShortVo
      */
     public static MaskVolume onGrid(ShortVolume fractions, Geometry target, Geometry canonical) {
         Geometry src = fractions.geometry();
-        double[] o = target.origin();
-        double[] base = src.physicalToIndex(o[0], o[1], o[2]);
-        double[][] col = new double[3][];
-        for (int c = 0; c < 3; c++) {
-            double[] a = target.axisVector(c);
-            double[] q = src.physicalToIndex(o[0] + a[0], o[1] + a[1], o[2] + a[2]);
-            col[c] = new double[] {q[0] - base[0], q[1] - base[1], q[2] - base[2]};
-        }
+        double[][] map = src.indexMapOf(target);
+        double[] base = map[0];
+        double[][] col = {map[1], map[2], map[3]};
         short[] f = fractions.data();
         int snx = src.nx(), sny = src.ny(), snz = src.nz(), plane = snx * sny;
         MaskVolume out = new MaskVolume(canonical);

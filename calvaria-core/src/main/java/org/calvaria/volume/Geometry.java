@@ -80,6 +80,22 @@ public final class Geometry {
         return new double[] {m[axis], m[3 + axis], m[6 + axis]};
     }
 
+    /**
+     * Where {@code target}'s voxels fall on this grid, as an affine map of continuous indices: row 0 is this grid's
+     * index of target voxel (0,0,0), row {@code 1 + c} the step in this grid's index per step along target axis c.
+     */
+    public double[][] indexMapOf(Geometry target) {
+        double[] o = target.origin();
+        double[] base = physicalToIndex(o[0], o[1], o[2]);
+        double[][] map = {base, null, null, null};
+        for (int c = 0; c < 3; c++) {
+            double[] a = target.axisVector(c);
+            double[] q = physicalToIndex(o[0] + a[0], o[1] + a[1], o[2] + a[2]);
+            map[1 + c] = new double[] {q[0] - base[0], q[1] - base[1], q[2] - base[2]};
+        }
+        return map;
+    }
+
     /** Voxel spacing along each index axis (length of each direction column), mm. */
     public double[] spacing() {
         double[] s = new double[3];

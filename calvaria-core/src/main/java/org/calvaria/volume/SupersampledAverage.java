@@ -26,14 +26,9 @@ public final class SupersampledAverage {
         double coarsest = Math.max(ts[0], Math.max(ts[1], ts[2]));
         int k = (int) Math.max(1, Math.min(maxSupersampling, Math.ceil(coarsest / finest - 1e-6)));
         // Affine map grid index -> source index: column c = source-index step of one grid step along axis c.
-        double[] o = target.origin();
-        double[] base = src.physicalToIndex(o[0], o[1], o[2]);
-        double[][] col = new double[3][];
-        for (int c = 0; c < 3; c++) {
-            double[] a = target.axisVector(c);
-            double[] q = src.physicalToIndex(o[0] + a[0], o[1] + a[1], o[2] + a[2]);
-            col[c] = new double[] {q[0] - base[0], q[1] - base[1], q[2] - base[2]};
-        }
+        double[][] map = src.indexMapOf(target);
+        double[] base = map[0];
+        double[][] col = {map[1], map[2], map[3]};
         double[] sub = new double[k];
         for (int i = 0; i < k; i++) sub[i] = (i + 0.5) / k - 0.5;
         int snx = src.nx(), sny = src.ny(), snz = src.nz();

@@ -91,4 +91,19 @@ class GeometryTest {
                 () -> new Geometry(2, 2, 2, new double[3], new double[] {1, 0, 0, 0, 1, 0, 1, 0, 0}));
         assertThrows(IllegalArgumentException.class, () -> Geometry.axisAligned(0, 2, 2, 1));
     }
+
+    @Test
+    void indexMapOfAgreesWithGoingThroughPhysicalSpace() {
+        Geometry target = SupersampledAverageTest.obliqueTarget();
+        double[][] map = SHEARED.indexMapOf(target);
+        int[][] voxels = {{0, 0, 0}, {20, 0, 0}, {3, 16, 8}, {11, 7, 2}};
+        for (int[] v : voxels) {
+            double[] p = target.indexToPhysical(v[0], v[1], v[2]);
+            double[] expected = SHEARED.physicalToIndex(p[0], p[1], p[2]);
+            for (int a = 0; a < 3; a++) {
+                double got = map[0][a] + map[1][a] * v[0] + map[2][a] * v[1] + map[3][a] * v[2];
+                assertEquals(expected[a], got, 1e-9, "axis " + a + " of voxel " + java.util.Arrays.toString(v));
+            }
+        }
+    }
 }
