@@ -12,7 +12,7 @@ import org.calvaria.defects.DefectPlacement;
 import org.calvaria.defects.DefectPreview;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

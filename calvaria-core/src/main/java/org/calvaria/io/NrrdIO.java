@@ -1,6 +1,7 @@
 package org.calvaria.io;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;

@@ -1,7 +1,7 @@
 package org.calvaria.mesh;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -411,6 +411,7 @@ public final class MeshIO {
         });
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // buf always comes from ByteBuffer.allocate (array offset 0)
     private static void drain(ByteBuffer buf, OutputStream out) throws IOException {
         out.write(buf.array(), 0, buf.position());
         buf.clear();
