@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -531,7 +532,7 @@ public final class WebServer implements AutoCloseable {
                 bodyFailed(ex, r, declared, max);
                 return;
             }
-            store.open(upload, r.bytes()).whenComplete((c, failure) -> {
+            CompletableFuture<?> unused = store.open(upload, r.bytes()).whenComplete((c, failure) -> {
                 if (failure == null) ex.guard(() -> ex.sendJson(201, caseJson(c)));
                 else ex.fail(failure);
             });
