@@ -67,6 +67,7 @@ public final class Progress implements AutoCloseable {
             return new Progress(null);
         }
         // Without a terminal (logs, CI) a redrawn bar becomes one line per update: draw rarely there.
+        @SuppressWarnings("SystemConsoleNull") // on Java 17, console() is null exactly when there is no terminal
         boolean terminal = System.console() != null;
         ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName(task)

@@ -1,11 +1,10 @@
 package org.calvaria;
 
-import org.calvaria.volume.Volume;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Properties;
 
 /** Where outputs record how they were made: tool version, command, time. */
@@ -32,8 +31,17 @@ public final class Provenance {
         return "calvaria " + VERSION + " " + what + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
     }
 
+    /**
+     * Something that carries string metadata, such as a volume (written into its file header). An interface here, so
+     * that this package, the bottom of the layering, needs nothing from {@code volume}.
+     */
+    public interface Stamped {
+        /** The modifiable metadata. */
+        Map<String, String> metadata();
+    }
+
     /** Records in the volume's metadata which step made it. */
-    public static <V extends Volume> V stamp(V volume, String what) {
+    public static <V extends Stamped> V stamp(V volume, String what) {
         volume.metadata().put("calvaria_version", VERSION);
         volume.metadata().put("calvaria_made_by", what);
         volume.metadata().put("calvaria_created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());

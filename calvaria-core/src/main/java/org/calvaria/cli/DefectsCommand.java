@@ -11,7 +11,7 @@ import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectPlacement;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.io.SkullFixFolder;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.normalise.GridPlacement;

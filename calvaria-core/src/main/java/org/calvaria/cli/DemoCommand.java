@@ -7,8 +7,8 @@ import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
-import org.calvaria.io.OutputSet;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.OutputSet;
+import org.calvaria.files.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
@@ -57,6 +57,7 @@ public final class DemoCommand implements Runnable {
     Path model;
 
     @Override
+    @SuppressWarnings("try") // the bar is closed early, so that its line ends before the summary is printed
     public void run() {
         DefectType type = DefectType.fromName(defectType);
         List<Path> outputs = OUTPUT_NAMES.stream().map(output::resolve).toList();

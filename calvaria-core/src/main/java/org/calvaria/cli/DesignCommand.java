@@ -3,7 +3,7 @@ package org.calvaria.cli;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.complete.CompletionModel;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,8 +2,8 @@ package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
-import org.calvaria.io.OutputSet;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.OutputSet;
+import org.calvaria.files.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshDecimator;

@@ -2,7 +2,7 @@ package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.manufacture.Mould;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.TriangleMesh;

@@ -29,7 +29,7 @@ public final class PlotTrainingCommand implements Runnable {
 
     @Override
     public void run() {
-        org.calvaria.io.Outputs.requireDistinct(List.of(log), List.of(output));
+        org.calvaria.files.Outputs.requireDistinct(List.of(log), List.of(output));
         List<TrainingCurve.Point> points = TrainingCurve.read(log);
         Path folder = log.toAbsolutePath().getParent();
         String name = title != null ? title : "training run " + (folder == null ? log : folder.getFileName());

@@ -1,7 +1,7 @@
 package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.mesh.MeshSmoothing;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.render.PreviewRenderer;

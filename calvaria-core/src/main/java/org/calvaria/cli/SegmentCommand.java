@@ -2,7 +2,7 @@ package org.calvaria.cli;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.segment.SkullSegmenter;
 import org.calvaria.volume.MaskVolume;

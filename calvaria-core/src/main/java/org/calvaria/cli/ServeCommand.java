@@ -8,6 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ public final class ServeCommand implements Runnable {
         DesignService service = designService(model);
         WebServer server = new WebServer(service, options).start();
         if (!address.isLoopbackAddress()) {
-            PrintWriter err = new PrintWriter(System.err, true);
+            PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
             err.println("warning: listening on " + bind + ": anyone who can reach this computer on port "
                     + server.port() + " can upload scans and download results; there is no login");
         }

@@ -6,7 +6,7 @@ import org.calvaria.dataset.SkullFiles;
 import org.calvaria.defects.DefectType;
 import org.calvaria.evaluate.SizeStudy;
 import org.calvaria.implant.ImplantDesigner;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.train.ArchitectureStudy;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.volume.MaskVolume;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

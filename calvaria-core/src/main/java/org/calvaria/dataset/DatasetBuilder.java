@@ -47,6 +47,8 @@ public final class DatasetBuilder {
     private static final String[] PARTS = {"complete_skull", "defective_skull", "implant"};
 
     /**
+     * The settings of a dataset build.
+     *
      * @param perSkull     samples per skull
      * @param augment      apply one of the 98 augmentations to each sample
      * @param grid         the network grid (always used for placement and defect size)
@@ -215,7 +217,7 @@ public final class DatasetBuilder {
     }
 
     private static void writeTriple(Path outDir, String name, MaskVolume complete, MaskVolume defective,
-                                    MaskVolume implant, Map<String, String> files, String prefix, Options o,
+                                    MaskVolume implant, Map<String, String> files, String prefix, @SuppressWarnings("unused") Options o,
                                     Defect defect) {
         MaskVolume[] vols = {complete, defective, implant};
         String what = String.format(Locale.ROOT, "dataset build %s: %s %s %.3f", name, defect.type().cliName(),

@@ -158,7 +158,7 @@ public record GridSkull(String id, String source, GridPlacement placement, Short
         byte[] cached = OCCUPANCY.get(v);
         if (cached != null) return cached;
         Geometry g = v.geometry();
-        int nx = g.nx(), ny = g.ny(), nz = g.nz(), plane = nx * ny;
+        int nx = g.nx(), ny = g.ny(), plane = nx * ny;
         short[] f = v.data();
         byte[] occ = new byte[f.length];
         for (int i = 0; i < f.length; i++) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.calvaria.CalvariaException;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -26,8 +26,10 @@ import java.util.stream.IntStream;
  */
 public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
     /** Angles, in degrees, of rotation and tilt. */
+    @SuppressWarnings("MutablePublicArray") // read-only by convention; kept an array for the existing callers
     public static final int[] ANGLES = {-6, -4, -2, 0, 2, 4, 6};
     /** Vertical shifts, in network-grid voxels (positive = superior). */
+    @SuppressWarnings("MutablePublicArray") // read-only by convention; kept an array for the existing callers
     public static final int[] SHIFTS = {0, 2};
     /** Physical size of one shift voxel when not given: the paper grid's 1.75 mm. */
     public static final double DEFAULT_VOXEL_MM = NetworkGrid.DEFAULT_SPACING_MM;

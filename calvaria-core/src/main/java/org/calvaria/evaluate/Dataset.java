@@ -112,7 +112,7 @@ public final class Dataset {
                 if (id != null && type != null) out.put(id, type);
             }
         } else if (root.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String type = e.getValue().isTextual() ? e.getValue().asText()
                         : text(e.getValue(), "defect_type", "defectType", "type");

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.render.ProjectionRenderer;
 import org.calvaria.volume.Geometry;
@@ -308,7 +308,7 @@ public final class Evaluator {
         String image = j.hasNonNull("image") ? j.get("image").asText() : null;
         if (image != null && !Files.isRegularFile(o.outDir().resolve(image))) return null;
         Map<String, Double> metrics = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = j.path("metrics").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = j.path("metrics").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             metrics.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN);
         }

@@ -1,6 +1,6 @@
 package org.calvaria.evaluate;
 
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import org.calvaria.Provenance;
 import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectType;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.volume.MaskVolume;
 
 import java.nio.charset.StandardCharsets;

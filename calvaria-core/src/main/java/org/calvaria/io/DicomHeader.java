@@ -1,5 +1,7 @@
 package org.calvaria.io;
 
+import org.calvaria.files.FileClash;
+
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -72,12 +74,7 @@ final class DicomHeader {
 
     /** True when the file starts with the 128-byte preamble and "DICM" (a DICOM Part-10 file). */
     static boolean isDicomFile(Path p) {
-        try (InputStream in = Files.newInputStream(p)) {
-            byte[] head = in.readNBytes(132);
-            return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
-        } catch (IOException e) {
-            return false;
-        }
+        return FileClash.isDicomFile(p);
     }
 
     boolean implicitVr() { return IMPLICIT_LE.equals(transferSyntax); }
@@ -263,7 +260,7 @@ final class DicomHeader {
             }
         }
 
-        Element implicitElementHeader(int tag) throws IOException {
+        Element implicitElementHeader(@SuppressWarnings("unused") int tag) throws IOException {
             return new Element(null, uint32());
         }
 

@@ -2,8 +2,6 @@ package org.calvaria.io;
 
 import org.calvaria.CalvariaException;
 import org.calvaria.volume.Geometry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +12,6 @@ import java.util.Locale;
  * positions (sheared when the gantry tilts), and the resampling onto even slices when the gaps are uneven.
  */
 final class DicomStackGeometry {
-    private static final Logger LOG = LoggerFactory.getLogger(DicomSeriesReader.class);
 
     /** DicomSlice steps may differ from their mean by this fraction of the mean step length, plus {@link #STEP_SLACK_MM}. */
     static final double STEP_TOLERANCE = 0.01;

@@ -1,5 +1,6 @@
 package org.calvaria.io;
 
+import org.calvaria.files.Outputs;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.volume.Geometry;

@@ -1,5 +1,6 @@
 package org.calvaria.io;
 
+import org.calvaria.files.Outputs;
 import org.calvaria.io.NrrdIO.Encoding;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.Volume;

@@ -232,7 +232,7 @@ public final class Manufacture {
     /**
      * Writes the extra outputs: the fit-check STL, the thickness map (PLY and PNG), the mould folder and the 3MF file
      * (implant, fit-check model and mould halves as named objects). Each file goes through
-     * {@link org.calvaria.io.Outputs#writeAtomically}, so it joins the caller's output set. Returns report entries
+     * {@link org.calvaria.files.Outputs#writeAtomically}, so it joins the caller's output set. Returns report entries
      * about them (empty when none). A mould folder this call creates is removed again if writing fails.
      */
     public static Map<String, Object> writeExtras(Result made, Extras extras, Options o, String provenance) {

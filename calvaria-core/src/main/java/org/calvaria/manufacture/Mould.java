@@ -183,7 +183,6 @@ public final class Mould {
         }
         int zHi = Math.min(nz - 1, top + wallVox), zLo = Math.max(0, bottom - wallVox);
         MaskVolume outer = new MaskVolume(g), inner = new MaskVolume(g);
-        long undercutVoxels = 0;
         double flange2 = flange * flange;
         for (int y = 0; y < ny; y++) {
             for (int x = 0; x < nx; x++) {
@@ -197,7 +196,6 @@ public final class Mould {
                         if (z > zTop[c]) up = true;
                         else if (z < zBot[c]) up = false;
                         else {
-                            undercutVoxels++;
                             up = z >= part;
                         }
                     } else {
@@ -529,7 +527,7 @@ public final class Mould {
 
     /**
      * Writes the mould's files into {@code dir} (created when missing; it must be new or empty) through
-     * {@link org.calvaria.io.Outputs#writeAtomically}, so they join the caller's output set and appear with the
+     * {@link org.calvaria.files.Outputs#writeAtomically}, so they join the caller's output set and appear with the
      * caller's other outputs. When writing fails, a folder this call created is removed. Returns a summary for the
      * design report.
      */
@@ -541,13 +539,13 @@ public final class Mould {
         try {
             Files.createDirectories(abs);
             // a folder made here goes again when the caller's output set is discarded
-            hooked = made && org.calvaria.io.OutputSet.onDiscard(() -> deleteTree(abs));
+            hooked = made && org.calvaria.files.OutputSet.onDiscard(() -> deleteTree(abs));
             MeshIO.write(r.outer(), abs.resolve("outer.stl"), false, provenance + " (mould outer half)");
             MeshIO.write(r.inner(), abs.resolve("inner.stl"), false, provenance + " (mould inner half)");
             MeshIO.write(r.cavity(), abs.resolve("cavity.stl"), false, provenance + " (mould cavity)");
             ThreeMf.write(abs.resolve("mould.3mf"), List.of(new ThreeMf.Part("mould outer half", r.outer()),
                     new ThreeMf.Part("mould inner half", r.inner()), new ThreeMf.Part("implant", implant)), provenance);
-            org.calvaria.io.Outputs.writeAtomically(abs.resolve("report.json"), out -> out.write(
+            org.calvaria.files.Outputs.writeAtomically(abs.resolve("report.json"), out -> out.write(
                     JSON.writeValueAsBytes(r.report())));
         } catch (IOException | RuntimeException e) {
             if (made && !hooked) deleteTree(abs);

@@ -57,7 +57,6 @@ public final class ShellThickener {
         MaskVolume im = box.cut(implantFull), bone = box.cut(skullFull);
         Geometry g = im.geometry();
         int nx = g.nx(), ny = g.ny(), nz = g.nz();
-        double[] ci = g.physicalToIndex(centre[0], centre[1], centre[2]);
         double[][] axis = {g.axisVector(0), g.axisVector(1), g.axisVector(2)};
         // Outer air: non-implant, non-bone 6-neighbours of the implant reached by an outward step.
         MaskVolume air = new MaskVolume(g);

@@ -1,6 +1,6 @@
 package org.calvaria.manufacture;
 
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.render.PreviewRenderer;
 
@@ -103,6 +103,7 @@ public final class ThicknessMap {
         PreviewRenderer.writePng(render(mesh, thicknessMm, title, 500), png);
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // buf always comes from ByteBuffer.allocate (array offset 0)
     private static void drain(ByteBuffer buf, OutputStream out) throws IOException {
         out.write(buf.array(), 0, buf.position());
         buf.clear();

@@ -1,7 +1,7 @@
 package org.calvaria.manufacture;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.mesh.TriangleMesh;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;

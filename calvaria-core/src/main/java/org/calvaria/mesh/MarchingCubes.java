@@ -72,8 +72,6 @@ public final class MarchingCubes {
     // ------------------------------------------------------------------------------------------------------------
     // Table generation
 
-    private static int cornerBit(int c, int axis) { return (c >> axis) & 1; }
-
     private static void buildTables() {
         int[][] edgeOf = new int[8][8];
         for (int[] row : edgeOf) java.util.Arrays.fill(row, -1);

@@ -33,6 +33,7 @@ final class MeshFiles {
         return b.toString();
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // buf always comes from ByteBuffer.allocate (array offset 0)
     static void drain(ByteBuffer buf, OutputStream out) throws IOException {
         out.write(buf.array(), 0, buf.position());
         buf.clear();

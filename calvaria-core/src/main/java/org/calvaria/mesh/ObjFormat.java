@@ -1,7 +1,7 @@
 package org.calvaria.mesh;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -26,13 +26,13 @@ final class RowBits {
     void setRange(int r, int from, int to) {
         int a = Math.max(0, from), b = Math.min(nx, to);
         if (a < b) {
-            int base = r * wordsPerRow << 6;
+            int base = (r * wordsPerRow) << 6;
             Bits.setRange(w, base + a, base + b);
         }
     }
 
     void set(int r, int x) {
-        int bit = (r * wordsPerRow << 6) + x;
+        int bit = ((r * wordsPerRow) << 6) + x;
         w[bit >>> 6] |= 1L << bit;
     }
 
@@ -45,7 +45,7 @@ final class RowBits {
             return m;
         }
         for (int r = 0; r < rows; r++) {
-            int base = r * wordsPerRow << 6, stop = base + nx, target = r * nx - base;
+            int base = (r * wordsPerRow) << 6, stop = base + nx, target = r * nx - base;
             int pos = base;
             while (pos < stop) {
                 int a = Bits.nextSetBit(w, pos, stop);

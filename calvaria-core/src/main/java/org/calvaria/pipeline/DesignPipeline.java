@@ -8,8 +8,8 @@ import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.implant.ImplantDesigner;
 
-import org.calvaria.io.OutputSet;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.OutputSet;
+import org.calvaria.files.Outputs;
 import org.calvaria.io.ReadOptions;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.manufacture.Manufacture;

@@ -1,6 +1,6 @@
 package org.calvaria.render;
 
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.morphology.BoundingBox;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;
@@ -63,7 +63,7 @@ public final class DefectPreview {
     /** Colour of the first visible voxel (implant over bone), or -1 when empty; {@code depth} 0..1 brightens nearer voxels. */
     private static int colour(MaskVolume d, MaskVolume im, int x, int y, int z, double depth) {
         int shade = (int) (90 + 160 * depth);
-        if (im.isSet(x, y, z)) return (Math.min(255, shade + 20) << 16) | (shade / 5 << 8) | (shade / 5);
+        if (im.isSet(x, y, z)) return (Math.min(255, shade + 20) << 16) | ((shade / 5) << 8) | (shade / 5);
         if (d.isSet(x, y, z)) return (shade << 16) | (shade << 8) | shade;
         return -1;
     }

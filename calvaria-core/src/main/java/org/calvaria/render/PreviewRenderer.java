@@ -1,7 +1,7 @@
 package org.calvaria.render;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.mesh.TriangleMesh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +67,7 @@ public final class PreviewRenderer {
         ISOMETRIC("isometric (front-left-above)", null, null, isoBack());
 
         final String label;
+        @SuppressWarnings("ImmutableEnumChecker") // the direction arrays are never written after construction
         final double[] right, up, back;
 
         View(String label, double[] right, double[] up, double[] back) {

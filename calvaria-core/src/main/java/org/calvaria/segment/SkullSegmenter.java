@@ -191,7 +191,7 @@ public final class SkullSegmenter {
             if (options.crop()) {
                 p.message("crop");
                 box = BoundingBox.of(skull).orElseThrow().grownMm(skull.geometry(), options.marginMm());
-                skull = (MaskVolume) box.crop(skull);
+                skull = box.crop(skull);
                 p.step();
             }
             skull.inheritMetadata(ct);

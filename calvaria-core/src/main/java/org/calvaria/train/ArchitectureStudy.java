@@ -4,7 +4,7 @@ import org.calvaria.CalvariaException;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.ModelFile;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;

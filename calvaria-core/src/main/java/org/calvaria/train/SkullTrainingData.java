@@ -79,7 +79,7 @@ public final class SkullTrainingData implements TrainingData {
 
     private SkullTrainingData(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
                               SampleOptions options, int validationSamples, int loadThreads, String licence,
-                              boolean vault) {
+                              @SuppressWarnings("unused") boolean vault) {
         this.grid = grid;
         this.validationSamples = validationSamples;
         this.licence = licence;

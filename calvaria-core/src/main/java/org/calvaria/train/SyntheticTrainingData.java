@@ -96,7 +96,7 @@ public final class SyntheticTrainingData implements TrainingData {
     /** Removes a sphere of 12-30 mm radius centred on a random bone voxel in the upper 60% of the grid. */
     private void cutHole(BitSet skull, float[] defective, int offset, Random r) {
         int nx = grid.nx(), ny = grid.ny(), nz = grid.nz();
-        int lowest = (int) (0.4 * nz) * nx * ny;
+        int lowest = ((int) (0.4 * nz)) * nx * ny;
         int candidates = skull.get(lowest, nx * ny * nz).cardinality();
         if (candidates == 0) return;
         int pick = r.nextInt(candidates);

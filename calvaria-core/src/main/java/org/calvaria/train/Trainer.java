@@ -8,7 +8,7 @@ import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.ModelFile;
 import org.calvaria.complete.Weights;
 import org.calvaria.dataset.Batch;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

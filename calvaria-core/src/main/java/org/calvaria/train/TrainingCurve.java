@@ -1,7 +1,7 @@
 package org.calvaria.train;
 
 import org.calvaria.CalvariaException;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;

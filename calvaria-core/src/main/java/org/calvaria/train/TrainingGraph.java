@@ -205,8 +205,8 @@ public final class TrainingGraph implements AutoCloseable {
         requireGrid(batch);
         try (TFloat32 in = TensorFlowSupport.tensor(batch.defective(), shape(batch));
              TFloat32 out = TensorFlowSupport.tensor(batch.complete(), shape(batch));
-             TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA1, step));
-             TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA2, step))) {
+             TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA1, (double) step));
+             TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA2, (double) step))) {
             Session.Runner runner = session.runner().feed(input, in).feed(target, out).fetch(loss);
             if (optimizer == Optimizer.ADAM) runner.feed(beta1Power, b1).feed(beta2Power, b2);
             for (Op u : updates) runner.addTarget(u);

@@ -47,7 +47,6 @@ public final class SupersampledAverage {
             for (int y = 0; y < target.ny(); y++) {
                 for (int x = 0; x < target.nx(); x++) {
                     if (blocks != null) {
-                        boolean inside = true;
                         for (int a = 0; a < 3; a++) {
                             double centre = base[a] + col[0][a] * x + col[1][a] * y + col[2][a] * z;
                             // Margin of 1e-6 voxel covers rounding between this bound and the samples' own sums.

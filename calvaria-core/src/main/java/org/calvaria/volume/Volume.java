@@ -1,5 +1,7 @@
 package org.calvaria.volume;
 
+import org.calvaria.Provenance;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +13,7 @@ import java.util.Objects;
  * <p>Voxels are addressed by linear index {@code x + nx*(y + ny*z)} or by (x, y, z). Free-form key/value metadata
  * travels with the volume and is written to file headers, so outputs record how they were made.
  */
-public abstract sealed class Volume permits MaskVolume, ShortVolume, FloatVolume {
+public abstract sealed class Volume implements Provenance.Stamped permits MaskVolume, ShortVolume, FloatVolume {
     protected final Geometry geometry;
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private VoxelType sourceType;
@@ -34,6 +36,7 @@ public abstract sealed class Volume permits MaskVolume, ShortVolume, FloatVolume
     public final void setSourceType(VoxelType type) { this.sourceType = Objects.requireNonNull(type); }
 
     /** Mutable, ordered key/value metadata written into file headers. */
+    @Override
     public final Map<String, String> metadata() { return metadata; }
 
     public abstract double get(int index);

@@ -109,7 +109,7 @@ final class CaseHandlers {
                 bodyFailed(ex, r, declared, max);
                 return;
             }
-            store.open(upload, r.bytes()).whenComplete((c, failure) -> {
+            java.util.concurrent.CompletableFuture<?> unused = store.open(upload, r.bytes()).whenComplete((c, failure) -> {
                 if (failure == null) ex.guard(() -> ex.sendJson(201, json(c)));
                 else ex.fail(failure);
             });

@@ -65,6 +65,8 @@ final class DesignJob {
 
     /** Thrown from the stage listener of a cancelled job, to end the design at the start of its next stage. */
     static final class Cancelled extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         Cancelled() {
             super("cancelled", null, false, false);
         }

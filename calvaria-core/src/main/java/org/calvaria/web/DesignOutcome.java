@@ -31,6 +31,8 @@ public record DesignOutcome(Path implantStl, Path implantNrrd, Path completedSku
     }
 
     /**
+     * The design's figures, as the page shows them.
+     *
      * @param implantVolumeMl implant volume in millilitres (cm^3)
      * @param surfaceAreaMm2  implant surface area in mm^2
      * @param boundingBoxMm   implant bounding box extent {x, y, z} in mm

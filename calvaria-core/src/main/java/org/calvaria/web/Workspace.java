@@ -1,7 +1,7 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -183,7 +183,7 @@ final class Workspace {
         c.openedAt = Instant.parse(j.path("openedAt").asText());
         if (j.has("identity") && j.get("identity").isObject()) {
             Map<String, String> identity = new LinkedHashMap<>();
-            j.get("identity").fields().forEachRemaining(e -> identity.put(e.getKey(), e.getValue().asText()));
+            j.get("identity").properties().forEach(e -> identity.put(e.getKey(), e.getValue().asText()));
             c.identity = identity;
         }
         return c;

@@ -1,6 +1,7 @@
 package org.calvaria.io;
 
 import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
 import org.calvaria.testing.DicomFixtures;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.ShortVolume;

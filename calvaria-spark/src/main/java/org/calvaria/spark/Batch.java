@@ -42,6 +42,8 @@ public final class Batch {
 
     /** Thrown by the simulated kill of a task's first attempt (never turned into a 'failed' row). */
     public static final class SimulatedKill extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         public SimulatedKill(String m) { super(m); }
     }
 
@@ -130,7 +132,7 @@ public final class Batch {
             staging = null; // a killed task leaves its staging folder behind, as a real kill would
             throw k;
         } catch (Throwable e) {
-            if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) throw (VirtualMachineError) e;
+            if (e instanceof VirtualMachineError v && !(e instanceof OutOfMemoryError)) throw v;
             String error = oneLine(e);
             LOG.warn("case {} failed: {}", c.id(), error);
             if (job.failFast()) throw new CalvariaException("case " + c.id() + " failed: " + error, e);

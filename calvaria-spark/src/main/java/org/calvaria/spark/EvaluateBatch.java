@@ -12,7 +12,7 @@ import org.calvaria.evaluate.ImplantPredictor;
 import org.calvaria.evaluate.MirrorBaseline;
 import org.calvaria.evaluate.Report;
 import org.calvaria.implant.ImplantDesigner;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 import org.calvaria.volume.MaskVolume;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -240,13 +240,13 @@ public final class EvaluateBatch implements Callable<Integer> {
         String id = i.get("id").asText();
         infos.add(new Evaluator.CaseInfo(id, i.get("defect_type").asText(), i.get("true_volume_ml").asDouble(),
                 i.get("midline_share").asDouble(), i.get("grid").asText()));
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("descriptions").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("descriptions").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             descriptions.putIfAbsent(e.getKey(), e.getValue().asText());
         }
         for (JsonNode r : root.get("results")) {
             Map<String, Double> metrics = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = r.get("metrics").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = r.get("metrics").properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 metrics.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble()
                         : Double.parseDouble(e.getValue().asText()));

@@ -21,7 +21,7 @@ public final class Models {
 
     private Models() {}
 
-    /** A model lent to one task; give it back with {@link #release}. {@code bytes} null = the bundled model. */
+    /** A model lent to one task; give it back with {@link Lease#close}. {@code bytes} null = the bundled model. */
     public static Lease borrow(byte[] bytes, int threads) {
         String key = key(bytes) + "/" + threads;
         ModelFile file = FILES.computeIfAbsent(key(bytes), k -> bytes == null ? CompletionModel.defaultModelFile()

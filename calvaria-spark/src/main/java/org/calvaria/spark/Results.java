@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.calvaria.io.Outputs;
+import org.calvaria.files.Outputs;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package org.calvaria.io;
+package org.calvaria.files;
 
 import org.calvaria.CalvariaException;
 
@@ -25,8 +25,21 @@ import java.util.stream.Stream;
  * relative paths resolved; a file that does not exist yet by the real path of its nearest existing folder) and, for
  * existing files, by file identity (hard links).
  */
-final class FileClash {
+public final class FileClash {
     private FileClash() {}
+
+    /**
+     * True when the file starts with the 128-byte preamble and "DICM" (a DICOM Part-10 file). Its one home is here,
+     * where a DICOM input is expanded to its series; the DICOM reader in {@code io} asks here too.
+     */
+    public static boolean isDicomFile(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] head = in.readNBytes(132);
+            return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C' && head[131] == 'M';
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     /** Headers longer than this are not NRRD headers (the reader refuses them too). */
     private static final int MAX_HEADER_BYTES = 1 << 20;
@@ -107,7 +120,7 @@ final class FileClash {
             List<Path> data = nrrdDataFiles(in);
             if (data != null) {
                 for (Path f : data) l.add(new Member(f, in, "data file", owner));
-            } else if (DicomHeader.isDicomFile(in) && in.toAbsolutePath().getParent() != null) {
+            } else if (isDicomFile(in) && in.toAbsolutePath().getParent() != null) {
                 // one DICOM file stands for its whole series: every DICOM file in its folder is read
                 for (Path f : dicomFilesIn(in.toAbsolutePath().getParent())) {
                     l.add(new Member(f, in, "DICOM series file", owner));
@@ -119,7 +132,7 @@ final class FileClash {
 
     private static List<Path> dicomFilesIn(Path folder) {
         try (Stream<Path> s = Files.list(folder)) {
-            return s.filter(Files::isRegularFile).filter(DicomHeader::isDicomFile).toList();
+            return s.filter(Files::isRegularFile).filter(FileClash::isDicomFile).toList();
         } catch (IOException | RuntimeException e) {
             return List.of(); // the reader reports an unreadable folder
         }

@@ -9,8 +9,9 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * Prints timings of the morphology operations on a real mask (speed is measured here, never in unit tests):
- * {@code java -cp calvaria-core/target/calvaria.jar org.calvaria.morphology.MorphologyBenchmark MASK [radiusMm]}.
+ * Prints timings of the morphology operations on a real mask (speed is measured here, never in unit tests). It lives
+ * with the tests so that {@code morphology} needs no reader: {@code mvn -q -pl calvaria-core test-compile exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=org.calvaria.morphology.MorphologyBenchmark -Dexec.args="MASK [radiusMm]"}.
  */
 public final class MorphologyBenchmark {
     private MorphologyBenchmark() {}

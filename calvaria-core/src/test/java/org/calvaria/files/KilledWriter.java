@@ -1,4 +1,4 @@
-package org.calvaria.io;
+package org.calvaria.files;
 
 import java.nio.file.Path;
 

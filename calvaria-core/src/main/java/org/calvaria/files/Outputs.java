@@ -1,4 +1,4 @@
-package org.calvaria.io;
+package org.calvaria.files;
 
 import org.calvaria.CalvariaException;
 
