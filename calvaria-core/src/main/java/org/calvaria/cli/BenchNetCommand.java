@@ -81,7 +81,7 @@ public final class BenchNetCommand implements Runnable {
                                     null, null), stage -> { });
                 }
                 System.out.println("design:          " + skull + " (" + r.defective().geometry() + ")");
-                System.out.println("design stages:   " + r.report().get("secondsPerStage") + " s (warm run)");
+                System.out.println("design stages:   " + r.report().secondsPerStage() + " s (warm run)");
             } finally {
                 try (var files = java.nio.file.Files.list(dir)) {
                     for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files::iterator) {

@@ -3,7 +3,7 @@ package org.calvaria.cli;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
-import org.calvaria.dataset.Json;
+import org.calvaria.dataset.JsonFiles;
 import org.calvaria.dataset.SkullFiles;
 import org.calvaria.dataset.SkullSampleSource;
 import org.calvaria.defects.Defect;
@@ -146,7 +146,7 @@ public final class DefectsCommand implements Runnable {
         doc.put("upper_cranium", "bone inside the network grid placed on the skull: " + region);
         doc.put("tolerance", DefectGenerator.TOLERANCE);
         doc.put("defects", records);
-        Json.write(json, doc);
+        JsonFiles.write(json, doc);
         LOG.info("wrote {} defects of {} to {}", count, skull.getFileName(), output);
     }
 

@@ -10,6 +10,7 @@ import org.calvaria.io.NrrdIO;
 import org.calvaria.io.OutputSet;
 import org.calvaria.io.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
+import org.calvaria.pipeline.DesignReport;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
@@ -86,24 +87,24 @@ public final class DemoCommand implements Runnable {
                     new DesignPipeline.OutputFiles(output.resolve("implant.stl"), output.resolve("implant.nrrd"),
                             output.resolve("completed_skull.nrrd"), output.resolve("report.json"),
                             output.resolve("preview.png")),
-                    stage -> p.message("design: " + stage), new LinkedHashMap<>());
+                    stage -> p.message("design: " + stage));
             files.commit();
             p.step();
             MaskVolume implant = r.design().implant();
             long both = implant.intersectionCount(truth);
             double dice = 2.0 * both / (implant.cardinality() + truth.cardinality());
             double errorRate = 100.0 * (implant.cardinality() + truth.cardinality() - 2 * both) / truth.cardinality();
-            Map<String, Object> rep = r.report();
+            DesignReport rep = r.report();
             p.close();
             System.out.println("demo written to " + output.toAbsolutePath());
             for (String f : OUTPUT_NAMES) {
                 System.out.println("  " + output.resolve(f));
             }
-            System.out.println(DesignPipeline.summary(rep));
+            System.out.println(rep.summary());
             System.out.printf(Locale.ROOT, "defect: %s, %.1f%% of the upper cranium; against the removed bone:"
                     + " Dice %.3f, volumetric error rate %.1f%%%n", type.cliName(), 100 * defect.achievedFraction(),
                     dice, errorRate);
-            System.out.println("seconds per stage: " + rep.get("secondsPerStage"));
+            System.out.println("seconds per stage: " + rep.secondsPerStage());
         }
     }
 }

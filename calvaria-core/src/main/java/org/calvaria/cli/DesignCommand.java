@@ -3,6 +3,7 @@ package org.calvaria.cli;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.complete.CompletionModel;
+import org.calvaria.implant.DesignStage;
 import org.calvaria.io.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
 import org.slf4j.Logger;
@@ -157,22 +158,22 @@ public final class DesignCommand implements Runnable {
             String name = model != null ? model.getFileName().toString() : "bundled default model";
             LOG.info("model: {} ({}), device: {}", name, m.architecture().name(), m.device());
             DesignPipeline pipeline = new DesignPipeline(m, name);
-            List<String> stages = List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh",
-                    "write");
+            int stages = DesignStage.values().length;
             DesignPipeline.Result r;
-            try (Progress p = Progress.start("design", stages.size())) {
+            try (Progress p = Progress.start("design", stages)) {
                 r = pipeline.run(input, reading.toReadOptions(), new DesignPipeline.Settings(threshold, smooth,
                                 DesignPipeline.Settings.defaults().segmentation(), manufacture),
                         new DesignPipeline.OutputFiles(stl, implantVolume, completed, report, preview),
                         stage -> {
-                            p.stepTo(stages.indexOf(stage));
-                            p.message(stage);
+                            p.stepTo(stage.ordinal());
+                            p.message(stage.label());
                         });
-                p.stepTo(stages.size());
+                p.stepTo(stages);
             }
-            System.out.println("wrote " + stl + ": " + DesignPipeline.summary(r.report()));
-            for (String line : org.calvaria.manufacture.Manufacture.summaryLines(r.report())) System.out.println(line);
-            System.out.println("seconds per stage: " + r.report().get("secondsPerStage"));
+            System.out.println("wrote " + stl + ": " + r.report().summary());
+            for (String line : org.calvaria.manufacture.Manufacture.summaryLines(r.report().thickness(),
+                    r.report().clearance())) System.out.println(line);
+            System.out.println("seconds per stage: " + r.report().secondsPerStage());
         }
     }
 }

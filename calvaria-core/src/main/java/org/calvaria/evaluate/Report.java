@@ -1,8 +1,8 @@
 package org.calvaria.evaluate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.Provenance;
 import org.calvaria.io.Outputs;
 
@@ -123,8 +123,7 @@ public final class Report {
     }
 
     static ObjectNode summary(Evaluator.Evaluation ev, String command) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("provenance", Provenance.line("evaluate"));
         root.put("command", command);
         root.put("dataset", ev.dataset().root().toString());

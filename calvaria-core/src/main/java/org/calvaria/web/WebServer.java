@@ -2,8 +2,8 @@ package org.calvaria.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.Provenance;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -82,7 +82,6 @@ import java.util.regex.Pattern;
  */
 public final class WebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
-    static final ObjectMapper JSON = new ObjectMapper();
 
     /** Default upload limit: a 512 x 512 x 500 CT is 250 MB as 16-bit voxels; 1 GB leaves room for DICOM zips. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
@@ -590,7 +589,7 @@ public final class WebServer implements AutoCloseable {
         if (body.length == 0) throw HttpError.badRequest("the request needs a JSON body like {\"threshold\": 0.5}");
         JsonNode json;
         try {
-            json = JSON.readTree(body);
+            json = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw HttpError.badRequest("the request body is not JSON; send {\"threshold\": 0.5}");
         }
@@ -801,7 +800,7 @@ public final class WebServer implements AutoCloseable {
         void sendJson(int status, Object body) {
             byte[] bytes;
             try {
-                bytes = JSON.writeValueAsBytes(body);
+                bytes = Json.compact().writeValueAsBytes(body);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
@@ -863,7 +862,7 @@ public final class WebServer implements AutoCloseable {
         @Override
         protected void generateResponse(Request request, Response response, int code, String message,
                                         Throwable cause, Callback callback) throws IOException {
-            byte[] body = JSON.writeValueAsBytes(Map.of("error", errorText(code, message)));
+            byte[] body = Json.compact().writeValueAsBytes(Map.of("error", errorText(code, message)));
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
             response.write(true, ByteBuffer.wrap(body), callback);

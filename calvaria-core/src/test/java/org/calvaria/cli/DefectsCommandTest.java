@@ -1,7 +1,7 @@
 package org.calvaria.cli;
 
 import org.calvaria.Progress;
-import org.calvaria.dataset.Json;
+import org.calvaria.dataset.JsonFiles;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
@@ -44,7 +44,7 @@ class DefectsCommandTest {
                     "cylinder,cube", "--fraction", "0.2", "--seed", "4", "--preview", "--threads", "2", "-q");
             assertEquals(0, rc);
         }
-        Map<String, Object> doc = Json.readMap(a.resolve("head_defects.json"));
+        Map<String, Object> doc = JsonFiles.readMap(a.resolve("head_defects.json"));
         List<Map<String, Object>> defects = (List<Map<String, Object>>) doc.get("defects");
         assertEquals(3, defects.size());
         assertEquals(List.of("cylinder", "cube", "cylinder"), defects.stream().map(d -> d.get("type")).toList());

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,8 +48,7 @@ class DesignReportGoldenTest {
         try (CompletionModel model = CompletionModel.loadDefault()) {
             new DesignPipeline(model, "bundled").run(ct, "synthetic-ct", settings,
                     new DesignPipeline.OutputFiles(tmp.resolve("implant.stl"), tmp.resolve("implant.nrrd"),
-                            tmp.resolve("completed.nrrd"), tmp.resolve("report.json"), null), s -> { },
-                    new LinkedHashMap<>());
+                            tmp.resolve("completed.nrrd"), tmp.resolve("report.json"), null), s -> { });
         }
         String written = Files.readString(tmp.resolve("report.json"), StandardCharsets.UTF_8);
         ObjectMapper plain = new ObjectMapper();
