@@ -32,7 +32,7 @@ import java.util.Map;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Design an implant for a built-in synthetic skull with a cut-out defect (no data needed) and"
                 + " write the STL, report and preview pictures to a folder.")
-public final class DemoCommand implements Runnable {
+public final class DemoCommand extends CalvariaCommand implements Runnable {
     static final List<String> OUTPUT_NAMES = List.of("defective_skull.nrrd", "true_implant.nrrd", "implant.stl",
             "implant.nrrd", "completed_skull.nrrd", "report.json", "preview.png");
 
@@ -96,15 +96,15 @@ public final class DemoCommand implements Runnable {
             double errorRate = 100.0 * (implant.cardinality() + truth.cardinality() - 2 * both) / truth.cardinality();
             DesignReport rep = r.report();
             p.close();
-            System.out.println("demo written to " + output.toAbsolutePath());
+            out().println("demo written to " + output.toAbsolutePath());
             for (String f : OUTPUT_NAMES) {
-                System.out.println("  " + output.resolve(f));
+                out().println("  " + output.resolve(f));
             }
-            System.out.println(rep.summary());
-            System.out.printf(Locale.ROOT, "defect: %s, %.1f%% of the upper cranium; against the removed bone:"
+            out().println(rep.summary());
+            out().printf(Locale.ROOT, "defect: %s, %.1f%% of the upper cranium; against the removed bone:"
                     + " Dice %.3f, volumetric error rate %.1f%%%n", type.cliName(), 100 * defect.achievedFraction(),
                     dice, errorRate);
-            System.out.println("seconds per stage: " + rep.secondsPerStage());
+            out().println("seconds per stage: " + rep.secondsPerStage());
         }
     }
 }

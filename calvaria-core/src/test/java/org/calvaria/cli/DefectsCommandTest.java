@@ -66,12 +66,12 @@ class DefectsCommandTest {
     @Test
     void badInputsFailWithOneLineAndNoOutput() {
         Path out = dir.resolve("bad");
-        assertFailure(1, "unknown defect type", "defects", skullFile.toString(), "-o", out.toString(), "--type",
+        assertFailure(2, "unknown defect type", "defects", skullFile.toString(), "-o", out.toString(), "--type",
                 "banana");
         assertFailure(1, "out of range", "defects", skullFile.toString(), "-o", out.toString(), "--fraction", "2");
-        assertFailure(1, "fraction range", "defects", skullFile.toString(), "-o", out.toString(),
+        assertFailure(2, "fraction range", "defects", skullFile.toString(), "-o", out.toString(),
                 "--fraction-range", "0.4,0.1");
-        assertFailure(1, "placement", "defects", skullFile.toString(), "-o", out.toString(), "--placement", "top");
+        assertFailure(2, "placement", "defects", skullFile.toString(), "-o", out.toString(), "--placement", "top");
         assertFailure(1, "", "defects", dir.resolve("missing.nrrd").toString(), "-o", out.toString());
         assertFailure(2, "", "defects", skullFile.toString());
         assertFalse(Files.exists(out) && hasFiles(out), "no partial output");
