@@ -181,8 +181,11 @@ class DesignPipelineTest {
         Files.writeString(model, "not a model");
         assertFails(1, "model", "design", empty.toString(), "-o", out.resolve("c.stl").toString(), "--model",
                 model.toString());
-        // wrong output type, unknown flag
-        assertFails(1, ".stl", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
+        // wrong output type, bad option value, unknown flag: bad usage, with picocli's usage
+        assertFails(2, ".stl", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
+        assertFails(2, "Usage: calvaria design", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
+        assertFails(2, "--clearance must be 0..5 mm, got 9", "design", empty.toString(), "-o",
+                out.resolve("f.stl").toString(), "--clearance", "9");
         assertFails(2, "Unknown option", "design", empty.toString(), "-o", out.resolve("e.stl").toString(), "--bogus");
         try (var files = Files.list(out)) {
             assertEquals(0, files.count(), "no partial output may be left behind");

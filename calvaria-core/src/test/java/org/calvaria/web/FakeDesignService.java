@@ -1,6 +1,5 @@
 package org.calvaria.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.calvaria.CalvariaException;
 import org.calvaria.Json;
 import org.calvaria.Provenance;
