@@ -114,6 +114,19 @@ public final class Progress implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the line a bar left open, if any, without stopping the bar: call before printing anything else (a log line,
+     * a result), which would otherwise run on from the bar's last drawing. The bar draws again on a line of its own.
+     */
+    public static void breakLine() {
+        java.io.PrintStream out = barStream;
+        if (lineOpen && out != null) {
+            lineOpen = false;
+            out.println();
+            out.flush();
+        }
+    }
+
     /** A progress that reports nothing. */
     public static Progress none() { return new Progress(null); }
 
@@ -126,7 +139,10 @@ public final class Progress implements AutoCloseable {
     public void maxHint(long n) { if (bar != null) bar.maxHint(n); }
 
     /** Short status text shown after the bar (for example the current loss). */
-    public void message(String text) { if (bar != null) bar.setExtraMessage(text); }
+    public void message(String text) {
+        // the bar's speed ends right where the message starts ("?/s"): a space keeps them apart
+        if (bar != null) bar.setExtraMessage(text == null || text.isEmpty() ? "" : " " + text);
+    }
 
     public Duration elapsed() { return bar == null ? Duration.ZERO : bar.getTotalElapsed(); }
 

@@ -28,7 +28,28 @@ public final class Provenance {
 
     /** One line describing the tool and time, for file headers and reports. */
     public static String line(String what) {
-        return "calvaria " + VERSION + " " + what + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return "calvaria " + VERSION + " " + what + " at " + now();
+    }
+
+    /**
+     * The creation time outputs record, in whole seconds: {@code SOURCE_DATE_EPOCH} (seconds since 1970-01-01 UTC,
+     * the reproducible-builds convention) when that environment variable is set, so that two runs with the same
+     * inputs and seed write the same bytes; otherwise the current time.
+     *
+     * @throws CalvariaException when {@code SOURCE_DATE_EPOCH} is set but not a whole number of seconds
+     */
+    public static Instant now() {
+        return now(System.getenv("SOURCE_DATE_EPOCH"), Instant.now());
+    }
+
+    static Instant now(String sourceDateEpoch, Instant clock) {
+        if (sourceDateEpoch == null || sourceDateEpoch.isEmpty()) return clock.truncatedTo(ChronoUnit.SECONDS);
+        try {
+            return Instant.ofEpochSecond(Long.parseLong(sourceDateEpoch.trim()));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            throw new CalvariaException("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC,"
+                    + " got '" + sourceDateEpoch + "'");
+        }
     }
 
     /**
@@ -44,7 +65,7 @@ public final class Provenance {
     public static <V extends Stamped> V stamp(V volume, String what) {
         volume.metadata().put("calvaria_version", VERSION);
         volume.metadata().put("calvaria_made_by", what);
-        volume.metadata().put("calvaria_created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        volume.metadata().put("calvaria_created", now().toString());
         return volume;
     }
 }

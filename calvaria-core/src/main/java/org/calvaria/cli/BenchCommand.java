@@ -6,10 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code calvaria bench ...}: commands that measure speed and memory and print figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure speed and memory on real or synthetic data and print the figures.",
-        subcommands = {BenchIoCommand.class, BenchManufactureCommand.class})
-public final class BenchCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+        subcommands = {BenchIoCommand.class, BenchNetCommand.class, BenchManufactureCommand.class})
+public final class BenchCommand extends CalvariaCommand implements Runnable {
 
     @Override
     public void run() {

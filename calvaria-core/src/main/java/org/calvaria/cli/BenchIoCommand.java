@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -27,7 +27,7 @@ import java.util.Locale;
 @Command(name = "io", mixinStandardHelpOptions = true,
         description = {"Time reading a skull mask, marching cubes and binary STL writing, and report peak heap use.",
             "Default case: SkullFix 000 from ../shared/data (or -Dcalvaria.shared=DIR), else the synthetic skull."})
-public final class BenchIoCommand implements Runnable {
+public final class BenchIoCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -40,8 +40,8 @@ public final class BenchIoCommand implements Runnable {
 
     @Override
     public void run() {
-        if (repeat < 1 || repeat > 100) throw new CalvariaException("--repeat must be 1..100, got " + repeat);
-        PrintStream out = System.out;
+        if (repeat < 1 || repeat > 100) throw badOption("--repeat must be 1..100, got " + repeat);
+        PrintWriter out = out();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) pool.resetPeakUsage();
         Path source = input != null ? input : defaultCase();
         long t0 = System.nanoTime();

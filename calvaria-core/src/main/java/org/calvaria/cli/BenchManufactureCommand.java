@@ -18,7 +18,7 @@ import java.util.Locale;
         description = {"Time the manufacturing steps on a SkullFix case's true implant: thickness control, fit clearance,"
                 + " meshing and measurement (thickness map, gaps to bone), and the two-part mould.",
             "Default: case 069 from ../shared/data/skullfix (or -Dcalvaria.shared=DIR)."})
-public final class BenchManufactureCommand implements Runnable {
+public final class BenchManufactureCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -31,7 +31,7 @@ public final class BenchManufactureCommand implements Runnable {
 
     @Override
     public void run() {
-        if (repeat < 1 || repeat > 20) throw new CalvariaException("--repeat must be 1..20, got " + repeat);
+        if (repeat < 1 || repeat > 20) throw badOption("--repeat must be 1..20, got " + repeat);
         Path root = Path.of(System.getProperty("calvaria.shared", "../shared/data")).resolve("skullfix");
         Path skullPath = root.resolve("defective_skull/" + caseId + ".nrrd");
         Path implantPath = root.resolve("implant/" + caseId + ".nrrd");
@@ -41,7 +41,7 @@ public final class BenchManufactureCommand implements Runnable {
         }
         MaskVolume skull = MaskVolume.requireBinary(VolumeIO.read(skullPath), skullPath.toString());
         MaskVolume implant = MaskVolume.requireBinary(VolumeIO.read(implantPath), implantPath.toString());
-        System.out.printf(Locale.ROOT, "SkullFix %s: %s, true implant %d voxels%n", caseId, skull.geometry(),
+        out().printf(Locale.ROOT, "SkullFix %s: %s, true implant %d voxels%n", caseId, skull.geometry(),
                 implant.cardinality());
         double bestMf = Double.POSITIVE_INFINITY, bestMould = Double.POSITIVE_INFINITY;
         double bestCpu = Double.POSITIVE_INFINITY;
@@ -57,18 +57,18 @@ public final class BenchManufactureCommand implements Runnable {
             bestMf = Math.min(bestMf, mf);
             bestMould = Math.min(bestMould, mould);
             bestCpu = Math.min(bestCpu, cpu);
-            System.out.printf(Locale.ROOT, "run %d: thickness + clearance + mesh + measure %.2f s %s, mould %.2f s,"
+            out().printf(Locale.ROOT, "run %d: thickness + clearance + mesh + measure %.2f s %s, mould %.2f s,"
                     + " total %.2f s wall, %.2f s CPU (all threads)%n", i + 1, mf,
                     r.report().get("manufacture") instanceof java.util.Map<?, ?> mm ? mm.get("seconds") : "", mould,
                     mf + mould, cpu);
             if (i == 0) {
-                System.out.println("  " + r.thickness().line());
-                System.out.println("  " + r.gaps().line());
-                System.out.printf(Locale.ROOT, "  mould: cavity %.2f ml, PMMA %.1f g, warnings %s%n",
+                out().println("  " + r.thickness().line());
+                out().println("  " + r.gaps().line());
+                out().printf(Locale.ROOT, "  mould: cavity %.2f ml, PMMA %.1f g, warnings %s%n",
                         (Double) m.report().get("cavityVolumeMl"), (Double) m.report().get("pmmaMassG"), m.warnings());
             }
         }
-        System.out.printf(Locale.ROOT, "best: thickness + clearance + measure %.2f s, mould %.2f s, together %.2f s on"
+        out().printf(Locale.ROOT, "best: thickness + clearance + measure %.2f s, mould %.2f s, together %.2f s on"
                 + " %d cores; least CPU time %.2f s (a load-independent figure: on idle cores the wall time lies between"
                 + " it divided by the core count and it)%n", bestMf, bestMould, bestMf + bestMould,
                 Runtime.getRuntime().availableProcessors(), bestCpu);

@@ -8,12 +8,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code calvaria bench-net}: how fast the completion network runs here, against the machine's compute floor. */
-@Command(name = "bench-net", mixinStandardHelpOptions = true,
+/** {@code calvaria bench net} (also {@code bench-net}, its old spelling): how fast the completion network runs here, against the machine's compute floor. */
+@Command(name = "net", mixinStandardHelpOptions = true,
         description = "Time the completion network on this machine: forward pass (1 sample), training step, and a"
                 + " large matrix multiply in the same engine as the compute floor; prints GFLOP, GFLOP/s and the ratio"
                 + " of the forward time to the floor.")
-public final class BenchNetCommand implements Runnable {
+public final class BenchNetCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -47,17 +47,17 @@ public final class BenchNetCommand implements Runnable {
 
     @Override
     public void run() {
-        Architecture a = Architecture.named(arch);
-        GridSpec g = TrainCommand.parseGrid(grid, null);
-        if (batch < 1 || batch > 64) throw new org.calvaria.CalvariaException("--batch must be 1..64, got " + batch);
-        if (repeats < 1 || repeats > 100) throw new org.calvaria.CalvariaException("--repeats must be 1..100");
+        Architecture a = parsed(() -> Architecture.named(arch));
+        GridSpec g = parsed(() -> TrainCommand.parseGrid(grid, null));
+        if (batch < 1 || batch > 64) throw badOption("--batch must be 1..64, got " + batch);
+        if (repeats < 1 || repeats > 100) throw badOption("--repeats must be 1..100");
         if (matmulSize < 64 || matmulSize > 16384) {
-            throw new org.calvaria.CalvariaException("--matmul-size must be 64..16384, got " + matmulSize);
+            throw badOption("--matmul-size must be 64..16384, got " + matmulSize);
         }
         int t = threads == null ? TensorFlowSupport.defaultThreads() : threads;
         NetBenchmark.Figures f = NetBenchmark.run(a, g, t, batch, repeats, matmulSize);
-        System.out.print(f.report());
-        System.out.flush();
+        out().print(f.report());
+        out().flush();
         benchDesign();
     }
 
@@ -67,7 +67,7 @@ public final class BenchNetCommand implements Runnable {
                 : java.nio.file.Path.of("../shared/data/skullfix/defective_skull/000.nrrd");
         if (skull == null) return;
         if (!java.nio.file.Files.isRegularFile(skull)) {
-            System.out.println("design:          skipped (" + skull + " not found; give --design-case SKULL)");
+            out().println("design:          skipped (" + skull + " not found; give --design-case SKULL)");
             return;
         }
         try (org.calvaria.complete.CompletionModel m = org.calvaria.complete.CompletionModel.loadDefault()) {
@@ -80,8 +80,8 @@ public final class BenchNetCommand implements Runnable {
                             new org.calvaria.pipeline.DesignPipeline.OutputFiles(dir.resolve("implant.stl"), null, null,
                                     null, null), stage -> { });
                 }
-                System.out.println("design:          " + skull + " (" + r.defective().geometry() + ")");
-                System.out.println("design stages:   " + r.report().get("secondsPerStage") + " s (warm run)");
+                out().println("design:          " + skull + " (" + r.defective().geometry() + ")");
+                out().println("design stages:   " + r.report().secondsPerStage() + " s (warm run)");
             } finally {
                 try (var files = java.nio.file.Files.list(dir)) {
                     for (java.nio.file.Path p : (Iterable<java.nio.file.Path>) files::iterator) {

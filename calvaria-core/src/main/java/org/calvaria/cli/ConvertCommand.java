@@ -21,7 +21,7 @@ import java.nio.file.Path;
                 + " series (folder or one of its files) into either. Placement is kept (NIfTI holds it as 32-bit"
                 + " floats: within 0.0001 mm); the input format is recognised by content, the output format by the"
                 + " OUT name.")
-public final class ConvertCommand implements Runnable {
+public final class ConvertCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ConvertCommand.class);
 
     @Mixin
@@ -48,7 +48,7 @@ public final class ConvertCommand implements Runnable {
         if (type != null) {
             t = VoxelType.fromNrrd(type);
             if (t == null) {
-                throw new CalvariaException("unknown --type '" + type
+                throw badOption("unknown --type '" + type
                         + "'; use int8 uint8 int16 uint16 int32 uint32 float double");
             }
         }

@@ -20,9 +20,7 @@ import java.util.Locale;
 @Command(name = "dataset", mixinStandardHelpOptions = true,
         description = "Training data: build a SkullFix-style set of defective skulls, implants and complete skulls.",
         subcommands = {DatasetCommand.Build.class})
-public final class DatasetCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class DatasetCommand extends CalvariaCommand implements Runnable {
 
     @Override
     public void run() {
@@ -36,7 +34,7 @@ public final class DatasetCommand implements Runnable {
                     + " skull and its implant in complete_skull/, defective_skull/, implant/ on the network grid"
                     + " and/or under original/ on each skull's own grid, plus samples/NAME.json and manifest.json.",
                 "Resumable: samples already written are kept; run the same command again to finish."})
-    public static final class Build implements Runnable {
+    public static final class Build extends CalvariaCommand implements Runnable {
         private static final Logger LOG = LoggerFactory.getLogger(Build.class);
 
         @Mixin
@@ -94,9 +92,9 @@ public final class DatasetCommand implements Runnable {
         public void run() {
             boolean none = gridSpec.trim().toLowerCase(Locale.ROOT).equals("none");
             NetworkGrid grid = none ? NetworkGrid.wu2022() : NetworkGrid.parse(gridSpec);
-            double[] range = DefectsCommand.parseRange(fractionRange);
+            double[] range = parsed(() -> DefectsCommand.parseRange(fractionRange));
             int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-            if (n < 1) throw new CalvariaException("--threads must be at least 1");
+            if (n < 1) throw badOption("--threads must be at least 1");
             DatasetBuilder.Options o = new DatasetBuilder.Options(perSkull, augment, grid, !none, originalGrid,
                     DefectType.parseList(types), range[0], range[1],
                     placement == null ? null : DefectPlacement.fromName(placement), seed, n, cache, valFraction);

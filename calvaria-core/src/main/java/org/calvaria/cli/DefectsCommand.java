@@ -4,7 +4,7 @@ import org.calvaria.CalvariaException;
 import org.calvaria.Futures;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
-import org.calvaria.dataset.Json;
+import org.calvaria.dataset.JsonFiles;
 import org.calvaria.dataset.SkullSampleSource;
 import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
@@ -45,7 +45,7 @@ import java.util.concurrent.Future;
                 + " defect's type, placement, size and shape parameters.",
             "Size is the share of the upper-cranium bone removed (the part the 112x112x40 network grid covers),"
                 + " met within 2 percentage points."})
-public final class DefectsCommand implements Runnable {
+public final class DefectsCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DefectsCommand.class);
 
     @Mixin
@@ -100,12 +100,12 @@ public final class DefectsCommand implements Runnable {
 
     @Override
     public void run() {
-        List<DefectType> types = DefectType.parseList(type);
-        if (count < 1 || count > 10000) throw new CalvariaException("--count must be 1..10000, got " + count);
-        double[] range = fraction != null ? new double[] {fraction, fraction} : parseRange(fractionRange);
-        DefectPlacement where = placement == null ? null : DefectPlacement.fromName(placement);
+        List<DefectType> types = parsed(() -> DefectType.parseList(type));
+        if (count < 1 || count > 10000) throw badOption("--count must be 1..10000, got " + count);
+        double[] range = fraction != null ? new double[] {fraction, fraction} : parsed(() -> parseRange(fractionRange));
+        DefectPlacement where = placement == null ? null : parsed(() -> DefectPlacement.fromName(placement));
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) throw new CalvariaException("--threads must be at least 1");
+        if (nThreads < 1) throw badOption("--threads must be at least 1");
         String id = SkullFixFolder.idOf(skull);
         Path json = output.resolve(id + "_defects.json");
         List<Path> outputs = new ArrayList<>(List.of(json));
@@ -146,7 +146,7 @@ public final class DefectsCommand implements Runnable {
         doc.put("upper_cranium", "bone inside the network grid placed on the skull: " + region);
         doc.put("tolerance", DefectGenerator.TOLERANCE);
         doc.put("defects", records);
-        Json.write(json, doc);
+        JsonFiles.write(json, doc);
         LOG.info("wrote {} defects of {} to {}", count, skull.getFileName(), output);
     }
 

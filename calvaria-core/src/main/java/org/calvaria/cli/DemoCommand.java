@@ -10,6 +10,7 @@ import org.calvaria.io.NrrdIO;
 import org.calvaria.files.OutputSet;
 import org.calvaria.files.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
+import org.calvaria.pipeline.DesignReport;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
@@ -31,7 +32,7 @@ import java.util.Map;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Design an implant for a built-in synthetic skull with a cut-out defect (no data needed) and"
                 + " write the STL, report and preview pictures to a folder.")
-public final class DemoCommand implements Runnable {
+public final class DemoCommand extends CalvariaCommand implements Runnable {
     static final List<String> OUTPUT_NAMES = List.of("defective_skull.nrrd", "true_implant.nrrd", "implant.stl",
             "implant.nrrd", "completed_skull.nrrd", "report.json", "preview.png");
 
@@ -87,24 +88,24 @@ public final class DemoCommand implements Runnable {
                     new DesignPipeline.OutputFiles(output.resolve("implant.stl"), output.resolve("implant.nrrd"),
                             output.resolve("completed_skull.nrrd"), output.resolve("report.json"),
                             output.resolve("preview.png")),
-                    stage -> p.message("design: " + stage), new LinkedHashMap<>());
+                    stage -> p.message("design: " + stage));
             files.commit();
             p.step();
             MaskVolume implant = r.design().implant();
             long both = implant.intersectionCount(truth);
             double dice = 2.0 * both / (implant.cardinality() + truth.cardinality());
             double errorRate = 100.0 * (implant.cardinality() + truth.cardinality() - 2 * both) / truth.cardinality();
-            Map<String, Object> rep = r.report();
+            DesignReport rep = r.report();
             p.close();
-            System.out.println("demo written to " + output.toAbsolutePath());
+            out().println("demo written to " + output.toAbsolutePath());
             for (String f : OUTPUT_NAMES) {
-                System.out.println("  " + output.resolve(f));
+                out().println("  " + output.resolve(f));
             }
-            System.out.println(DesignPipeline.summary(rep));
-            System.out.printf(Locale.ROOT, "defect: %s, %.1f%% of the upper cranium; against the removed bone:"
+            out().println(rep.summary());
+            out().printf(Locale.ROOT, "defect: %s, %.1f%% of the upper cranium; against the removed bone:"
                     + " Dice %.3f, volumetric error rate %.1f%%%n", type.cliName(), 100 * defect.achievedFraction(),
                     dice, errorRate);
-            System.out.println("seconds per stage: " + rep.get("secondsPerStage"));
+            out().println("seconds per stage: " + rep.secondsPerStage());
         }
     }
 }

@@ -3,6 +3,7 @@ package org.calvaria.cli;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.complete.CompletionModel;
+import org.calvaria.implant.DesignStage;
 import org.calvaria.files.Outputs;
 import org.calvaria.pipeline.DesignPipeline;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ import java.util.List;
                 + " physical (LPS mm) coordinates, so it overlays the skull in 3D Slicer.",
             "INPUT: a binary defective skull (NRRD, NIfTI) or a head CT in HU (NRRD, NIfTI, DICOM folder), which is"
                     + " segmented first."})
-public final class DesignCommand implements Runnable {
+public final class DesignCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DesignCommand.class);
 
     @Mixin
@@ -121,30 +122,30 @@ public final class DesignCommand implements Runnable {
     public void run() {
         String outName = stl.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (!outName.endsWith(".stl") && !outName.endsWith(".3mf")) {
-            throw new CalvariaException("the implant output must be an .stl or .3mf file, got " + stl.getFileName());
+            throw badOption("the implant output must be an .stl or .3mf file, got " + stl.getFileName());
         }
-        if (smooth < 0 || smooth > 1000) throw new CalvariaException("--smooth must be 0..1000, got " + smooth);
+        if (smooth < 0 || smooth > 1000) throw badOption("--smooth must be 0..1000, got " + smooth);
         org.calvaria.manufacture.Mould.Options md = org.calvaria.manufacture.Mould.Options.defaults();
         org.calvaria.manufacture.Manufacture.Options manufacture = new org.calvaria.manufacture.Manufacture.Options(
                 clearance, minThickness, thickness, fitCheck, threeMf, fitMargin, rimRadius, thicknessMap,
                 thicknessPreview, mouldDir, new org.calvaria.manufacture.Mould.Options(md.voxelMm(), mouldWall,
                 shrinkage, md.densityGPerMl(), md.keyRadiusMm(), md.spoutRadiusMm(), md.ventRadiusMm(), maxPrint));
-        manufacture.validate();
+        requireValid(manufacture::validate);
         if (thicknessMap != null && !thicknessMap.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
                 .endsWith(".ply")) {
-            throw new CalvariaException("--thickness-map must name a .ply file, got " + thicknessMap.getFileName());
+            throw badOption("--thickness-map must name a .ply file, got " + thicknessMap.getFileName());
         }
         if (thicknessPreview != null && !thicknessPreview.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
                 .endsWith(".png")) {
-            throw new CalvariaException("--thickness-preview must name a .png file, got "
+            throw badOption("--thickness-preview must name a .png file, got "
                     + thicknessPreview.getFileName());
         }
         if (mouldDir != null) org.calvaria.manufacture.Mould.requireNewOrEmpty(mouldDir);
         if (fitCheck != null && !fitCheck.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".stl")) {
-            throw new CalvariaException("--fit-check must name an .stl file, got " + fitCheck.getFileName());
+            throw badOption("--fit-check must name an .stl file, got " + fitCheck.getFileName());
         }
         if (threeMf != null && !threeMf.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".3mf")) {
-            throw new CalvariaException("--3mf must name a .3mf file, got " + threeMf.getFileName());
+            throw badOption("--3mf must name a .3mf file, got " + threeMf.getFileName());
         }
         // no two outputs share a file, and none is (part of) the input or the model
         List<Path> outputs = java.util.Arrays.asList(stl, implantVolume, completed, report, preview, fitCheck, threeMf,
@@ -158,22 +159,22 @@ public final class DesignCommand implements Runnable {
             // The device is not asked here: that would wait for TensorFlow, which loads while the scan is read.
             LOG.info("model: {} ({})", name, m.architecture().name());
             DesignPipeline pipeline = new DesignPipeline(m, name);
-            List<String> stages = List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh",
-                    "write");
+            int stages = DesignStage.values().length;
             DesignPipeline.Result r;
-            try (Progress p = Progress.start("design", stages.size())) {
+            try (Progress p = Progress.start("design", stages)) {
                 r = pipeline.run(input, reading.toReadOptions(), new DesignPipeline.Settings(threshold, smooth,
                                 DesignPipeline.Settings.defaults().segmentation(), manufacture),
                         new DesignPipeline.OutputFiles(stl, implantVolume, completed, report, preview),
                         stage -> {
-                            p.stepTo(stages.indexOf(stage));
-                            p.message(stage);
+                            p.stepTo(java.util.List.of(DesignStage.values()).indexOf(stage));
+                            p.message(stage.label());
                         });
-                p.stepTo(stages.size());
+                p.stepTo(stages);
             }
-            System.out.println("wrote " + stl + ": " + DesignPipeline.summary(r.report()));
-            for (String line : org.calvaria.manufacture.Manufacture.summaryLines(r.report())) System.out.println(line);
-            System.out.println("seconds per stage: " + r.report().get("secondsPerStage"));
+            out().println("wrote " + stl + ": " + r.report().summary());
+            for (String line : org.calvaria.manufacture.Manufacture.summaryLines(r.report().thickness(),
+                    r.report().clearance())) out().println(line);
+            out().println("seconds per stage: " + r.report().secondsPerStage());
         }
     }
 }

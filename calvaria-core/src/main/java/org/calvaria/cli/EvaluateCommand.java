@@ -30,7 +30,7 @@ import java.util.Map;
             "Metrics on the scan's own grid in mm: DSC, boundary DSC, HD95, HD, ASSD, volumetric error rate,"
                     + " volume, components, overlap with the skull. Writes metrics.csv, summary.json and a"
                     + " self-contained report.html; per-case results are cached in OUT/cases so a rerun resumes."})
-public final class EvaluateCommand implements Runnable {
+public final class EvaluateCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
     /** Margin around the true implant's bounding box for the mirror-box reference, mm. */
     static final double MIRROR_BOX_MARGIN_MM = 10;
@@ -86,7 +86,7 @@ public final class EvaluateCommand implements Runnable {
     @Override
     public void run() {
         Dataset ds = Dataset.open(dataset);
-        if (!cases.isEmpty()) ds = ds.select(expandCaseIds(cases));
+        if (!cases.isEmpty()) ds = ds.select(parsed(() -> expandCaseIds(cases)));
         requireOutputApart(out, dataset, predictions);
 
         Map<String, ImplantPredictor> methods = new LinkedHashMap<>();
@@ -124,16 +124,16 @@ public final class EvaluateCommand implements Runnable {
                 case "empty" -> FloorBaselines.empty();
                 case "hull" -> FloorBaselines.hull();
                 case "oracle-grid" -> FloorBaselines.perfectCompletionOnHoleGrids();
-                default -> throw new CalvariaException("unknown --baseline '" + b
+                default -> throw badOption("unknown --baseline '" + b
                         + "'; use mirror, mirror-box, empty, hull or oracle-grid");
             };
             if (methods.containsKey(key)) {
-                throw new CalvariaException("method name '" + key + "' is given twice; rename the predictions with --name");
+                throw badOption("method name '" + key + "' is given twice; rename the predictions with --name");
             }
             methods.put(key, p);
         }
         if (methods.isEmpty()) {
-            throw new CalvariaException("nothing to evaluate: give --model M, --pred PRED_DIR and/or --baseline"
+            throw badOption("nothing to evaluate: give --model M, --pred PRED_DIR and/or --baseline"
                     + " mirror,empty,hull");
         }
         Evaluator.Options options = new Evaluator.Options(out, threads, bandMm, noImages ? 0 : 180);
@@ -150,7 +150,7 @@ public final class EvaluateCommand implements Runnable {
             Report.Stats hd95 = Report.Stats.of(valuesOf(ev, m, "hd95_mm"));
             Report.Stats bdsc = Report.Stats.of(valuesOf(ev, m, "boundary_dice"));
             Report.Stats r = Report.Stats.of(valuesOf(ev, m, "error_rate_pct"));
-            System.out.printf(Locale.ROOT, "%-10s DSC %.3f +- %.3f  bDSC %.3f +- %.3f  HD95 %s  r %.1f %%  (n=%d)%n", m,
+            out().printf(Locale.ROOT, "%-10s DSC %.3f +- %.3f  bDSC %.3f +- %.3f  HD95 %s  r %.1f %%  (n=%d)%n", m,
                     dice.mean(), dice.std(), bdsc.mean(), bdsc.std(),
                     hd95.n() == 0 ? "undefined" : String.format(Locale.ROOT, "%.2f +- %.2f mm", hd95.mean(), hd95.std()),
                     r.mean(), dice.n());

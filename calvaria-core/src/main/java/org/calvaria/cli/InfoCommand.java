@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +18,7 @@ import java.util.Map;
 @Command(name = "info", mixinStandardHelpOptions = true,
         description = "Print a volume's format, type, sizes, spacing, direction, origin, value range, foreground count"
                 + " and volume.")
-public final class InfoCommand implements Runnable {
+public final class InfoCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -33,10 +33,10 @@ public final class InfoCommand implements Runnable {
     public void run() {
         VolumeFormat format = VolumeFormat.detect(file);
         Volume v = VolumeIO.read(file, reading.toReadOptions());
-        print(System.out, file, format, v);
+        print(out(), file, format, v);
     }
 
-    static void print(PrintStream out, Path file, VolumeFormat format, Volume v) {
+    static void print(PrintWriter out, Path file, VolumeFormat format, Volume v) {
         Geometry g = v.geometry();
         double[] s = g.spacing();
         double[] d = g.unitDirections();

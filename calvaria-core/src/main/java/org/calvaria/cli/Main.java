@@ -29,7 +29,6 @@ import java.io.PrintWriter;
             TrainCommand.class,
             DesignCommand.class,
             DemoCommand.class,
-            BenchNetCommand.class,
             EvaluateCommand.class,
             ServeCommand.class,
             StudyCommand.class,
@@ -53,6 +52,10 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // 'bench-net', the old spelling of 'bench net', still runs it; the help lists only 'bench net'
+        CommandLine benchNet = new CommandLine(new BenchNetCommand());
+        benchNet.getCommandSpec().usageMessage().hidden(true);
+        cl.addSubcommand("bench-net", benchNet);
         cl.setExecutionExceptionHandler(Main::handleFailure);
         cl.setExecutionStrategy(Main::configureThenRun);
         return cl;
@@ -66,11 +69,14 @@ public final class Main implements Runnable {
         }
         configureLogging(quiet, verbose);
         Progress.enabled(!quiet && System.getProperty("calvaria.noprogress") == null);
+        ConsoleLog.target(parseResult.commandSpec().commandLine().getErr()); // log lines join the command's errors
         try {
             return new CommandLine.RunLast().execute(parseResult);
         } catch (Error e) {
             // picocli hands only Exceptions to handleFailure; an Error would end the JVM with a raw stack trace
             return handleError(e, parseResult.commandSpec().commandLine(), verbose);
+        } finally {
+            ConsoleLog.target(null);
         }
     }
 

@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -28,7 +28,7 @@ import java.util.Locale;
         description = {"Turn a binary mask (or, with --iso, an intensity volume) into a watertight triangle mesh in"
                 + " physical LPS millimetres. The surface lies half-way between set and unset voxel centres.",
             "Prints triangle count, surface area, enclosed volume and whether the mesh is watertight."})
-public final class MeshCommand implements Runnable {
+public final class MeshCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MeshCommand.class);
 
     @Mixin
@@ -68,18 +68,18 @@ public final class MeshCommand implements Runnable {
     public void run() {
         MeshIO.Format format = MeshIO.formatForName(output);
         if (ascii && format != MeshIO.Format.STL) {
-            throw new CalvariaException("--ascii applies to STL output only; name the output .stl or drop --ascii");
+            throw badOption("--ascii applies to STL output only; name the output .stl or drop --ascii");
         }
-        if (smooth < 0 || smooth > 10_000) throw new CalvariaException("--smooth must be 0..10000, got " + smooth);
+        if (smooth < 0 || smooth > 10_000) throw badOption("--smooth must be 0..10000, got " + smooth);
         if (decimate != null && !(decimate > 0 && decimate <= 1)) {
-            throw new CalvariaException("--decimate is the fraction of triangles to keep and must lie in (0, 1], got "
+            throw badOption("--decimate is the fraction of triangles to keep and must lie in (0, 1], got "
                     + decimate);
         }
-        if (iso != null && !Double.isFinite(iso)) throw new CalvariaException("--iso must be a finite number");
+        if (iso != null && !Double.isFinite(iso)) throw badOption("--iso must be a finite number");
         if (points != null) {
             String n = points.getFileName().toString().toLowerCase(Locale.ROOT);
             if (!n.endsWith(".ply") && !n.endsWith(".xyz")) {
-                throw new CalvariaException("cannot tell the point cloud format of '" + points.getFileName()
+                throw badOption("cannot tell the point cloud format of '" + points.getFileName()
                         + "'; use a .ply or .xyz name");
             }
         }
@@ -118,11 +118,11 @@ public final class MeshCommand implements Runnable {
             if (points != null) MeshIO.writePointCloud(mesh, points, provenance);
             set.commit();
         }
-        printSummary(System.out, mesh);
+        printSummary(out(), mesh);
         LOG.info("wrote {}{}", output, points != null ? " and " + points : "");
     }
 
-    static void printSummary(PrintStream out, TriangleMesh mesh) {
+    static void printSummary(PrintWriter out, TriangleMesh mesh) {
         out.printf(Locale.ROOT, "triangles:   %d%n", mesh.triangleCount());
         out.printf(Locale.ROOT, "vertices:    %d%n", mesh.vertexCount());
         out.printf(Locale.ROOT, "surface:     %.1f mm^2%n", mesh.surfaceAreaMm2());

@@ -22,7 +22,7 @@ import java.util.Map;
                 + " and vent) around an implant, for casting it in bone cement (PMMA).",
             "Writes outer.stl, inner.stl, cavity.stl, mould.3mf and report.json into the output folder (all or"
                     + " nothing). For research and planning; not a certified medical device."})
-public final class MouldCommand implements Runnable {
+public final class MouldCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -62,13 +62,14 @@ public final class MouldCommand implements Runnable {
             Outputs.requireNotInput(preview, input);
             Outputs.requireFileTarget(preview);
             if (preview.toAbsolutePath().normalize().startsWith(output.toAbsolutePath().normalize())) {
-                throw new CalvariaException("--preview must lie outside the mould folder " + output);
+                throw badOption("--preview must lie outside the mould folder " + output);
             }
         }
         TriangleMesh implant = MeshIO.read(input);
         Mould.Options d = Mould.Options.defaults();
         Mould.Options o = new Mould.Options(voxel, wall, shrinkage, density, d.keyRadiusMm(), d.spoutRadiusMm(),
                 d.ventRadiusMm(), maxPrint);
+        requireValid(o::validate);
         if (!implant.isWatertight()) {
             throw new CalvariaException(input.getFileName() + " is not watertight (open edges or inconsistent faces);"
                     + " give a closed mesh, such as the STL 'calvaria design' writes");
@@ -83,7 +84,7 @@ public final class MouldCommand implements Runnable {
         }
         for (String w : r.warnings()) org.slf4j.LoggerFactory.getLogger(MouldCommand.class).warn(w);
         Map<String, Object> rep = r.report();
-        System.out.println(String.format(Locale.ROOT, "wrote %s: cavity %.2f ml, PMMA %.1f g, outer half %s mm,"
+        out().println(String.format(Locale.ROOT, "wrote %s: cavity %.2f ml, PMMA %.1f g, outer half %s mm,"
                         + " inner half %s mm (%.1f s)", output, (Double) rep.get("cavityVolumeMl"),
                 (Double) rep.get("pmmaMassG"), size(rep, "outer"), size(rep, "inner"), (Double) rep.get("seconds")));
     }

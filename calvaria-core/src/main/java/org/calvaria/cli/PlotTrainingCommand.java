@@ -14,7 +14,7 @@ import java.util.Locale;
 @Command(name = "plot-training", mixinStandardHelpOptions = true,
         description = "Draw a training run's curve (validation implant and skull Dice, training and validation loss"
                 + " against steps) from its training-log.csv as a PNG.")
-public final class PlotTrainingCommand implements Runnable {
+public final class PlotTrainingCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -37,7 +37,7 @@ public final class PlotTrainingCommand implements Runnable {
         TrainingCurve.Point last = points.get(points.size() - 1);
         double best = points.stream().mapToDouble(TrainingCurve.Point::valImplantDice).filter(Double::isFinite)
                 .max().orElse(Double.NaN);
-        System.out.printf(Locale.ROOT, "%d epochs, %d steps, %.2f h; best validation implant Dice %.4f; wrote %s%n",
+        out().printf(Locale.ROOT, "%d epochs, %d steps, %.2f h; best validation implant Dice %.4f; wrote %s%n",
                 points.size(), last.step(), last.hours(), best, output);
     }
 }

@@ -21,7 +21,7 @@ import java.util.Locale;
 @Command(name = "preview", mixinStandardHelpOptions = true,
         description = {"Render a skull (binary mask volume or mesh) from above and in an isometric view, side by"
                 + " side, into a PNG. An overlay (e.g. the implant) is drawn in red on the bone-coloured first input."})
-public final class PreviewCommand implements Runnable {
+public final class PreviewCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PreviewCommand.class);
 
     @Mixin
@@ -54,9 +54,9 @@ public final class PreviewCommand implements Runnable {
     @Override
     public void run() {
         if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            throw new CalvariaException("the preview is a PNG image; name the output .png");
+            throw badOption("the preview is a PNG image; name the output .png");
         }
-        if (smooth < 0 || smooth > 10_000) throw new CalvariaException("--smooth must be 0..10000, got " + smooth);
+        if (smooth < 0 || smooth > 10_000) throw badOption("--smooth must be 0..10000, got " + smooth);
         PreviewRenderer renderer = new PreviewRenderer(size);
         Outputs.requireNotInput(output, input, overlay);
         List<PreviewRenderer.Layer> layers = new ArrayList<>();

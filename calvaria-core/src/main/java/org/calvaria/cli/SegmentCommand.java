@@ -23,9 +23,7 @@ import java.util.Locale;
                 + " component (removes the CT table and head holder), 3-D filling of holes enclosed by bone, optional"
                 + " median smoothing, crop to the skull plus a margin. Writes a uint8 0/1 mask.",
             "Thresholds must lie in -1024..3071 HU; for scanner values that are not HU use --raw-window."})
-public final class SegmentCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class SegmentCommand extends CalvariaCommand implements Runnable {
 
     @Mixin
     CommonOptions common;
@@ -115,7 +113,7 @@ public final class SegmentCommand implements Runnable {
 
     private void print(SkullSegmenter.Result r, SkullSegmenter.Options o) {
         MaskVolume s = r.skull();
-        var stdout = System.out;
+        var stdout = out();
         stdout.printf(Locale.ROOT, "bone band:   %,d voxels in %,d components (26-connected)%n", r.thresholdVoxels(),
                 r.components());
         stdout.printf(Locale.ROOT, "largest:     %,d voxels kept, %,d removed%n", r.largestVoxels(),

@@ -18,7 +18,7 @@ import java.nio.file.Path;
         description = "Start the local web app: open a defective skull (NRRD, NIfTI, zipped DICOM folder, or STL to"
                 + " view only), see it in 3-D, design an implant and download it. Runs until Ctrl-C; cases and results"
                 + " are kept in a workspace folder and listed again after a restart. Needs no network.")
-public final class ServeCommand implements Runnable {
+public final class ServeCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -58,22 +58,22 @@ public final class ServeCommand implements Runnable {
     @Override
     public void run() {
         if (maxUploadMb <= 0 || maxUploadMb > 1L << 30) {
-            throw new CalvariaException("--max-upload-mb must be between 1 and " + (1L << 30) + ", got " + maxUploadMb);
+            throw badOption("--max-upload-mb must be between 1 and " + (1L << 30) + ", got " + maxUploadMb);
         }
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
-            throw new CalvariaException("--bind " + bind + " is not an address of this computer; use an IP address"
+            throw badOption("--bind " + bind + " is not an address of this computer; use an IP address"
                     + " such as 127.0.0.1 or 0.0.0.0");
         }
         WebServer.Options options = WebServer.Options.defaults().withBindAddress(address).withPort(port)
                 .withMaxUploadBytes(maxUploadMb << 20).withTempParent(tempDir);
         if (temporary && workspace != null) {
-            throw new CalvariaException("--temporary and --workspace exclude each other; choose one");
+            throw badOption("--temporary and --workspace exclude each other; choose one");
         }
         if (tempDir != null && workspace != null) {
-            throw new CalvariaException("--temp-dir (a temporary folder, removed when the server stops) and --workspace"
+            throw badOption("--temp-dir (a temporary folder, removed when the server stops) and --workspace"
                     + " (kept) exclude each other; choose one");
         }
         if (!temporary && tempDir == null) {
@@ -83,13 +83,13 @@ public final class ServeCommand implements Runnable {
         DesignService service = designService(model);
         WebServer server = new WebServer(service, options).start();
         if (!address.isLoopbackAddress()) {
-            PrintWriter err = new PrintWriter(System.err, true, Charset.defaultCharset());
+            PrintWriter err = err();
             err.println("warning: listening on " + bind + ": anyone who can reach this computer on port "
                     + server.port() + " can upload scans and download results; there is no login");
         }
-        System.out.println("Calvaria is running at " + server.url() + "  (Ctrl-C to stop)"
+        out().println("Calvaria is running at " + server.url() + "  (Ctrl-C to stop)"
                 + (temporary ? "" : "; workspace " + server.workFolder()));
-        System.out.flush();
+        out().flush();
         try {
             server.awaitStop();
         } catch (InterruptedException e) {

@@ -25,13 +25,11 @@ import java.util.Map;
 /** {@code calvaria study size}: the defect-size study of Wu et al. (2022). */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Studies of a model's limits.",
         subcommands = {StudyCommand.Size.class, StudyCommand.Arch.class, CommandLine.HelpCommand.class})
-public final class StudyCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class StudyCommand extends CalvariaCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(out());
     }
 
     /** Defect fractions 5-45 % by type: Dice and error rate, table and plot, and the size limit. */
@@ -41,7 +39,7 @@ public final class StudyCommand implements Runnable {
                     + " rate r against the removed bone on the skull's own grid.",
                 "Writes size-study.csv, size-study.md (tables) and size-study.svg (plot) and says up to which size the"
                         + " model is satisfactory."})
-    public static final class Size implements Runnable {
+    public static final class Size extends CalvariaCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
@@ -81,7 +79,7 @@ public final class StudyCommand implements Runnable {
             List<Double> f = fractions == null || fractions.isEmpty() ? SizeStudy.defaultFractions() : fractions;
             for (double x : f) {
                 if (!(x >= 0.01 && x <= 0.6)) {
-                    throw new CalvariaException("--fractions must lie in 0.01..0.6 (shares of the upper cranium), got " + x);
+                    throw badOption("--fractions must lie in 0.01..0.6 (shares of the upper cranium), got " + x);
                 }
             }
             List<SkullFiles> files = Files.isRegularFile(skulls) ? SkullFiles.of(List.of(skulls)) : SkullFiles.scan(skulls);
@@ -101,8 +99,8 @@ public final class StudyCommand implements Runnable {
                 String description = "model " + model + ", skulls " + String.join(", ", complete.keySet()) + ", seed "
                         + seed;
                 List<Path> written = SizeStudy.write(r, out, description);
-                System.out.print(SizeStudy.table(r, description));
-                System.out.println("wrote " + written);
+                out().print(SizeStudy.table(r, description));
+                out().println("wrote " + written);
             }
         }
     }
@@ -113,7 +111,7 @@ public final class StudyCommand implements Runnable {
                     + " parameters, forward GFLOP on its grid, CPU seconds per step, and the best validation implant"
                     + " Dice it had reached when it had used as much CPU time as the shortest run.",
                 "Prints a Markdown table; with -o also writes it (arch-study.md) and the curves (arch-study.png)."})
-    public static final class Arch implements Runnable {
+    public static final class Arch extends CalvariaCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
@@ -127,7 +125,7 @@ public final class StudyCommand implements Runnable {
         public void run() {
             ArchitectureStudy.Result r = ArchitectureStudy.of(runs);
             String table = ArchitectureStudy.table(r);
-            System.out.print(table);
+            out().print(table);
             if (out != null) {
                 Path md = out.resolve("arch-study.md"), png = out.resolve("arch-study.png");
                 Outputs.requireDistinct(runs, List.of(md, png));
@@ -138,7 +136,7 @@ public final class StudyCommand implements Runnable {
                 }
                 Outputs.writeAtomically(md, o -> o.write(table.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 ArchitectureStudy.writePng(r, png);
-                System.out.println("wrote " + List.of(md, png));
+                out().println("wrote " + List.of(md, png));
             }
         }
     }

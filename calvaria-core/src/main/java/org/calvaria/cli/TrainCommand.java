@@ -26,7 +26,7 @@ import java.nio.file.Path;
         description = "Train the skull-completion network (Wu et al. 2022) on (defective, complete) pairs. Writes"
                 + " OUT/model.calvaria-model (best validation implant Dice), OUT/checkpoint.calvaria-model (every epoch,"
                 + " with optimizer state, for --resume) and OUT/training-log.csv.")
-public final class TrainCommand implements Runnable {
+public final class TrainCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
@@ -136,12 +136,13 @@ public final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!(valSplit > 0 && valSplit < 1)) throw new CalvariaException("--val-split must lie between 0 and 1, got " + valSplit);
-        if (valSamples < 1 || valSamples > 10_000) throw new CalvariaException("--val-samples must be 1..10000");
-        TrainerOptions options = new TrainerOptions(output, Architecture.named(arch), epochs, stepsPerEpoch, batch,
-                Optimizer.parse(optimizer), lr == null ? Double.NaN : lr, LossKind.parse(loss), seed, resume,
+        if (!(valSplit > 0 && valSplit < 1)) throw badOption("--val-split must lie between 0 and 1, got " + valSplit);
+        if (valSamples < 1 || valSamples > 10_000) throw badOption("--val-samples must be 1..10000");
+        TrainerOptions options = new TrainerOptions(output, parsed(() -> Architecture.named(arch)), epochs,
+                stepsPerEpoch, batch, parsed(() -> Optimizer.parse(optimizer)), lr == null ? Double.NaN : lr,
+                parsed(() -> LossKind.parse(loss)), seed, resume,
                 threads == null ? TensorFlowSupport.defaultThreads() : threads);
-        GridSpec g = parseGrid(grid, heightMm).withPlacement(GridSpec.Placement.parse(placement));
+        GridSpec g = parsed(() -> parseGrid(grid, heightMm).withPlacement(GridSpec.Placement.parse(placement)));
         try (TrainingData source = openData(g)) {
             Trainer trainer = new Trainer(options);
             if (init != null && !resume) {
@@ -149,9 +150,9 @@ public final class TrainCommand implements Runnable {
                         : org.calvaria.complete.ModelFile.read(Path.of(init)), init);
             }
             Trainer.Result r = trainer.train(source);
-            System.out.println("model: " + r.model());
-            System.out.println("checkpoint: " + r.checkpoint());
-            System.out.println("log: " + r.log());
+            out().println("model: " + r.model());
+            out().println("checkpoint: " + r.checkpoint());
+            out().println("log: " + r.log());
         }
     }
 
@@ -161,7 +162,7 @@ public final class TrainCommand implements Runnable {
             if (!Files.isDirectory(folder)) {
                 throw new CalvariaException("--data " + data + " is not a folder; give a folder of skulls or 'synthetic'");
             }
-            if (sampleThreads < 1 || sampleThreads > 256) throw new CalvariaException("--sample-threads must be 1..256");
+            if (sampleThreads < 1 || sampleThreads > 256) throw badOption("--sample-threads must be 1..256");
             EvaluateCommand.requireOutputApart(output, folder);
             SampleOptions sampling = sampling(g.placement());
             int loadThreads = threads == null ? TensorFlowSupport.defaultThreads() : threads;
@@ -175,7 +176,7 @@ public final class TrainCommand implements Runnable {
                             ? "unspecified (give --data-licence when training)" : dataLicence);
         }
         if (syntheticSkulls < 2 || syntheticSkulls > 100_000) {
-            throw new CalvariaException("--synthetic-skulls must be 2..100000");
+            throw badOption("--synthetic-skulls must be 2..100000");
         }
         int validation = Math.max(1, (int) Math.round(syntheticSkulls * valSplit));
         return new SyntheticTrainingData(g, Math.max(1, syntheticSkulls - validation), validation, valSamples, seed);
@@ -192,7 +193,7 @@ public final class TrainCommand implements Runnable {
                 if (p.length != 2) throw new NumberFormatException();
                 range = new double[] {Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())};
             } catch (NumberFormatException e) {
-                throw new CalvariaException("--sizes '" + sizes + "' must be MIN,MAX, e.g. 0.05,0.55");
+                throw badOption("--sizes '" + sizes + "' must be MIN,MAX, e.g. 0.05,0.55");
             }
         }
         o = o.withFractions(range[0], range[1]);

@@ -25,7 +25,7 @@ import java.util.Locale;
         description = {"Turn a closed mesh (STL, PLY, OBJ) into a binary mask: voxels whose centres lie inside the"
                 + " surface are set. The grid is a reference volume's (any orientation, sheared included) or an"
                 + " axis-aligned grid of the given spacing around the mesh."})
-public final class VoxelizeCommand implements Runnable {
+public final class VoxelizeCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(VoxelizeCommand.class);
 
     @Mixin
@@ -81,9 +81,9 @@ public final class VoxelizeCommand implements Runnable {
         Provenance.stamp(mask, how);
         VolumeIO.write(mask, output, VoxelType.UINT8);
         long n = mask.cardinality();
-        System.out.printf(Locale.ROOT, "grid:        %s%n", g);
-        System.out.printf(Locale.ROOT, "voxels set:  %d%n", n);
-        System.out.printf(Locale.ROOT, "volume:      %.3f ml (voxels), %.3f ml (mesh)%n",
+        out().printf(Locale.ROOT, "grid:        %s%n", g);
+        out().printf(Locale.ROOT, "voxels set:  %d%n", n);
+        out().printf(Locale.ROOT, "volume:      %.3f ml (voxels), %.3f ml (mesh)%n",
                 n * g.voxelVolumeMm3() / 1000.0, mesh.enclosedVolumeMm3() / 1000.0);
         LOG.info("wrote {}", output);
     }

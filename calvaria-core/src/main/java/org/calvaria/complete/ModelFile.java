@@ -2,11 +2,10 @@ package org.calvaria.complete;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.Provenance;
 import org.calvaria.files.Outputs;
 
@@ -20,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,7 +46,6 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
     private static final int PREAMBLE = MAGIC.length + 8;
     private static final int MAX_HEADER = 16 << 20;
     private static final long MAX_FILE = 1L << 31;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String WEIGHTS = "weights";
     private static final String OPTIMIZER = "optimizer";
 
@@ -67,7 +63,7 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         training = Collections.unmodifiableMap(new LinkedHashMap<>(training == null ? Map.of() : training));
         optimizerState = optimizerState == null ? new Weights() : optimizerState;
         toolVersion = toolVersion == null ? Provenance.version() : toolVersion;
-        created = created == null ? Instant.now().truncatedTo(ChronoUnit.SECONDS).toString() : created;
+        created = created == null ? Provenance.now().toString() : created;
     }
 
     /** A model with default threshold 0.5, no metrics and no optimizer state, stamped with this tool's version. */
@@ -116,7 +112,7 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
     }
 
     public byte[] toBytes() {
-        ObjectNode h = JSON.createObjectNode();
+        ObjectNode h = Json.MAPPER.createObjectNode();
         h.put("format", "calvaria-model");
         h.put("formatVersion", FORMAT_VERSION);
         ObjectNode a = h.putObject("architecture");
@@ -135,8 +131,8 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         h.put("threshold", threshold);
         h.put("trainingData", trainingData);
         h.put("licence", licence);
-        h.set("metrics", JSON.valueToTree(metrics));
-        h.set("training", JSON.valueToTree(training));
+        h.set("metrics", Json.MAPPER.valueToTree(metrics));
+        h.set("training", Json.MAPPER.valueToTree(training));
         h.put("toolVersion", toolVersion);
         h.put("created", created);
         ArrayNode tensors = h.putArray("tensors");
@@ -145,7 +141,7 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         floats += describe(tensors, optimizerState, OPTIMIZER);
         byte[] header;
         try {
-            header = JSON.writeValueAsBytes(h);
+            header = Json.MAPPER.writeValueAsBytes(h);
         } catch (JsonProcessingException e) {
             throw new CalvariaException("cannot encode the model header: " + e.getOriginalMessage(), e);
         }
@@ -239,7 +235,7 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         }
         JsonNode h;
         try {
-            h = JSON.readTree(new String(b, PREAMBLE, headerLength, StandardCharsets.UTF_8));
+            h = Json.MAPPER.readTree(new String(b, PREAMBLE, headerLength, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new CalvariaException(what + " is corrupt (unreadable header: " + e.getOriginalMessage() + ")", e);
         }
@@ -333,7 +329,7 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(JsonNode node) {
         if (node == null || !node.isObject()) return Map.of();
-        return JSON.convertValue(node, LinkedHashMap.class);
+        return Json.MAPPER.convertValue(node, LinkedHashMap.class);
     }
 
     /** A number from {@link #metrics()} or {@link #training()}, or NaN when absent. */

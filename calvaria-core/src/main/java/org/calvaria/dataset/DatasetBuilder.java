@@ -3,6 +3,7 @@ package org.calvaria.dataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.calvaria.CalvariaException;
 import org.calvaria.Futures;
+import org.calvaria.Json;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
 import org.calvaria.defects.Defect;
@@ -206,7 +207,7 @@ public final class DatasetBuilder {
                 }
                 record.put("files", files);
                 record.put("made_by", Provenance.line("dataset build"));
-                Json.write(outDir.resolve("samples").resolve(name + ".json"), record);
+                JsonFiles.write(outDir.resolve("samples").resolve(name + ".json"), record);
                 return;
             } catch (CalvariaException e) {
                 last = e;
@@ -238,7 +239,7 @@ public final class DatasetBuilder {
         Path json = outDir.resolve("samples").resolve(name + ".json");
         if (!Files.isRegularFile(json)) return false;
         try {
-            Map<String, Object> m = Json.readMap(json);
+            Map<String, Object> m = JsonFiles.readMap(json);
             Object files = m.get("files");
             if (!(files instanceof Map)) return false;
             for (Object rel : ((Map<String, Object>) files).values()) {
@@ -254,9 +255,9 @@ public final class DatasetBuilder {
         Path settings = outDir.resolve("dataset.json");
         try {
             // Compare as parsed JSON trees so number types (int/long) do not matter.
-            JsonNode want = Json.mapper().readTree(Json.mapper().writeValueAsString(o.identity()));
+            JsonNode want = Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(o.identity()));
             if (Files.isRegularFile(settings)) {
-                JsonNode have = Json.mapper().readTree(settings.toFile()).get("options");
+                JsonNode have = Json.MAPPER.readTree(settings.toFile()).get("options");
                 if (!want.equals(have)) {
                     throw new CalvariaException(outDir + " holds a dataset built with other options (" + have
                             + "); use a new output folder, or the same options to resume");
@@ -269,7 +270,7 @@ public final class DatasetBuilder {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("options", o.identity());
         s.put("made_by", Provenance.line("dataset build"));
-        Json.write(settings, s);
+        JsonFiles.write(settings, s);
     }
 
     private static Path writeManifest(Path outDir, List<SkullFiles> skulls, Options o) {
@@ -278,7 +279,7 @@ public final class DatasetBuilder {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.filter(x -> x.getFileName().toString().endsWith(".json")).sorted().toList()) {
-                    samples.add(Json.readMap(p));
+                    samples.add(JsonFiles.readMap(p));
                 }
             } catch (IOException e) {
                 throw new CalvariaException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -305,7 +306,7 @@ public final class DatasetBuilder {
         m.put("sample_count", samples.size());
         m.put("samples", samples);
         Path path = outDir.resolve("manifest.json");
-        Json.write(path, m);
+        JsonFiles.write(path, m);
         return path;
     }
 

@@ -1,8 +1,8 @@
 package org.calvaria.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.io.SkullFixFolder;
 
 import java.io.IOException;
@@ -99,7 +99,7 @@ public final class Dataset {
         if (!Files.isRegularFile(manifest)) return out;
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(manifest.toFile());
+            root = Json.MAPPER.readTree(manifest.toFile());
         } catch (IOException e) {
             throw new CalvariaException(manifest + " is not valid JSON (" + e.getMessage().split("\n")[0]
                     + "); fix or remove it");

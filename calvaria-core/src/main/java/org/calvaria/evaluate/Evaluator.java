@@ -1,9 +1,9 @@
 package org.calvaria.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.Progress;
 import org.calvaria.files.Outputs;
 import org.calvaria.io.VolumeIO;
@@ -40,7 +40,6 @@ import java.util.regex.Pattern;
  */
 public final class Evaluator {
     private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Bumped whenever a metric's definition changes, so old caches are recomputed. */
     static final int CACHE_VERSION = 1;
     /** A defect "crosses the midline" when at least this share of the true implant lies on each side of the plane. */
@@ -242,7 +241,7 @@ public final class Evaluator {
             image = o.outDir().relativize(file).toString().replace('\\', '/');
         }
         CaseResult r = new CaseResult(c.id(), method, values, image, note);
-        ObjectNode json = JSON.createObjectNode();
+        ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("cache_version", CACHE_VERSION);
         json.put("case", c.id());
         json.put("method", method);
@@ -277,7 +276,7 @@ public final class Evaluator {
     // ------------------------------------------------------------------ cache files
 
     private static ObjectNode infoJson(CaseInfo info) {
-        ObjectNode j = JSON.createObjectNode();
+        ObjectNode j = Json.MAPPER.createObjectNode();
         j.put("cache_version", CACHE_VERSION);
         j.put("case", info.id());
         j.put("defect_type", info.defectType());
@@ -325,7 +324,7 @@ public final class Evaluator {
     private static JsonNode readJson(Path file) {
         if (!Files.isRegularFile(file)) return null;
         try {
-            return JSON.readTree(file.toFile());
+            return Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             LOG.warn("ignoring unreadable cached result {} ({}); it is recomputed", file, e.getMessage());
             return null;
@@ -335,7 +334,7 @@ public final class Evaluator {
     static void writeJson(Path file, JsonNode json) {
         byte[] bytes;
         try {
-            bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
+            bytes = Json.MAPPER.writeValueAsBytes(json);
         } catch (IOException e) {
             throw new CalvariaException("cannot encode " + file + ": " + e.getMessage(), e);
         }

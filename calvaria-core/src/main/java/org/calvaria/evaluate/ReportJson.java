@@ -1,7 +1,7 @@
 package org.calvaria.evaluate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.calvaria.Json;
 import org.calvaria.Provenance;
 
 import java.util.List;
@@ -12,8 +12,7 @@ final class ReportJson {
     private ReportJson() {}
 
     static ObjectNode summary(Evaluator.Evaluation ev, String command) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("provenance", Provenance.line("evaluate"));
         root.put("command", command);
         root.put("dataset", ev.dataset().root().toString());

@@ -18,9 +18,7 @@ import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -29,10 +27,6 @@ import java.util.function.Consumer;
  * mask, keeps the surface smooth at full resolution), threshold, subtract the defective skull and clean the result.
  */
 public final class ImplantDesigner {
-    /** Stage names, in order, as reported to a stage listener. */
-    public static final String STAGE_NORMALISE = "normalise", STAGE_COMPLETE = "complete",
-            STAGE_MAP_BACK = "map back", STAGE_IMPLANT = "implant";
-
     /** Design settings. */
     public record Options(double threshold, ImplantCleaner.Options cleaning) {
         public static Options defaults(CompletionModel model) {
@@ -62,12 +56,12 @@ public final class ImplantDesigner {
      */
     public record HoleDesign(Hole hole, Geometry grid, double rimInsideGrid, double closedFraction) {}
 
-    /** What a design produced, on the defective skull's grid, with per-stage timings. */
+    /** What a design produced, on the defective skull's grid (the stage timings are in the caller's timer). */
     public record Design(MaskVolume implant, MaskVolume completed, GridPlacement placement,
-                         double implantCoveredFraction, Map<String, Double> stageSeconds, List<HoleDesign> holes) {
+                         double implantCoveredFraction, List<HoleDesign> holes) {
         public Design(MaskVolume implant, MaskVolume completed, GridPlacement placement,
-                      double implantCoveredFraction, Map<String, Double> stageSeconds) {
-            this(implant, completed, placement, implantCoveredFraction, stageSeconds, List.of());
+                      double implantCoveredFraction) {
+            this(implant, completed, placement, implantCoveredFraction, List.of());
         }
 
         public double implantVolumeMl() {
@@ -87,51 +81,50 @@ public final class ImplantDesigner {
 
     public NetworkGrid grid() { return grid; }
 
-    public Design design(MaskVolume defective, Consumer<String> onStage) {
+    /** Designs, telling {@code onStage} when each stage begins. */
+    public Design design(MaskVolume defective, Consumer<DesignStage> onStage) {
+        return design(defective, new StageTimer(onStage));
+    }
+
+    /**
+     * Designs, with {@code timer} told of and timing the stages {@link DesignStage#NORMALISE} to
+     * {@link DesignStage#IMPLANT}; the last one is still running when this returns.
+     */
+    public Design design(MaskVolume defective, StageTimer timer) {
         if (defective.isEmpty()) {
             throw new CalvariaException("the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
         }
         if (model.grid().placement() == GridSpec.Placement.DEFECT) {
-            return designOnHoles(defective, onStage, (input, grids) -> model.predict(input, grids.size()));
+            return designOnHoles(defective, timer, (input, grids) -> model.predict(input, grids.size()));
         }
-        return designUnderVertex(defective, onStage, (input, grids) -> model.predict(input, 1));
+        return designUnderVertex(defective, timer, (input, grids) -> model.predict(input, 1));
     }
 
     /**
      * The paper's design: one grid under the vertex, completed by {@code completion}, mapped back, and the implant
      * cut from what the completion adds.
      */
-    private Design designUnderVertex(MaskVolume defective, Consumer<String> onStage, GridCompletion completion) {
-        Map<String, Double> times = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
-
-        onStage.accept(STAGE_NORMALISE);
+    private Design designUnderVertex(MaskVolume defective, StageTimer timer, GridCompletion completion) {
+        timer.begin(DesignStage.NORMALISE);
         GridPlacement placement = grid.place(defective);
         MaskVolume onGrid = grid.toGrid(defective, placement);
         float[] input = grid.toNetworkInput(onGrid);
-        long t1 = System.nanoTime();
-        times.put(STAGE_NORMALISE, (t1 - t0) / 1e9);
 
-        onStage.accept(STAGE_COMPLETE);
+        timer.begin(DesignStage.COMPLETE);
         float[] probability = completion.complete(input, List.of(placement.grid()));
-        long t2 = System.nanoTime();
-        times.put(STAGE_COMPLETE, (t2 - t1) / 1e9);
 
-        onStage.accept(STAGE_MAP_BACK);
+        timer.begin(DesignStage.MAP_BACK);
         MaskVolume predictedBone = GridResampling.toScan(grid.wrap(probability, placement), defective.geometry(),
                 options.threshold());
-        long t3 = System.nanoTime();
-        times.put(STAGE_MAP_BACK, (t3 - t2) / 1e9);
 
-        onStage.accept(STAGE_IMPLANT);
+        timer.begin(DesignStage.IMPLANT);
         MaskVolume raw = predictedBone.copy().andNot(defective);
         MaskVolume implant = ImplantCleaner.clean(raw, options.cleaning());
         implant.setSourceType(VoxelType.UINT8);
         MaskVolume completed = defective.copy().or(implant);
         completed.setSourceType(VoxelType.UINT8);
         double covered = grid.coveredFraction(implant, placement);
-        times.put(STAGE_IMPLANT, (System.nanoTime() - t3) / 1e9);
-        return new Design(implant, completed, placement, covered, times);
+        return new Design(implant, completed, placement, covered);
     }
 
     /**
@@ -151,7 +144,7 @@ public final class ImplantDesigner {
     public static Design designWithTruth(MaskVolume defective, MaskVolume complete, NetworkGrid grid,
                                          Options options) {
         ImplantDesigner d = new ImplantDesigner(grid, options);
-        return d.designOnHoles(defective, s -> { }, (input, grids) -> {
+        return d.designOnHoles(defective, StageTimer.silent(), (input, grids) -> {
             int v = grid.voxelCount();
             float[] out = new float[grids.size() * v];
             for (int k = 0; k < grids.size(); k++) {
@@ -167,11 +160,11 @@ public final class ImplantDesigner {
      * the path's geometry without a network.
      */
     static Design designUnderVertexWithTruth(MaskVolume defective, MaskVolume complete, NetworkGrid grid,
-                                             Options options, Consumer<String> onStage) {
+                                             Options options, StageTimer timer) {
         if (defective.isEmpty()) {
             throw new CalvariaException("the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
         }
-        return new ImplantDesigner(grid, options).designUnderVertex(defective, onStage,
+        return new ImplantDesigner(grid, options).designUnderVertex(defective, timer,
                 (input, grids) -> GridResampling.average(complete, grids.get(0)).data());
     }
 
@@ -201,10 +194,8 @@ public final class ImplantDesigner {
      * Finds the holes, turns a grid to each, completes them in one batch, and keeps the predicted bone that lies in
      * the holes' directions (widened by {@value #CONE_MARGIN_CELLS} cells), so nothing is added elsewhere.
      */
-    private Design designOnHoles(MaskVolume defective, Consumer<String> onStage, GridCompletion completion) {
-        Map<String, Double> times = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
-        onStage.accept(STAGE_NORMALISE);
+    private Design designOnHoles(MaskVolume defective, StageTimer timer, GridCompletion completion) {
+        timer.begin(DesignStage.NORMALISE);
         CranialRays rays = CranialRays.cast(defective);
         double[] size = rays.vaultSizeMm();
         if (Math.max(size[0], size[1]) < MIN_ADULT_VAULT_MM) {
@@ -239,25 +230,19 @@ public final class ImplantDesigner {
             int offset = k * v;
             onGrid.forEachSet(i -> input[offset + i] = 1f);
         }
-        long t1 = System.nanoTime();
-        times.put(STAGE_NORMALISE, (t1 - t0) / 1e9);
 
-        onStage.accept(STAGE_COMPLETE);
+        timer.begin(DesignStage.COMPLETE);
         float[] probability = completion.complete(input, grids);
-        long t2 = System.nanoTime();
-        times.put(STAGE_COMPLETE, (t2 - t1) / 1e9);
 
-        onStage.accept(STAGE_MAP_BACK);
+        timer.begin(DesignStage.MAP_BACK);
         MaskVolume predictedBone = new MaskVolume(defective.geometry());
         for (int k = 0; k < holes.size(); k++) {
             float[] one = java.util.Arrays.copyOfRange(probability, k * v, (k + 1) * v);
             predictedBone.or(GridResampling.toScan(new FloatVolume(grids.get(k), one, VoxelType.FLOAT32),
                     defective.geometry(), options.threshold()));
         }
-        long t3 = System.nanoTime();
-        times.put(STAGE_MAP_BACK, (t3 - t2) / 1e9);
 
-        onStage.accept(STAGE_IMPLANT);
+        timer.begin(DesignStage.IMPLANT);
         MaskVolume raw = predictedBone.andNot(defective);
         keepInCones(raw, rays, holes);
         MaskVolume implant = ImplantCleaner.clean(raw, options.cleaning());
@@ -277,9 +262,8 @@ public final class ImplantDesigner {
             designs.add(new HoleDesign(h, null, 0, closedShare(after, h)));
             worstRim = 0;
         }
-        times.put(STAGE_IMPLANT, (System.nanoTime() - t3) / 1e9);
         GridPlacement first = GridPlacement.ofGrid(grids.get(0));
-        return new Design(implant, completed, first, worstRim, times, designs);
+        return new Design(implant, completed, first, worstRim, designs);
     }
 
     /** Clears implant voxels whose direction from the cranial centre is not (nearly) one of the holes'. */

@@ -271,8 +271,11 @@ public final class Manufacture {
         }
         if (o.threeMf() != null) {
             write3mf(o.threeMf(), made.mesh(), extras, provenance);
-            r.put("threeMf", Map.of("file", o.threeMf().toString(), "objects",
-                    parts(made.mesh(), extras).stream().map(ThreeMf.Part::name).toList()));
+            // in this order on every run (Map.of's order changes from one JVM to the next)
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("file", o.threeMf().toString());
+            t.put("objects", parts(made.mesh(), extras).stream().map(ThreeMf.Part::name).toList());
+            r.put("threeMf", t);
         }
         return r;
     }
@@ -293,17 +296,16 @@ public final class Manufacture {
         ThreeMf.write(path, parts(implant, extras), provenance);
     }
 
-    /** Console lines for a design report's thickness and clearance entries (none when absent). */
-    @SuppressWarnings("unchecked")
-    public static List<String> summaryLines(Map<String, Object> report) {
+    /** Console lines for a design report's thickness and clearance entries (none when null). */
+    public static List<String> summaryLines(Map<String, Object> thickness, Map<String, Object> clearance) {
         List<String> lines = new ArrayList<>();
-        Object t = report.get("thickness");
-        if (t instanceof Map<?, ?> m) {
+        if (thickness != null) {
+            Map<String, Object> m = thickness;
             lines.add(String.format(Locale.ROOT, "thickness: min %s mm, 5th percentile %s mm, median %s mm, max %s mm",
                     m.get("minMm"), m.get("p5Mm"), m.get("medianMm"), m.get("maxMm")));
         }
-        Object c = report.get("clearance");
-        if (c instanceof Map<?, ?> m) {
+        if (clearance != null) {
+            Map<String, Object> m = clearance;
             lines.add(String.format(Locale.ROOT, "gap to bone along the rim (clearance %s mm): smallest %s mm, median"
                     + " %s mm, largest %s mm", m.get("clearanceMm"), m.get("rimGapMinMm"), m.get("rimGapMedianMm"),
                     m.get("rimGapMaxMm")));

@@ -1,8 +1,7 @@
 package org.calvaria.manufacture;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.evaluate.DistanceTransform;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
@@ -69,7 +68,6 @@ public final class Mould {
                          TriangleMesh outer, TriangleMesh inner, TriangleMesh cavity, double[] pull,
                          Map<String, Object> report, List<String> warnings) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Mould() {}
 
@@ -513,7 +511,7 @@ public final class Mould {
                 ThreeMf.write(tmp.resolve("mould.3mf"), List.of(new ThreeMf.Part("mould outer half", r.outer()),
                         new ThreeMf.Part("mould inner half", r.inner()), new ThreeMf.Part("implant", implant)),
                         provenance);
-                JSON.writeValue(tmp.resolve("report.json").toFile(), r.report());
+                Json.MAPPER.writeValue(tmp.resolve("report.json").toFile(), r.report());
                 if (Files.exists(abs)) Files.delete(abs);
                 Files.move(tmp, abs);
                 tmp = null;
@@ -546,7 +544,7 @@ public final class Mould {
             ThreeMf.write(abs.resolve("mould.3mf"), List.of(new ThreeMf.Part("mould outer half", r.outer()),
                     new ThreeMf.Part("mould inner half", r.inner()), new ThreeMf.Part("implant", implant)), provenance);
             org.calvaria.files.Outputs.writeAtomically(abs.resolve("report.json"), out -> out.write(
-                    JSON.writeValueAsBytes(r.report())));
+                    Json.MAPPER.writeValueAsBytes(r.report())));
         } catch (IOException | RuntimeException e) {
             if (made && !hooked) deleteTree(abs);
             if (e instanceof RuntimeException re) throw re;

@@ -1,9 +1,9 @@
 package org.calvaria.normalise;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A hole in the cranial vault found by {@link HoleFinder}: the directions, seen from the cranial centre, in which no
@@ -51,16 +51,19 @@ public record Hole(double[] centreMm, double[] normal, double areaMm2, double ri
         return sb.toString();
     }
 
+    /**
+     * Where the hole is, for reports (JSON names in snake case): region, centre and outward normal (LPS, rounded to
+     * 0.001), area (mm², rounded), rim length (mm, rounded) and whether it is open below.
+     */
+    public record Report(String region, @JsonProperty("centre_mm") double[] centreMm,
+                         @JsonProperty("outward_normal") double[] outwardNormal, @JsonProperty("area_mm2") long areaMm2,
+                         @JsonProperty("rim_length_mm") long rimLengthMm,
+                         @JsonProperty("open_below") boolean openBelow) {}
+
     /** Report fields. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("region", region());
-        m.put("centre_mm", round(centreMm));
-        m.put("outward_normal", round(normal));
-        m.put("area_mm2", Math.round(areaMm2));
-        m.put("rim_length_mm", Math.round(rimLengthMm));
-        m.put("open_below", openBelow);
-        return m;
+    public Report report() {
+        return new Report(region(), round(centreMm), round(normal), Math.round(areaMm2), Math.round(rimLengthMm),
+                openBelow);
     }
 
     /** One line for the terminal. */

@@ -1,13 +1,13 @@
 package org.calvaria.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.Provenance;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.ModelFile;
+import org.calvaria.implant.DesignStage;
 import org.calvaria.implant.ImplantDesigner;
-
+import org.calvaria.implant.StageTimer;
 import org.calvaria.files.OutputSet;
 import org.calvaria.files.Outputs;
 import org.calvaria.io.ReadOptions;
@@ -35,12 +35,6 @@ import java.util.function.Consumer;
  * Used by the {@code design} and {@code demo} commands and by the web app.
  */
 public final class DesignPipeline {
-    /** Stage names reported to listeners, in order (the designer's own stages sit between segment and mesh). */
-    public static final String STAGE_READ = "read", STAGE_SEGMENT = "segment", STAGE_MESH = "mesh",
-            STAGE_WRITE = "write";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     /** Where to write; null entries are skipped (the STL is required). */
     public record OutputFiles(Path stl, Path implantVolume, Path completedVolume, Path report, Path preview) {
         public OutputFiles {
@@ -79,7 +73,7 @@ public final class DesignPipeline {
 
     /** Result of one run: the implant on the input grid, its mesh, and the report (also written as JSON). */
     public record Result(MaskVolume defective, ImplantDesigner.Design design, TriangleMesh mesh,
-                         Map<String, Object> report) {}
+                         DesignReport report) {}
 
     private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(DesignPipeline.class);
 
@@ -92,39 +86,41 @@ public final class DesignPipeline {
     }
 
     /** Reads {@code input}, designs, writes the outputs. */
-    public Result run(Path input, Settings settings, OutputFiles out, Consumer<String> onStage) {
+    public Result run(Path input, Settings settings, OutputFiles out, Consumer<DesignStage> onStage) {
         return run(input, ReadOptions.defaults(), settings, out, onStage);
     }
 
     /** Reads {@code input} as {@code reading} allows, designs, writes the outputs. */
-    public Result run(Path input, ReadOptions reading, Settings settings, OutputFiles out, Consumer<String> onStage) {
+    public Result run(Path input, ReadOptions reading, Settings settings, OutputFiles out,
+                      Consumer<DesignStage> onStage) {
         Outputs.requireDistinct(List.of(input), out.all());
-        Map<String, Double> times = new LinkedHashMap<>();
-        long t0 = System.nanoTime();
-        onStage.accept(STAGE_READ);
+        StageTimer timer = new StageTimer(onStage);
+        timer.begin(DesignStage.READ);
         Volume volume = VolumeIO.read(input, reading);
-        times.put(STAGE_READ, seconds(t0));
-        return run(volume, input.toString(), settings, out, onStage, times);
+        timer.end();
+        return run(volume, input.toString(), settings, out, timer);
     }
 
     /** Designs for an in-memory volume ({@code source} names it in the report). */
-    public Result run(Volume volume, String source, Settings settings, OutputFiles out, Consumer<String> onStage,
-                      Map<String, Double> times) {
+    public Result run(Volume volume, String source, Settings settings, OutputFiles out,
+                      Consumer<DesignStage> onStage) {
+        return run(volume, source, settings, out, new StageTimer(onStage));
+    }
+
+    /** Designs for an in-memory volume, adding its stages to {@code timer} (which may hold earlier ones). */
+    public Result run(Volume volume, String source, Settings settings, OutputFiles out, StageTimer timer) {
         Outputs.requireDistinct(List.of(), out.all());
-        Map<String, Object> segmentation = null;
+        DesignReport.Segmentation segmentation = null;
         MaskVolume defective;
         if (volume instanceof MaskVolume m) {
             defective = m;
         } else if (looksLikeIntensity(volume)) {
-            long t = System.nanoTime();
-            onStage.accept(STAGE_SEGMENT);
+            timer.begin(DesignStage.SEGMENT);
             SkullSegmenter.Result seg = SkullSegmenter.segment(volume, settings.segmentation(), source);
             defective = seg.skull();
-            segmentation = new LinkedHashMap<>();
-            segmentation.put("settings", settings.segmentation().describe());
-            segmentation.put("boneVoxels", seg.skull().cardinality());
-            segmentation.put("componentsBeforeCleaning", seg.components());
-            times.put(STAGE_SEGMENT, seconds(t));
+            segmentation = new DesignReport.Segmentation(settings.segmentation().describe(),
+                    seg.skull().cardinality(), seg.components());
+            timer.end();
         } else {
             defective = MaskVolume.requireBinary(volume, source);
         }
@@ -133,8 +129,8 @@ public final class DesignPipeline {
         }
         double threshold = settings.threshold() != null ? settings.threshold() : model.threshold();
         ImplantDesigner designer = new ImplantDesigner(model, ImplantDesigner.Options.withThreshold(threshold));
-        ImplantDesigner.Design raw = designer.design(defective, onStage);
-        times.putAll(raw.stageSeconds());
+        ImplantDesigner.Design raw = designer.design(defective, timer);
+        timer.end();
         if (raw.implant().isEmpty()) {
             if (!raw.holes().isEmpty()) {
                 throw new CalvariaException("the model could not fill the " + raw.holes().get(0).hole().summary()
@@ -146,13 +142,12 @@ public final class DesignPipeline {
         List<String> warnings = warnings(raw);
         for (String w : warnings) LOGGER.warn(w);
 
-        long tm = System.nanoTime();
-        onStage.accept(STAGE_MESH);
+        timer.begin(DesignStage.MESH);
         // Thickness control and fit clearance change the implant; the mesh is made and measured there.
         Manufacture.Result manufactured = Manufacture.process(raw.implant(), defective, settings.manufacture(),
                 settings.smoothIterations());
         ImplantDesigner.Design design = new ImplantDesigner.Design(manufactured.implant(), raw.completed(),
-                raw.placement(), raw.implantCoveredFraction(), raw.stageSeconds(), raw.holes());
+                raw.placement(), raw.implantCoveredFraction(), raw.holes());
         TriangleMesh mesh = manufactured.mesh();
         mesh.requireFinite("the implant surface of " + source);
         // Extra parts (fit-check model, mould) are made and checked against the printer before anything is written.
@@ -163,10 +158,8 @@ public final class DesignPipeline {
                 - (extras.mould() != null ? extras.mould().warnings().size() : 0), warnings.size())) {
             LOGGER.warn(w);
         }
-        times.put(STAGE_MESH, seconds(tm));
 
-        long tw = System.nanoTime();
-        onStage.accept(STAGE_WRITE);
+        timer.begin(DesignStage.WRITE);
         String made = Provenance.line("design " + Path.of(source).getFileName() + " with " + modelName);
         // The outputs appear as a set: each is written to a hidden temporary, and only when all are complete (the
         // report last, with the others' checksums) are they moved into place. A failure or a kill on the way leaves
@@ -194,17 +187,13 @@ public final class DesignPipeline {
             }
             Map<String, Object> extraReport = Manufacture.writeExtras(manufactured, extras, settings.manufacture(),
                     made);
-            times.put(STAGE_WRITE, seconds(tw));
-            double total = 0;
-            for (double v : times.values()) total += v;
-            times.put("total", total);
+            timer.end();
             // Measured after the outputs are written so the report holds every stage; the report itself is last.
-            Map<String, Object> report = report(source, defective, design, mesh, threshold, segmentation, times,
-                    settings);
-            report.putAll(manufactured.report());
-            report.putAll(extraReport);
-            report.put("warnings", warnings);
-            report.put("outputs", checksums(set.entries(), out.report()));
+            Map<String, Object> manufacturing = new LinkedHashMap<>(manufactured.report());
+            manufacturing.putAll(extraReport);
+            DesignReport report = report(source, defective, design, mesh, threshold, segmentation, timer, settings)
+                    .withManufacturing(manufacturing)
+                    .withWarningsAndOutputs(warnings, checksums(set.entries(), out.report()));
             if (out.report() != null) outputWriter.write(out.report(), () -> writeJson(report, out.report()));
             set.commit();
             return new Result(defective, design, mesh, report);
@@ -229,9 +218,9 @@ public final class DesignPipeline {
      * The files written, in order (the STL first), with SHA-256 and size; named relative to the report's folder, so
      * that the set can be checked where it was moved together ({@code sha256sum implant.stl}).
      */
-    private static List<Map<String, Object>> checksums(List<OutputSet.Entry> entries, Path report) {
+    private static List<DesignReport.OutputFile> checksums(List<OutputSet.Entry> entries, Path report) {
         Path base = report == null ? null : report.toAbsolutePath().normalize().getParent();
-        List<Map<String, Object>> l = new java.util.ArrayList<>();
+        List<DesignReport.OutputFile> l = new java.util.ArrayList<>();
         for (OutputSet.Entry e : entries) {
             Path abs = e.target().toAbsolutePath().normalize();
             String name;
@@ -240,11 +229,7 @@ public final class DesignPipeline {
             } catch (IllegalArgumentException differentRoots) {
                 name = abs.toString();
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", name);
-            m.put("sha256", e.sha256());
-            m.put("bytes", e.bytes());
-            l.add(m);
+            l.add(new DesignReport.OutputFile(name, e.sha256(), e.bytes()));
         }
         return l;
     }
@@ -280,68 +265,40 @@ public final class DesignPipeline {
         return r[0] < 0 || r[1] > 255;
     }
 
-    private Map<String, Object> report(String source, MaskVolume defective, ImplantDesigner.Design d,
-                                       TriangleMesh mesh, double threshold, Map<String, Object> segmentation,
-                                       Map<String, Double> times, Settings settings) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("tool", "calvaria " + Provenance.version());
-        r.put("created", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-        r.put("input", source);
-        r.put("inputGrid", defective.geometry().toString());
-        if (segmentation != null) r.put("segmentation", segmentation);
+    private DesignReport report(String source, MaskVolume defective, ImplantDesigner.Design d, TriangleMesh mesh,
+                                double threshold, DesignReport.Segmentation segmentation, StageTimer timer,
+                                Settings settings) {
         ModelFile mf = model.modelFile();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", modelName);
-        m.put("architecture", mf.architecture().name());
-        m.put("grid", mf.grid().toString());
-        m.put("trainingData", mf.trainingData());
-        m.put("licence", mf.licence());
-        m.put("metrics", mf.metrics());
-        m.put("created", mf.created());
-        r.put("model", m);
-        r.put("device", model.device());
-        r.put("threshold", threshold);
-        r.put("smoothIterations", settings.smoothIterations());
-        Map<String, Object> grid = new LinkedHashMap<>();
-        grid.put("geometry", d.placement().grid().toString());
-        grid.put("vertexMm", round(d.placement().vertex()));
-        if (d.holes().isEmpty()) {
-            grid.put("implantFractionInsideGrid", d.implantCoveredFraction());
-        } else {
-            grid.put("placement", "one grid per hole, centred on it, axis along its outward normal");
-            grid.put("holeRimFractionInsideGrids", Math.round(d.implantCoveredFraction() * 1000) / 1000.0);
-        }
-        r.put("networkGrid", grid);
+        DesignReport.Model m = new DesignReport.Model(modelName, mf.architecture().name(), mf.grid().toString(),
+                mf.trainingData(), mf.licence(), mf.metrics(), mf.created());
+        DesignReport.NetworkGrid grid = d.holes().isEmpty()
+                ? new DesignReport.NetworkGrid(d.placement().grid().toString(), round(d.placement().vertex()),
+                        d.implantCoveredFraction(), null, null)
+                : new DesignReport.NetworkGrid(d.placement().grid().toString(), round(d.placement().vertex()), null,
+                        "one grid per hole, centred on it, axis along its outward normal",
+                        Math.round(d.implantCoveredFraction() * 1000) / 1000.0);
+        List<DesignReport.HoleReport> holes = null;
         if (!d.holes().isEmpty()) {
-            List<Map<String, Object>> holes = new java.util.ArrayList<>();
+            holes = new java.util.ArrayList<>();
             for (ImplantDesigner.HoleDesign h : d.holes()) {
-                Map<String, Object> one = h.hole().describe();
-                one.put("designed", h.grid() != null);
-                one.put("rimFractionInsideGrid", Math.round(h.rimInsideGrid() * 1000) / 1000.0);
-                one.put("closedFraction", Math.round(h.closedFraction() * 1000) / 1000.0);
-                if (h.grid() != null) one.put("grid", h.grid().toString());
-                holes.add(one);
+                holes.add(new DesignReport.HoleReport(h.hole().report(), h.grid() != null,
+                        Math.round(h.rimInsideGrid() * 1000) / 1000.0, Math.round(h.closedFraction() * 1000) / 1000.0,
+                        h.grid() != null ? h.grid().toString() : null));
             }
-            r.put("holes", holes);
         }
-        Map<String, Object> implant = new LinkedHashMap<>();
-        implant.put("voxels", d.implant().cardinality());
-        implant.put("volumeMl", d.implantVolumeMl());
-        implant.put("meshVolumeMl", mesh.enclosedVolumeMm3() / 1000.0);
-        implant.put("surfaceAreaMm2", mesh.surfaceAreaMm2());
         double[] b = mesh.boundingBox();
-        implant.put("boundingBoxMinMm", round(new double[] {b[0], b[1], b[2]}));
-        implant.put("boundingBoxMaxMm", round(new double[] {b[3], b[4], b[5]}));
-        implant.put("boundingBoxSizeMm", round(new double[] {b[3] - b[0], b[4] - b[1], b[5] - b[2]}));
-        implant.put("components", ConnectedComponents.count(d.implant(), 26));
-        implant.put("triangles", mesh.triangleCount());
-        implant.put("watertight", mesh.isWatertight());
-        implant.put("overlapWithDefectiveVoxels", d.implant().intersectionCount(defective));
-        r.put("implant", implant);
-        Map<String, Object> t = new LinkedHashMap<>();
-        times.forEach((k, v) -> t.put(k, Math.round(v * 1000) / 1000.0));
-        r.put("secondsPerStage", t);
-        return r;
+        DesignReport.Implant implant = new DesignReport.Implant(d.implant().cardinality(), d.implantVolumeMl(),
+                mesh.enclosedVolumeMm3() / 1000.0, mesh.surfaceAreaMm2(), round(new double[] {b[0], b[1], b[2]}),
+                round(new double[] {b[3], b[4], b[5]}), round(new double[] {b[3] - b[0], b[4] - b[1], b[5] - b[2]}),
+                ConnectedComponents.count(d.implant(), 26), mesh.triangleCount(), mesh.isWatertight(),
+                d.implant().intersectionCount(defective));
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        timer.seconds().forEach((k, v) -> seconds.put(k.label(), Math.round(v * 1000) / 1000.0));
+        seconds.put("total", Math.round(timer.total() * 1000) / 1000.0);
+        return new DesignReport("calvaria " + Provenance.version(), Provenance.now().toString(), source,
+                defective.geometry().toString(), segmentation, m, model.device(), threshold,
+                settings.smoothIterations(), grid, holes, implant, seconds, null, null, null, null, null, null, null,
+                List.of(), List.of());
     }
 
     private static double[] round(double[] v) {
@@ -358,26 +315,7 @@ public final class DesignPipeline {
         PreviewRenderer.writePng(image, png);
     }
 
-    static void writeJson(Map<String, Object> report, Path path) {
-        Outputs.writeAtomically(path, o -> JSON.writeValue(new java.io.FilterOutputStream(o) {
-            @Override
-            public void close() {
-                // the atomic writer closes the stream itself
-            }
-        }, report));
-    }
-
-    private static double seconds(long start) {
-        return (System.nanoTime() - start) / 1e9;
-    }
-
-    /** One line summarising an implant, for the console. */
-    public static String summary(Map<String, Object> report) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> i = (Map<String, Object>) report.get("implant");
-        double[] size = (double[]) i.get("boundingBoxSizeMm");
-        return String.format(Locale.ROOT, "implant %.2f ml, %.0f mm^2, %.1f x %.1f x %.1f mm, %s component(s), %s",
-                (Double) i.get("volumeMl"), (Double) i.get("surfaceAreaMm2"), size[0], size[1], size[2],
-                i.get("components"), Boolean.TRUE.equals(i.get("watertight")) ? "watertight" : "NOT watertight");
+    static void writeJson(DesignReport report, Path path) {
+        Outputs.writeAtomically(path, o -> Json.MAPPER.writeValue(o, report));
     }
 }

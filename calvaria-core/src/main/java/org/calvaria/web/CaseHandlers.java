@@ -2,6 +2,7 @@ package org.calvaria.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.calvaria.Json;
 import org.calvaria.Provenance;
 import org.eclipse.jetty.http.HttpHeader;
 import org.slf4j.Logger;
@@ -168,7 +169,7 @@ final class CaseHandlers {
         if (body.length == 0) throw HttpError.badRequest("the request needs a JSON body like {\"threshold\": 0.5}");
         JsonNode json;
         try {
-            json = WebServer.JSON.readTree(body);
+            json = Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw HttpError.badRequest("the request body is not JSON; send {\"threshold\": 0.5}");
         }

@@ -1,5 +1,8 @@
 package org.calvaria.web;
 
+import org.calvaria.Json;
+import org.calvaria.implant.DesignStage;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +22,8 @@ final class DesignJob {
     Instant queuedAt = Instant.now();
 
     private State state = State.QUEUED;
-    private String stage;
-    private final List<String> stagesSeen = new ArrayList<>();
+    private DesignStage stage;
+    private final List<DesignStage> stagesSeen = new ArrayList<>();
     private String error;
     private DesignOutcome outcome;
     private Instant startedAt;
@@ -73,15 +76,15 @@ final class DesignJob {
     }
 
     /** Called by the design service (any thread) when a stage begins. */
-    synchronized void stage(String name) {
+    synchronized void stage(DesignStage name) {
         if (state == State.CANCELLED) throw new Cancelled();
-        if (name == null || name.isBlank() || state != State.RUNNING) return;
+        if (name == null || state != State.RUNNING) return;
         stage = name;
         if (!stagesSeen.contains(name)) stagesSeen.add(name);
     }
 
     /** Restores a job read from a workspace. */
-    synchronized void restore(State s, List<String> stages, String err, DesignOutcome o, Instant started,
+    synchronized void restore(State s, List<DesignStage> stages, String err, DesignOutcome o, Instant started,
                               Instant finished) {
         state = s;
         stagesSeen.clear();
@@ -111,7 +114,7 @@ final class DesignJob {
         if (verdict == null) {
             com.fasterxml.jackson.databind.JsonNode report = null;
             try {
-                report = WebServer.JSON.readTree(o.reportJson().toFile());
+                report = Json.MAPPER.readTree(o.reportJson().toFile());
             } catch (java.io.IOException e) {
                 // an unreadable report gives a verdict that says so: review needed
             }
@@ -125,6 +128,6 @@ final class DesignJob {
         return new Snapshot(state, stage, List.copyOf(stagesSeen), error, outcome, startedAt, finishedAt);
     }
 
-    record Snapshot(State state, String stage, List<String> stagesSeen, String error, DesignOutcome outcome,
+    record Snapshot(State state, DesignStage stage, List<DesignStage> stagesSeen, String error, DesignOutcome outcome,
                     Instant startedAt, Instant finishedAt) {}
 }

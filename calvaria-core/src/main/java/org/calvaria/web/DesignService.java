@@ -1,5 +1,7 @@
 package org.calvaria.web;
 
+import org.calvaria.implant.DesignStage;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -11,8 +13,9 @@ import java.util.function.Consumer;
  * <p>Implementations are called on the server's design thread, one job at a time, and may take minutes.
  */
 public interface DesignService {
-    /** Stage names, in order, that the page lists while a design runs. */
-    List<String> STAGES = List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh");
+    /** The stages, in order, that the page lists while a design runs (JSON: their labels). */
+    List<DesignStage> STAGES = List.of(DesignStage.READ, DesignStage.SEGMENT, DesignStage.NORMALISE,
+            DesignStage.COMPLETE, DesignStage.MAP_BACK, DesignStage.IMPLANT, DesignStage.MESH);
 
     /**
      * Designs an implant for one defective skull.
@@ -22,12 +25,12 @@ public interface DesignService {
      * @param outputFolder  an empty folder owned by this job; write every output here (it is deleted when the server
      *                      stops)
      * @param threshold     the user's threshold, within {@link #threshold()}'s range
-     * @param stageListener call with a name from {@link #STAGES} when a stage begins (any thread)
+     * @param stageListener call with a stage from {@link #STAGES} when a stage begins (any thread)
      * @return the files written and the figures to show
      * @throws org.calvaria.CalvariaException for input the user can fix; its message is shown in the page
      * @throws Exception                       anything else (shown as a short failure line, logged in full)
      */
-    DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
+    DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<DesignStage> stageListener)
             throws Exception;
 
     /**
@@ -35,7 +38,7 @@ public interface DesignService {
      * The mould folder, fit-check STL and 3MF go into {@code outputFolder} under {@link DesignRequest}'s fixed names.
      * By default only the threshold is used, for services that make no such parts.
      */
-    default DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<String> stageListener)
+    default DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<DesignStage> stageListener)
             throws Exception {
         return design(input, outputFolder, request.threshold(), stageListener);
     }

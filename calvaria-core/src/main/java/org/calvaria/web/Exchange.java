@@ -1,6 +1,7 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.calvaria.Json;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -78,7 +79,7 @@ final class Exchange {
     void sendJson(int status, Object body) {
         byte[] bytes;
         try {
-            bytes = WebServer.JSON.writeValueAsBytes(body);
+            bytes = Json.compact().writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

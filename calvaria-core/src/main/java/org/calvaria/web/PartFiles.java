@@ -1,6 +1,7 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.calvaria.Json;
 import org.calvaria.mesh.MeshDecimator;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.Mz3;
@@ -88,7 +89,7 @@ final class PartFiles {
     /** The mould's pull direction (report.json, LPS) in the viewer's RAS; straight up when the report lacks it. */
     static double[] pullRas(Path report) {
         try {
-            JsonNode a = WebServer.JSON.readTree(report.toFile()).path("pullDirectionLps");
+            JsonNode a = Json.MAPPER.readTree(report.toFile()).path("pullDirectionLps");
             if (a.isArray() && a.size() == 3) {
                 double x = -a.get(0).asDouble(), y = -a.get(1).asDouble(), z = a.get(2).asDouble();
                 double l = Math.sqrt(x * x + y * y + z * z);

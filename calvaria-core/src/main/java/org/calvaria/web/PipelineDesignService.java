@@ -1,13 +1,13 @@
 package org.calvaria.web;
 
 import org.calvaria.complete.CompletionModel;
+import org.calvaria.implant.DesignStage;
 import org.calvaria.implant.ImplantDesigner;
 import org.calvaria.pipeline.DesignPipeline;
+import org.calvaria.pipeline.DesignReport;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /** The real design pipeline behind the web app: the same job as {@code calvaria design}, one model for all jobs. */
@@ -21,14 +21,14 @@ public final class PipelineDesignService implements DesignService, AutoCloseable
     }
 
     @Override
-    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
+    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<DesignStage> stageListener)
             throws java.io.IOException {
         return design(input, outputFolder, DesignRequest.defaults(threshold), stageListener);
     }
 
     /** As {@code design} with {@code --clearance}, {@code --min-thickness}/{@code --thickness}, --mould, --fit-check. */
     @Override
-    public DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<String> stageListener)
+    public DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<DesignStage> stageListener)
             throws java.io.IOException {
         DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(outputFolder.resolve("implant.stl"),
                 outputFolder.resolve("implant.nrrd"), outputFolder.resolve("completed_skull.nrrd"),
@@ -39,11 +39,9 @@ public final class PipelineDesignService implements DesignService, AutoCloseable
                     // "write" is part of the page's last stage
                     if (STAGES.contains(stage)) stageListener.accept(stage);
                 });
-        Map<String, Object> implant = cast(r.report().get("implant"));
-        Map<String, Object> seconds = cast(r.report().get("secondsPerStage"));
-        DesignOutcome.Figures figures = new DesignOutcome.Figures((Double) implant.get("volumeMl"),
-                (Double) implant.get("surfaceAreaMm2"), (double[]) implant.get("boundingBoxSizeMm"),
-                ((Number) seconds.getOrDefault("total", 0.0)).doubleValue());
+        DesignReport.Implant implant = r.report().implant();
+        DesignOutcome.Figures figures = new DesignOutcome.Figures(implant.volumeMl(), implant.surfaceAreaMm2(),
+                implant.boundingBoxSizeMm(), r.report().secondsPerStage().getOrDefault("total", 0.0));
         Path holesJson = null, rimsStl = null;
         List<ImplantDesigner.HoleDesign> holes = r.design().holes();
         if (!holes.isEmpty()) {
@@ -59,11 +57,6 @@ public final class PipelineDesignService implements DesignService, AutoCloseable
     public ThresholdSetting threshold() {
         return new ThresholdSetting("Threshold", model.threshold(), 0.05, 0.95, 0.05,
                 "Probability above which a voxel of the completed skull counts as bone; lower gives a thicker implant.");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Object o) {
-        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.calvaria.web;
 
+import org.calvaria.Json;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.normalise.Hole;
@@ -77,7 +78,7 @@ final class RimMarks {
     /** Writes {@code holes.json} and, when there are rim points, {@code rims.stl}; answers the mesh's path or null. */
     static java.nio.file.Path write(List<Hole> holes, List<Double> closed, java.nio.file.Path folder)
             throws java.io.IOException {
-        WebServer.JSON.writeValue(folder.resolve("holes.json").toFile(), json(holes, closed));
+        Json.compact().writeValue(folder.resolve("holes.json").toFile(), json(holes, closed));
         TriangleMesh m = markers(holes);
         if (m == null) return null;
         java.nio.file.Path stl = folder.resolve("rims.stl");

@@ -1,7 +1,7 @@
 package org.calvaria.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -51,7 +51,6 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class WebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
-    static final ObjectMapper JSON = new ObjectMapper();
 
     /** Default upload limit: a 512 x 512 x 500 CT is 250 MB as 16-bit voxels; 1 GB leaves room for DICOM zips. */
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
@@ -313,7 +312,7 @@ public final class WebServer implements AutoCloseable {
         @Override
         protected void generateResponse(Request request, Response response, int code, String message,
                                         Throwable cause, Callback callback) throws IOException {
-            byte[] body = JSON.writeValueAsBytes(Map.of("error", errorText(code, message)));
+            byte[] body = Json.compact().writeValueAsBytes(Map.of("error", errorText(code, message)));
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
             response.write(true, ByteBuffer.wrap(body), callback);

@@ -1,6 +1,8 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.calvaria.Json;
+import org.calvaria.implant.DesignStage;
 import org.calvaria.files.Outputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +94,7 @@ final class Workspace {
 
     private static void write(Path file, Map<String, Object> m) {
         try {
-            byte[] bytes = WebServer.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(m);
             Outputs.writeAtomically(file, out -> out.write(bytes));
         } catch (Exception e) {
             LOG.warn("cannot save {}: {}", file, e.toString());
@@ -163,7 +165,7 @@ final class Workspace {
     private static OpenedCase readCase(Path folder) throws IOException {
         Path record = folder.resolve(CASE_RECORD);
         if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) return null;
-        JsonNode j = WebServer.JSON.readTree(record.toFile());
+        JsonNode j = Json.MAPPER.readTree(record.toFile());
         String id = j.path("id").asText();
         if (!id.equals(folder.getFileName().toString())) throw new IOException("its record names another case");
         Path input = inside(folder, j.path("input").asText(null));
@@ -173,9 +175,9 @@ final class Workspace {
         int[] sizes = null;
         double[] spacing = null, range = null;
         if (j.has("sizes")) {
-            sizes = WebServer.JSON.treeToValue(j.get("sizes"), int[].class);
-            spacing = WebServer.JSON.treeToValue(j.get("spacingMm"), double[].class);
-            range = WebServer.JSON.treeToValue(j.get("valueRange"), double[].class);
+            sizes = Json.MAPPER.treeToValue(j.get("sizes"), int[].class);
+            spacing = Json.MAPPER.treeToValue(j.get("spacingMm"), double[].class);
+            range = Json.MAPPER.treeToValue(j.get("valueRange"), double[].class);
         }
         OpenedCase c = new OpenedCase(id, CaseStore.cleanName(j.path("name").asText("upload")), kind,
                 j.path("format").asText(""), folder, input, view, j.path("uploadBytes").asLong(), sizes, spacing,
@@ -192,7 +194,7 @@ final class Workspace {
     private static DesignJob readJob(Path folder, Map<String, OpenedCase> cases) throws IOException {
         Path record = folder.resolve(JOB_RECORD);
         if (!Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) return null;
-        JsonNode j = WebServer.JSON.readTree(record.toFile());
+        JsonNode j = Json.MAPPER.readTree(record.toFile());
         String id = j.path("id").asText();
         if (!id.equals(folder.getFileName().toString())) throw new IOException("its record names another run");
         OpenedCase c = cases.get(j.path("caseId").asText());
@@ -202,8 +204,14 @@ final class Workspace {
         job.queuedAt = Instant.parse(j.path("queuedAt").asText());
         Instant started = j.has("startedAt") ? Instant.parse(j.get("startedAt").asText()) : null;
         Instant finished = j.has("finishedAt") ? Instant.parse(j.get("finishedAt").asText()) : null;
-        List<String> stages = new ArrayList<>();
-        j.path("stagesSeen").forEach(s -> stages.add(s.asText()));
+        List<DesignStage> stages = new ArrayList<>();
+        for (JsonNode s : j.path("stagesSeen")) {
+            try {
+                stages.add(DesignStage.ofLabel(s.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("its record names an unknown stage: " + e.getMessage());
+            }
+        }
         String state = j.path("state").asText();
         if (state.equals("DONE")) {
             JsonNode f = j.path("files");
@@ -214,7 +222,7 @@ final class Workspace {
             JsonNode g = j.path("figures");
             DesignOutcome.Figures figures = new DesignOutcome.Figures(g.path("implantVolumeMl").asDouble(),
                     g.path("surfaceAreaMm2").asDouble(),
-                    WebServer.JSON.treeToValue(g.path("boundingBoxMm"), double[].class), g.path("seconds").asDouble());
+                    Json.MAPPER.treeToValue(g.path("boundingBoxMm"), double[].class), g.path("seconds").asDouble());
             DesignOutcome o = new DesignOutcome(stl, nrrd, inside(folder, f.path("completedSkullNrrd").asText(null)),
                     report, inside(folder, f.path("previewPng").asText(null)), figures,
                     inside(folder, f.path("holesJson").asText(null)), inside(folder, f.path("rimsStl").asText(null)));

@@ -1,7 +1,7 @@
 package org.calvaria.cli;
 
 import org.calvaria.Progress;
-import org.calvaria.dataset.Json;
+import org.calvaria.dataset.JsonFiles;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
@@ -44,7 +44,7 @@ class DefectsCommandTest {
                     "cylinder,cube", "--fraction", "0.2", "--seed", "4", "--preview", "--threads", "2", "-q");
             assertEquals(0, rc);
         }
-        Map<String, Object> doc = Json.readMap(a.resolve("head_defects.json"));
+        Map<String, Object> doc = JsonFiles.readMap(a.resolve("head_defects.json"));
         List<Map<String, Object>> defects = (List<Map<String, Object>>) doc.get("defects");
         assertEquals(3, defects.size());
         assertEquals(List.of("cylinder", "cube", "cylinder"), defects.stream().map(d -> d.get("type")).toList());
@@ -66,12 +66,12 @@ class DefectsCommandTest {
     @Test
     void badInputsFailWithOneLineAndNoOutput() {
         Path out = dir.resolve("bad");
-        assertFailure(1, "unknown defect type", "defects", skullFile.toString(), "-o", out.toString(), "--type",
+        assertFailure(2, "unknown defect type", "defects", skullFile.toString(), "-o", out.toString(), "--type",
                 "banana");
         assertFailure(1, "out of range", "defects", skullFile.toString(), "-o", out.toString(), "--fraction", "2");
-        assertFailure(1, "fraction range", "defects", skullFile.toString(), "-o", out.toString(),
+        assertFailure(2, "fraction range", "defects", skullFile.toString(), "-o", out.toString(),
                 "--fraction-range", "0.4,0.1");
-        assertFailure(1, "placement", "defects", skullFile.toString(), "-o", out.toString(), "--placement", "top");
+        assertFailure(2, "placement", "defects", skullFile.toString(), "-o", out.toString(), "--placement", "top");
         assertFailure(1, "", "defects", dir.resolve("missing.nrrd").toString(), "-o", out.toString());
         assertFailure(2, "", "defects", skullFile.toString());
         assertFalse(Files.exists(out) && hasFiles(out), "no partial output");

@@ -105,7 +105,7 @@ class DesignManufactureCliTest {
     }
 
     @Test
-    void impossibleSettingsFailWithOneLineAndNoOutput() throws Exception {
+    void impossibleSettingsFailAsBadUsageAndNoOutput() throws Exception {
         Path in = tmp.resolve("skull.nrrd");
         Files.writeString(in, "not read: the options are checked first");
         for (String[] bad : new String[][] {{"--thickness", "3", "--min-thickness", "5"}, {"--clearance", "9"},
@@ -118,9 +118,10 @@ class DesignManufactureCliTest {
             args[3] = tmp.resolve("implant.stl").toString();
             System.arraycopy(bad, 0, args, 4, bad.length);
             CliRun.Result r = CliRun.run(args);
-            assertEquals(1, r.exitCode(), String.join(" ", bad) + ": " + r.err());
-            assertEquals(1, r.errLines().size(), r.err());
-            assertTrue(r.errLines().get(0).startsWith("error: "), r.err());
+            // bad usage: exit 2, the message on the first line, then the usage
+            assertEquals(2, r.exitCode(), String.join(" ", bad) + ": " + r.err());
+            assertTrue(r.errLines().get(0).startsWith("--"), r.err());
+            assertTrue(r.err().contains("Usage: calvaria design"), r.err());
             assertFalse(Files.exists(tmp.resolve("implant.stl")));
         }
     }

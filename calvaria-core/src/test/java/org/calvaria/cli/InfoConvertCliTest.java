@@ -224,8 +224,14 @@ class InfoConvertCliTest {
                 "unsupported NIfTI datatype 32 (complex64)");
         Path nrrd = tmp.resolve("ct.nrrd");
         NrrdIO.write(ct(), nrrd);
-        assertCleanFailure(run("convert", "--type", "int12", nrrd.toString(), out.resolve("x.nii").toString()), out,
-                "unknown --type 'int12'");
+        Result badType = run("convert", "--type", "int12", nrrd.toString(), out.resolve("x.nii").toString());
+        assertEquals(2, badType.exitCode(), "a bad option value is bad usage: " + badType.err());
+        assertTrue(badType.err().startsWith("unknown --type 'int12'"), badType.err());
+        assertTrue(badType.err().contains("Usage: calvaria convert"), "picocli's usage follows: " + badType.err());
+        assertEquals("", badType.out(), "nothing on stdout");
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(List.of(), left.collect(Collectors.toList()), "no output for a bad option");
+        }
     }
 
     @Test

@@ -21,12 +21,10 @@ class MainErrorsTest {
 
     /** Runs {@code calvaria boom} whose command draws a progress bar, then throws what {@code failure} gives. */
     private static Outcome runBoom(Supplier<Throwable> failure, String... extra) {
-        PrintStream oldErr = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String noProgress = System.clearProperty("calvaria.noprogress");
         try {
             PrintStream captured = new PrintStream(err, true, StandardCharsets.UTF_8);
-            System.setErr(captured);
             Progress.output(captured); // the bar and the error line share the stream, as on a terminal
             CommandLine cl = Main.commandLine();
             Runnable boom = () -> {
@@ -45,13 +43,13 @@ class MainErrorsTest {
             spec.mixinStandardHelpOptions(true);
             spec.addOption(CommandLine.Model.OptionSpec.builder("-v", "--verbose").build());
             cl.addSubcommand("boom", spec);
+            cl.setErr(new java.io.PrintWriter(captured, true)); // after adding: it reaches every subcommand
             String[] args = new String[extra.length + 1];
             args[0] = "boom";
             System.arraycopy(extra, 0, args, 1, extra.length);
             int code = cl.execute(args);
             return new Outcome(code, err.toString(StandardCharsets.UTF_8));
         } finally {
-            System.setErr(oldErr);
             Progress.endLine();
             Progress.output(null);
             if (noProgress != null) System.setProperty("calvaria.noprogress", noProgress);

@@ -16,10 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -51,20 +48,9 @@ class MeshCommandsTest {
 
     /** Runs the CLI, checks the exit code and returns stdout + stderr. */
     static String run(int expectedExit, String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(capture);
-        System.setErr(capture);
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        String text = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedExit, code, String.join(" ", args) + " printed:\n" + text);
+        org.calvaria.testing.CliRun.Result r = org.calvaria.testing.CliRun.runMerged(args);
+        String text = r.out();
+        assertEquals(expectedExit, r.exitCode(), String.join(" ", args) + " printed:\n" + text);
         return text;
     }
 
@@ -119,8 +105,11 @@ class MeshCommandsTest {
         Path empty = write(new MaskVolume(Geometry.axisAligned(5, 5, 5, 1.0)), "empty.nrrd");
         assertTrue(run(1, "mesh", empty.toString(), "-o", tmp.resolve("e.stl").toString()).contains("empty mask"));
         assertTrue(run(1, "mesh", empty.toString(), "-o", tmp.resolve("e.vtk").toString()).contains(".stl, .ply or .obj"));
-        assertTrue(run(1, "mesh", empty.toString(), "-o", empty.toString().replace(".nrrd", ".ply"), "--decimate", "2")
-                .contains("--decimate"));
+        String bad = run(2, "mesh", empty.toString(), "-o", empty.toString().replace(".nrrd", ".ply"), "--decimate",
+                "2");
+        assertTrue(bad.contains("--decimate") && bad.contains("Usage: calvaria mesh"), bad);
+        bad = run(2, "mesh", empty.toString(), "-o", tmp.resolve("e.stl").toString(), "--smooth", "-1");
+        assertTrue(bad.contains("--smooth must be 0..10000, got -1") && bad.contains("Usage: calvaria mesh"), bad);
         run(2, "mesh", empty.toString(), "-o", tmp.resolve("e.stl").toString(), "--no-such-flag");
         run(2, "mesh", empty.toString());
         try (var files = Files.list(tmp)) {
@@ -186,7 +175,7 @@ class MeshCommandsTest {
         assertTrue(bone > 3000, "bone pixels " + bone);
 
         run(0, "preview", i.toString(), "-o", tmp.resolve("implant.png").toString(), "--size", "64", "--smooth", "5");
-        assertTrue(run(1, "preview", s.toString(), "-o", tmp.resolve("p.jpg").toString()).contains(".png"));
+        assertTrue(run(2, "preview", s.toString(), "-o", tmp.resolve("p.jpg").toString()).contains(".png"));
         ShortVolume ct = new ShortVolume(Geometry.axisAligned(6, 6, 6, 1.0));
         ct.set(3, 3, 3, 900);
         assertTrue(run(1, "preview", write(ct, "ct.nrrd").toString(), "-o", tmp.resolve("ct.png").toString())
@@ -201,6 +190,7 @@ class MeshCommandsTest {
             assertTrue(out.contains(key), key + " missing from:\n" + out);
         }
         assertTrue(out.contains("watertight yes"), out);
-        assertTrue(run(1, "bench", "io", in.toString(), "--repeat", "0").contains("--repeat"));
+        String bad = run(2, "bench", "io", in.toString(), "--repeat", "0");
+        assertTrue(bad.contains("--repeat must be 1..100, got 0") && bad.contains("Usage: calvaria bench io"), bad);
     }
 }

@@ -74,8 +74,14 @@ class MouldCommandTest {
         Path closed = tmp.resolve("closed.stl");
         MeshIO.write(p, closed, false, "test");
         String[][] cases = {{"mould", open.toString(), "-o", tmp.resolve("m1").toString()},
-            {"mould", closed.toString(), "-o", tmp.resolve("m2").toString(), "--max-print-mm", "30"},
-            {"mould", closed.toString(), "-o", tmp.resolve("m3").toString(), "--wall", "0.2"}};
+            {"mould", closed.toString(), "-o", tmp.resolve("m2").toString(), "--max-print-mm", "30"}};
+        // a bad option value is bad usage: exit 2, the message, then the usage
+        String[] wall = {"mould", closed.toString(), "-o", tmp.resolve("m3").toString(), "--wall", "0.2"};
+        CliRun.Result bad = CliRun.run(wall);
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().startsWith("--wall must be 1..30 mm, got 0.2"), bad.err());
+        assertTrue(bad.err().contains("Usage: calvaria mould"), bad.err());
+        assertFalse(Files.exists(Path.of(wall[3])), "no output folder for a bad option");
         for (String[] c : cases) {
             CliRun.Result r = CliRun.run(c);
             assertEquals(1, r.exitCode(), String.join(" ", c) + ": " + r.err());

@@ -43,14 +43,17 @@ class NetworkCommandsTest {
     @Test
     void badArgumentsFailClearly() {
         Result r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--arch", "resnet", "-q");
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), "bad usage");
         assertTrue(r.err().contains("unknown architecture"), r.err());
+        assertTrue(r.err().contains("Usage: calvaria train"), "picocli's usage follows: " + r.err());
         r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--grid", "20x16x8", "-q");
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), "bad usage");
         assertTrue(r.err().contains("divisible by 8"), r.err());
+        assertTrue(r.err().contains("Usage: calvaria train"), "picocli's usage follows: " + r.err());
         r = run("train", "--data", "synthetic", "-o", tmp.resolve("x").toString(), "--optimizer", "sgd", "-q");
-        assertEquals(1, r.exitCode());
+        assertEquals(2, r.exitCode(), "bad usage");
         assertTrue(r.err().contains("adadelta or adam"), r.err());
+        assertTrue(r.err().contains("Usage: calvaria train"), "picocli's usage follows: " + r.err());
         r = run("train", "--data", tmp.resolve("nowhere").toString(), "-o", tmp.resolve("x").toString(), "-q");
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("is not a folder"), r.err());
@@ -60,8 +63,22 @@ class NetworkCommandsTest {
     }
 
     @Test
+    void benchNetIsSpelledOneWayInTheHelp() {
+        Result top = run("--help");
+        assertEquals(0, top.exitCode(), top.err());
+        assertFalse(top.out().contains("bench-net"), "the old spelling is hidden: " + top.out());
+        Result bench = run("bench", "--help");
+        assertEquals(0, bench.exitCode(), bench.err());
+        assertTrue(bench.out().lines().anyMatch(l -> l.strip().startsWith("net ")), bench.out());
+        Result bad = run("bench", "net", "--batch", "0");
+        assertEquals(2, bad.exitCode(), "a bad option value is bad usage: " + bad.err());
+        assertTrue(bad.err().contains("--batch must be 1..64, got 0"), bad.err());
+        assertTrue(bad.err().contains("Usage: calvaria bench net"), "picocli's usage follows: " + bad.err());
+    }
+
+    @Test
     void benchNetPrintsFiguresOnATinyGrid() {
-        Result r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
+        Result r = run("bench", "net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
                 "--threads", "1", "--design-case", "none", "-q");
         assertEquals(0, r.exitCode(), r.err());
         for (String key : new String[] {"forward cost:", "forward time:", "train step:", "matmul floor:",
@@ -79,6 +96,7 @@ class NetworkCommandsTest {
                 .cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
         java.nio.file.Path file = tmp.resolve("defective.nrrd");
         org.calvaria.io.NrrdIO.write(d.defective(), file);
+        // 'bench-net', the old spelling, still runs it
         Result r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
                 "--threads", "1", "--design-case", file.toString(), "-q");
         assertEquals(0, r.exitCode(), r.err());

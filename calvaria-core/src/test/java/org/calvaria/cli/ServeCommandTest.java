@@ -38,8 +38,9 @@ class ServeCommandTest {
     @Test
     void badOptionsAreReportedBeforeAnythingStarts() {
         Result zero = run("serve", "--max-upload-mb", "0");
-        assertEquals(1, zero.exitCode());
+        assertEquals(2, zero.exitCode(), "a bad option value is bad usage");
         assertTrue(zero.err().contains("--max-upload-mb must be between 1 and"), zero.err());
+        assertTrue(zero.err().contains("Usage: calvaria serve"), "picocli's usage follows: " + zero.err());
         Result port = run("serve", "--port", "70000");
         assertEquals(1, port.exitCode());
         assertTrue(port.err().contains("port 70000 is not a TCP port"), port.err());

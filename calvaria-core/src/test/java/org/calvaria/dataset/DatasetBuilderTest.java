@@ -48,7 +48,7 @@ class DatasetBuilderTest {
                 }
             }
         }
-        Map<String, Object> manifest = Json.readMap(r.manifest());
+        Map<String, Object> manifest = JsonFiles.readMap(r.manifest());
         assertEquals(6, manifest.get("sample_count"));
         Map<String, Object> split = (Map<String, Object>) manifest.get("split");
         assertEquals(1, ((List<?>) split.get("validation")).size());
@@ -66,7 +66,7 @@ class DatasetBuilderTest {
         assertEquals(1, again.written());
         assertEquals(5, again.skipped());
         assertTrue(read(implant).sameVoxels(before));
-        assertEquals(6, Json.readMap(again.manifest()).get("sample_count"));
+        assertEquals(6, JsonFiles.readMap(again.manifest()).get("sample_count"));
 
         // Other options into the same folder are refused.
         DatasetBuilder.Options other = new DatasetBuilder.Options(3, true, NetworkGrid.wu2022(), true, true,

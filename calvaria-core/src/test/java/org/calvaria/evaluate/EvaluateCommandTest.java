@@ -162,10 +162,10 @@ class EvaluateCommandTest {
         assertEquals(1 + 11, Files.readAllLines(out.resolve("metrics.csv")).size());
 
         err = new StringWriter();
-        assertEquals(1, run(err, "evaluate", dataset.toString(), "--baseline", "magic", "-o", out.toString(), "-q"));
+        assertEquals(2, run(err, "evaluate", dataset.toString(), "--baseline", "magic", "-o", out.toString(), "-q"));
         assertTrue(err.toString().contains("unknown --baseline"), err.toString());
         err = new StringWriter();
-        assertEquals(1, run(err, "evaluate", dataset.toString(), "-o", out.toString(), "-q"));
+        assertEquals(2, run(err, "evaluate", dataset.toString(), "-o", out.toString(), "-q"));
         assertTrue(err.toString().contains("nothing to evaluate"), err.toString());
         err = new StringWriter();
         assertEquals(1, run(err, "evaluate", dataset.toString(), "--baseline", "empty", "--cases", "zz",

@@ -95,19 +95,21 @@ public class ImplantDesignerTest {
         MaskVolume skull = new SyntheticSkull(11).rasterize(1.0, 1.0);
         MaskVolume truth = Cuts.ball(skull, Cuts.unit(0.3, -0.2, 1), 35);
         MaskVolume defective = skull.copy().andNot(truth);
-        java.util.List<String> stages = new java.util.ArrayList<>();
+        java.util.List<DesignStage> stages = new java.util.ArrayList<>();
+        StageTimer timer = new StageTimer(stages::add);
         ImplantDesigner.Design d = ImplantDesigner.designUnderVertexWithTruth(defective, skull, NetworkGrid.wu2022(),
-                OPTIONS, stages::add);
+                OPTIONS, timer);
+        timer.end();
         double dice = Metrics.dice(d.implant(), truth);
         assertTrue(dice > 0.9, "Dice of the perfect completion through the vertex grid: " + dice);
         assertEquals(0, d.implant().intersectionCount(defective), "the implant never overlaps the skull");
         assertTrue(d.implant().geometry().equals(defective.geometry()), "on the defective skull's own grid");
         assertTrue(d.completed().sameVoxels(defective.copy().or(d.implant())), "completed = defective + implant");
         assertTrue(d.implantCoveredFraction() > 0.999, "covered " + d.implantCoveredFraction());
-        java.util.List<String> order = java.util.List.of(ImplantDesigner.STAGE_NORMALISE,
-                ImplantDesigner.STAGE_COMPLETE, ImplantDesigner.STAGE_MAP_BACK, ImplantDesigner.STAGE_IMPLANT);
+        java.util.List<DesignStage> order = java.util.List.of(DesignStage.NORMALISE, DesignStage.COMPLETE,
+                DesignStage.MAP_BACK, DesignStage.IMPLANT);
         assertEquals(order, stages);
-        assertEquals(order, java.util.List.copyOf(d.stageSeconds().keySet()));
+        assertEquals(order, java.util.List.copyOf(timer.seconds().keySet()));
         assertTrue(d.holes().isEmpty(), "the vertex path designs no separate holes");
         assertEquals(d.implant().cardinality() * defective.geometry().voxelVolumeMm3() / 1000.0, d.implantVolumeMl(),
                 1e-9);
@@ -117,7 +119,7 @@ public class ImplantDesignerTest {
     void vertexGridOnAnIntactSkullAddsAlmostNothing() {
         MaskVolume skull = new SyntheticSkull(11).rasterize(1.0, 1.0);
         ImplantDesigner.Design d = ImplantDesigner.designUnderVertexWithTruth(skull, skull, NetworkGrid.wu2022(),
-                OPTIONS, s -> { });
+                OPTIONS, StageTimer.silent());
         // the completion is the skull itself: what the round trip adds is resampling noise, which the cleaner drops
         assertTrue(d.implant().cardinality() < skull.cardinality() / 1000,
                 "implant voxels " + d.implant().cardinality() + " of " + skull.cardinality());
@@ -128,7 +130,7 @@ public class ImplantDesignerTest {
         MaskVolume skull = new SyntheticSkull(2).rasterize(1.5, 1.5);
         MaskVolume empty = new MaskVolume(skull.geometry());
         CalvariaException e = assertThrows(CalvariaException.class, () -> ImplantDesigner.designUnderVertexWithTruth(
-                empty, skull, NetworkGrid.wu2022(), OPTIONS, s -> { }));
+                empty, skull, NetworkGrid.wu2022(), OPTIONS, StageTimer.silent()));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 }

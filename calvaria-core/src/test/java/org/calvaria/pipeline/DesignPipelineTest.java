@@ -72,8 +72,8 @@ class DesignPipelineTest {
         try (CompletionModel model = CompletionModel.loadDefault()) {
             DesignPipeline.Result r = new DesignPipeline(model, "bundled").run(ct, "synthetic-ct",
                     DesignPipeline.Settings.defaults(), new DesignPipeline.OutputFiles(tmp.resolve("i.stl"), null,
-                            null, null, null), s -> { }, new LinkedHashMap<>());
-            assertTrue(r.report().containsKey("segmentation"));
+                            null, null, null), s -> { });
+            assertNotNull(r.report().segmentation());
             assertTrue(r.defective().sameVoxels(d.defective()), "segmentation of a clean CT gives the skull back");
             assertFalse(r.design().implant().isEmpty());
             assertEquals(0, r.design().implant().intersectionCount(d.defective()));
@@ -98,7 +98,7 @@ class DesignPipelineTest {
         try (CompletionModel model = CompletionModel.loadDefault()) {
             new DesignPipeline(model, "bundled").run(smallDefectiveSkull(), "synthetic", DesignPipeline.Settings
                     .defaults(), new DesignPipeline.OutputFiles(d.resolve("implant.stl"), d.resolve("implant.nhdr"),
-                    null, d.resolve("report.json"), null), s -> { }, new LinkedHashMap<>());
+                    null, d.resolve("report.json"), null), s -> { });
         }
         Map<?, ?> report = new ObjectMapper().readValue(d.resolve("report.json").toFile(), Map.class);
         java.util.List<?> outputs = (java.util.List<?>) report.get("outputs");
@@ -139,7 +139,7 @@ class DesignPipelineTest {
                 write.run();
             });
             assertThrows(org.calvaria.CalvariaException.class, () -> failing.run(skull, "synthetic",
-                    DesignPipeline.Settings.defaults(), out, s -> { }, new LinkedHashMap<>()));
+                    DesignPipeline.Settings.defaults(), out, s -> { }));
             assertEquals(2, calls[0]);
             assertUnchanged(d, earlier);
 
@@ -147,7 +147,7 @@ class DesignPipelineTest {
             DesignPipeline.OutputFiles badMask = new DesignPipeline.OutputFiles(d.resolve("implant.stl"),
                     d.resolve("implant.vtk"), null, d.resolve("report.json"), null);
             assertThrows(org.calvaria.CalvariaException.class, () -> new DesignPipeline(model, "bundled").run(skull,
-                    "synthetic", DesignPipeline.Settings.defaults(), badMask, s -> { }, new LinkedHashMap<>()));
+                    "synthetic", DesignPipeline.Settings.defaults(), badMask, s -> { }));
             assertUnchanged(d, earlier);
         }
     }
@@ -181,8 +181,11 @@ class DesignPipelineTest {
         Files.writeString(model, "not a model");
         assertFails(1, "model", "design", empty.toString(), "-o", out.resolve("c.stl").toString(), "--model",
                 model.toString());
-        // wrong output type, unknown flag
-        assertFails(1, ".stl", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
+        // wrong output type, bad option value, unknown flag: bad usage, with picocli's usage
+        assertFails(2, ".stl", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
+        assertFails(2, "Usage: calvaria design", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
+        assertFails(2, "--clearance must be 0..5 mm, got 9", "design", empty.toString(), "-o",
+                out.resolve("f.stl").toString(), "--clearance", "9");
         assertFails(2, "Unknown option", "design", empty.toString(), "-o", out.resolve("e.stl").toString(), "--bogus");
         try (var files = Files.list(out)) {
             assertEquals(0, files.count(), "no partial output may be left behind");

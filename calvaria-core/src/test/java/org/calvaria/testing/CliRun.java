@@ -1,12 +1,17 @@
 package org.calvaria.testing;
 
 import org.calvaria.cli.Main;
+import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 
-/** Runs the {@code calvaria} command in-process, as a user would, capturing its exit code, stdout and stderr. */
+/**
+ * Runs the {@code calvaria} command in-process, as a user would, capturing its exit code, stdout and stderr: the
+ * command line's own streams (commands print through them, and log lines go to its error stream), so the process's
+ * {@code System.out} and {@code System.err} are never swapped. One run at a time: log lines and progress bars are
+ * process-wide.
+ */
 public final class CliRun {
     private CliRun() {}
 
@@ -19,17 +24,22 @@ public final class CliRun {
     }
 
     public static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.run(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Runs with stdout and stderr into one text, in the order they were written. */
+    public static synchronized Result runMerged(String... args) {
+        StringWriter both = new StringWriter();
+        PrintWriter w = new PrintWriter(both, true);
+        CommandLine cl = Main.commandLine();
+        cl.setOut(w);
+        cl.setErr(w);
+        int code = cl.execute(args);
+        return new Result(code, both.toString(), both.toString());
     }
 }

@@ -1,8 +1,10 @@
 package org.calvaria.web;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.Provenance;
+import org.calvaria.implant.DesignStage;
+import org.calvaria.implant.ImplantDesigner;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.manufacture.Manufacture;
@@ -10,7 +12,6 @@ import org.calvaria.manufacture.Mould;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.TriangleMesh;
-import org.calvaria.implant.ImplantDesigner;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.normalise.CranialRays;
 import org.calvaria.normalise.Hole;
@@ -19,7 +20,6 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.imageio.ImageIO;
 
 /**
  * A stand-in for the real pipeline, for tests only: it reads the skull, "designs" a ball of bone at the top of it
@@ -103,7 +104,7 @@ final class FakeDesignService implements DesignService {
     }
 
     @Override
-    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<String> stageListener)
+    public DesignOutcome design(Path input, Path outputFolder, double threshold, Consumer<DesignStage> stageListener)
             throws Exception {
         return design(input, outputFolder, DesignRequest.defaults(threshold), stageListener);
     }
@@ -113,19 +114,19 @@ final class FakeDesignService implements DesignService {
      * parts), from a marching-cubes mesh of the fake implant; clearance and thickness are only recorded in the report.
      */
     @Override
-    public DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<String> stageListener)
+    public DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<DesignStage> stageListener)
             throws Exception {
         double threshold = request.threshold();
         long t0 = System.nanoTime();
-        stage("read", stageListener);
+        stage(DesignStage.READ, stageListener);
         Volume v = VolumeIO.read(input);
-        stage("segment", stageListener);
+        stage(DesignStage.SEGMENT, stageListener);
         MaskVolume bone = v.isBinary() ? MaskVolume.requireBinary(v, "the skull") : MaskVolume.threshold(v, 300);
         if (bone.isEmpty()) throw new CalvariaException("the skull holds no bone voxels; check the file");
-        stage("normalise", stageListener);
-        stage("complete", stageListener);
-        stage("map back", stageListener);
-        stage("implant", stageListener);
+        stage(DesignStage.NORMALISE, stageListener);
+        stage(DesignStage.COMPLETE, stageListener);
+        stage(DesignStage.MAP_BACK, stageListener);
+        stage(DesignStage.IMPLANT, stageListener);
         Geometry g = bone.geometry();
         double radius = radiusMm(threshold);
         double[] centre = topCentre(bone);
@@ -164,7 +165,8 @@ final class FakeDesignService implements DesignService {
         for (Hole h : holes) {
             double c = Math.round(ImplantDesigner.closedShare(after, h) * 1000) / 1000.0;
             closed.add(c);
-            Map<String, Object> one = h.describe();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> one = new LinkedHashMap<>(Json.MAPPER.convertValue(h.report(), Map.class));
             one.put("designed", true);
             one.put("closedFraction", c);
             holeReports.add(one);
@@ -178,7 +180,7 @@ final class FakeDesignService implements DesignService {
         Path completedNrrd = outputFolder.resolve("completed.nrrd");
         NrrdIO.write(completed, completedNrrd);
 
-        stage("mesh", stageListener);
+        stage(DesignStage.MESH, stageListener);
         Path stl = outputFolder.resolve("implant.stl");
         double area = TestStl.writeVoxelSurface(implant, stl);
         Path preview = outputFolder.resolve("preview.png");
@@ -212,12 +214,13 @@ final class FakeDesignService implements DesignService {
         report.put("implant", Map.of("components", ConnectedComponents.count(implant, 26)));
         report.put("warnings", warnings);
         Path reportJson = outputFolder.resolve("report.json");
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(reportJson.toFile(), report);
+        Json.MAPPER.writeValue(reportJson.toFile(), report);
         return new DesignOutcome(stl, implantNrrd, completedNrrd, reportJson, preview, figures, holesJson, rimsStl);
     }
 
-    private void stage(String name, Consumer<String> listener) throws InterruptedException {
-        listener.accept(name);
+    private void stage(DesignStage stage, Consumer<DesignStage> listener) throws InterruptedException {
+        listener.accept(stage);
+        String name = stage.label();
         if (name.equals(failAtStage)) {
             throw new CalvariaException("the fake pipeline failed at '" + name + "' on purpose");
         }

@@ -1,5 +1,6 @@
 package org.calvaria.web;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -377,6 +378,9 @@ class WebServerHardeningTest {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         root.addAppender(log);
+        // the lines are INFO: a --quiet command run earlier in this JVM (CLI tests) leaves the root logger at WARN
+        Level before = root.getLevel();
+        root.setLevel(Level.INFO);
         try (WebServer s = start()) {
             // A CT-like volume whose view file (uncompressed NIfTI, 14 MB, small enough not to be downsampled) is far
             // larger than any socket buffer: air, with a block of bone in the middle.
@@ -425,6 +429,7 @@ class WebServerHardeningTest {
                     .toList(), "the cut-off upload left no file");
         } finally {
             root.detachAppender(log);
+            root.setLevel(before);
         }
     }
 

@@ -2,6 +2,7 @@ package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.calvaria.implant.DesignStage;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
@@ -146,7 +147,8 @@ class WebServerTest {
 
             JsonNode config = json(get(s, "/api/config"));
             assertEquals(WebServer.DEFAULT_MAX_UPLOAD_BYTES, config.get("maxUploadBytes").asLong());
-            assertEquals(DesignService.STAGES.size(), config.get("stages").size());
+            assertEquals(List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh"),
+                    JSON.convertValue(config.get("stages"), List.class), "the page gets the stages' labels");
             assertEquals(0.5, config.get("threshold").get("default").asDouble());
         }
     }
@@ -177,7 +179,8 @@ class WebServerTest {
             assertTrue(List.of("queued", "running").contains(job.get("state").asText()));
             job = await(s, job.get("id").asText());
             assertEquals("done", job.get("state").asText(), job.toString());
-            assertEquals(DesignService.STAGES, JSON.convertValue(job.get("stagesSeen"), List.class),
+            assertEquals(DesignService.STAGES.stream().map(DesignStage::label).toList(),
+                    JSON.convertValue(job.get("stagesSeen"), List.class),
                     "every stage the service reported is listed, in order");
 
             // The figures are the service's, and they match the implant the client downloads.

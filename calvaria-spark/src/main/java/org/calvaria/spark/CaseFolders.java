@@ -1,10 +1,9 @@
 package org.calvaria.spark;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +34,6 @@ public final class CaseFolders implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Written last into a case's folder: the case's result row as JSON. Its presence marks the case as complete. */
     public static final String DONE_FILE = "batch.json";
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String root;
     private final String jobId;
@@ -95,7 +93,7 @@ public final class CaseFolders implements Serializable {
      */
     public String publish(Path staging, String caseId, Map<String, Object> row, long attempt) {
         try {
-            JSON.writeValue(staging.resolve(DONE_FILE).toFile(), row);
+            Json.MAPPER.writeValue(staging.resolve(DONE_FILE).toFile(), row);
             if (isLocal()) {
                 Path target = localPath(root).resolve("cases").resolve(caseId);
                 Files.createDirectories(target.getParent());
@@ -142,13 +140,13 @@ public final class CaseFolders implements Serializable {
             if (isLocal()) {
                 Path done = localPath(root).resolve("cases").resolve(caseId).resolve(DONE_FILE);
                 if (!Files.isRegularFile(done)) return null;
-                return JSON.readValue(done.toFile(), LinkedHashMap.class);
+                return Json.MAPPER.readValue(done.toFile(), LinkedHashMap.class);
             }
             org.apache.hadoop.fs.Path done = new org.apache.hadoop.fs.Path(caseFolder(caseId) + "/" + DONE_FILE);
             FileSystem fs = done.getFileSystem(conf());
             if (!fs.exists(done)) return null;
             try (InputStream in = fs.open(done)) {
-                return JSON.readValue(in, LinkedHashMap.class);
+                return Json.MAPPER.readValue(in, LinkedHashMap.class);
             }
         } catch (IOException e) {
             return null; // unreadable: the case is made again

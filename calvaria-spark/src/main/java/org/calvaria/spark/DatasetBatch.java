@@ -3,7 +3,7 @@ package org.calvaria.spark;
 import org.apache.spark.sql.SparkSession;
 import org.calvaria.CalvariaException;
 import org.calvaria.dataset.DatasetBuilder;
-import org.calvaria.dataset.Json;
+import org.calvaria.dataset.JsonFiles;
 import org.calvaria.dataset.SkullFiles;
 import org.calvaria.defects.DefectPlacement;
 import org.calvaria.defects.DefectType;
@@ -140,7 +140,7 @@ public final class DatasetBatch implements Callable<Integer> {
             jsons = l.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         for (Path json : jsons) {
-            Map<String, Object> record = Json.readMap(json);
+            Map<String, Object> record = JsonFiles.readMap(json);
             record.put("source", complete.toString()); // as a single-machine build records it
             @SuppressWarnings("unchecked")
             Map<String, Object> files = (Map<String, Object>) record.get("files");
@@ -151,7 +151,7 @@ public final class DatasetBatch implements Callable<Integer> {
                         StandardCopyOption.REPLACE_EXISTING);
             }
             Path sampleJson = root.resolve("samples").resolve(json.getFileName());
-            Json.write(sampleJson, record); // last: its presence marks the sample complete
+            JsonFiles.write(sampleJson, record); // last: its presence marks the sample complete
             moved++;
         }
         CaseFolders.deleteTree(skullDir);

@@ -2,6 +2,7 @@ package org.calvaria.spark;
 
 import org.apache.spark.sql.SparkSession;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.io.ReadOptions;
 import org.calvaria.manufacture.Manufacture;
 import org.calvaria.pipeline.DesignPipeline;
@@ -144,7 +145,7 @@ public final class DesignBatch implements Callable<Integer> {
                     new DesignPipeline.OutputFiles(stl, nrrd, completed, report, preview), stage -> { });
         }
         Map<String, Object> row = new LinkedHashMap<>();
-        Map<String, Object> rep = new LinkedHashMap<>(r.report());
+        Map<String, Object> rep = Results.plain(Json.MAPPER.valueToTree(r.report()));
         for (String k : List.of("tool", "created", "input", "outputs")) rep.remove(k);
         Object modelInfo = rep.remove("model");
         if (modelInfo instanceof Map<?, ?> m) row.put("model", String.valueOf(m.get("name")));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.sql.SparkSession;
 import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 import org.calvaria.evaluate.Dataset;
 import org.calvaria.evaluate.Evaluator;
 import org.calvaria.evaluate.FilePredictions;
@@ -207,7 +208,7 @@ public final class EvaluateBatch implements Callable<Integer> {
     }
 
     private static String writeEvaluation(Evaluator.Evaluation ev) throws java.io.IOException {
-        ObjectNode root = CaseFolders.JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         Evaluator.CaseInfo i = ev.cases().get(0);
         ObjectNode info = root.putObject("info");
         info.put("id", i.id());
@@ -229,13 +230,12 @@ public final class EvaluateBatch implements Callable<Integer> {
                 else m.put(e.getKey(), e.getValue().isNaN() ? "NaN" : e.getValue() > 0 ? "Infinity" : "-Infinity");
             }
         }
-        return CaseFolders.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(root);
+        return Json.compact().writeValueAsString(root);
     }
 
     private static void readEvaluation(String json, List<Evaluator.CaseInfo> infos, List<Evaluator.CaseResult> results,
                                        Map<String, String> descriptions) throws java.io.IOException {
-        JsonNode root = CaseFolders.JSON.readTree(json);
+        JsonNode root = Json.MAPPER.readTree(json);
         JsonNode i = root.get("info");
         String id = i.get("id").asText();
         infos.add(new Evaluator.CaseInfo(id, i.get("defect_type").asText(), i.get("true_volume_ml").asDouble(),
@@ -258,7 +258,7 @@ public final class EvaluateBatch implements Callable<Integer> {
 
     private static void addBatchPart(Path summary, List<Map<String, Object>> rows, String master, double seconds)
             throws java.io.IOException {
-        ObjectNode root = (ObjectNode) CaseFolders.JSON.readTree(summary.toFile());
+        ObjectNode root = (ObjectNode) Json.MAPPER.readTree(summary.toFile());
         ObjectNode b = root.putObject("batch");
         b.put("master", master);
         b.put("cases", rows.size());
@@ -272,7 +272,7 @@ public final class EvaluateBatch implements Callable<Integer> {
                 f.addObject().put("case_id", (String) r.get("case_id")).put("error", (String) r.get("error"));
             }
         }
-        byte[] bytes = CaseFolders.JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Json.MAPPER.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
         Outputs.writeAtomically(summary, o -> o.write(bytes));
     }
 

@@ -1,5 +1,6 @@
 package org.calvaria.spark;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -9,6 +10,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.calvaria.Json;
 import org.calvaria.files.Outputs;
 
 import java.io.IOException;
@@ -133,7 +135,7 @@ public final class Results {
         s.put("failures", failures);
         if (extra != null) s.putAll(extra);
         try {
-            writeText(folders, "summary.json", CaseFolders.JSON.writeValueAsString(s) + "\n");
+            writeText(folders, "summary.json", Json.MAPPER.writeValueAsString(s) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -169,6 +171,39 @@ public final class Results {
     }
 
     /**
+     * A JSON object as plain Java values for {@link #flatten}: objects become ordered maps, arrays of floating-point
+     * numbers {@code double[]}, other arrays lists, numbers keep their type (int, long, double), null stays null.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> plain(JsonNode object) {
+        return (Map<String, Object>) plainValue(object);
+    }
+
+    private static Object plainValue(JsonNode n) {
+        if (n.isObject()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            n.properties().forEach(e -> m.put(e.getKey(), plainValue(e.getValue())));
+            return m;
+        }
+        if (n.isArray()) {
+            boolean doubles = true;
+            for (JsonNode e : n) doubles &= e.isDouble();
+            if (doubles && !n.isEmpty()) {
+                double[] d = new double[n.size()];
+                for (int i = 0; i < d.length; i++) d[i] = n.get(i).doubleValue();
+                return d;
+            }
+            List<Object> l = new ArrayList<>();
+            for (JsonNode e : n) l.add(plainValue(e));
+            return l;
+        }
+        if (n.isNull() || n.isMissingNode()) return null;
+        if (n.isNumber()) return n.numberValue();
+        if (n.isBoolean()) return n.booleanValue();
+        return n.asText();
+    }
+
+    /**
      * Flattens a report into columns: nested maps join their keys with '_', three numbers become _x, _y, _z, other
      * lists become JSON text.
      */
@@ -188,8 +223,7 @@ public final class Results {
                 into.put(k, v);
             } else {
                 try {
-                    into.put(k, CaseFolders.JSON.writer().without(
-                            com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(v));
+                    into.put(k, Json.compact().writeValueAsString(v));
                 } catch (IOException ex) {
                     into.put(k, String.valueOf(v));
                 }
