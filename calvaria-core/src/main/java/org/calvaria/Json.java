@@ -24,5 +24,7 @@ public final class Json {
     private Json() {}
 
     /** Writes on one line, without spaces: for HTTP answers and table cells. */
-    public static ObjectWriter compact() { return COMPACT; }
+    public static ObjectWriter compact() {
+        return COMPACT;
+    }
 }

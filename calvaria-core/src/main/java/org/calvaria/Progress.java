@@ -1,11 +1,10 @@
 package org.calvaria;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Progress of a long task. Library code reports steps; the command line decides whether a bar is drawn
@@ -14,15 +13,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Progress implements AutoCloseable {
     private static final AtomicBoolean ENABLED = new AtomicBoolean(true);
     /** Bars open now: a task inside another task's bar reports silently, so bars never interleave. */
-    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** The bar on screen now, if any: {@link #endLine()} finishes it before an error is printed. */
     private static Progress drawing;
     /** Where bars are drawn; null: the process's standard error (file descriptor 2), the library's default. */
     private static volatile java.io.PrintStream output;
+
     private static final java.io.OutputStream STDERR = new java.io.FileOutputStream(java.io.FileDescriptor.err);
     /** The stream the last bar drew on, and whether its last byte left a line unfinished. */
     private static volatile java.io.PrintStream barStream;
+
     private static volatile boolean lineOpen;
 
     /** Passes bytes on and remembers whether the last one ended a line. */
@@ -52,12 +54,18 @@ public final class Progress implements AutoCloseable {
     }
 
     /** Turns progress bars on or off for the whole process. */
-    public static void enabled(boolean on) { ENABLED.set(on); }
+    public static void enabled(boolean on) {
+        ENABLED.set(on);
+    }
 
-    public static boolean isEnabled() { return ENABLED.get(); }
+    public static boolean isEnabled() {
+        return ENABLED.get();
+    }
 
     /** Draws later bars on {@code stream}; null restores the default, the process's standard error. */
-    public static void output(java.io.PrintStream stream) { output = stream; }
+    public static void output(java.io.PrintStream stream) {
+        output = stream;
+    }
 
     /** Starts a bar with {@code total} steps (use -1 when unknown). Draws nothing when disabled. */
     public static Progress start(String task, long total) {
@@ -128,15 +136,25 @@ public final class Progress implements AutoCloseable {
     }
 
     /** A progress that reports nothing. */
-    public static Progress none() { return new Progress(null); }
+    public static Progress none() {
+        return new Progress(null);
+    }
 
-    public void step() { if (bar != null) bar.step(); }
+    public void step() {
+        if (bar != null) bar.step();
+    }
 
-    public void stepBy(long n) { if (bar != null) bar.stepBy(n); }
+    public void stepBy(long n) {
+        if (bar != null) bar.stepBy(n);
+    }
 
-    public void stepTo(long n) { if (bar != null) bar.stepTo(n); }
+    public void stepTo(long n) {
+        if (bar != null) bar.stepTo(n);
+    }
 
-    public void maxHint(long n) { if (bar != null) bar.maxHint(n); }
+    public void maxHint(long n) {
+        if (bar != null) bar.maxHint(n);
+    }
 
     /** Short status text shown after the bar (for example the current loss). */
     public void message(String text) {
@@ -144,7 +162,9 @@ public final class Progress implements AutoCloseable {
         if (bar != null) bar.setExtraMessage(text == null || text.isEmpty() ? "" : " " + text);
     }
 
-    public Duration elapsed() { return bar == null ? Duration.ZERO : bar.getTotalElapsed(); }
+    public Duration elapsed() {
+        return bar == null ? Duration.ZERO : bar.getTotalElapsed();
+    }
 
     @Override
     public synchronized void close() {

@@ -13,7 +13,9 @@ public final class Provenance {
 
     private Provenance() {}
 
-    public static String version() { return VERSION; }
+    public static String version() {
+        return VERSION;
+    }
 
     private static String loadVersion() {
         try (InputStream in = Provenance.class.getResourceAsStream("/calvaria-version.properties")) {

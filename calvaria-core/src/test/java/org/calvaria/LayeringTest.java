@@ -1,5 +1,12 @@
 package org.calvaria;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -8,23 +15,15 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
-import org.calvaria.io.VolumeIO;
-import org.calvaria.volume.Volume;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.volume.Volume;
+import org.junit.jupiter.api.Test;
 
 /**
  * The package order of the README ("Development"), held by the compiled classes (fully qualified references count
@@ -36,8 +35,22 @@ class LayeringTest {
     private static final String BASE = "org.calvaria";
 
     /** The design path, bottom first: each package may import only packages to its left. */
-    static final List<String> PATH = List.of("", "volume", "files", "morphology", "io", "segment", "normalise",
-            "complete", "implant", "mesh", "render", "manufacture", "pipeline", "web", "cli");
+    static final List<String> PATH = List.of(
+            "",
+            "volume",
+            "files",
+            "morphology",
+            "io",
+            "segment",
+            "normalise",
+            "complete",
+            "implant",
+            "mesh",
+            "render",
+            "manufacture",
+            "pipeline",
+            "web",
+            "cli");
 
     /** What a package on the path may import beyond the packages to its left. */
     static final Map<String, Set<String>> PATH_EXTRAS = Map.of(
@@ -82,16 +95,23 @@ class LayeringTest {
     /** Classes of p may depend on no class of this project outside the allowed packages. */
     static ArchRule rule(String p, Set<String> allowed) {
         DescribedPredicate<JavaClass> outside = resideInAPackage(BASE + "..")
-                .and(DescribedPredicate.not(resideInAnyPackage(allowed.stream().map(LayeringTest::pattern)
-                        .toArray(String[]::new))))
-                .as("classes of " + BASE + " outside " + allowed.stream().map(LayeringTest::full).toList());
-        return noClasses().that().resideInAPackage(pattern(p)).should().dependOnClassesThat(outside)
+                .and(DescribedPredicate.not(resideInAnyPackage(
+                        allowed.stream().map(LayeringTest::pattern).toArray(String[]::new))))
+                .as("classes of " + BASE + " outside "
+                        + allowed.stream().map(LayeringTest::full).toList());
+        return noClasses()
+                .that()
+                .resideInAPackage(pattern(p))
+                .should()
+                .dependOnClassesThat(outside)
                 .because("the README's package order allows " + full(p) + " to import only " + allowed);
     }
 
     private static JavaClasses mainClasses() {
-        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS).importPackages(BASE);
+        return new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(BASE);
     }
 
     @Test
@@ -105,10 +125,13 @@ class LayeringTest {
     void everyPackageHasAPlaceInTheOrder() {
         Set<String> packages = new TreeSet<>();
         for (JavaClass c : mainClasses()) {
-            String rest = c.getPackageName().equals(BASE) ? "" : c.getPackageName().substring(BASE.length() + 1);
+            String rest =
+                    c.getPackageName().equals(BASE) ? "" : c.getPackageName().substring(BASE.length() + 1);
             packages.add(rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest);
         }
-        assertEquals(new TreeSet<>(allowed().keySet()), packages,
+        assertEquals(
+                new TreeSet<>(allowed().keySet()),
+                packages,
                 "every package of calvaria-core belongs in LayeringTest and the README's order, and no other");
     }
 
@@ -134,7 +157,8 @@ class LayeringTest {
         JavaClasses sample = new ClassFileImporter().importClasses(RootUsingVolume.class, Volume.class);
         EvaluationResult root = rule("", allowed().get("")).evaluate(sample);
         assertTrue(root.hasViolation(), "the root package may not use volume");
-        assertTrue(root.getFailureReport().toString().contains(RootUsingVolume.class.getName()),
+        assertTrue(
+                root.getFailureReport().toString().contains(RootUsingVolume.class.getName()),
                 root.getFailureReport().toString());
 
         JavaClasses io = new ClassFileImporter().importClasses(VolumeIO.class, Volume.class);

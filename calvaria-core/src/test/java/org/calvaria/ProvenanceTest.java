@@ -1,10 +1,9 @@
 package org.calvaria;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Instant;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** The creation time outputs record: now, or SOURCE_DATE_EPOCH when set (reproducible builds). */
 class ProvenanceTest {

@@ -1,5 +1,13 @@
 package org.calvaria.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.io.VolumeIO;
@@ -14,19 +22,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Locale;
-
 /** {@code calvaria bench io [CASE]}: read, mesh and STL-write times and peak memory for one skull. */
-@Command(name = "io", mixinStandardHelpOptions = true,
-        description = {"Time reading a skull mask, marching cubes and binary STL writing, and report peak heap use.",
-            "Default case: SkullFix 000 from ../shared/data (or -Dcalvaria.shared=DIR), else the synthetic skull."})
+@Command(
+        name = "io",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Time reading a skull mask, marching cubes and binary STL writing, and report peak heap use.",
+            "Default case: SkullFix 000 from ../shared/data (or -Dcalvaria.shared=DIR), else the synthetic skull."
+        })
 public final class BenchIoCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
@@ -34,7 +37,10 @@ public final class BenchIoCommand extends CalvariaCommand implements Runnable {
     @Parameters(index = "0", arity = "0..1", paramLabel = "CASE", description = "Binary mask volume to measure.")
     Path input;
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Marching-cubes runs; the first (with JIT warm-up) and the best are printed. Default 3.")
     int repeat;
 
@@ -89,22 +95,43 @@ public final class BenchIoCommand extends CalvariaCommand implements Runnable {
         long meshPeak = heapPeak();
         var g = mask.geometry();
         out.printf(Locale.ROOT, "case:            %s%n", name);
-        out.printf(Locale.ROOT, "grid:            %d x %d x %d, %d voxels set%n", g.nx(), g.ny(), g.nz(),
+        out.printf(
+                Locale.ROOT,
+                "grid:            %d x %d x %d, %d voxels set%n",
+                g.nx(),
+                g.ny(),
+                g.nz(),
                 mask.cardinality());
         out.printf(Locale.ROOT, "read:            %.3f s%n", readS);
         out.printf(Locale.ROOT, "marching cubes:  %.3f s first, %.3f s best of %d%n", first, best, repeat);
-        out.printf(Locale.ROOT, "triangles:       %d (%d vertices, watertight %s)%n", mesh.triangleCount(),
-                mesh.vertexCount(), mesh.isWatertight() ? "yes" : "no");
-        out.printf(Locale.ROOT, "mesh arrays:     %.1f MB (float vertices + int triangles)%n",
+        out.printf(
+                Locale.ROOT,
+                "triangles:       %d (%d vertices, watertight %s)%n",
+                mesh.triangleCount(),
+                mesh.vertexCount(),
+                mesh.isWatertight() ? "yes" : "no");
+        out.printf(
+                Locale.ROOT,
+                "mesh arrays:     %.1f MB (float vertices + int triangles)%n",
                 (4.0 * mesh.vertices().length + 4.0 * mesh.triangles().length) / 1e6);
         out.printf(Locale.ROOT, "STL write:       %.3f s (%.1f MB binary)%n", writeS, bytes / 1e6);
-        out.printf(Locale.ROOT, "peak heap:       %.1f MB reading, %.1f MB meshing + writing (%.1f MB of it the mask"
-                + " and JVM baseline); sum of heap pool peaks, max heap %.0f MB%n", readPeak / 1e6, meshPeak / 1e6,
-                baseline / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
-        out.printf(Locale.ROOT, "threads:         %d available processors%n", Runtime.getRuntime().availableProcessors());
+        out.printf(
+                Locale.ROOT,
+                "peak heap:       %.1f MB reading, %.1f MB meshing + writing (%.1f MB of it the mask"
+                        + " and JVM baseline); sum of heap pool peaks, max heap %.0f MB%n",
+                readPeak / 1e6,
+                meshPeak / 1e6,
+                baseline / 1e6,
+                Runtime.getRuntime().maxMemory() / 1e6);
+        out.printf(
+                Locale.ROOT,
+                "threads:         %d available processors%n",
+                Runtime.getRuntime().availableProcessors());
     }
 
-    private static double seconds(long t0) { return (System.nanoTime() - t0) / 1e9; }
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
 
     /** Sum over heap pools of their peak use since the last reset (an upper bound of the true heap peak). */
     private static long heapPeak() {

@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code calvaria bench net} (also {@code bench-net}, its old spelling): how fast the completion network runs here, against the machine's compute floor. */
-@Command(name = "net", mixinStandardHelpOptions = true,
+@Command(
+        name = "net",
+        mixinStandardHelpOptions = true,
         description = "Time the completion network on this machine: forward pass (1 sample), training step, and a"
                 + " large matrix multiply in the same engine as the compute floor; prints GFLOP, GFLOP/s and the ratio"
                 + " of the forward time to the floor.")
@@ -17,30 +19,48 @@ public final class BenchNetCommand extends CalvariaCommand implements Runnable {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--arch", paramLabel = "NAME", defaultValue = "wu2022",
-            description = "Architecture: wu2022, wide16, or widths like 12,12,8,8[/2,4,8,16] (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--arch",
+            paramLabel = "NAME",
+            defaultValue = "wu2022",
+            description =
+                    "Architecture: wu2022, wide16, or widths like 12,12,8,8[/2,4,8,16] (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--grid", paramLabel = "XxYxZ", defaultValue = "112x112x40",
+    @Option(
+            names = "--grid",
+            paramLabel = "XxYxZ",
+            defaultValue = "112x112x40",
             description = "Network grid, each size divisible by 8 (default: ${DEFAULT-VALUE}).")
     String grid;
 
     @Option(names = "--threads", paramLabel = "N", description = "TensorFlow threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "10",
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "10",
             description = "Batch size of the timed training step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--repeats", paramLabel = "N", defaultValue = "7",
+    @Option(
+            names = "--repeats",
+            paramLabel = "N",
+            defaultValue = "7",
             description = "Timed runs per figure after one warm-up; medians are printed (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--matmul-size", paramLabel = "N", defaultValue = "2048",
+    @Option(
+            names = "--matmul-size",
+            paramLabel = "N",
+            defaultValue = "2048",
             description = "Size of the square matrix multiply that measures the floor (default: ${DEFAULT-VALUE}).")
     int matmulSize;
 
-    @Option(names = "--design-case", paramLabel = "SKULL",
+    @Option(
+            names = "--design-case",
+            paramLabel = "SKULL",
             description = "Defective skull timed end to end through 'design' with the bundled model (default: SkullFix"
                     + " case 000 from ../shared/data when present; 'none' skips).")
     String designCase;
@@ -63,7 +83,8 @@ public final class BenchNetCommand extends CalvariaCommand implements Runnable {
 
     /** End-to-end design of a real-size case, per stage, with the bundled model (warm: second of two runs). */
     private void benchDesign() {
-        java.nio.file.Path skull = designCase != null ? (designCase.equals("none") ? null : java.nio.file.Path.of(designCase))
+        java.nio.file.Path skull = designCase != null
+                ? (designCase.equals("none") ? null : java.nio.file.Path.of(designCase))
                 : java.nio.file.Path.of("../shared/data/skullfix/defective_skull/000.nrrd");
         if (skull == null) return;
         if (!java.nio.file.Files.isRegularFile(skull)) {
@@ -76,9 +97,12 @@ public final class BenchNetCommand extends CalvariaCommand implements Runnable {
                 org.calvaria.pipeline.DesignPipeline pipeline = new org.calvaria.pipeline.DesignPipeline(m, "bundled");
                 org.calvaria.pipeline.DesignPipeline.Result r = null;
                 for (int run = 0; run < 2; run++) {
-                    r = pipeline.run(skull, org.calvaria.pipeline.DesignPipeline.Settings.defaults(),
-                            new org.calvaria.pipeline.DesignPipeline.OutputFiles(dir.resolve("implant.stl"), null, null,
-                                    null, null), stage -> { });
+                    r = pipeline.run(
+                            skull,
+                            org.calvaria.pipeline.DesignPipeline.Settings.defaults(),
+                            new org.calvaria.pipeline.DesignPipeline.OutputFiles(
+                                    dir.resolve("implant.stl"), null, null, null, null),
+                            stage -> {});
                 }
                 out().println("design:          " + skull + " (" + r.defective().geometry() + ")");
                 out().println("design stages:   " + r.report().secondsPerStage() + " s (warm run)");

@@ -1,11 +1,10 @@
 package org.calvaria.cli;
 
+import java.io.PrintWriter;
 import org.calvaria.Progress;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
 
 /**
  * What every {@code calvaria} command shares: it prints through its command line's streams ({@link #out()},
@@ -23,7 +22,9 @@ abstract class CalvariaCommand {
     }
 
     /** Where notes for the user go: the command line's standard error. */
-    protected PrintWriter err() { return spec.commandLine().getErr(); }
+    protected PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
 
     /** A bad option value or combination: thrown, it exits 2 with {@code message} and the usage. */
     protected ParameterException badOption(String message) {

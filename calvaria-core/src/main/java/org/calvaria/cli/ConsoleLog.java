@@ -3,9 +3,8 @@ package org.calvaria.cli;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
-import org.calvaria.Progress;
-
 import java.io.PrintWriter;
+import org.calvaria.Progress;
 
 /**
  * The log appender of the command line ({@code logback.xml}): each line goes to the running command line's standard
@@ -17,9 +16,13 @@ public final class ConsoleLog extends UnsynchronizedAppenderBase<ILoggingEvent> 
     private Layout<ILoggingEvent> layout;
 
     /** Sends log lines to {@code err}; null: back to {@code System.err}. */
-    static void target(PrintWriter err) { target = err; }
+    static void target(PrintWriter err) {
+        target = err;
+    }
 
-    public void setLayout(Layout<ILoggingEvent> layout) { this.layout = layout; }
+    public void setLayout(Layout<ILoggingEvent> layout) {
+        this.layout = layout;
+    }
 
     @Override
     public void start() {

@@ -1,6 +1,6 @@
 package org.calvaria.cli;
 
-import org.calvaria.CalvariaException;
+import java.nio.file.Path;
 import org.calvaria.Provenance;
 import org.calvaria.files.Outputs;
 import org.calvaria.io.VolumeIO;
@@ -13,10 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-
 /** {@code calvaria convert IN OUT}: between NRRD, NIfTI and DICOM (read only). */
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
         description = "Convert a volume between NRRD (.nrrd/.nhdr) and NIfTI (.nii/.nii.gz), or import a DICOM CT"
                 + " series (folder or one of its files) into either. Placement is kept (NIfTI holds it as 32-bit"
                 + " floats: within 0.0001 mm); the input format is recognised by content, the output format by the"
@@ -30,15 +30,18 @@ public final class ConvertCommand extends CalvariaCommand implements Runnable {
     @Mixin
     VolumeReadOptions reading;
 
-    @Parameters(index = "0", paramLabel = "IN",
+    @Parameters(
+            index = "0",
+            paramLabel = "IN",
             description = "Input: NRRD, NIfTI, a DICOM series folder, or one DICOM file (its series is read).")
     Path in;
 
-    @Parameters(index = "1", paramLabel = "OUT",
-            description = "Output file: .nrrd, .nhdr (detached), .nii or .nii.gz.")
+    @Parameters(index = "1", paramLabel = "OUT", description = "Output file: .nrrd, .nhdr (detached), .nii or .nii.gz.")
     Path out;
 
-    @Option(names = "--type", paramLabel = "TYPE",
+    @Option(
+            names = "--type",
+            paramLabel = "TYPE",
             description = "Voxel type to write: int8 uint8 int16 uint16 int32 uint32 float double (default: as read).")
     String type;
 
@@ -48,8 +51,7 @@ public final class ConvertCommand extends CalvariaCommand implements Runnable {
         if (type != null) {
             t = VoxelType.fromNrrd(type);
             if (t == null) {
-                throw badOption("unknown --type '" + type
-                        + "'; use int8 uint8 int16 uint16 int32 uint32 float double");
+                throw badOption("unknown --type '" + type + "'; use int8 uint8 int16 uint16 int32 uint32 float double");
             }
         }
         Outputs.requireNotInput(out, in);

@@ -1,5 +1,15 @@
 package org.calvaria.cli;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.calvaria.CalvariaException;
 import org.calvaria.Futures;
 import org.calvaria.Progress;
@@ -10,8 +20,8 @@ import org.calvaria.defects.Defect;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectPlacement;
 import org.calvaria.defects.DefectType;
-import org.calvaria.io.NrrdIO;
 import org.calvaria.files.Outputs;
+import org.calvaria.io.NrrdIO;
 import org.calvaria.io.SkullFixFolder;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.normalise.GridPlacement;
@@ -26,25 +36,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-
 /** {@code calvaria defects SKULL -o DIR}: artificial defects cut from a complete skull, on its own grid. */
-@Command(name = "defects", mixinStandardHelpOptions = true,
-        description = {"Cut artificial defects from a complete skull (binary mask) and write each defective skull and"
-                + " its implant (the removed bone) on the skull's own grid, SkullFix-style"
-                + " (DIR/defective_skull/ID_NN.nrrd, DIR/implant/ID_NN.nrrd), plus DIR/ID_defects.json with every"
-                + " defect's type, placement, size and shape parameters.",
+@Command(
+        name = "defects",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Cut artificial defects from a complete skull (binary mask) and write each defective skull and"
+                    + " its implant (the removed bone) on the skull's own grid, SkullFix-style"
+                    + " (DIR/defective_skull/ID_NN.nrrd, DIR/implant/ID_NN.nrrd), plus DIR/ID_defects.json with every"
+                    + " defect's type, placement, size and shape parameters.",
             "Size is the share of the upper-cranium bone removed (the part the 112x112x40 network grid covers),"
-                + " met within 2 percentage points."})
+                    + " met within 2 percentage points."
+        })
 public final class DefectsCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DefectsCommand.class);
 
@@ -54,26 +57,41 @@ public final class DefectsCommand extends CalvariaCommand implements Runnable {
     @Parameters(paramLabel = "SKULL", description = "Complete skull: binary NRRD, NIfTI or DICOM folder.")
     Path skull;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output folder.")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "DIR",
+            description = "Output folder.")
     Path output;
 
-    @Option(names = "--type", paramLabel = "TYPE", defaultValue = "all",
+    @Option(
+            names = "--type",
+            paramLabel = "TYPE",
+            defaultValue = "all",
             description = "Defect type, a comma-separated list, 'wu2022' (the paper's six) or 'all' (default);"
-                    + " types are used in turn. Types: ${COMPLETION-CANDIDATES}", completionCandidates = TypeNames.class)
+                    + " types are used in turn. Types: ${COMPLETION-CANDIDATES}",
+            completionCandidates = TypeNames.class)
     String type;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "10", description = "Number of defects (default 10).")
     int count;
 
-    @Option(names = "--fraction", paramLabel = "F",
+    @Option(
+            names = "--fraction",
+            paramLabel = "F",
             description = "Share of the upper cranium to remove, e.g. 0.2 (overrides --fraction-range).")
     Double fraction;
 
-    @Option(names = "--fraction-range", paramLabel = "MIN,MAX", defaultValue = "0.05,0.45",
+    @Option(
+            names = "--fraction-range",
+            paramLabel = "MIN,MAX",
+            defaultValue = "0.05,0.45",
             description = "Draw each defect's share uniformly in this range (default 0.05,0.45).")
     String fractionRange;
 
-    @Option(names = "--placement", paramLabel = "WHERE",
+    @Option(
+            names = "--placement",
+            paramLabel = "WHERE",
             description = "midline, off-midline or random (on the paper's upper-cranium grid), or vault, side"
                     + " (hemicraniectomy position), bilateral (one side cut left and one right, half the size each),"
                     + " front or back (cut from the whole skull; the size is then a share"
@@ -83,8 +101,9 @@ public final class DefectsCommand extends CalvariaCommand implements Runnable {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed (default 1).")
     long seed;
 
-    @Option(names = "--preview", description = "Also write DIR/preview/ID_NN.png (top and side view, removed bone"
-            + " in red).")
+    @Option(
+            names = "--preview",
+            description = "Also write DIR/preview/ID_NN.png (top and side view, removed bone" + " in red).")
     boolean preview;
 
     @Option(names = "--threads", paramLabel = "N", description = "Defects cut at once (default: all cores).")
@@ -120,8 +139,8 @@ public final class DefectsCommand extends CalvariaCommand implements Runnable {
         MaskVolume complete = MaskVolume.requireBinary(VolumeIO.read(skull), "skull " + skull);
         NetworkGrid grid = NetworkGrid.wu2022();
         // Vault-wide placements cut from the whole skull; the others from the paper's upper-cranium grid.
-        GridPlacement region = where != null && where.wholeVault() ? GridPlacement.ofGrid(complete.geometry())
-                : grid.place(complete);
+        GridPlacement region =
+                where != null && where.wholeVault() ? GridPlacement.ofGrid(complete.geometry()) : grid.place(complete);
         ExecutorService pool = Executors.newFixedThreadPool(nThreads);
         List<Map<String, Object>> records = new ArrayList<>();
         try (Progress progress = Progress.start("defects", count)) {
@@ -129,8 +148,8 @@ public final class DefectsCommand extends CalvariaCommand implements Runnable {
             for (int i = 0; i < count; i++) {
                 final int k = i;
                 futures.add(pool.submit(() -> {
-                    Map<String, Object> r = cutOne(complete, id, k, types.get(k % types.size()), range, where, region,
-                            grid);
+                    Map<String, Object> r =
+                            cutOne(complete, id, k, types.get(k % types.size()), range, where, region, grid);
                     progress.step();
                     return r;
                 }));
@@ -150,14 +169,26 @@ public final class DefectsCommand extends CalvariaCommand implements Runnable {
         LOG.info("wrote {} defects of {} to {}", count, skull.getFileName(), output);
     }
 
-    private Map<String, Object> cutOne(MaskVolume complete, String id, int k, DefectType t, double[] range,
-                                       DefectPlacement where, GridPlacement region, NetworkGrid grid) {
+    private Map<String, Object> cutOne(
+            MaskVolume complete,
+            String id,
+            int k,
+            DefectType t,
+            double[] range,
+            DefectPlacement where,
+            GridPlacement region,
+            NetworkGrid grid) {
         String name = nameOf(id, k);
         long defectSeed = SkullSampleSource.mix(seed, k, 0);
         SplittableRandom r = new SplittableRandom(defectSeed);
         double target = range[0] + (range[1] - range[0]) * r.nextDouble();
         Defect d = new DefectGenerator(r.nextLong(), grid).cut(complete, t, target, where, region);
-        String what = String.format(Locale.ROOT, "defects %s: %s %s %.3f", name, t.cliName(), d.placement().cliName(),
+        String what = String.format(
+                Locale.ROOT,
+                "defects %s: %s %s %.3f",
+                name,
+                t.cliName(),
+                d.placement().cliName(),
                 d.achievedFraction());
         Path defPath = defectivePath(name);
         Path impPath = implantPath(name);

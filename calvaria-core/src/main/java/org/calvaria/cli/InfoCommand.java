@@ -1,5 +1,9 @@
 package org.calvaria.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
 import org.calvaria.io.VolumeFormat;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.volume.Geometry;
@@ -9,13 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
-
 /** {@code calvaria info FILE}: what a volume is and where it lies. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "Print a volume's format, type, sizes, spacing, direction, origin, value range, foreground count"
                 + " and volume.")
 public final class InfoCommand extends CalvariaCommand implements Runnable {
@@ -25,7 +26,8 @@ public final class InfoCommand extends CalvariaCommand implements Runnable {
     @Mixin
     VolumeReadOptions reading;
 
-    @Parameters(paramLabel = "FILE",
+    @Parameters(
+            paramLabel = "FILE",
             description = "NRRD, NIfTI, a DICOM series folder, or one DICOM file (its series is read).")
     Path file;
 
@@ -45,18 +47,34 @@ public final class InfoCommand extends CalvariaCommand implements Runnable {
         long fg = v.countNonZero();
         out.printf(Locale.ROOT, "file:        %s%n", file);
         out.printf(Locale.ROOT, "format:      %s%n", format);
-        out.printf(Locale.ROOT, "type:        %s (stored as %s)%n", v.sourceType().nrrdName(),
+        out.printf(
+                Locale.ROOT,
+                "type:        %s (stored as %s)%n",
+                v.sourceType().nrrdName(),
                 v instanceof MaskVolume ? "binary mask" : v.getClass().getSimpleName());
         out.printf(Locale.ROOT, "sizes:       %d x %d x %d%n", g.nx(), g.ny(), g.nz());
         out.printf(Locale.ROOT, "spacing:     %s x %s x %s mm%n", compact(s[0]), compact(s[1]), compact(s[2]));
-        out.printf(Locale.ROOT, "direction:   (%s, %s, %s) (%s, %s, %s) (%s, %s, %s)%s%n",
-                compact(d[0]), compact(d[3]), compact(d[6]), compact(d[1]), compact(d[4]), compact(d[7]),
-                compact(d[2]), compact(d[5]), compact(d[8]), gridKind(g, d));
+        out.printf(
+                Locale.ROOT,
+                "direction:   (%s, %s, %s) (%s, %s, %s) (%s, %s, %s)%s%n",
+                compact(d[0]),
+                compact(d[3]),
+                compact(d[6]),
+                compact(d[1]),
+                compact(d[4]),
+                compact(d[7]),
+                compact(d[2]),
+                compact(d[5]),
+                compact(d[8]),
+                gridKind(g, d));
         out.printf(Locale.ROOT, "origin:      (%.4f, %.4f, %.4f) mm LPS%n", o[0], o[1], o[2]);
         out.printf(Locale.ROOT, "values:      %s .. %s%n", num(range[0]), num(range[1]));
         out.printf(Locale.ROOT, "foreground:  %d voxels (non-zero)%n", fg);
-        out.printf(Locale.ROOT, "volume:      %.3f ml (foreground), voxel %.5f mm^3%n",
-                fg * g.voxelVolumeMm3() / 1000.0, g.voxelVolumeMm3());
+        out.printf(
+                Locale.ROOT,
+                "volume:      %.3f ml (foreground), voxel %.5f mm^3%n",
+                fg * g.voxelVolumeMm3() / 1000.0,
+                g.voxelVolumeMm3());
         for (Map.Entry<String, String> e : v.metadata().entrySet()) {
             out.printf(Locale.ROOT, "meta:        %s = %s%n", e.getKey(), e.getValue());
         }
@@ -85,11 +103,14 @@ public final class InfoCommand extends CalvariaCommand implements Runnable {
             mantissa = mantissa.replaceAll("0+$", "");
             if (mantissa.endsWith(".")) mantissa = mantissa.substring(0, mantissa.length() - 1);
         }
-        if (!exponent.isEmpty()) exponent = exponent.replaceFirst("e([+-])0*(\\d)", "e$1$2").replace("e+", "e");
+        if (!exponent.isEmpty())
+            exponent = exponent.replaceFirst("e([+-])0*(\\d)", "e$1$2").replace("e+", "e");
         return mantissa + exponent;
     }
 
     private static String num(double x) {
-        return x == Math.rint(x) && Math.abs(x) < 1e15 ? Long.toString((long) x) : String.format(Locale.ROOT, "%.6g", x);
+        return x == Math.rint(x) && Math.abs(x) < 1e15
+                ? Long.toString((long) x)
+                : String.format(Locale.ROOT, "%.6g", x);
     }
 }

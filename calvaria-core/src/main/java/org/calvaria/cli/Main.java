@@ -2,6 +2,7 @@ package org.calvaria.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import java.io.PrintWriter;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
@@ -9,10 +10,9 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.PrintWriter;
-
 /** The {@code calvaria} command. Exit codes: 0 ok, 1 failure, 2 bad usage. */
-@Command(name = "calvaria",
+@Command(
+        name = "calvaria",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Designs patient-specific cranial implants from skull scans.",
@@ -89,15 +89,17 @@ public final class Main implements Runnable {
             long maxGiB = Runtime.getRuntime().maxMemory() >> 30;
             long suggest = 16;
             while (suggest <= maxGiB) suggest *= 2;
-            err.println("error: out of memory " + running + " (Java may use " + (maxGiB > 0 ? maxGiB + " GiB"
-                    : (Runtime.getRuntime().maxMemory() >> 20) + " MiB") + "); run with JAVA_OPTS=-Xmx" + suggest
+            err.println("error: out of memory " + running + " (Java may use "
+                    + (maxGiB > 0 ? maxGiB + " GiB" : (Runtime.getRuntime().maxMemory() >> 20) + " MiB")
+                    + "); run with JAVA_OPTS=-Xmx" + suggest
                     + "g (or a smaller input)");
         } else if (e instanceof StackOverflowError) {
             err.println("error: stack overflow " + running + "; run with JAVA_OPTS=-Xss512m (or a smaller input)");
         } else {
-            err.println("error: internal failure " + running + " (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + shorten(e.getMessage())) + ")"
-                    + (verbose ? "" : "; run with --verbose for details"));
+            err.println(
+                    "error: internal failure " + running + " (" + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : ": " + shorten(e.getMessage())) + ")"
+                            + (verbose ? "" : "; run with --verbose for details"));
         }
         if (verbose) e.printStackTrace(err);
         err.flush();
@@ -153,9 +155,11 @@ public final class Main implements Runnable {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"calvaria " + Provenance.version(),
+            return new String[] {
+                "calvaria " + Provenance.version(),
                 "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
-                        + System.getProperty("os.arch")};
+                        + System.getProperty("os.arch")
+            };
         }
     }
 }

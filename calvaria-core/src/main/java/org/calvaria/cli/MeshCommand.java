@@ -1,5 +1,8 @@
 package org.calvaria.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.files.OutputSet;
@@ -19,15 +22,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.Locale;
-
 /** {@code calvaria mesh VOLUME -o out.stl}: watertight surface of a binary mask (or an intensity volume at a level). */
-@Command(name = "mesh", mixinStandardHelpOptions = true,
-        description = {"Turn a binary mask (or, with --iso, an intensity volume) into a watertight triangle mesh in"
-                + " physical LPS millimetres. The surface lies half-way between set and unset voxel centres.",
-            "Prints triangle count, surface area, enclosed volume and whether the mesh is watertight."})
+@Command(
+        name = "mesh",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Turn a binary mask (or, with --iso, an intensity volume) into a watertight triangle mesh in"
+                    + " physical LPS millimetres. The surface lies half-way between set and unset voxel centres.",
+            "Prints triangle count, surface area, enclosed volume and whether the mesh is watertight."
+        })
 public final class MeshCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MeshCommand.class);
 
@@ -40,26 +43,38 @@ public final class MeshCommand extends CalvariaCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "VOLUME", description = "Binary mask volume (NRRD, NIfTI, DICOM folder).")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "MESH",
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "MESH",
             description = "Output mesh; format from the extension: .stl (binary unless --ascii), .ply, .obj.")
     Path output;
 
-    @Option(names = "--smooth", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--smooth",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Taubin smoothing iterations (volume-preserving; 10-20 removes the voxel steps). Default 0.")
     int smooth;
 
-    @Option(names = "--decimate", paramLabel = "F",
+    @Option(
+            names = "--decimate",
+            paramLabel = "F",
             description = "Keep about this fraction of the triangles (0 < F <= 1) by quadric edge collapse.")
     Double decimate;
 
     @Option(names = "--ascii", description = "Write ASCII STL instead of binary.")
     boolean ascii;
 
-    @Option(names = "--points", paramLabel = "CLOUD",
+    @Option(
+            names = "--points",
+            paramLabel = "CLOUD",
             description = "Also write the surface points with normals: .ply (binary) or .xyz (text).")
     Path points;
 
-    @Option(names = "--iso", paramLabel = "LEVEL",
+    @Option(
+            names = "--iso",
+            paramLabel = "LEVEL",
             description = "Surface level for an intensity volume (e.g. 300 for bone in HU); without it the input"
                     + " must be a 0/1 mask.")
     Double iso;
@@ -72,8 +87,7 @@ public final class MeshCommand extends CalvariaCommand implements Runnable {
         }
         if (smooth < 0 || smooth > 10_000) throw badOption("--smooth must be 0..10000, got " + smooth);
         if (decimate != null && !(decimate > 0 && decimate <= 1)) {
-            throw badOption("--decimate is the fraction of triangles to keep and must lie in (0, 1], got "
-                    + decimate);
+            throw badOption("--decimate is the fraction of triangles to keep and must lie in (0, 1], got " + decimate);
         }
         if (iso != null && !Double.isFinite(iso)) throw badOption("--iso must be a finite number");
         if (points != null) {
@@ -96,8 +110,12 @@ public final class MeshCommand extends CalvariaCommand implements Runnable {
             mesh = MarchingCubes.extract(v, iso);
             if (mesh.isEmpty()) {
                 double[] r = v.valueRange();
-                throw new CalvariaException(String.format(Locale.ROOT, "no surface at --iso %s: values range from %s"
-                        + " to %s; choose a level inside that range", num(iso), num(r[0]), num(r[1])));
+                throw new CalvariaException(String.format(
+                        Locale.ROOT,
+                        "no surface at --iso %s: values range from %s" + " to %s; choose a level inside that range",
+                        num(iso),
+                        num(r[0]),
+                        num(r[1])));
             }
         }
         StringBuilder how = new StringBuilder("mesh ").append(input.getFileName());

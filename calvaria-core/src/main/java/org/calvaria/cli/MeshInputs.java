@@ -1,5 +1,7 @@
 package org.calvaria.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.calvaria.CalvariaException;
 import org.calvaria.io.ReadOptions;
 import org.calvaria.io.VolumeFormat;
@@ -10,9 +12,6 @@ import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 /** Reading what the mesh commands take: a mesh file, or a binary mask volume that is meshed on the fly. */
 final class MeshInputs {
     private MeshInputs() {}
@@ -21,7 +20,9 @@ final class MeshInputs {
     static boolean isVolume(Path path) {
         if (!Files.exists(path)) throw new CalvariaException(path + " does not exist");
         VolumeFormat f = VolumeFormat.detect(path);
-        return f == VolumeFormat.NRRD || f == VolumeFormat.NIFTI || f == VolumeFormat.DICOM_SERIES
+        return f == VolumeFormat.NRRD
+                || f == VolumeFormat.NIFTI
+                || f == VolumeFormat.DICOM_SERIES
                 || f == VolumeFormat.DICOM_FILE;
     }
 

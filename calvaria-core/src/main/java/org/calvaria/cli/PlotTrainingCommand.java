@@ -1,17 +1,18 @@
 package org.calvaria.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import org.calvaria.train.TrainingCurve;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-
 /** {@code calvaria plot-training}: the training curve of a run as a PNG. */
-@Command(name = "plot-training", mixinStandardHelpOptions = true,
+@Command(
+        name = "plot-training",
+        mixinStandardHelpOptions = true,
         description = "Draw a training run's curve (validation implant and skull Dice, training and validation loss"
                 + " against steps) from its training-log.csv as a PNG.")
 public final class PlotTrainingCommand extends CalvariaCommand implements Runnable {
@@ -21,7 +22,11 @@ public final class PlotTrainingCommand extends CalvariaCommand implements Runnab
     @Parameters(index = "0", paramLabel = "LOG", description = "training-log.csv written by 'calvaria train'.")
     Path log;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "PNG", description = "The picture to write.")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "PNG",
+            description = "The picture to write.")
     Path output;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "Title (default: the run's folder name).")
@@ -35,9 +40,18 @@ public final class PlotTrainingCommand extends CalvariaCommand implements Runnab
         String name = title != null ? title : "training run " + (folder == null ? log : folder.getFileName());
         TrainingCurve.writePng(points, name, output);
         TrainingCurve.Point last = points.get(points.size() - 1);
-        double best = points.stream().mapToDouble(TrainingCurve.Point::valImplantDice).filter(Double::isFinite)
-                .max().orElse(Double.NaN);
-        out().printf(Locale.ROOT, "%d epochs, %d steps, %.2f h; best validation implant Dice %.4f; wrote %s%n",
-                points.size(), last.step(), last.hours(), best, output);
+        double best = points.stream()
+                .mapToDouble(TrainingCurve.Point::valImplantDice)
+                .filter(Double::isFinite)
+                .max()
+                .orElse(Double.NaN);
+        out().printf(
+                        Locale.ROOT,
+                        "%d epochs, %d steps, %.2f h; best validation implant Dice %.4f; wrote %s%n",
+                        points.size(),
+                        last.step(),
+                        last.hours(),
+                        best,
+                        output);
     }
 }

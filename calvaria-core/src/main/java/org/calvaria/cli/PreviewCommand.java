@@ -1,6 +1,9 @@
 package org.calvaria.cli;
 
-import org.calvaria.CalvariaException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.calvaria.files.Outputs;
 import org.calvaria.mesh.MeshSmoothing;
 import org.calvaria.mesh.TriangleMesh;
@@ -12,15 +15,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 /** {@code calvaria preview SKULL [--overlay IMPLANT] -o preview.png}: a quick picture, no display needed. */
-@Command(name = "preview", mixinStandardHelpOptions = true,
-        description = {"Render a skull (binary mask volume or mesh) from above and in an isometric view, side by"
-                + " side, into a PNG. An overlay (e.g. the implant) is drawn in red on the bone-coloured first input."})
+@Command(
+        name = "preview",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Render a skull (binary mask volume or mesh) from above and in an isometric view, side by"
+                    + " side, into a PNG. An overlay (e.g. the implant) is drawn in red on the bone-coloured first input."
+        })
 public final class PreviewCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PreviewCommand.class);
 
@@ -30,24 +32,36 @@ public final class PreviewCommand extends CalvariaCommand implements Runnable {
     @Mixin
     VolumeReadOptions reading;
 
-    @Parameters(index = "0", paramLabel = "VOLUME_OR_MESH",
+    @Parameters(
+            index = "0",
+            paramLabel = "VOLUME_OR_MESH",
             description = "Binary mask volume (meshed first) or mesh file (.stl .ply .obj).")
     Path input;
 
     @Option(names = "--overlay", paramLabel = "SECOND", description = "Second mask or mesh, drawn in red.")
     Path overlay;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "PNG", description = "Output image (.png).")
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "PNG",
+            description = "Output image (.png).")
     Path output;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "Title printed above the views.")
     String title;
 
-    @Option(names = "--size", paramLabel = "PX", defaultValue = "600",
+    @Option(
+            names = "--size",
+            paramLabel = "PX",
+            defaultValue = "600",
             description = "Width and height of each view in pixels (default 600).")
     int size;
 
-    @Option(names = "--smooth", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--smooth",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Taubin smoothing iterations for meshed volumes (default 0: show the voxel surface).")
     int smooth;
 

@@ -1,5 +1,7 @@
 package org.calvaria.cli;
 
+import java.nio.file.Path;
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.files.Outputs;
@@ -14,15 +16,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.Locale;
-
 /** {@code calvaria segment CT -o skull.nrrd}: CT in Hounsfield units to a binary skull. */
-@Command(name = "segment", mixinStandardHelpOptions = true,
-        description = {"Segment the skull from a CT in Hounsfield units: bone threshold, largest 26-connected"
-                + " component (removes the CT table and head holder), 3-D filling of holes enclosed by bone, optional"
-                + " median smoothing, crop to the skull plus a margin. Writes a uint8 0/1 mask.",
-            "Thresholds must lie in -1024..3071 HU; for scanner values that are not HU use --raw-window."})
+@Command(
+        name = "segment",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Segment the skull from a CT in Hounsfield units: bone threshold, largest 26-connected"
+                    + " component (removes the CT table and head holder), 3-D filling of holes enclosed by bone, optional"
+                    + " median smoothing, crop to the skull plus a margin. Writes a uint8 0/1 mask.",
+            "Thresholds must lie in -1024..3071 HU; for scanner values that are not HU use --raw-window."
+        })
 public final class SegmentCommand extends CalvariaCommand implements Runnable {
 
     @Mixin
@@ -34,25 +37,37 @@ public final class SegmentCommand extends CalvariaCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "CT", description = "CT volume (NRRD, NIfTI or DICOM folder) in HU.")
     Path in;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "OUT",
             description = "Skull mask to write (.nrrd, .nhdr, .nii, .nii.gz).")
     Path out;
 
-    @Option(names = "--threshold", paramLabel = "HU",
+    @Option(
+            names = "--threshold",
+            paramLabel = "HU",
             description = "Lowest bone value in HU (default: ${DEFAULT-VALUE}, as SkullFix).",
             defaultValue = "150")
     double threshold;
 
-    @Option(names = "--upper", paramLabel = "HU",
+    @Option(
+            names = "--upper",
+            paramLabel = "HU",
             description = "Highest bone value in HU, e.g. to drop metal (default: no upper limit).")
     Double upper;
 
-    @Option(names = "--raw-window", paramLabel = "LO,HI",
+    @Option(
+            names = "--raw-window",
+            paramLabel = "LO,HI",
             description = "Bone band in the file's raw stored values instead of HU (e.g. 1200,1817 as Wu et al.);"
                     + " replaces --threshold/--upper.")
     String rawWindow;
 
-    @Option(names = "--median-mm", paramLabel = "R", defaultValue = "0",
+    @Option(
+            names = "--median-mm",
+            paramLabel = "R",
+            defaultValue = "0",
             description = "Binary median smoothing radius in mm, 0 = off (SkullFix used 2 on noisy cases;"
                     + " default: ${DEFAULT-VALUE}).")
     double medianMm;
@@ -63,7 +78,10 @@ public final class SegmentCommand extends CalvariaCommand implements Runnable {
     @Option(names = "--no-crop", description = "Keep the input grid instead of cropping to the skull.")
     boolean noCrop;
 
-    @Option(names = "--margin-mm", paramLabel = "M", defaultValue = "5",
+    @Option(
+            names = "--margin-mm",
+            paramLabel = "M",
+            defaultValue = "5",
             description = "Margin around the skull when cropping, mm (default: ${DEFAULT-VALUE}).")
     double marginMm;
 
@@ -86,8 +104,8 @@ public final class SegmentCommand extends CalvariaCommand implements Runnable {
         SkullSegmenter.Options o = SkullSegmenter.Options.defaults();
         if (rawWindow != null) {
             if (pr.hasMatchedOption("--threshold") || pr.hasMatchedOption("--upper")) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--raw-window replaces --threshold and --upper; give one or the other");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--raw-window replaces --threshold and --upper; give one or the other");
             }
             String[] parts = rawWindow.split(",", -1);
             double lo, hi;
@@ -96,7 +114,8 @@ public final class SegmentCommand extends CalvariaCommand implements Runnable {
                 lo = Double.parseDouble(parts[0].trim());
                 hi = Double.parseDouble(parts[1].trim());
             } catch (NumberFormatException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
                         "--raw-window needs two numbers LO,HI (for example 1200,1817), got '" + rawWindow + "'");
             }
             o = o.withRawWindow(lo, hi);
@@ -114,14 +133,21 @@ public final class SegmentCommand extends CalvariaCommand implements Runnable {
     private void print(SkullSegmenter.Result r, SkullSegmenter.Options o) {
         MaskVolume s = r.skull();
         var stdout = out();
-        stdout.printf(Locale.ROOT, "bone band:   %,d voxels in %,d components (26-connected)%n", r.thresholdVoxels(),
+        stdout.printf(
+                Locale.ROOT,
+                "bone band:   %,d voxels in %,d components (26-connected)%n",
+                r.thresholdVoxels(),
                 r.components());
-        stdout.printf(Locale.ROOT, "largest:     %,d voxels kept, %,d removed%n", r.largestVoxels(),
+        stdout.printf(
+                Locale.ROOT,
+                "largest:     %,d voxels kept, %,d removed%n",
+                r.largestVoxels(),
                 r.thresholdVoxels() - r.largestVoxels());
-        if (o.medianMm() > 0) stdout.printf(Locale.ROOT, "median:      %,d voxels after %s mm%n", r.smoothedVoxels(),
-                num(o.medianMm()));
+        if (o.medianMm() > 0)
+            stdout.printf(Locale.ROOT, "median:      %,d voxels after %s mm%n", r.smoothedVoxels(), num(o.medianMm()));
         if (o.fillHoles()) stdout.printf(Locale.ROOT, "holes:       %,d voxels filled%n", r.filledVoxels());
-        if (r.cropBox() != null) stdout.printf(Locale.ROOT, "cropped:     %d x %d x %d voxels%n", s.nx(), s.ny(), s.nz());
+        if (r.cropBox() != null)
+            stdout.printf(Locale.ROOT, "cropped:     %d x %d x %d voxels%n", s.nx(), s.ny(), s.nz());
         stdout.printf(Locale.ROOT, "skull:       %,d voxels, %.1f ml -> %s%n", s.cardinality(), r.volumeMl(), out);
     }
 

@@ -1,5 +1,7 @@
 package org.calvaria.cli;
 
+import java.nio.file.Path;
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.files.Outputs;
@@ -17,14 +19,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.Locale;
-
 /** {@code calvaria voxelize MESH --like REFERENCE -o out.nrrd}: a closed mesh back to a binary mask. */
-@Command(name = "voxelize", mixinStandardHelpOptions = true,
-        description = {"Turn a closed mesh (STL, PLY, OBJ) into a binary mask: voxels whose centres lie inside the"
-                + " surface are set. The grid is a reference volume's (any orientation, sheared included) or an"
-                + " axis-aligned grid of the given spacing around the mesh."})
+@Command(
+        name = "voxelize",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Turn a closed mesh (STL, PLY, OBJ) into a binary mask: voxels whose centres lie inside the"
+                    + " surface are set. The grid is a reference volume's (any orientation, sheared included) or an"
+                    + " axis-aligned grid of the given spacing around the mesh."
+        })
 public final class VoxelizeCommand extends CalvariaCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(VoxelizeCommand.class);
 
@@ -38,11 +41,17 @@ public final class VoxelizeCommand extends CalvariaCommand implements Runnable {
     Path input;
 
     static final class Grid {
-        @Option(names = "--like", paramLabel = "REFERENCE", required = true,
+        @Option(
+                names = "--like",
+                paramLabel = "REFERENCE",
+                required = true,
                 description = "Volume whose grid (sizes, spacing, orientation, origin) the mask gets.")
         Path like;
 
-        @Option(names = "--spacing", paramLabel = "MM", required = true,
+        @Option(
+                names = "--spacing",
+                paramLabel = "MM",
+                required = true,
                 description = "Isotropic spacing of an axis-aligned grid covering the mesh (2 voxels margin).")
         Double spacing;
     }
@@ -50,7 +59,10 @@ public final class VoxelizeCommand extends CalvariaCommand implements Runnable {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Grid grid;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "VOLUME",
+    @Option(
+            names = {"-o", "--output"},
+            required = true,
+            paramLabel = "VOLUME",
             description = "Output mask: .nrrd, .nhdr, .nii or .nii.gz (uint8 0/1).")
     Path output;
 
@@ -61,7 +73,8 @@ public final class VoxelizeCommand extends CalvariaCommand implements Runnable {
         TriangleMesh mesh = MeshInputs.readMesh(input);
         boolean closed = mesh.isWatertight();
         if (!closed) {
-            LOG.warn("{} is not a closed, consistently oriented surface; filling by crossing parity, holes may leak",
+            LOG.warn(
+                    "{} is not a closed, consistently oriented surface; filling by crossing parity, holes may leak",
                     input);
         }
         Geometry g;
@@ -83,8 +96,11 @@ public final class VoxelizeCommand extends CalvariaCommand implements Runnable {
         long n = mask.cardinality();
         out().printf(Locale.ROOT, "grid:        %s%n", g);
         out().printf(Locale.ROOT, "voxels set:  %d%n", n);
-        out().printf(Locale.ROOT, "volume:      %.3f ml (voxels), %.3f ml (mesh)%n",
-                n * g.voxelVolumeMm3() / 1000.0, mesh.enclosedVolumeMm3() / 1000.0);
+        out().printf(
+                        Locale.ROOT,
+                        "volume:      %.3f ml (voxels), %.3f ml (mesh)%n",
+                        n * g.voxelVolumeMm3() / 1000.0,
+                        mesh.enclosedVolumeMm3() / 1000.0);
         LOG.info("wrote {}", output);
     }
 }

@@ -1,13 +1,12 @@
 package org.calvaria.complete;
 
-import org.calvaria.CalvariaException;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.calvaria.CalvariaException;
 
 /**
  * The skull-completion network's shape: Wu et al. (2022), Table 1, with the channel counts as parameters.
@@ -43,13 +42,15 @@ public record Architecture(String name, int[] widths, int[] dilations) {
                     + (widths == null ? "none" : Arrays.toString(widths)));
         }
         for (int w : widths) {
-            if (w < 1 || w > 512) throw new CalvariaException("architecture " + name + " width " + w + " is outside 1..512");
+            if (w < 1 || w > 512)
+                throw new CalvariaException("architecture " + name + " width " + w + " is outside 1..512");
         }
         if (dilations == null || dilations.length > 16) {
             throw new CalvariaException("architecture " + name + " needs 0..16 mid-layer dilations");
         }
         for (int d : dilations) {
-            if (d < 1 || d > 1024) throw new CalvariaException("architecture " + name + " dilation " + d + " is outside 1..1024");
+            if (d < 1 || d > 1024)
+                throw new CalvariaException("architecture " + name + " dilation " + d + " is outside 1..1024");
         }
         widths = widths.clone();
         dilations = dilations.clone();
@@ -77,14 +78,22 @@ public record Architecture(String name, int[] widths, int[] dilations) {
     public static Architecture named(String spec) {
         String s = spec == null ? "" : spec.trim().toLowerCase(Locale.ROOT);
         switch (s) {
-            case "wu2022": return wu2022();
-            case "wide16": return wide16();
-            default: break;
+            case "wu2022":
+                return wu2022();
+            case "wide16":
+                return wide16();
+            default:
+                break;
         }
         if (s.matches("\\d+(,\\d+){3}(/\\d+(,\\d+)*)?")) {
             String[] parts = s.split("/");
-            int[] w = Arrays.stream(parts[0].split(",")).mapToInt(Integer::parseInt).toArray();
-            int[] d = parts.length > 1 ? Arrays.stream(parts[1].split(",")).mapToInt(Integer::parseInt).toArray()
+            int[] w = Arrays.stream(parts[0].split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
+            int[] d = parts.length > 1
+                    ? Arrays.stream(parts[1].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray()
                     : wu2022().dilations();
             return new Architecture("custom-" + s.replace(',', '-').replace('/', '_'), w, d);
         }
@@ -93,10 +102,14 @@ public record Architecture(String name, int[] widths, int[] dilations) {
     }
 
     @Override
-    public int[] widths() { return widths.clone(); }
+    public int[] widths() {
+        return widths.clone();
+    }
 
     @Override
-    public int[] dilations() { return dilations.clone(); }
+    public int[] dilations() {
+        return dilations.clone();
+    }
 
     /** One convolution layer: its variable prefix, channels, dilation and resolution level (0 = full grid). */
     public record Layer(String name, int inChannels, int outChannels, int dilation, int level, boolean relu) {
@@ -104,7 +117,9 @@ public record Architecture(String name, int[] widths, int[] dilations) {
             return (long) KERNEL * KERNEL * KERNEL * inChannels * outChannels + outChannels;
         }
 
-        public int[] kernelShape() { return new int[] {KERNEL, KERNEL, KERNEL, inChannels, outChannels}; }
+        public int[] kernelShape() {
+            return new int[] {KERNEL, KERNEL, KERNEL, inChannels, outChannels};
+        }
     }
 
     /** The convolution layers in execution order. */
@@ -144,8 +159,8 @@ public record Architecture(String name, int[] widths, int[] dilations) {
     public double forwardFlops(GridSpec grid) {
         double flops = 0;
         for (Layer layer : layers()) {
-            double voxels = (double) (grid.nx() >> layer.level()) * (grid.ny() >> layer.level())
-                    * (grid.nz() >> layer.level());
+            double voxels =
+                    (double) (grid.nx() >> layer.level()) * (grid.ny() >> layer.level()) * (grid.nz() >> layer.level());
             flops += 2.0 * KERNEL * KERNEL * KERNEL * layer.inChannels() * layer.outChannels() * voxels;
         }
         return flops;
@@ -153,8 +168,13 @@ public record Architecture(String name, int[] widths, int[] dilations) {
 
     /** Human-readable one-liner, e.g. {@code wu2022 (widths 8,8,4,4; dilations 2,4,8,16; 8269 parameters)}. */
     public String describe() {
-        return String.format(Locale.ROOT, "%s (widths %s; dilations %s; %d parameters)", name, join(widths),
-                join(dilations), parameterCount());
+        return String.format(
+                Locale.ROOT,
+                "%s (widths %s; dilations %s; %d parameters)",
+                name,
+                join(widths),
+                join(dilations),
+                parameterCount());
     }
 
     private static String join(int[] a) {
@@ -179,5 +199,7 @@ public record Architecture(String name, int[] widths, int[] dilations) {
     }
 
     @Override
-    public String toString() { return describe(); }
+    public String toString() {
+        return describe();
+    }
 }

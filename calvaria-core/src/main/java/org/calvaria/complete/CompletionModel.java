@@ -1,5 +1,11 @@
 package org.calvaria.complete;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.calvaria.CalvariaException;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -10,13 +16,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A loaded completion network ready for inference: one TensorFlow graph with the weights as constants and one
@@ -36,20 +35,27 @@ public final class CompletionModel implements AutoCloseable {
      * {@link #predict} or {@link #device} waits for it.
      */
     private final CompletableFuture<Loaded> loading = new CompletableFuture<>();
+
     private boolean closed;
 
-    private record Loaded(Graph graph, Session session, Placeholder<TFloat32> input,
-                          Operand<TFloat32> probabilities, String device) {}
+    private record Loaded(
+            Graph graph,
+            Session session,
+            Placeholder<TFloat32> input,
+            Operand<TFloat32> probabilities,
+            String device) {}
 
     private CompletionModel(ModelFile file, int threads) {
         this.file = file;
-        Thread loader = new Thread(() -> {
-            try {
-                loading.complete(build(file, threads));
-            } catch (Throwable t) {
-                loading.completeExceptionally(t);
-            }
-        }, "tensorflow-model-load");
+        Thread loader = new Thread(
+                () -> {
+                    try {
+                        loading.complete(build(file, threads));
+                    } catch (Throwable t) {
+                        loading.completeExceptionally(t);
+                    }
+                },
+                "tensorflow-model-load");
         loader.setDaemon(true);
         loader.start();
     }
@@ -60,10 +66,17 @@ public final class CompletionModel implements AutoCloseable {
         Graph g = new Graph();
         try {
             Ops tf = Ops.create(g);
-            Placeholder<TFloat32> input = tf.withName("input").placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, grid.nz(), grid.ny(), grid.nx(), 1)));
-            Operand<TFloat32> logits = NetworkGraph.logits(tf, file.architecture(), grid, input,
-                    name -> tf.constant(Shape.of(Arrays.stream(w.shape(name)).mapToLong(x -> x).toArray()),
+            Placeholder<TFloat32> input = tf.withName("input")
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, grid.nz(), grid.ny(), grid.nx(), 1)));
+            Operand<TFloat32> logits = NetworkGraph.logits(
+                    tf,
+                    file.architecture(),
+                    grid,
+                    input,
+                    name -> tf.constant(
+                            Shape.of(Arrays.stream(w.shape(name))
+                                    .mapToLong(x -> x)
+                                    .toArray()),
                             DataBuffers.of(w.values(name), true, false)));
             Operand<TFloat32> probabilities = tf.withName("probabilities").math.sigmoid(logits);
             Session session = new Session(g, TensorFlowSupport.sessionConfig(threads));
@@ -136,27 +149,42 @@ public final class CompletionModel implements AutoCloseable {
         float[] out = new float[input.length];
         for (int first = 0; first < n; first += CHUNK) {
             int count = Math.min(CHUNK, n - first);
-            float[] chunk = first == 0 && count == n ? input
+            float[] chunk = first == 0 && count == n
+                    ? input
                     : Arrays.copyOfRange(input, first * voxels, (first + count) * voxels);
             try (TFloat32 t = TensorFlowSupport.tensor(chunk, count, grid.nz(), grid.ny(), grid.nx(), 1);
-                 Result r = m.session().runner().feed(m.input(), t).fetch(m.probabilities()).run()) {
+                    Result r = m.session()
+                            .runner()
+                            .feed(m.input(), t)
+                            .fetch(m.probabilities())
+                            .run()) {
                 ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false).offset((long) first * voxels));
             }
         }
         return out;
     }
 
-    public ModelFile modelFile() { return file; }
+    public ModelFile modelFile() {
+        return file;
+    }
 
-    public Architecture architecture() { return file.architecture(); }
+    public Architecture architecture() {
+        return file.architecture();
+    }
 
-    public GridSpec grid() { return file.grid(); }
+    public GridSpec grid() {
+        return file.grid();
+    }
 
     /** Probability at or above which a voxel is bone. */
-    public double threshold() { return file.threshold(); }
+    public double threshold() {
+        return file.threshold();
+    }
 
     /** "CPU", or the GPU TensorFlow uses, e.g. "GPU:0 (79.1 GiB)". */
-    public String device() { return loaded().device(); }
+    public String device() {
+        return loaded().device();
+    }
 
     @Override
     public synchronized void close() {

@@ -1,9 +1,8 @@
 package org.calvaria.complete;
 
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.normalise.NetworkGrid;
-
-import java.util.Locale;
 
 /**
  * The network's input grid: voxel counts along x, y, z (z = superior) and the physical coverage parameter of the
@@ -21,9 +20,13 @@ public record GridSpec(int nx, int ny, int nz, double heightMm, Placement placem
 
         private final String id;
 
-        Placement(String id) { this.id = id; }
+        Placement(String id) {
+            this.id = id;
+        }
 
-        public String id() { return id; }
+        public String id() {
+            return id;
+        }
 
         public static Placement parse(String s) {
             for (Placement p : values()) if (p.id.equalsIgnoreCase(s.trim())) return p;
@@ -55,7 +58,8 @@ public record GridSpec(int nx, int ny, int nz, double heightMm, Placement placem
                     + " along every axis (three 2x poolings); use e.g. 112x112x40");
         }
         if ((long) nx * ny * nz > MAX_VOXELS) {
-            throw new CalvariaException("network grid " + nx + "x" + ny + "x" + nz + " is too large (over 512^3 voxels)");
+            throw new CalvariaException(
+                    "network grid " + nx + "x" + ny + "x" + nz + " is too large (over 512^3 voxels)");
         }
         if (!(heightMm > 0) || !Double.isFinite(heightMm)) {
             throw new CalvariaException("network grid height " + heightMm + " mm must be a positive number");
@@ -67,7 +71,9 @@ public record GridSpec(int nx, int ny, int nz, double heightMm, Placement placem
         return new GridSpec(112, 112, 40, heightMm);
     }
 
-    public int voxelCount() { return nx * ny * nz; }
+    public int voxelCount() {
+        return nx * ny * nz;
+    }
 
     /** The same grid as the normalisation code's {@link NetworkGrid}, which places it on a skull and resamples. */
     public NetworkGrid networkGrid() {
@@ -76,7 +82,13 @@ public record GridSpec(int nx, int ny, int nz, double heightMm, Placement placem
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%dx%dx%d (height %.1f mm%s)", nx, ny, nz, heightMm,
+        return String.format(
+                Locale.ROOT,
+                "%dx%dx%d (height %.1f mm%s)",
+                nx,
+                ny,
+                nz,
+                heightMm,
                 placement == Placement.VERTEX ? "" : ", placed on each hole");
     }
 }

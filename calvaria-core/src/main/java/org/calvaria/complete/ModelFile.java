@@ -4,11 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.calvaria.CalvariaException;
-import org.calvaria.Json;
-import org.calvaria.Provenance;
-import org.calvaria.files.Outputs;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -23,6 +18,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.calvaria.CalvariaException;
+import org.calvaria.Json;
+import org.calvaria.Provenance;
+import org.calvaria.files.Outputs;
 
 /**
  * A trained completion network in one self-describing file, independent of the engine that trained it.
@@ -36,11 +35,21 @@ import java.util.zip.CRC32;
  * <p>A checkpoint is the same file with the optimizer's slot tensors ({@link #optimizerState()}) and its position
  * ({@link #training()}: epoch, step, ...) filled in; a deployable model leaves the optimizer state empty.
  */
-public record ModelFile(Architecture architecture, GridSpec grid, Weights weights, double threshold,
-                        String trainingData, String licence, Map<String, Object> metrics, Map<String, Object> training,
-                        Weights optimizerState, String toolVersion, String created) {
+public record ModelFile(
+        Architecture architecture,
+        GridSpec grid,
+        Weights weights,
+        double threshold,
+        String trainingData,
+        String licence,
+        Map<String, Object> metrics,
+        Map<String, Object> training,
+        Weights optimizerState,
+        String toolVersion,
+        String created) {
     /** Conventional file name extension. */
     public static final String EXTENSION = ".calvaria-model";
+
     public static final int FORMAT_VERSION = 1;
     private static final byte[] MAGIC = "CALVMODL".getBytes(StandardCharsets.US_ASCII);
     private static final int PREAMBLE = MAGIC.length + 8;
@@ -72,33 +81,93 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
     }
 
     public ModelFile withWeights(Weights w) {
-        return new ModelFile(architecture, grid, w, threshold, trainingData, licence, metrics, training,
-                optimizerState, toolVersion, created);
+        return new ModelFile(
+                architecture,
+                grid,
+                w,
+                threshold,
+                trainingData,
+                licence,
+                metrics,
+                training,
+                optimizerState,
+                toolVersion,
+                created);
     }
 
     public ModelFile withThreshold(double t) {
-        return new ModelFile(architecture, grid, weights, t, trainingData, licence, metrics, training,
-                optimizerState, toolVersion, created);
+        return new ModelFile(
+                architecture,
+                grid,
+                weights,
+                t,
+                trainingData,
+                licence,
+                metrics,
+                training,
+                optimizerState,
+                toolVersion,
+                created);
     }
 
     public ModelFile withDescription(String data, String dataLicence) {
-        return new ModelFile(architecture, grid, weights, threshold, data, dataLicence, metrics, training,
-                optimizerState, toolVersion, created);
+        return new ModelFile(
+                architecture,
+                grid,
+                weights,
+                threshold,
+                data,
+                dataLicence,
+                metrics,
+                training,
+                optimizerState,
+                toolVersion,
+                created);
     }
 
     public ModelFile withMetrics(Map<String, Object> m) {
-        return new ModelFile(architecture, grid, weights, threshold, trainingData, licence, m, training,
-                optimizerState, toolVersion, created);
+        return new ModelFile(
+                architecture,
+                grid,
+                weights,
+                threshold,
+                trainingData,
+                licence,
+                m,
+                training,
+                optimizerState,
+                toolVersion,
+                created);
     }
 
     public ModelFile withTraining(Map<String, Object> t) {
-        return new ModelFile(architecture, grid, weights, threshold, trainingData, licence, metrics, t,
-                optimizerState, toolVersion, created);
+        return new ModelFile(
+                architecture,
+                grid,
+                weights,
+                threshold,
+                trainingData,
+                licence,
+                metrics,
+                t,
+                optimizerState,
+                toolVersion,
+                created);
     }
 
     public ModelFile withOptimizerState(Weights state) {
-        return new ModelFile(architecture, grid, weights, threshold, trainingData, licence, metrics, training,
-                state, toolVersion, created);
+        return new ModelFile(
+                architecture,
+                grid,
+                weights,
+                threshold,
+                trainingData,
+                licence,
+                metrics,
+                training,
+                state,
+                toolVersion,
+                created);
     }
 
     /** Writes the file atomically (whole or not at all). */
@@ -195,7 +264,8 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         try {
             size = Files.size(path);
         } catch (NoSuchFileException e) {
-            throw new CalvariaException("model file " + path + " does not exist; give the path of a .calvaria-model file");
+            throw new CalvariaException(
+                    "model file " + path + " does not exist; give the path of a .calvaria-model file");
         } catch (IOException e) {
             throw new CalvariaException("cannot read model file " + path + ": " + e.getMessage(), e);
         }
@@ -267,8 +337,8 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         }
         long expected = dataStart + 4 * floats + 4;
         if (b.length < expected) {
-            throw new CalvariaException(what + " is truncated (" + b.length + " of " + expected
-                    + " bytes); copy the file again");
+            throw new CalvariaException(
+                    what + " is truncated (" + b.length + " of " + expected + " bytes); copy the file again");
         }
         if (b.length > expected) {
             throw new CalvariaException(what + " is corrupt (" + (b.length - expected) + " unexpected trailing bytes)");
@@ -281,12 +351,18 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
         }
 
         JsonNode a = h.path("architecture");
-        Architecture arch = new Architecture(a.path("name").asText(), ints(a.path("widths")), ints(a.path("dilations")));
+        Architecture arch =
+                new Architecture(a.path("name").asText(), ints(a.path("widths")), ints(a.path("dilations")));
         JsonNode g = h.path("grid");
-        GridSpec grid = new GridSpec(g.path("nx").asInt(), g.path("ny").asInt(), g.path("nz").asInt(),
-                g.path("heightMm").asDouble(), GridSpec.Placement.parse(g.path("placement").asText("vertex")));
+        GridSpec grid = new GridSpec(
+                g.path("nx").asInt(),
+                g.path("ny").asInt(),
+                g.path("nz").asInt(),
+                g.path("heightMm").asDouble(),
+                GridSpec.Placement.parse(g.path("placement").asText("vertex")));
 
-        ByteBuffer data = ByteBuffer.wrap(b, dataStart, b.length - 4 - dataStart).slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer data =
+                ByteBuffer.wrap(b, dataStart, b.length - 4 - dataStart).slice().order(ByteOrder.LITTLE_ENDIAN);
         Weights weights = new Weights();
         Weights optimizer = new Weights();
         for (JsonNode t : tensors) {
@@ -307,13 +383,23 @@ public record ModelFile(Architecture architecture, GridSpec grid, Weights weight
             } else if (OPTIMIZER.equals(group)) {
                 optimizer.put(name, shape, values);
             } else {
-                throw new CalvariaException(what + " is corrupt (tensor " + name + " in unknown group '" + group + "')");
+                throw new CalvariaException(
+                        what + " is corrupt (tensor " + name + " in unknown group '" + group + "')");
             }
         }
         weights.requireShapes(arch.variableShapes(), what, arch.describe());
-        return new ModelFile(arch, grid, weights, h.path("threshold").asDouble(0.5), h.path("trainingData").asText(""),
-                h.path("licence").asText(""), map(h.path("metrics")), map(h.path("training")), optimizer,
-                h.path("toolVersion").asText("unknown"), h.path("created").asText("unknown"));
+        return new ModelFile(
+                arch,
+                grid,
+                weights,
+                h.path("threshold").asDouble(0.5),
+                h.path("trainingData").asText(""),
+                h.path("licence").asText(""),
+                map(h.path("metrics")),
+                map(h.path("training")),
+                optimizer,
+                h.path("toolVersion").asText("unknown"),
+                h.path("created").asText("unknown"));
     }
 
     private static int[] ints(JsonNode array) {

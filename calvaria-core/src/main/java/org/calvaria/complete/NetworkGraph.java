@@ -1,12 +1,11 @@
 package org.calvaria.complete;
 
-import org.tensorflow.Operand;
-import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Builds the completion network's forward pass ({@link Architecture}) in a TensorFlow graph. Tensors are NDHWC:
@@ -22,18 +21,26 @@ public final class NetworkGraph {
      * The logits for {@code input} [N, nz, ny, nx, 1]. {@code variable} gives each trainable tensor by its name in
      * {@link Architecture#variableShapes()} (a constant, a variable read or a placeholder).
      */
-    public static Operand<TFloat32> logits(Ops tf, Architecture arch, GridSpec grid, Operand<TFloat32> input,
-                                           Function<String, Operand<TFloat32>> variable) {
-        return logits(tf, arch, grid, input, variable, (name, output) -> { });
+    public static Operand<TFloat32> logits(
+            Ops tf,
+            Architecture arch,
+            GridSpec grid,
+            Operand<TFloat32> input,
+            Function<String, Operand<TFloat32>> variable) {
+        return logits(tf, arch, grid, input, variable, (name, output) -> {});
     }
 
     /**
      * As {@link #logits(Ops, Architecture, GridSpec, Operand, Function)}, also handing each layer's output (after
      * pooling, residual or skip addition) to {@code layerOutput} under the layer's name.
      */
-    public static Operand<TFloat32> logits(Ops tf, Architecture arch, GridSpec grid, Operand<TFloat32> input,
-                                           Function<String, Operand<TFloat32>> variable,
-                                           BiConsumer<String, Operand<TFloat32>> layerOutput) {
+    public static Operand<TFloat32> logits(
+            Ops tf,
+            Architecture arch,
+            GridSpec grid,
+            Operand<TFloat32> input,
+            Function<String, Operand<TFloat32>> variable,
+            BiConsumer<String, Operand<TFloat32>> layerOutput) {
         List<Architecture.Layer> layers = arch.layers();
         int i = 0;
         Operand<TFloat32> s0 = conv(tf, layers.get(i++), input, grid, variable);
@@ -61,8 +68,12 @@ public final class NetworkGraph {
         return logits;
     }
 
-    private static Operand<TFloat32> conv(Ops tf, Architecture.Layer layer, Operand<TFloat32> x, GridSpec grid,
-                                          Function<String, Operand<TFloat32>> variable) {
+    private static Operand<TFloat32> conv(
+            Ops tf,
+            Architecture.Layer layer,
+            Operand<TFloat32> x,
+            GridSpec grid,
+            Function<String, Operand<TFloat32>> variable) {
         Ops scope = tf.withSubScope(layer.name());
         int d = layer.dilation();
         Operand<TFloat32> kernel = variable.apply(layer.name() + "/kernel");
@@ -70,8 +81,9 @@ public final class NetworkGraph {
         if (d == 1) {
             y = scope.nn.conv3d(x, kernel, UNIT, "SAME");
         } else {
-            y = dilated(scope, x, kernel, d, new int[] {grid.nz() >> layer.level(), grid.ny() >> layer.level(),
-                grid.nx() >> layer.level()});
+            y = dilated(scope, x, kernel, d, new int[] {
+                grid.nz() >> layer.level(), grid.ny() >> layer.level(), grid.nx() >> layer.level()
+            });
         }
         y = scope.nn.biasAdd(y, variable.apply(layer.name() + "/bias"));
         return layer.relu() ? scope.nn.relu(y) : y;
@@ -88,8 +100,8 @@ public final class NetworkGraph {
     static Operand<TFloat32> dilated(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int d, int[] sizes) {
         int nz = sizes[0], ny = sizes[1], nx = sizes[2];
         long cin = kernel.shape().get(3), cout = kernel.shape().get(4);
-        Operand<TFloat32> padded = tf.pad(x, tf.constant(new int[][] {{0, 0}, {d, d}, {d, d}, {d, d}, {0, 0}}),
-                tf.constant(0f));
+        Operand<TFloat32> padded =
+                tf.pad(x, tf.constant(new int[][] {{0, 0}, {d, d}, {d, d}, {d, d}, {0, 0}}), tf.constant(0f));
         List<Operand<TFloat32>> windows = new java.util.ArrayList<>();
         List<Operand<TFloat32>> taps = new java.util.ArrayList<>();
         for (int kz = 0; kz < 3; kz++) {
@@ -98,10 +110,14 @@ public final class NetworkGraph {
                 if (ky != 1 && d >= ny) continue;
                 for (int kx = 0; kx < 3; kx++) {
                     if (kx != 1 && d >= nx) continue;
-                    windows.add(tf.slice(padded, tf.constant(new int[] {0, kz * d, ky * d, kx * d, 0}),
+                    windows.add(tf.slice(
+                            padded,
+                            tf.constant(new int[] {0, kz * d, ky * d, kx * d, 0}),
                             tf.constant(new int[] {-1, nz, ny, nx, -1})));
-                    taps.add(tf.reshape(tf.slice(kernel, tf.constant(new int[] {kz, ky, kx, 0, 0}),
-                            tf.constant(new int[] {1, 1, 1, (int) cin, (int) cout})),
+                    taps.add(tf.reshape(
+                            tf.slice(kernel, tf.constant(new int[] {kz, ky, kx, 0, 0}), tf.constant(new int[] {
+                                1, 1, 1, (int) cin, (int) cout
+                            })),
                             tf.constant(new int[] {(int) cin, (int) cout})));
                 }
             }

@@ -1,27 +1,5 @@
 package org.calvaria.complete;
 
-import org.bytedeco.javacpp.BytePointer;
-import org.calvaria.CalvariaException;
-import org.tensorflow.Operand;
-import org.tensorflow.TensorFlow;
-import org.tensorflow.internal.c_api.TF_DeviceList;
-import org.tensorflow.internal.c_api.TF_Graph;
-import org.tensorflow.internal.c_api.TF_Session;
-import org.tensorflow.internal.c_api.TF_SessionOptions;
-import org.tensorflow.internal.c_api.TF_Status;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.nn.Conv3d;
-import org.tensorflow.op.nn.Conv3dBackpropFilter;
-import org.tensorflow.op.nn.Conv3dBackpropInput;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.proto.GPUOptions;
-import org.tensorflow.types.TFloat32;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_CloseSession;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteDeviceList;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_DeleteGraph;
@@ -40,6 +18,27 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_NewStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_OK;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetConfig;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.javacpp.BytePointer;
+import org.calvaria.CalvariaException;
+import org.tensorflow.Operand;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.internal.c_api.TF_DeviceList;
+import org.tensorflow.internal.c_api.TF_Graph;
+import org.tensorflow.internal.c_api.TF_Session;
+import org.tensorflow.internal.c_api.TF_SessionOptions;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.nn.Conv3d;
+import org.tensorflow.op.nn.Conv3dBackpropFilter;
+import org.tensorflow.op.nn.Conv3dBackpropInput;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GPUOptions;
+import org.tensorflow.types.TFloat32;
+
 /**
  * What the network code needs from TensorFlow Java beyond its public API: the Conv3D gradient (TensorFlow's C++
  * gradient registry has none, so training would fail), session settings, tensor copies and the device in use.
@@ -57,15 +56,30 @@ public final class TensorFlowSupport {
     public static synchronized void registerGradients() {
         if (gradientsRegistered) return;
         TensorFlow.registerCustomGradient(Conv3d.Inputs.class, (tf, op, gradOutputs) -> {
-            @SuppressWarnings("unchecked") Operand<TFloat32> input = (Operand<TFloat32>) op.input;
-            @SuppressWarnings("unchecked") Operand<TFloat32> filter = (Operand<TFloat32>) op.filter;
-            @SuppressWarnings("unchecked") Operand<TFloat32> dy = (Operand<TFloat32>) gradOutputs.get(0);
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> input = (Operand<TFloat32>) op.input;
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> filter = (Operand<TFloat32>) op.filter;
+            @SuppressWarnings("unchecked")
+            Operand<TFloat32> dy = (Operand<TFloat32>) gradOutputs.get(0);
             List<Long> strides = longs(op.strides);
             List<Long> dilations = longs(op.dilations);
-            Operand<TFloat32> dInput = tf.nn.conv3dBackpropInput(tf.shape(input), filter, dy, strides, op.padding,
-                    Conv3dBackpropInput.dilations(dilations), Conv3dBackpropInput.dataFormat(op.dataFormat));
-            Operand<TFloat32> dFilter = tf.nn.conv3dBackpropFilter(input, tf.shape(filter), dy, strides, op.padding,
-                    Conv3dBackpropFilter.dilations(dilations), Conv3dBackpropFilter.dataFormat(op.dataFormat));
+            Operand<TFloat32> dInput = tf.nn.conv3dBackpropInput(
+                    tf.shape(input),
+                    filter,
+                    dy,
+                    strides,
+                    op.padding,
+                    Conv3dBackpropInput.dilations(dilations),
+                    Conv3dBackpropInput.dataFormat(op.dataFormat));
+            Operand<TFloat32> dFilter = tf.nn.conv3dBackpropFilter(
+                    input,
+                    tf.shape(filter),
+                    dy,
+                    strides,
+                    op.padding,
+                    Conv3dBackpropFilter.dilations(dilations),
+                    Conv3dBackpropFilter.dataFormat(op.dataFormat));
             return List.of(dInput, dFilter);
         });
         gradientsRegistered = true;
@@ -132,8 +146,11 @@ public final class TensorFlowSupport {
                         if ("GPU".equals(type)) {
                             String name = string(TF_DeviceListName(list, i, status));
                             long bytes = TF_DeviceListMemoryBytes(list, i, status);
-                            found = String.format(Locale.ROOT, "GPU %s (%.1f GiB)",
-                                    name.substring(name.lastIndexOf("device:") + 7), bytes / (double) (1L << 30));
+                            found = String.format(
+                                    Locale.ROOT,
+                                    "GPU %s (%.1f GiB)",
+                                    name.substring(name.lastIndexOf("device:") + 7),
+                                    bytes / (double) (1L << 30));
                             break;
                         }
                     }

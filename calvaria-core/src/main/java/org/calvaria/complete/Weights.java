@@ -1,13 +1,12 @@
 package org.calvaria.complete;
 
-import org.calvaria.CalvariaException;
-
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.calvaria.CalvariaException;
 
 /**
  * Named float tensors, independent of any engine: the trainable weights of a network (or an optimizer's slots).
@@ -23,14 +22,16 @@ public final class Weights {
                 n *= s;
             }
             if (n != values.length) {
-                throw new IllegalArgumentException(name + " has " + values.length + " values for shape "
-                        + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        name + " has " + values.length + " values for shape " + Arrays.toString(shape));
             }
             shape = shape.clone();
         }
 
         @Override
-        public int[] shape() { return shape.clone(); }
+        public int[] shape() {
+            return shape.clone();
+        }
     }
 
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -72,15 +73,25 @@ public final class Weights {
     }
 
     /** The values (not a copy: the holder is a plain container). */
-    public float[] values(String name) { return entry(name).values(); }
+    public float[] values(String name) {
+        return entry(name).values();
+    }
 
-    public int[] shape(String name) { return entry(name).shape(); }
+    public int[] shape(String name) {
+        return entry(name).shape();
+    }
 
-    public boolean contains(String name) { return entries.containsKey(name); }
+    public boolean contains(String name) {
+        return entries.containsKey(name);
+    }
 
-    public Set<String> names() { return Collections.unmodifiableSet(entries.keySet()); }
+    public Set<String> names() {
+        return Collections.unmodifiableSet(entries.keySet());
+    }
 
-    public int size() { return entries.size(); }
+    public int size() {
+        return entries.size();
+    }
 
     public long parameterCount() {
         return entries.values().stream().mapToLong(e -> e.values().length).sum();
@@ -105,9 +116,10 @@ public final class Weights {
                         + "; the file is for another network or damaged");
             }
             if (!Arrays.equals(have.shape, e.getValue())) {
-                throw new CalvariaException(what + ": tensor " + e.getKey() + " has shape " + Arrays.toString(have.shape)
-                        + " but architecture " + architecture + " needs " + Arrays.toString(e.getValue())
-                        + "; the file is for another network or damaged");
+                throw new CalvariaException(
+                        what + ": tensor " + e.getKey() + " has shape " + Arrays.toString(have.shape)
+                                + " but architecture " + architecture + " needs " + Arrays.toString(e.getValue())
+                                + "; the file is for another network or damaged");
             }
         }
         for (String name : entries.keySet()) {

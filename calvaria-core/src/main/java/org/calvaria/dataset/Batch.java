@@ -14,7 +14,9 @@ import java.util.Arrays;
  */
 public record Batch(float[] defective, float[] complete, int count, String[] descriptions) {
     public Batch {
-        if (count < 1 || defective.length != complete.length || defective.length % count != 0
+        if (count < 1
+                || defective.length != complete.length
+                || defective.length % count != 0
                 || descriptions.length != count) {
             throw new IllegalArgumentException("batch of " + count + " samples needs the same multiple of " + count
                     + " values per array and one description per sample, got " + defective.length + " and "
@@ -34,7 +36,9 @@ public record Batch(float[] defective, float[] complete, int count, String[] des
     }
 
     /** Voxels per sample. */
-    public int sampleSize() { return defective.length / count; }
+    public int sampleSize() {
+        return defective.length / count;
+    }
 
     /** Sample {@code i}'s defective input (a copy). */
     public float[] defective(int i) {

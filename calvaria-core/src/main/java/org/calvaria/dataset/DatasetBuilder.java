@@ -1,6 +1,20 @@
 package org.calvaria.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.calvaria.CalvariaException;
 import org.calvaria.Futures;
 import org.calvaria.Json;
@@ -17,21 +31,6 @@ import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Writes a SkullFix-style training set from a folder of complete skulls: for every skull {@code perSkull} samples,
@@ -64,9 +63,20 @@ public final class DatasetBuilder {
      * @param cacheDir     grid cache folder (used when only the grid version is written), or null
      * @param valFraction  share of skulls recorded as validation skulls in the manifest (0: none)
      */
-    public record Options(int perSkull, boolean augment, NetworkGrid grid, boolean writeGrid, boolean originalGrid,
-                          List<DefectType> types, double minFraction, double maxFraction, DefectPlacement placement,
-                          long seed, int threads, Path cacheDir, double valFraction) {
+    public record Options(
+            int perSkull,
+            boolean augment,
+            NetworkGrid grid,
+            boolean writeGrid,
+            boolean originalGrid,
+            List<DefectType> types,
+            double minFraction,
+            double maxFraction,
+            DefectPlacement placement,
+            long seed,
+            int threads,
+            Path cacheDir,
+            double valFraction) {
         public Options {
             if (perSkull < 1 || perSkull > 10000) {
                 throw new CalvariaException("samples per skull must be 1..10000, got " + perSkull);
@@ -105,18 +115,24 @@ public final class DatasetBuilder {
 
     /** What a build did. */
     public record Result(int samples, int written, int skipped, double seconds, Path manifest) {
-        public double samplesPerSecond() { return seconds > 0 ? written / seconds : 0; }
+        public double samplesPerSecond() {
+            return seconds > 0 ? written / seconds : 0;
+        }
     }
 
     private DatasetBuilder() {}
 
     public static Result build(Path skullsDir, Path outDir, Options o) {
         List<SkullFiles> all = SkullFiles.scan(skullsDir);
-        if (outDir.toAbsolutePath().normalize().equals(skullsDir.toAbsolutePath().normalize())) {
+        if (outDir.toAbsolutePath()
+                .normalize()
+                .equals(skullsDir.toAbsolutePath().normalize())) {
             throw new CalvariaException("the dataset folder is the skull folder; give another output folder");
         }
         // Complete skulls only: real defects are not part of a synthetic training set.
-        List<SkullFiles> skulls = all.stream().map(f -> new SkullFiles(f.id(), f.complete(), null)).toList();
+        List<SkullFiles> skulls = all.stream()
+                .map(f -> new SkullFiles(f.id(), f.complete(), null))
+                .toList();
         checkResumable(outDir, o);
         long start = System.nanoTime();
         int total = skulls.size() * o.perSkull();
@@ -146,8 +162,8 @@ public final class DatasetBuilder {
         return SkullSampleSource.mix(seed ^ ((long) skullId.hashCode() << 32), k, attempt);
     }
 
-    private static void buildSkull(SkullFiles f, Path outDir, Options o, Progress progress, AtomicInteger written,
-                                   AtomicInteger skipped) {
+    private static void buildSkull(
+            SkullFiles f, Path outDir, Options o, Progress progress, AtomicInteger written, AtomicInteger skipped) {
         List<Integer> missing = new ArrayList<>();
         for (int k = 0; k < o.perSkull(); k++) {
             if (isComplete(outDir, sampleName(f.id(), k, o.perSkull()))) {
@@ -176,8 +192,15 @@ public final class DatasetBuilder {
         }
     }
 
-    private static void buildSample(SkullFiles f, GridSkull gs, MaskVolume full, SampleFactory factory, String name,
-                                    int k, Path outDir, Options o) {
+    private static void buildSample(
+            SkullFiles f,
+            GridSkull gs,
+            MaskVolume full,
+            SampleFactory factory,
+            String name,
+            int k,
+            Path outDir,
+            Options o) {
         CalvariaException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             long seed = sampleSeed(o.seed(), f.id(), k, attempt);
@@ -197,11 +220,22 @@ public final class DatasetBuilder {
                 }
                 if (o.originalGrid()) {
                     SampleFactory.Draw d = factory.draw(gs, seed);
-                    MaskVolume complete = d.augmentation().apply(full, gs.augmentationCentre(o.grid()),
-                            o.grid().spacingMm());
-                    Defect defect = new DefectGenerator(d.defectSeed(), o.grid()).cut(complete, d.type(),
-                            d.fraction(), o.placement(), gs.placement());
-                    writeTriple(outDir, name, complete, defect.defective(), defect.implant(), files, "original/", o,
+                    MaskVolume complete = d.augmentation()
+                            .apply(
+                                    full,
+                                    gs.augmentationCentre(o.grid()),
+                                    o.grid().spacingMm());
+                    Defect defect = new DefectGenerator(d.defectSeed(), o.grid())
+                            .cut(complete, d.type(), d.fraction(), o.placement(), gs.placement());
+                    writeTriple(
+                            outDir,
+                            name,
+                            complete,
+                            defect.defective(),
+                            defect.implant(),
+                            files,
+                            "original/",
+                            o,
                             defect);
                     record.put("defect_original_grid", defect.describe());
                 }
@@ -217,12 +251,24 @@ public final class DatasetBuilder {
         throw new CalvariaException("could not make sample " + name + ": " + last.getMessage(), last);
     }
 
-    private static void writeTriple(Path outDir, String name, MaskVolume complete, MaskVolume defective,
-                                    MaskVolume implant, Map<String, String> files, String prefix, @SuppressWarnings("unused") Options o,
-                                    Defect defect) {
+    private static void writeTriple(
+            Path outDir,
+            String name,
+            MaskVolume complete,
+            MaskVolume defective,
+            MaskVolume implant,
+            Map<String, String> files,
+            String prefix,
+            @SuppressWarnings("unused") Options o,
+            Defect defect) {
         MaskVolume[] vols = {complete, defective, implant};
-        String what = String.format(Locale.ROOT, "dataset build %s: %s %s %.3f", name, defect.type().cliName(),
-                defect.placement().cliName(), defect.achievedFraction());
+        String what = String.format(
+                Locale.ROOT,
+                "dataset build %s: %s %s %.3f",
+                name,
+                defect.type().cliName(),
+                defect.placement().cliName(),
+                defect.achievedFraction());
         for (int i = 0; i < 3; i++) {
             MaskVolume v = vols[i].copy();
             v.metadata().clear();
@@ -278,7 +324,9 @@ public final class DatasetBuilder {
         Path dir = outDir.resolve("samples");
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
-                for (Path p : s.filter(x -> x.getFileName().toString().endsWith(".json")).sorted().toList()) {
+                for (Path p : s.filter(x -> x.getFileName().toString().endsWith(".json"))
+                        .sorted()
+                        .toList()) {
                     samples.add(JsonFiles.readMap(p));
                 }
             } catch (IOException e) {
@@ -294,15 +342,25 @@ public final class DatasetBuilder {
         g.put("sizes", List.of(o.grid().nx(), o.grid().ny(), o.grid().nz()));
         g.put("spacing_mm", o.grid().spacingMm());
         g.put("height_mm", o.grid().heightMm());
-        g.put("rule", "axis-aligned LPS, top face " + NetworkGrid.TOP_MARGIN_VOXELS
-                + " voxels above the highest bone point, centred on the bone's x/y bounding box in the covered band");
+        g.put(
+                "rule",
+                "axis-aligned LPS, top face " + NetworkGrid.TOP_MARGIN_VOXELS
+                        + " voxels above the highest bone point, centred on the bone's x/y bounding box in the covered band");
         m.put("network_grid", g);
         List<Object> skullList = new ArrayList<>();
-        for (SkullFiles f : skulls) skullList.add(Map.of("id", f.id(), "source", f.complete().toString()));
+        for (SkullFiles f : skulls)
+            skullList.add(Map.of("id", f.id(), "source", f.complete().toString()));
         m.put("skulls", skullList);
         List<String> train = ids.stream().filter(x -> !validation.contains(x)).toList();
-        m.put("split", Map.of("train", train, "validation", validation, "rule",
-                "by skull; validation = round(" + o.valFraction() + " * skulls) ids shuffled with the seed"));
+        m.put(
+                "split",
+                Map.of(
+                        "train",
+                        train,
+                        "validation",
+                        validation,
+                        "rule",
+                        "by skull; validation = round(" + o.valFraction() + " * skulls) ids shuffled with the seed"));
         m.put("sample_count", samples.size());
         m.put("samples", samples);
         Path path = outDir.resolve("manifest.json");
@@ -311,9 +369,12 @@ public final class DatasetBuilder {
     }
 
     private static void wait(Future<?> f) {
-        Futures.await(f, "interrupted", cause -> cause instanceof OutOfMemoryError
-                ? new CalvariaException("out of memory; use fewer --threads or give Java more with JAVA_OPTS=-Xmx8g",
-                        cause)
-                : new CalvariaException("dataset build failed: " + cause, cause));
+        Futures.await(
+                f,
+                "interrupted",
+                cause -> cause instanceof OutOfMemoryError
+                        ? new CalvariaException(
+                                "out of memory; use fewer --threads or give Java more with JAVA_OPTS=-Xmx8g", cause)
+                        : new CalvariaException("dataset build failed: " + cause, cause));
     }
 }

@@ -1,5 +1,8 @@
 package org.calvaria.dataset;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.calvaria.CalvariaException;
 import org.calvaria.defects.Augmentation;
 import org.calvaria.normalise.GridPlacement;
@@ -10,10 +13,6 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.VoxelType;
-
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * One skull mapped once onto a <em>working grid</em>: the network grid placed on the complete skull, extended
@@ -27,14 +26,16 @@ import java.util.WeakHashMap;
  * @param complete      bone fractions of the complete skull on the working grid
  * @param realDefective bone fractions of a real defective skull of the same head (e.g. SkullFix), or null
  */
-public record GridSkull(String id, String source, GridPlacement placement, ShortVolume complete,
-                        ShortVolume realDefective) {
+public record GridSkull(
+        String id, String source, GridPlacement placement, ShortVolume complete, ShortVolume realDefective) {
     /** Slices added below the network grid. */
     public static final int EXTRA_SLICES = 8;
     /** Fraction 1.0 is stored as this value. */
     public static final int SCALE = 10000;
 
-    public boolean hasRealDefect() { return realDefective != null; }
+    public boolean hasRealDefect() {
+        return realDefective != null;
+    }
 
     /** The working grid for a network grid placement. */
     public static Geometry workingGrid(GridPlacement p) {
@@ -43,8 +44,8 @@ public record GridSkull(String id, String source, GridPlacement placement, Short
     }
 
     /** Maps a full-resolution complete skull (and optionally its real defective version) onto its working grid. */
-    public static GridSkull map(String id, String source, MaskVolume complete, MaskVolume realDefective,
-                                NetworkGrid grid) {
+    public static GridSkull map(
+            String id, String source, MaskVolume complete, MaskVolume realDefective, NetworkGrid grid) {
         GridPlacement p = grid.place(complete);
         Geometry work = workingGrid(p);
         ShortVolume c = quantise(GridResampling.average(complete, work));

@@ -1,12 +1,11 @@
 package org.calvaria.dataset;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.Json;
-import org.calvaria.files.Outputs;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.calvaria.CalvariaException;
+import org.calvaria.Json;
+import org.calvaria.files.Outputs;
 
 /** JSON files of the dataset tools: pretty ({@link Json}), written atomically. */
 public final class JsonFiles {

@@ -1,11 +1,10 @@
 package org.calvaria.dataset;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.calvaria.defects.Augmentation;
 import org.calvaria.defects.Defect;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One training pair on the network grid: {@code defective} is a subset of {@code complete}.
@@ -15,18 +14,33 @@ import java.util.Map;
  * @param augmentation the rigid variant applied to the skull first
  * @param defect       the artificial defect, or null for a real (SkullFix) defect
  */
-public record Sample(String skullId, long sampleSeed, Augmentation augmentation, MaskVolume defective,
-                     MaskVolume complete, Defect defect) {
-    public boolean isRealDefect() { return defect == null; }
+public record Sample(
+        String skullId,
+        long sampleSeed,
+        Augmentation augmentation,
+        MaskVolume defective,
+        MaskVolume complete,
+        Defect defect) {
+    public boolean isRealDefect() {
+        return defect == null;
+    }
 
     /** One line: skull, augmentation, defect type, placement and size. */
     public String description() {
-        StringBuilder sb = new StringBuilder(skullId).append(' ').append(augmentation.label()).append(' ');
+        StringBuilder sb = new StringBuilder(skullId)
+                .append(' ')
+                .append(augmentation.label())
+                .append(' ');
         if (defect == null) {
             sb.append("real-defect");
         } else {
-            sb.append(defect.type().cliName()).append(' ').append(defect.placement().cliName())
-                    .append(String.format(java.util.Locale.ROOT, " target=%.3f achieved=%.3f", defect.targetFraction(),
+            sb.append(defect.type().cliName())
+                    .append(' ')
+                    .append(defect.placement().cliName())
+                    .append(String.format(
+                            java.util.Locale.ROOT,
+                            " target=%.3f achieved=%.3f",
+                            defect.targetFraction(),
                             defect.achievedFraction()));
         }
         return sb.append(" seed=").append(sampleSeed).toString();

@@ -1,5 +1,6 @@
 package org.calvaria.dataset;
 
+import java.util.SplittableRandom;
 import org.calvaria.CalvariaException;
 import org.calvaria.defects.Augmentation;
 import org.calvaria.defects.Defect;
@@ -8,8 +9,6 @@ import org.calvaria.defects.DefectType;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.SplittableRandom;
 
 /**
  * Makes one training pair from a preloaded skull and a seed: augmentation first (on the working grid, so bone comes in
@@ -30,8 +29,8 @@ public final class SampleFactory {
 
     public Draw draw(GridSkull skull, long sampleSeed) {
         SplittableRandom r = new SplittableRandom(sampleSeed);
-        Augmentation a = options.augment() ? Augmentation.of(r.nextInt(Augmentation.all().size()))
-                : Augmentation.identity();
+        Augmentation a =
+                options.augment() ? Augmentation.of(r.nextInt(Augmentation.all().size())) : Augmentation.identity();
         boolean real = r.nextDouble() < options.realDefectShare() && skull.hasRealDefect();
         DefectType type = options.types().get(r.nextInt(options.types().size()));
         double fraction = options.minFraction() + (options.maxFraction() - options.minFraction()) * r.nextDouble();
@@ -53,8 +52,8 @@ public final class SampleFactory {
             Defect defect = gen.cut(complete, d.type(), d.fraction(), options.placement(), region);
             return new Sample(skull.id(), sampleSeed, d.augmentation(), defect.defective(), complete, defect);
         } catch (CalvariaException e) {
-            throw new CalvariaException("sample from skull " + skull.id() + " (seed " + sampleSeed + "): "
-                    + e.getMessage(), e);
+            throw new CalvariaException(
+                    "sample from skull " + skull.id() + " (seed " + sampleSeed + "): " + e.getMessage(), e);
         }
     }
 }

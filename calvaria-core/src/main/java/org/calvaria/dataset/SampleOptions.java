@@ -1,10 +1,9 @@
 package org.calvaria.dataset;
 
+import java.util.List;
 import org.calvaria.CalvariaException;
 import org.calvaria.defects.DefectPlacement;
 import org.calvaria.defects.DefectType;
-
-import java.util.List;
 
 /**
  * How training pairs are drawn.
@@ -19,9 +18,16 @@ import java.util.List;
  * @param threads           worker threads producing samples
  * @param prefetch          samples produced ahead of the consumer
  */
-public record SampleOptions(long seed, boolean augment, List<DefectType> types, double minFraction,
-                            double maxFraction, DefectPlacement placement, double realDefectShare, int threads,
-                            int prefetch) {
+public record SampleOptions(
+        long seed,
+        boolean augment,
+        List<DefectType> types,
+        double minFraction,
+        double maxFraction,
+        DefectPlacement placement,
+        double realDefectShare,
+        int threads,
+        int prefetch) {
     public SampleOptions {
         types = List.copyOf(types);
         if (types.isEmpty()) throw new CalvariaException("no defect types given; give at least one");
@@ -44,18 +50,18 @@ public record SampleOptions(long seed, boolean augment, List<DefectType> types, 
     }
 
     public SampleOptions withSeed(long s) {
-        return new SampleOptions(s, augment, types, minFraction, maxFraction, placement, realDefectShare, threads,
-                prefetch);
+        return new SampleOptions(
+                s, augment, types, minFraction, maxFraction, placement, realDefectShare, threads, prefetch);
     }
 
     public SampleOptions withAugment(boolean a) {
-        return new SampleOptions(seed, a, types, minFraction, maxFraction, placement, realDefectShare, threads,
-                prefetch);
+        return new SampleOptions(
+                seed, a, types, minFraction, maxFraction, placement, realDefectShare, threads, prefetch);
     }
 
     public SampleOptions withTypes(List<DefectType> t) {
-        return new SampleOptions(seed, augment, t, minFraction, maxFraction, placement, realDefectShare, threads,
-                prefetch);
+        return new SampleOptions(
+                seed, augment, t, minFraction, maxFraction, placement, realDefectShare, threads, prefetch);
     }
 
     public SampleOptions withFractions(double min, double max) {
@@ -63,8 +69,7 @@ public record SampleOptions(long seed, boolean augment, List<DefectType> types, 
     }
 
     public SampleOptions withPlacement(DefectPlacement p) {
-        return new SampleOptions(seed, augment, types, minFraction, maxFraction, p, realDefectShare, threads,
-                prefetch);
+        return new SampleOptions(seed, augment, types, minFraction, maxFraction, p, realDefectShare, threads, prefetch);
     }
 
     public SampleOptions withRealDefectShare(double share) {
@@ -72,7 +77,6 @@ public record SampleOptions(long seed, boolean augment, List<DefectType> types, 
     }
 
     public SampleOptions withThreads(int n, int ahead) {
-        return new SampleOptions(seed, augment, types, minFraction, maxFraction, placement, realDefectShare, n,
-                ahead);
+        return new SampleOptions(seed, augment, types, minFraction, maxFraction, placement, realDefectShare, n, ahead);
     }
 }

@@ -1,12 +1,11 @@
 package org.calvaria.dataset;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.io.SkullFixFolder;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.CalvariaException;
+import org.calvaria.io.SkullFixFolder;
 
 /**
  * The files of one skull: the complete skull and, optionally, a real defective version of it (SkullFix pairs).

@@ -1,19 +1,5 @@
 package org.calvaria.dataset;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.Futures;
-import org.calvaria.Progress;
-import org.calvaria.Provenance;
-import org.calvaria.io.NrrdIO;
-import org.calvaria.io.VolumeIO;
-import org.calvaria.normalise.GridPlacement;
-import org.calvaria.normalise.NetworkGrid;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.ShortVolume;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +19,19 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
+import org.calvaria.Progress;
+import org.calvaria.Provenance;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.normalise.GridPlacement;
+import org.calvaria.normalise.NetworkGrid;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
 
 /**
  * Skulls preloaded on the network grid (each read once at full resolution, then kept as {@link GridSkull}s of about
@@ -59,14 +58,22 @@ public final class SkullLibrary {
         this.skulls = Collections.unmodifiableList(sorted);
     }
 
-    public NetworkGrid grid() { return grid; }
+    public NetworkGrid grid() {
+        return grid;
+    }
 
     /** Skulls sorted by id. */
-    public List<GridSkull> skulls() { return skulls; }
+    public List<GridSkull> skulls() {
+        return skulls;
+    }
 
-    public List<String> ids() { return skulls.stream().map(GridSkull::id).toList(); }
+    public List<String> ids() {
+        return skulls.stream().map(GridSkull::id).toList();
+    }
 
-    public int size() { return skulls.size(); }
+    public int size() {
+        return skulls.size();
+    }
 
     /** Loads every skull in a folder ({@link SkullFiles#scan}). */
     public static SkullLibrary load(Path folder, NetworkGrid grid, Path cacheDir, int threads) {
@@ -109,7 +116,8 @@ public final class SkullLibrary {
             }
         }
         MaskVolume complete = MaskVolume.requireBinary(VolumeIO.read(f.complete()), "skull " + f.complete());
-        MaskVolume defective = f.defective() == null ? null
+        MaskVolume defective = f.defective() == null
+                ? null
                 : MaskVolume.requireBinary(VolumeIO.read(f.defective()), "defective skull " + f.defective());
         GridSkull s = GridSkull.map(f.id(), f.complete().toString(), complete, defective, grid);
         if (cacheDir != null) {
@@ -144,7 +152,10 @@ public final class SkullLibrary {
             throw new IllegalStateException("cache grid differs");
         }
         Geometry g = work.subGrid(0, 0, GridSkull.EXTRA_SLICES, grid.nx(), grid.ny(), grid.nz());
-        GridPlacement p = new GridPlacement(g, parse(m.get("calvaria_vertex"), 3), parse(m.get("calvaria_centre"), 3),
+        GridPlacement p = new GridPlacement(
+                g,
+                parse(m.get("calvaria_vertex"), 3),
+                parse(m.get("calvaria_centre"), 3),
                 parse(m.get("calvaria_bone_bounds"), 6));
         ShortVolume d = cachedDefective == null ? null : asShort(NrrdIO.read(cachedDefective));
         if (d != null && !d.geometry().sameGrid(work, 1e-6)) throw new IllegalStateException("cache grids differ");
@@ -170,7 +181,10 @@ public final class SkullLibrary {
                 if (p == null) continue;
                 sb.append('|').append(p.toAbsolutePath().normalize());
                 try {
-                    sb.append('|').append(Files.size(p)).append('|').append(Files.getLastModifiedTime(p).toMillis());
+                    sb.append('|')
+                            .append(Files.size(p))
+                            .append('|')
+                            .append(Files.getLastModifiedTime(p).toMillis());
                 } catch (IOException e) {
                     throw new CalvariaException("cannot read " + p + ": " + e.getMessage(), e);
                 }
@@ -205,7 +219,9 @@ public final class SkullLibrary {
 
     /** Training and validation skulls (disjoint by id). */
     public record Split(SkullLibrary train, SkullLibrary validation) {
-        public List<String> validationIds() { return validation == null ? List.of() : validation.ids(); }
+        public List<String> validationIds() {
+            return validation == null ? List.of() : validation.ids();
+        }
     }
 
     /**

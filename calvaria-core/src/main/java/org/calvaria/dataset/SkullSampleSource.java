@@ -1,9 +1,5 @@
 package org.calvaria.dataset;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.Futures;
-import org.calvaria.normalise.NetworkGrid;
-
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -11,6 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.calvaria.CalvariaException;
+import org.calvaria.Futures;
+import org.calvaria.normalise.NetworkGrid;
 
 /**
  * Training pairs drawn from a {@link SkullLibrary}: sample {@code i} picks a skull, an augmentation, and a defect
@@ -50,8 +49,8 @@ public final class SkullSampleSource implements SampleSource {
         return (k, seed) -> factory.make(library.skulls().get(k), seed);
     }
 
-    private SkullSampleSource(SkullLibrary library, NetworkGrid grid, List<String> ids, SampleOptions options,
-                              Maker maker) {
+    private SkullSampleSource(
+            SkullLibrary library, NetworkGrid grid, List<String> ids, SampleOptions options, Maker maker) {
         if (ids.isEmpty()) throw new CalvariaException("no skulls to sample from; give at least one complete skull");
         this.library = library;
         this.grid = grid;
@@ -67,18 +66,28 @@ public final class SkullSampleSource implements SampleSource {
     }
 
     @Override
-    public NetworkGrid grid() { return grid; }
+    public NetworkGrid grid() {
+        return grid;
+    }
 
     /** The library sampled from, or null for a stream made from a {@link Maker}. */
-    public SkullLibrary library() { return library; }
+    public SkullLibrary library() {
+        return library;
+    }
 
-    public SampleOptions options() { return options; }
+    public SampleOptions options() {
+        return options;
+    }
 
     /** Skull ids this source draws from. */
-    public List<String> skullIds() { return ids; }
+    public List<String> skullIds() {
+        return ids;
+    }
 
     /** Index of the next sample {@link #next} hands out. */
-    public synchronized long position() { return nextToHand; }
+    public synchronized long position() {
+        return nextToHand;
+    }
 
     /** Continues the stream from sample {@code index} (e.g. when resuming training). */
     public synchronized void seek(long index) {

@@ -1,5 +1,14 @@
 package org.calvaria.dataset;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.calvaria.CalvariaException;
 import org.calvaria.Futures;
 import org.calvaria.Progress;
@@ -10,16 +19,6 @@ import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.VoxelType;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Whole skulls for training anywhere on the vault ({@link VaultSkull}, about 6 MB each), loaded in parallel and
@@ -38,11 +37,17 @@ public final class VaultLibrary {
         this.skulls = List.copyOf(sorted);
     }
 
-    public List<VaultSkull> skulls() { return skulls; }
+    public List<VaultSkull> skulls() {
+        return skulls;
+    }
 
-    public List<String> ids() { return skulls.stream().map(VaultSkull::id).toList(); }
+    public List<String> ids() {
+        return skulls.stream().map(VaultSkull::id).toList();
+    }
 
-    public int size() { return skulls.size(); }
+    public int size() {
+        return skulls.size();
+    }
 
     public static VaultLibrary load(Path folder, Path cacheDir, int threads) {
         List<SkullFiles> files = SkullFiles.scan(folder);
@@ -85,7 +90,8 @@ public final class VaultLibrary {
             }
         }
         MaskVolume complete = MaskVolume.requireBinary(VolumeIO.read(f.complete()), "skull " + f.complete());
-        MaskVolume defective = f.defective() == null ? null
+        MaskVolume defective = f.defective() == null
+                ? null
                 : MaskVolume.requireBinary(VolumeIO.read(f.defective()), "defective skull " + f.defective());
         VaultSkull s = VaultSkull.map(f.id(), f.complete().toString(), complete, defective);
         if (cacheDir != null) {

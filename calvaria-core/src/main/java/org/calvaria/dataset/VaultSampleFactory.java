@@ -1,5 +1,6 @@
 package org.calvaria.dataset;
 
+import java.util.SplittableRandom;
 import org.calvaria.CalvariaException;
 import org.calvaria.defects.Augmentation;
 import org.calvaria.defects.Defect;
@@ -11,8 +12,6 @@ import org.calvaria.normalise.OrientedGrid;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
-
-import java.util.SplittableRandom;
 
 /**
  * Training pairs anywhere on the vault: the network grid is turned to a random part of the skull ({@link
@@ -27,6 +26,7 @@ import java.util.SplittableRandom;
 public final class VaultSampleFactory {
     /** Largest polar angle of a drawn grid axis, degrees from superior. */
     public static final double MAX_POLAR_DEG = 100;
+
     static final double TILT_DEG = 8, SPIN_DEG = 15, SHIFT_MM = 6, HEIGHT_MM = 3.5;
 
     private final NetworkGrid grid;
@@ -48,10 +48,12 @@ public final class VaultSampleFactory {
         double[] axis = real ? skull.realHole().normal() : randomVaultDirection(r);
         if (options.augment()) axis = tilt(axis, Math.toRadians(TILT_DEG) * Math.sqrt(r.nextDouble()), r);
         double spin = options.augment() ? Math.toRadians(uniform(r, -SPIN_DEG, SPIN_DEG)) : 0;
-        double[] shift = options.augment() ? new double[] {uniform(r, -SHIFT_MM, SHIFT_MM),
-            uniform(r, -SHIFT_MM, SHIFT_MM)} : new double[2];
+        double[] shift = options.augment()
+                ? new double[] {uniform(r, -SHIFT_MM, SHIFT_MM), uniform(r, -SHIFT_MM, SHIFT_MM)}
+                : new double[2];
         double dz = options.augment() ? uniform(r, -HEIGHT_MM, HEIGHT_MM) : 0;
-        double surface = real ? OrientedGrid.surfaceHeight(skull.realRays(), axis, skull.realHole())
+        double surface = real
+                ? OrientedGrid.surfaceHeight(skull.realRays(), axis, skull.realHole())
                 : OrientedGrid.surfaceHeight(skull.rays(), axis, null);
         if (Double.isNaN(surface)) {
             throw new CalvariaException("no bone along the drawn direction of skull " + skull.id());
@@ -71,8 +73,8 @@ public final class VaultSampleFactory {
             defect.defective().setSourceType(VoxelType.UINT8);
             return new Sample(skull.id(), sampleSeed, Augmentation.identity(), defect.defective(), complete, defect);
         } catch (CalvariaException e) {
-            throw new CalvariaException("sample from skull " + skull.id() + " (seed " + sampleSeed + "): "
-                    + e.getMessage(), e);
+            throw new CalvariaException(
+                    "sample from skull " + skull.id() + " (seed " + sampleSeed + "): " + e.getMessage(), e);
         }
     }
 
@@ -93,5 +95,7 @@ public final class VaultSampleFactory {
         return new double[] {n[0] * c + a[0] * s, n[1] * c + a[1] * s, n[2] * c + a[2] * s};
     }
 
-    private static double uniform(SplittableRandom r, double lo, double hi) { return lo + (hi - lo) * r.nextDouble(); }
+    private static double uniform(SplittableRandom r, double lo, double hi) {
+        return lo + (hi - lo) * r.nextDouble();
+    }
 }

@@ -1,5 +1,6 @@
 package org.calvaria.dataset;
 
+import java.util.List;
 import org.calvaria.CalvariaException;
 import org.calvaria.normalise.CranialRays;
 import org.calvaria.normalise.Hole;
@@ -10,8 +11,6 @@ import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.Volume;
 import org.calvaria.volume.VoxelType;
-
-import java.util.List;
 
 /**
  * One skull kept whole for training on grids turned to any part of the vault: bone as partial-volume fractions
@@ -27,14 +26,22 @@ import java.util.List;
  * @param realRays      rays of the real defective skull (from its own centre, as a design sees it), or null
  * @param realHole      the largest hole of the real defective skull, or null
  */
-public record VaultSkull(String id, String source, ShortVolume complete, ShortVolume realDefective,
-                         CranialRays rays, CranialRays realRays, Hole realHole) {
+public record VaultSkull(
+        String id,
+        String source,
+        ShortVolume complete,
+        ShortVolume realDefective,
+        CranialRays rays,
+        CranialRays realRays,
+        Hole realHole) {
     /** Spacing of the stored fractions, mm: finer than the 1.75 mm network grid so resampling keeps detail. */
     public static final double SPACING_MM = 1.25;
     /** Empty margin kept around the bone, mm. */
     static final double MARGIN_MM = 6;
 
-    public boolean hasRealDefect() { return realDefective != null && realHole != null; }
+    public boolean hasRealDefect() {
+        return realDefective != null && realHole != null;
+    }
 
     /** Maps full-resolution skulls (the defective one optional) onto the stored grid and casts their rays. */
     public static VaultSkull map(String id, String source, MaskVolume complete, MaskVolume realDefective) {
@@ -158,8 +165,15 @@ public record VaultSkull(String id, String source, ShortVolume complete, ShortVo
                     int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
                     if (x0 < 0 || y0 < 0 || z0 < 0 || x0 >= snx - 1 || y0 >= sny - 1 || z0 >= snz - 1) continue;
                     int k = x0 + snx * y0 + plane * z0;
-                    if ((f[k] | f[k + 1] | f[k + snx] | f[k + snx + 1] | f[k + plane] | f[k + plane + 1]
-                            | f[k + plane + snx] | f[k + plane + snx + 1]) == 0) continue;
+                    if ((f[k]
+                                    | f[k + 1]
+                                    | f[k + snx]
+                                    | f[k + snx + 1]
+                                    | f[k + plane]
+                                    | f[k + plane + 1]
+                                    | f[k + plane + snx]
+                                    | f[k + plane + snx + 1])
+                            == 0) continue;
                     double tx = fx - x0, ty = fy - y0, tz = fz - z0;
                     double c00 = f[k] + (f[k + 1] - f[k]) * tx;
                     double c10 = f[k + snx] + (f[k + snx + 1] - f[k + snx]) * tx;

@@ -1,17 +1,16 @@
 package org.calvaria.defects;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
 import org.calvaria.volume.Volume;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.IntStream;
 
 /**
  * One of the 98 rigid variants of Wu et al. 2022: rotation about the vertical (z) axis and tilt about the left-right
@@ -43,16 +42,26 @@ public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
     }
 
     /** All 98 variants in a fixed order (rotation, then tilt, then shift); index 0 is not the identity. */
-    public static List<Augmentation> all() { return ALL; }
+    public static List<Augmentation> all() {
+        return ALL;
+    }
 
-    public static Augmentation identity() { return new Augmentation(0, 0, 0); }
+    public static Augmentation identity() {
+        return new Augmentation(0, 0, 0);
+    }
 
-    public static Augmentation of(int index) { return ALL.get(index); }
+    public static Augmentation of(int index) {
+        return ALL.get(index);
+    }
 
     /** Position of this variant in {@link #all()}. */
-    public int index() { return ALL.indexOf(this); }
+    public int index() {
+        return ALL.indexOf(this);
+    }
 
-    public boolean isIdentity() { return rotationDeg == 0 && tiltDeg == 0 && shiftVoxels == 0; }
+    public boolean isIdentity() {
+        return rotationDeg == 0 && tiltDeg == 0 && shiftVoxels == 0;
+    }
 
     /** Row-major rotation matrix Rz(rotation) * Rx(tilt). */
     public double[] rotationMatrix() {
@@ -64,8 +73,14 @@ public record Augmentation(int rotationDeg, int tiltDeg, int shiftVoxels) {
     /** Centre of the bone's bounding box (physical mm), the default rotation centre. */
     public static double[] boneCentre(MaskVolume skull) {
         Geometry g = skull.geometry();
-        double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] b = {
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY
+        };
         double[] q = new double[3];
         int nx = g.nx(), ny = g.ny();
         skull.forEachSet(i -> {

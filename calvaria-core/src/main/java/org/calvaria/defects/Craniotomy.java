@@ -1,8 +1,8 @@
 package org.calvaria.defects;
 
-import java.util.Map;
-
 import static org.calvaria.defects.Shapes.round;
+
+import java.util.Map;
 
 /**
  * Craniotomy: a convex flap outline (corners on an ellipse) in the tangent plane, extruded along the surface normal
@@ -21,7 +21,9 @@ final class Craniotomy extends Shapes.Family {
     }
 
     @Override
-    double reach() { return Double.POSITIVE_INFINITY; }
+    double reach() {
+        return Double.POSITIVE_INFINITY;
+    }
 
     @Override
     Shapes.Shape at(double s) {

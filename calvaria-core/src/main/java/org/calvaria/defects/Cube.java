@@ -1,9 +1,9 @@
 package org.calvaria.defects;
 
-import java.util.Map;
-
 import static org.calvaria.defects.Shapes.norm;
 import static org.calvaria.defects.Shapes.round;
+
+import java.util.Map;
 
 /** Cube with half edge 1 (times scale), turned by psi about the surface normal. */
 final class Cube extends Shapes.Family {
@@ -15,7 +15,9 @@ final class Cube extends Shapes.Family {
     }
 
     @Override
-    double reach() { return Math.sqrt(3) + norm(drift); }
+    double reach() {
+        return Math.sqrt(3) + norm(drift);
+    }
 
     @Override
     Shapes.Shape at(double s) {

@@ -1,12 +1,12 @@
 package org.calvaria.defects;
 
+import static org.calvaria.defects.Shapes.norm;
+import static org.calvaria.defects.Shapes.round;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.calvaria.defects.Shapes.norm;
-import static org.calvaria.defects.Shapes.round;
 
 /** A union of vertical elliptical cylinders (one, or two overlapping), unbounded in z. */
 final class Cylinders extends Shapes.Family {
@@ -43,7 +43,9 @@ final class Cylinders extends Shapes.Family {
     }
 
     @Override
-    boolean vertical() { return true; }
+    boolean vertical() {
+        return true;
+    }
 
     @Override
     Shapes.Shape at(double s) {

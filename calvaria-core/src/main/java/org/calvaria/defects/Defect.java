@@ -1,9 +1,8 @@
 package org.calvaria.defects;
 
-import org.calvaria.volume.MaskVolume;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * One artificial defect cut from a complete skull, on the skull's own grid (geometry kept):
@@ -20,9 +19,17 @@ import java.util.Map;
  * @param attempts           placements drawn until one met the target (1 = first)
  * @param parameters         shape parameters in mm (centre, axes, rotation, ...), JSON-friendly
  */
-public record Defect(MaskVolume defective, MaskVolume implant, DefectType type, DefectPlacement placement,
-                     double targetFraction, double achievedFraction, long upperCraniumVoxels, long removedVoxels,
-                     int attempts, Map<String, Object> parameters) {
+public record Defect(
+        MaskVolume defective,
+        MaskVolume implant,
+        DefectType type,
+        DefectPlacement placement,
+        double targetFraction,
+        double achievedFraction,
+        long upperCraniumVoxels,
+        long removedVoxels,
+        int attempts,
+        Map<String, Object> parameters) {
 
     /** Everything but the volumes, for manifests and JSON sidecars. */
     public Map<String, Object> describe() {

@@ -1,5 +1,8 @@
 package org.calvaria.defects;
 
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
 import org.calvaria.CalvariaException;
 import org.calvaria.morphology.Morphology;
 import org.calvaria.normalise.GridPlacement;
@@ -7,10 +10,6 @@ import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
-
-import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Cuts artificial defects of a requested size from complete skulls, reproducibly from a seed.
@@ -34,6 +33,7 @@ public final class DefectGenerator {
     public static final double TOLERANCE = 0.02;
     /** Bisection stops this close to the target. */
     public static final double BISECTION_STOP = 0.0025;
+
     public static final int MAX_ATTEMPTS = 30;
     private static final double MAX_SCALE_MM = 400;
 
@@ -54,7 +54,9 @@ public final class DefectGenerator {
         this.grid = grid;
     }
 
-    public NetworkGrid grid() { return grid; }
+    public NetworkGrid grid() {
+        return grid;
+    }
 
     /** A defect of {@code type} at the type's default placement, removing {@code targetFraction} of the upper cranium. */
     public Defect cut(MaskVolume completeSkull, DefectType type, double targetFraction) {
@@ -69,12 +71,18 @@ public final class DefectGenerator {
      * A defect with explicit placement (null: the type's default) and upper-cranium region (null: the network grid
      * placed on this skull, or the whole volume when the skull is itself on a network grid of this generator's sizes).
      */
-    public Defect cut(MaskVolume completeSkull, DefectType type, double targetFraction, DefectPlacement placement,
-                      GridPlacement region) {
+    public Defect cut(
+            MaskVolume completeSkull,
+            DefectType type,
+            double targetFraction,
+            DefectPlacement placement,
+            GridPlacement region) {
         if (!(targetFraction >= 0.01 && targetFraction <= 0.9)) {
-            throw new CalvariaException(String.format(Locale.ROOT,
+            throw new CalvariaException(String.format(
+                    Locale.ROOT,
                     "defect size %.4g is out of range; give a fraction of the upper cranium between 0.01 and 0.9"
-                            + " (e.g. 0.2)", targetFraction));
+                            + " (e.g. 0.2)",
+                    targetFraction));
         }
         DefectPlacement where = placement == null ? type.defaultPlacement() : placement;
         if (region == null && where.wholeVault()) region = GridPlacement.ofGrid(completeSkull.geometry());
@@ -85,8 +93,8 @@ public final class DefectGenerator {
             double[] u = direction(where);
             double[] hit = f.surfaceHit(u);
             if (hit == null || hit[2] < f.box[2] + 3) continue;
-            double depthToCentre = Math.sqrt(sq(hit[0] - f.centre[0]) + sq(hit[1] - f.centre[1])
-                    + sq(hit[2] - f.centre[2]));
+            double depthToCentre =
+                    Math.sqrt(sq(hit[0] - f.centre[0]) + sq(hit[1] - f.centre[1]) + sq(hit[2] - f.centre[2]));
             double drift = where == DefectPlacement.MIDLINE ? Shapes.uniform(rnd, -0.2, 0.2) : 0;
             Shapes.Family family = Shapes.draw(type, hit, u, depthToCentre, drift, rnd);
             double scale = bisect(f, family, targetFraction);
@@ -105,10 +113,15 @@ public final class DefectGenerator {
             params.put("region_box_mm", Shapes.round(f.box));
             return new Defect(defective, implant, type, where, targetFraction, achieved, n, removed, attempt, params);
         }
-        throw new CalvariaException(String.format(Locale.ROOT,
+        throw new CalvariaException(String.format(
+                Locale.ROOT,
                 "could not cut a %s defect (%s) removing %.1f%% of the upper cranium within %.0f points in %d tries;"
                         + " try another size or type, or check that the skull is complete at the top",
-                type.cliName(), where.cliName(), 100 * targetFraction, 100 * TOLERANCE, MAX_ATTEMPTS));
+                type.cliName(),
+                where.cliName(),
+                100 * targetFraction,
+                100 * TOLERANCE,
+                MAX_ATTEMPTS));
     }
 
     /**
@@ -137,13 +150,25 @@ public final class DefectGenerator {
             Map<String, Object> params = new java.util.LinkedHashMap<>();
             params.put("left", left.parameters());
             params.put("right", right.parameters());
-            return new Defect(defective, implant, type, DefectPlacement.BILATERAL, targetFraction,
-                    (double) removed / left.upperCraniumVoxels(), left.upperCraniumVoxels(), removed,
-                    attempt, params);
+            return new Defect(
+                    defective,
+                    implant,
+                    type,
+                    DefectPlacement.BILATERAL,
+                    targetFraction,
+                    (double) removed / left.upperCraniumVoxels(),
+                    left.upperCraniumVoxels(),
+                    removed,
+                    attempt,
+                    params);
         }
-        throw new CalvariaException(String.format(Locale.ROOT,
+        throw new CalvariaException(String.format(
+                Locale.ROOT,
                 "could not cut two separate %s defects (bilateral) removing %.1f%% of the skull in %d tries; try a"
-                        + " smaller size", type.cliName(), 100 * targetFraction, MAX_ATTEMPTS));
+                        + " smaller size",
+                type.cliName(),
+                100 * targetFraction,
+                MAX_ATTEMPTS));
     }
 
     private SkullFrame frameFor(MaskVolume skull, GridPlacement region) {
@@ -179,8 +204,9 @@ public final class DefectGenerator {
                 double theta = Math.toRadians(Shapes.uniform(rnd, 30, 60));
                 double phi = Math.toRadians(Shapes.uniform(rnd, -50, 50));
                 double side = rnd.nextBoolean() ? 1 : -1;
-                return new double[] {side * Math.sin(theta) * Math.cos(phi), Math.sin(theta) * Math.sin(phi),
-                    Math.cos(theta)};
+                return new double[] {
+                    side * Math.sin(theta) * Math.cos(phi), Math.sin(theta) * Math.sin(phi), Math.cos(theta)
+                };
             }
             case VAULT:
                 return cap(0, 100, 0, 180);
@@ -272,5 +298,7 @@ public final class DefectGenerator {
         return total > 0 && left >= 0.05 * total && right >= 0.05 * total;
     }
 
-    private static double sq(double v) { return v * v; }
+    private static double sq(double v) {
+        return v * v;
+    }
 }

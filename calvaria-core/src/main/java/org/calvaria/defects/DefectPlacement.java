@@ -1,8 +1,7 @@
 package org.calvaria.defects;
 
-import org.calvaria.CalvariaException;
-
 import java.util.Locale;
+import org.calvaria.CalvariaException;
 
 /**
  * Where on the upper cranium a defect is centred. Directions are drawn from the skull centre (below the vertex, on the
@@ -30,9 +29,13 @@ public enum DefectPlacement {
 
     private final String cliName;
 
-    DefectPlacement(String cliName) { this.cliName = cliName; }
+    DefectPlacement(String cliName) {
+        this.cliName = cliName;
+    }
 
-    public String cliName() { return cliName; }
+    public String cliName() {
+        return cliName;
+    }
 
     /** Placements that reach below the paper's upper-cranium grid, so defects are cut from the whole skull. */
     public boolean wholeVault() {
@@ -47,5 +50,7 @@ public enum DefectPlacement {
     }
 
     @Override
-    public String toString() { return cliName; }
+    public String toString() {
+        return cliName;
+    }
 }

@@ -1,11 +1,10 @@
 package org.calvaria.defects;
 
-import org.calvaria.CalvariaException;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.calvaria.CalvariaException;
 
 /**
  * The shapes of artificial defects. Each has a stable lower-case name used on the command line and in manifests.
@@ -47,18 +46,29 @@ public enum DefectType {
     }
 
     /** Stable lower-case name (command line, file names, manifests). */
-    public String cliName() { return cliName; }
+    public String cliName() {
+        return cliName;
+    }
 
     /** Where this type is put when the caller does not say. */
-    public DefectPlacement defaultPlacement() { return defaultPlacement; }
+    public DefectPlacement defaultPlacement() {
+        return defaultPlacement;
+    }
 
     /** The six mask types of Wu et al. 2022, drawn with equal probability in their training. */
     public static List<DefectType> wu2022() {
-        return List.of(SYMMETRICAL_ELLIPSOID, ELLIPSOID, MIXED_ELLIPSOID, CYLINDER, ELLIPTICAL_CYLINDER,
+        return List.of(
+                SYMMETRICAL_ELLIPSOID,
+                ELLIPSOID,
+                MIXED_ELLIPSOID,
+                CYLINDER,
+                ELLIPTICAL_CYLINDER,
                 MIXED_ELLIPTICAL_CYLINDER);
     }
 
-    public static List<DefectType> all() { return List.of(values()); }
+    public static List<DefectType> all() {
+        return List.of(values());
+    }
 
     public static DefectType fromName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -73,8 +83,12 @@ public enum DefectType {
         String s = spec.trim().toLowerCase(Locale.ROOT);
         if (s.equals("all")) return all();
         if (s.equals("wu2022")) return wu2022();
-        List<DefectType> out = Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty())
-                .map(DefectType::fromName).distinct().collect(Collectors.toList());
+        List<DefectType> out = Arrays.stream(s.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .map(DefectType::fromName)
+                .distinct()
+                .collect(Collectors.toList());
         if (out.isEmpty()) throw new CalvariaException("no defect type given; use one of " + names() + ", or all");
         return out;
     }
@@ -84,5 +98,7 @@ public enum DefectType {
     }
 
     @Override
-    public String toString() { return cliName; }
+    public String toString() {
+        return cliName;
+    }
 }

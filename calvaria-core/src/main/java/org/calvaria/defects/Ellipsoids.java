@@ -1,19 +1,20 @@
 package org.calvaria.defects;
 
+import static org.calvaria.defects.Shapes.norm;
+import static org.calvaria.defects.Shapes.round;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.calvaria.defects.Shapes.norm;
-import static org.calvaria.defects.Shapes.round;
 
 /** A union of ellipsoids (one, or two overlapping lobes), each turned about the surface normal. */
 final class Ellipsoids extends Shapes.Family {
     /** Ellipsoid with semi-axes (a, b) in the tangent plane turned by psi about n, c along n. */
     record Ellipsoid(double a, double b, double c, double psi, double[] offset) {
         boolean contains(Shapes.Family f, double[] centre, double s, double x, double y, double z) {
-            double dx = x - centre[0] - s * offset[0], dy = y - centre[1] - s * offset[1],
+            double dx = x - centre[0] - s * offset[0],
+                    dy = y - centre[1] - s * offset[1],
                     dz = z - centre[2] - s * offset[2];
             double u = dx * f.t1[0] + dy * f.t1[1] + dz * f.t1[2];
             double v = dx * f.t2[0] + dy * f.t2[1] + dz * f.t2[2];
@@ -23,7 +24,9 @@ final class Ellipsoids extends Shapes.Family {
             return ru * ru + rv * rv + rw * rw <= 1;
         }
 
-        double reach() { return Math.max(a, Math.max(b, c)) + norm(offset); }
+        double reach() {
+            return Math.max(a, Math.max(b, c)) + norm(offset);
+        }
 
         Map<String, Object> describe(double s) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -42,7 +45,9 @@ final class Ellipsoids extends Shapes.Family {
     }
 
     @Override
-    double reach() { return parts.stream().mapToDouble(Ellipsoid::reach).max().orElse(1) + norm(drift); }
+    double reach() {
+        return parts.stream().mapToDouble(Ellipsoid::reach).max().orElse(1) + norm(drift);
+    }
 
     @Override
     Shapes.Shape at(double s) {

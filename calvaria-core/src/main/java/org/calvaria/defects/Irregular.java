@@ -1,9 +1,9 @@
 package org.calvaria.defects;
 
-import java.util.Map;
-
 import static org.calvaria.defects.Shapes.norm;
 import static org.calvaria.defects.Shapes.round;
+
+import java.util.Map;
 
 /**
  * Irregular: union of spheres along a short random path in the tangent plane, with the boundary deformed by a
@@ -49,8 +49,8 @@ final class Irregular extends Shapes.Family {
         Map<String, Object> m = super.describe(s);
         double[][] c = new double[centres.length][];
         for (int i = 0; i < c.length; i++) {
-            c[i] = round(new double[] {c0[0] + s * centres[i][0], c0[1] + s * centres[i][1],
-                c0[2] + s * centres[i][2]});
+            c[i] = round(
+                    new double[] {c0[0] + s * centres[i][0], c0[1] + s * centres[i][1], c0[2] + s * centres[i][2]});
         }
         double[] r = new double[radii.length];
         for (int i = 0; i < r.length; i++) r[i] = round(s * radii[i]);

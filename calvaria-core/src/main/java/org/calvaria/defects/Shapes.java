@@ -1,12 +1,11 @@
 package org.calvaria.defects;
 
-import org.calvaria.defects.Cylinders.Cylinder;
-import org.calvaria.defects.Ellipsoids.Ellipsoid;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.calvaria.defects.Cylinders.Cylinder;
+import org.calvaria.defects.Ellipsoids.Ellipsoid;
 
 /**
  * Implicit defect shapes in physical millimetres. A {@link Family} is one randomly drawn unit shape placed at a point
@@ -53,7 +52,9 @@ final class Shapes {
         abstract double reach();
 
         /** True when {@link #reach()} bounds the distance in the x-y plane only (vertical cylinders). */
-        boolean vertical() { return false; }
+        boolean vertical() {
+            return false;
+        }
 
         abstract Shape at(double scale);
 
@@ -73,8 +74,13 @@ final class Shapes {
      * Draws a random unit shape of {@code type} at a surface point ({x, y, z, thickness}) whose outward direction is
      * {@code u}. {@code midlineDrift} is the lateral offset of the centre per mm of scale.
      */
-    static Family draw(DefectType type, double[] hit, double[] u, double depthToCentreMm, double midlineDrift,
-                       SplittableRandom rnd) {
+    static Family draw(
+            DefectType type,
+            double[] hit,
+            double[] u,
+            double depthToCentreMm,
+            double midlineDrift,
+            SplittableRandom rnd) {
         double thickness = hit[3];
         double[] surface = {hit[0], hit[1], hit[2]};
         // Centre in the middle of the bone, so small shapes still cut through its whole thickness.
@@ -83,36 +89,54 @@ final class Shapes {
         double psi = rnd.nextDouble() * Math.PI;
         switch (type) {
             case SYMMETRICAL_ELLIPSOID:
-                return new Ellipsoids(mid, u, drift, List.of(new Ellipsoid(1, 1, uniform(rnd, 0.5, 0.8), 0,
-                        new double[3])));
+                return new Ellipsoids(
+                        mid, u, drift, List.of(new Ellipsoid(1, 1, uniform(rnd, 0.5, 0.8), 0, new double[3])));
             case ELLIPSOID:
-                return new Ellipsoids(mid, u, drift, List.of(new Ellipsoid(1, uniform(rnd, 0.55, 0.85),
-                        uniform(rnd, 0.5, 0.8), psi, new double[3])));
+                return new Ellipsoids(
+                        mid,
+                        u,
+                        drift,
+                        List.of(new Ellipsoid(
+                                1, uniform(rnd, 0.55, 0.85), uniform(rnd, 0.5, 0.8), psi, new double[3])));
             case MIXED_ELLIPSOID: {
                 Family frame = new Sphere(mid, u, drift);
                 double alpha = rnd.nextDouble() * 2 * Math.PI;
                 double d = uniform(rnd, 0.45, 0.7);
                 double[] off = new double[3];
-                for (int i = 0; i < 3; i++) off[i] = d * (Math.cos(alpha) * frame.t1[i] + Math.sin(alpha) * frame.t2[i]);
+                for (int i = 0; i < 3; i++)
+                    off[i] = d * (Math.cos(alpha) * frame.t1[i] + Math.sin(alpha) * frame.t2[i]);
                 double a2 = uniform(rnd, 0.6, 0.9);
-                return new Ellipsoids(mid, u, drift, List.of(
-                        new Ellipsoid(1, uniform(rnd, 0.55, 0.9), uniform(rnd, 0.5, 0.8), psi, new double[3]),
-                        new Ellipsoid(a2, a2 * uniform(rnd, 0.6, 1.0), uniform(rnd, 0.45, 0.7),
-                                rnd.nextDouble() * Math.PI, off)));
+                return new Ellipsoids(
+                        mid,
+                        u,
+                        drift,
+                        List.of(
+                                new Ellipsoid(1, uniform(rnd, 0.55, 0.9), uniform(rnd, 0.5, 0.8), psi, new double[3]),
+                                new Ellipsoid(
+                                        a2,
+                                        a2 * uniform(rnd, 0.6, 1.0),
+                                        uniform(rnd, 0.45, 0.7),
+                                        rnd.nextDouble() * Math.PI,
+                                        off)));
             }
             case CYLINDER:
                 return new Cylinders(mid, u, drift, List.of(new Cylinder(1, 1, 0, new double[2])));
             case ELLIPTICAL_CYLINDER:
-                return new Cylinders(mid, u, drift, List.of(new Cylinder(1, uniform(rnd, 0.5, 0.8), psi,
-                        new double[2])));
+                return new Cylinders(
+                        mid, u, drift, List.of(new Cylinder(1, uniform(rnd, 0.5, 0.8), psi, new double[2])));
             case MIXED_ELLIPTICAL_CYLINDER: {
                 double alpha = rnd.nextDouble() * 2 * Math.PI;
                 double d = uniform(rnd, 0.45, 0.7);
                 double a2 = uniform(rnd, 0.6, 0.9);
-                return new Cylinders(mid, u, drift, List.of(
-                        new Cylinder(1, uniform(rnd, 0.55, 0.9), psi, new double[2]),
-                        new Cylinder(a2, a2 * uniform(rnd, 0.6, 1.0), rnd.nextDouble() * Math.PI,
-                                new double[] {d * Math.cos(alpha), d * Math.sin(alpha)})));
+                return new Cylinders(
+                        mid,
+                        u,
+                        drift,
+                        List.of(
+                                new Cylinder(1, uniform(rnd, 0.55, 0.9), psi, new double[2]),
+                                new Cylinder(a2, a2 * uniform(rnd, 0.6, 1.0), rnd.nextDouble() * Math.PI, new double[] {
+                                    d * Math.cos(alpha), d * Math.sin(alpha)
+                                })));
             }
             case CUBE:
                 return new Cube(mid, u, drift, psi);
@@ -125,8 +149,9 @@ final class Shapes {
                 for (int i = 0; i < k; i++) {
                     double ang = 2 * Math.PI * (i + uniform(rnd, -0.2, 0.2)) / k;
                     double cu = Math.cos(ang), cv = aspect * Math.sin(ang);
-                    corners[i] = new double[] {Math.cos(psi) * cu - Math.sin(psi) * cv,
-                        Math.sin(psi) * cu + Math.cos(psi) * cv};
+                    corners[i] = new double[] {
+                        Math.cos(psi) * cu - Math.sin(psi) * cv, Math.sin(psi) * cu + Math.cos(psi) * cv
+                    };
                 }
                 return new Craniotomy(surface, u, corners, uniform(rnd, 2.5, 4.0), 0.9 * depthToCentreMm);
             }
@@ -141,7 +166,8 @@ final class Shapes {
                     double step = uniform(rnd, 0.5, 0.85);
                     double[] prev = centres[rnd.nextInt(i)];
                     for (int a = 0; a < 3; a++) {
-                        centres[i][a] = prev[a] + step * (Math.cos(alpha) * frame.t1[a] + Math.sin(alpha) * frame.t2[a])
+                        centres[i][a] = prev[a]
+                                + step * (Math.cos(alpha) * frame.t1[a] + Math.sin(alpha) * frame.t2[a])
                                 + uniform(rnd, -0.1, 0.1) * frame.n[a];
                     }
                     radii[i] = uniform(rnd, 0.45, 0.9);
@@ -150,8 +176,13 @@ final class Shapes {
                 for (int i = 0; i < 4; i++) {
                     double[] dir = randomUnit(rnd);
                     double freq = uniform(rnd, 3.0, 7.0);
-                    waves[i] = new double[] {freq * dir[0], freq * dir[1], freq * dir[2], rnd.nextDouble() * 2 * Math.PI,
-                        uniform(rnd, 0.04, 0.09)};
+                    waves[i] = new double[] {
+                        freq * dir[0],
+                        freq * dir[1],
+                        freq * dir[2],
+                        rnd.nextDouble() * 2 * Math.PI,
+                        uniform(rnd, 0.04, 0.09)
+                    };
                 }
                 return new Irregular(mid, u, centres, radii, waves);
             }
@@ -160,14 +191,18 @@ final class Shapes {
         }
     }
 
-    static double uniform(SplittableRandom r, double lo, double hi) { return lo + (hi - lo) * r.nextDouble(); }
+    static double uniform(SplittableRandom r, double lo, double hi) {
+        return lo + (hi - lo) * r.nextDouble();
+    }
 
     static double[] randomUnit(SplittableRandom r) {
         double z = uniform(r, -1, 1), phi = r.nextDouble() * 2 * Math.PI, s = Math.sqrt(1 - z * z);
         return new double[] {s * Math.cos(phi), s * Math.sin(phi), z};
     }
 
-    static double norm(double[] a) { return Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]); }
+    static double norm(double[] a) {
+        return Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+    }
 
     static double[] normalise(double[] a) {
         double l = norm(a);
@@ -178,7 +213,9 @@ final class Shapes {
         return new double[] {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
     }
 
-    static double round(double v) { return Math.round(v * 1000) / 1000.0; }
+    static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
 
     static double[] round(double[] v) {
         double[] r = new double[v.length];

@@ -15,6 +15,7 @@ final class SkullFrame {
     final GridPlacement region;
     /** Physical box of the region: {minX, minY, minZ, maxX, maxY, maxZ}. */
     final double[] box;
+
     final int[] index;
     final float[] px, py, pz;
     final double midX, midY, vertexZ;
@@ -61,15 +62,23 @@ final class SkullFrame {
         this.step = 0.5 * Math.min(sp[0], Math.min(sp[1], sp[2]));
     }
 
-    int boneCount() { return index.length; }
+    int boneCount() {
+        return index.length;
+    }
 
     /** Growing arrays of the region's bone voxels and their bounding box. */
     private static final class Collector {
         int n;
         int[] idx = new int[4096];
         float[] xs = new float[4096], ys = new float[4096], zs = new float[4096];
-        final double[] bounds = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        final double[] bounds = {
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY
+        };
 
         void add(int i, double x, double y, double z) {
             if (n == idx.length) {
@@ -120,8 +129,9 @@ final class SkullFrame {
                 break;
             }
         }
-        return new double[] {centre[0] + u[0] * hitT, centre[1] + u[1] * hitT, centre[2] + u[2] * hitT,
-            Math.max(step, hitT - inner)};
+        return new double[] {
+            centre[0] + u[0] * hitT, centre[1] + u[1] * hitT, centre[2] + u[2] * hitT, Math.max(step, hitT - inner)
+        };
     }
 
     boolean inBox(double x, double y, double z) {
@@ -130,7 +140,7 @@ final class SkullFrame {
 
     private boolean bone(Geometry g, double x, double y, double z, double[] q) {
         g.physicalToIndex(x, y, z, q);
-        return skull.isSetSafe((int) Math.floor(q[0] + 0.5), (int) Math.floor(q[1] + 0.5),
-                (int) Math.floor(q[2] + 0.5));
+        return skull.isSetSafe(
+                (int) Math.floor(q[0] + 0.5), (int) Math.floor(q[1] + 0.5), (int) Math.floor(q[2] + 0.5));
     }
 }

@@ -1,9 +1,9 @@
 package org.calvaria.defects;
 
-import java.util.Map;
-
 import static org.calvaria.defects.Shapes.norm;
 import static org.calvaria.defects.Shapes.round;
+
+import java.util.Map;
 
 /** A ball of radius 1 (times scale) about the centre. */
 final class Sphere extends Shapes.Family {
@@ -12,7 +12,9 @@ final class Sphere extends Shapes.Family {
     }
 
     @Override
-    double reach() { return 1 + norm(drift); }
+    double reach() {
+        return 1 + norm(drift);
+    }
 
     @Override
     Shapes.Shape at(double s) {

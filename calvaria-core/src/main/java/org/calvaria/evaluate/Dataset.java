@@ -1,10 +1,6 @@
 package org.calvaria.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.calvaria.CalvariaException;
-import org.calvaria.Json;
-import org.calvaria.io.SkullFixFolder;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.calvaria.CalvariaException;
+import org.calvaria.Json;
+import org.calvaria.io.SkullFixFolder;
 
 /**
  * A SkullFix-style evaluation set: {@code defective_skull/ID.ext} and {@code implant/ID.ext} (and optionally
@@ -41,20 +40,24 @@ public final class Dataset {
         this.cases = List.copyOf(cases);
     }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
-    public List<Case> cases() { return cases; }
+    public List<Case> cases() {
+        return cases;
+    }
 
     /** Reads the folder layout (no volume is loaded). */
     public static Dataset open(Path root) {
         if (!Files.isDirectory(root)) {
-            throw new CalvariaException("dataset " + root + " is not a folder; give a folder holding"
-                    + " defective_skull/ and implant/");
+            throw new CalvariaException(
+                    "dataset " + root + " is not a folder; give a folder holding" + " defective_skull/ and implant/");
         }
         Path defective = root.resolve(SkullFixFolder.DEFECTIVE), implant = root.resolve(SkullFixFolder.IMPLANT);
         if (!Files.isDirectory(defective) || !Files.isDirectory(implant)) {
-            throw new CalvariaException("dataset " + root + " needs the subfolders defective_skull/ and implant/"
-                    + " (SkullFix layout)");
+            throw new CalvariaException(
+                    "dataset " + root + " needs the subfolders defective_skull/ and implant/" + " (SkullFix layout)");
         }
         Map<String, Path> defects = SkullFixFolder.volumesById(defective);
         Map<String, Path> implants = SkullFixFolder.volumesById(implant);
@@ -65,7 +68,8 @@ public final class Dataset {
         for (String id : defects.keySet().stream().sorted().toList()) {
             Path imp = implants.get(id);
             if (imp == null) continue;
-            cases.add(new Case(id, defects.get(id), imp, completes.get(id), types.getOrDefault(id, DEFAULT_DEFECT_TYPE)));
+            cases.add(
+                    new Case(id, defects.get(id), imp, completes.get(id), types.getOrDefault(id, DEFAULT_DEFECT_TYPE)));
         }
         if (cases.isEmpty()) {
             throw new CalvariaException("dataset " + root + " has no case with both defective_skull/ID and implant/ID"
@@ -101,8 +105,8 @@ public final class Dataset {
         try {
             root = Json.MAPPER.readTree(manifest.toFile());
         } catch (IOException e) {
-            throw new CalvariaException(manifest + " is not valid JSON (" + e.getMessage().split("\n")[0]
-                    + "); fix or remove it");
+            throw new CalvariaException(
+                    manifest + " is not valid JSON (" + e.getMessage().split("\n")[0] + "); fix or remove it");
         }
         JsonNode list = root.isArray() ? root : root.get("cases");
         if (list != null && list.isArray()) {
@@ -114,7 +118,8 @@ public final class Dataset {
         } else if (root.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                String type = e.getValue().isTextual() ? e.getValue().asText()
+                String type = e.getValue().isTextual()
+                        ? e.getValue().asText()
                         : text(e.getValue(), "defect_type", "defectType", "type");
                 if (type != null) out.put(e.getKey(), type);
             }

@@ -1,10 +1,9 @@
 package org.calvaria.evaluate;
 
+import java.util.stream.IntStream;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.stream.IntStream;
 
 /**
  * Exact Euclidean distance transform in millimetres (Felzenszwalb and Huttenlocher's separable lower envelope of
@@ -26,7 +25,8 @@ public final class DistanceTransform {
     /** True when the grid's index axes are mutually orthogonal (so the separable transform is exact). */
     public static boolean isOrthogonal(Geometry g) {
         double[] a = g.axisVector(0), b = g.axisVector(1), c = g.axisVector(2);
-        return Math.abs(cosine(a, b)) <= ORTHOGONALITY_TOLERANCE && Math.abs(cosine(a, c)) <= ORTHOGONALITY_TOLERANCE
+        return Math.abs(cosine(a, b)) <= ORTHOGONALITY_TOLERANCE
+                && Math.abs(cosine(a, c)) <= ORTHOGONALITY_TOLERANCE
                 && Math.abs(cosine(b, c)) <= ORTHOGONALITY_TOLERANCE;
     }
 

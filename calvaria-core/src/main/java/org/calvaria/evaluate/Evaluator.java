@@ -2,19 +2,6 @@ package org.calvaria.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.calvaria.CalvariaException;
-import org.calvaria.Json;
-import org.calvaria.Progress;
-import org.calvaria.files.Outputs;
-import org.calvaria.io.VolumeIO;
-import org.calvaria.render.ProjectionRenderer;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.Resampler;
-import org.calvaria.volume.Volume;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +16,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
+import org.calvaria.CalvariaException;
+import org.calvaria.Json;
+import org.calvaria.Progress;
+import org.calvaria.files.Outputs;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.render.ProjectionRenderer;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.Resampler;
+import org.calvaria.volume.Volume;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Evaluates implant predictors on a dataset: per case it reads the defective skull and the true implant, asks every
@@ -44,6 +43,7 @@ public final class Evaluator {
     static final int CACHE_VERSION = 1;
     /** A defect "crosses the midline" when at least this share of the true implant lies on each side of the plane. */
     public static final double MIDLINE_CROSSING_SHARE = 0.05;
+
     private static final Pattern METHOD_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private Evaluator() {}
@@ -67,7 +67,9 @@ public final class Evaluator {
             return new Options(outDir, defaultThreads(), Metrics.DEFAULT_BAND_MM, 180);
         }
 
-        public Options withThreads(int n) { return new Options(outDir, n, bandMm, imageHeightPx); }
+        public Options withThreads(int n) {
+            return new Options(outDir, n, bandMm, imageHeightPx);
+        }
     }
 
     /** Up to 3 cases at once (memory), never more than the processors. */
@@ -82,7 +84,9 @@ public final class Evaluator {
      *                     from the defective skull ({@link SymmetryPlaneEstimator#estimate}); 0 = one-sided, 0.5 = centred
      */
     public record CaseInfo(String id, String defectType, double trueVolumeMl, double midlineShare, String grid) {
-        public boolean crossesMidline() { return midlineShare >= MIDLINE_CROSSING_SHARE; }
+        public boolean crossesMidline() {
+            return midlineShare >= MIDLINE_CROSSING_SHARE;
+        }
     }
 
     /**
@@ -95,8 +99,15 @@ public final class Evaluator {
     public record CaseResult(String caseId, String method, Map<String, Double> metrics, String image, String note) {}
 
     /** Everything one evaluation produced. */
-    public record Evaluation(Dataset dataset, Options options, List<String> methods, Map<String, String> descriptions,
-                             List<CaseInfo> cases, List<CaseResult> results, double seconds, int reusedResults) {
+    public record Evaluation(
+            Dataset dataset,
+            Options options,
+            List<String> methods,
+            Map<String, String> descriptions,
+            List<CaseInfo> cases,
+            List<CaseResult> results,
+            double seconds,
+            int reusedResults) {
         public CaseInfo info(String caseId) {
             for (CaseInfo c : cases) if (c.id().equals(caseId)) return c;
             return null;
@@ -163,8 +174,15 @@ public final class Evaluator {
         for (Map.Entry<String, ImplantPredictor> e : methods.entrySet()) {
             descriptions.put(e.getKey(), e.getValue().description());
         }
-        return new Evaluation(dataset, options, List.copyOf(methods.keySet()), descriptions, infos, results,
-                (System.nanoTime() - start) / 1e9, reused);
+        return new Evaluation(
+                dataset,
+                options,
+                List.copyOf(methods.keySet()),
+                descriptions,
+                infos,
+                results,
+                (System.nanoTime() - start) / 1e9,
+                reused);
     }
 
     private static CalvariaException failure(String caseId, Throwable cause) {
@@ -200,8 +218,10 @@ public final class Evaluator {
         Geometry g = truth.geometry();
         MaskVolume skullOnTruth = skull;
         if (!skull.geometry().sameGrid(g, 1e-3)) {
-            LOG.warn("case {}: defective skull and implant are on different grids; the skull is resampled (nearest)"
-                    + " onto the implant's grid", c.id());
+            LOG.warn(
+                    "case {}: defective skull and implant are on different grids; the skull is resampled (nearest)"
+                            + " onto the implant's grid",
+                    c.id());
             skullOnTruth = (MaskVolume) Resampler.nearest(skull, g, 0);
         }
         if (info == null) {
@@ -217,11 +237,19 @@ public final class Evaluator {
         return new CaseOutcome(info, results, done.size());
     }
 
-    private static CaseResult runMethod(Dataset.Case c, String method, ImplantPredictor predictor, Volume defective,
-                                        MaskVolume skull, MaskVolume truth, Path dir, Options o) {
+    private static CaseResult runMethod(
+            Dataset.Case c,
+            String method,
+            ImplantPredictor predictor,
+            Volume defective,
+            MaskVolume skull,
+            MaskVolume truth,
+            Path dir,
+            Options o) {
         long t0 = System.nanoTime();
         MaskVolume predicted = predictor instanceof FloorBaselines.TruthInformedPredictor informed
-                ? informed.predict(defective, truth) : predictor.predict(c.id(), defective);
+                ? informed.predict(defective, truth)
+                : predictor.predict(c.id(), defective);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (predicted == null) throw new CalvariaException(method + " returned no implant");
         Geometry g = truth.geometry();
@@ -268,8 +296,8 @@ public final class Evaluator {
             side[plane.signedDistance(p[0], p[1], p[2]) < 0 ? 0 : 1]++;
         });
         double share = Math.min(side[0], side[1]) / (double) (side[0] + side[1]);
-        String grid = DistanceTransform.isOrthogonal(g) ? (g.isAxisAligned(1e-6) ? "axis-aligned" : "oblique")
-                : "sheared";
+        String grid =
+                DistanceTransform.isOrthogonal(g) ? (g.isAxisAligned(1e-6) ? "axis-aligned" : "oblique") : "sheared";
         return new CaseInfo(c.id(), c.defectType(), Metrics.volumeMl(truth), share, grid);
     }
 
@@ -288,17 +316,24 @@ public final class Evaluator {
 
     private static CaseInfo loadInfo(Path file, Dataset.Case c) {
         JsonNode j = readJson(file);
-        if (j == null || j.path("cache_version").asInt() != CACHE_VERSION || !c.id().equals(j.path("case").asText())) {
+        if (j == null
+                || j.path("cache_version").asInt() != CACHE_VERSION
+                || !c.id().equals(j.path("case").asText())) {
             return null;
         }
         // The defect type comes from the dataset (the manifest may have changed), the rest from the cache.
-        return new CaseInfo(c.id(), c.defectType(), j.path("true_volume_ml").asDouble(),
-                j.path("midline_share").asDouble(), j.path("grid").asText());
+        return new CaseInfo(
+                c.id(),
+                c.defectType(),
+                j.path("true_volume_ml").asDouble(),
+                j.path("midline_share").asDouble(),
+                j.path("grid").asText());
     }
 
     private static CaseResult loadResult(Path dir, String caseId, String method, String fingerprint, Options o) {
         JsonNode j = readJson(dir.resolve(method + ".json"));
-        if (j == null || j.path("cache_version").asInt() != CACHE_VERSION
+        if (j == null
+                || j.path("cache_version").asInt() != CACHE_VERSION
                 || !fingerprint.equals(j.path("fingerprint").asText())
                 || j.path("band_mm").asDouble() != o.bandMm()
                 || j.path("image_height_px").asInt() != o.imageHeightPx()) {
@@ -307,7 +342,9 @@ public final class Evaluator {
         String image = j.hasNonNull("image") ? j.get("image").asText() : null;
         if (image != null && !Files.isRegularFile(o.outDir().resolve(image))) return null;
         Map<String, Double> metrics = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = j.path("metrics").properties().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        j.path("metrics").properties().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             metrics.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN);
         }

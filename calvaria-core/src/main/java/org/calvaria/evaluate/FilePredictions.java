@@ -1,17 +1,16 @@
 package org.calvaria.evaluate;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.io.SkullFixFolder;
-import org.calvaria.io.VolumeIO;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.Volume;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.calvaria.CalvariaException;
+import org.calvaria.io.SkullFixFolder;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.Volume;
 
 /**
  * Predicted implants read from a folder, one file per case named like the dataset's files (ID.nrrd, ID.nii.gz, ...).
@@ -33,7 +32,9 @@ public final class FilePredictions implements ImplantPredictor {
         return new FilePredictions(folder, SkullFixFolder.volumesById(folder));
     }
 
-    public Path folder() { return folder; }
+    public Path folder() {
+        return folder;
+    }
 
     /** Ids of the dataset's cases that have no prediction file. */
     public List<String> missing(Dataset dataset) {
@@ -68,7 +69,8 @@ public final class FilePredictions implements ImplantPredictor {
         Path p = files.get(caseId);
         if (p == null) return "missing";
         try {
-            return "file:" + p.getFileName() + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
+            return "file:" + p.getFileName() + ":" + Files.size(p) + ":"
+                    + Files.getLastModifiedTime(p).toMillis();
         } catch (IOException e) {
             return "file:" + p.getFileName();
         }

@@ -1,5 +1,6 @@
 package org.calvaria.evaluate;
 
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.morphology.BoundingBox;
@@ -8,8 +9,6 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
 import org.calvaria.volume.Volume;
-
-import java.util.Locale;
 
 /**
  * Trivial references, so every metric has a floor: an empty implant, and a "filled bounding hull" that fills the skull's
@@ -65,14 +64,22 @@ public final class FloorBaselines {
         return new TruthInformedPredictor() {
             @Override
             public MaskVolume predict(Volume defectiveSkull, MaskVolume trueImplant) {
-                return hullImplant(MaskVolume.requireBinary(defectiveSkull, "defective skull"), trueImplant,
-                        HULL_RADIUS_MM, HULL_COARSE_MM, HULL_BOX_MARGIN_MM);
+                return hullImplant(
+                        MaskVolume.requireBinary(defectiveSkull, "defective skull"),
+                        trueImplant,
+                        HULL_RADIUS_MM,
+                        HULL_COARSE_MM,
+                        HULL_BOX_MARGIN_MM);
             }
 
             @Override
             public String fingerprint(String caseId) {
-                return String.format(Locale.ROOT, "hull(radius=%.3gmm,coarse=%.3gmm,box+%.3gmm)", HULL_RADIUS_MM,
-                        HULL_COARSE_MM, HULL_BOX_MARGIN_MM);
+                return String.format(
+                        Locale.ROOT,
+                        "hull(radius=%.3gmm,coarse=%.3gmm,box+%.3gmm)",
+                        HULL_RADIUS_MM,
+                        HULL_COARSE_MM,
+                        HULL_BOX_MARGIN_MM);
             }
         };
     }
@@ -87,12 +94,16 @@ public final class FloorBaselines {
             @Override
             public MaskVolume predict(Volume defectiveSkull, MaskVolume trueImplant) {
                 MaskVolume defective = MaskVolume.requireBinary(defectiveSkull, "defective skull");
-                MaskVolume implantOnGrid = trueImplant.geometry().sameGrid(defective.geometry(), 1e-3) ? trueImplant
+                MaskVolume implantOnGrid = trueImplant.geometry().sameGrid(defective.geometry(), 1e-3)
+                        ? trueImplant
                         : org.calvaria.volume.Resampler.linearMask(trueImplant, defective.geometry());
                 MaskVolume complete = defective.copy().or(implantOnGrid);
-                return org.calvaria.implant.ImplantDesigner.designWithTruth(defective, complete,
-                        org.calvaria.normalise.NetworkGrid.wu2022(),
-                        org.calvaria.implant.ImplantDesigner.Options.withThreshold(0.5)).implant();
+                return org.calvaria.implant.ImplantDesigner.designWithTruth(
+                                defective,
+                                complete,
+                                org.calvaria.normalise.NetworkGrid.wu2022(),
+                                org.calvaria.implant.ImplantDesigner.Options.withThreshold(0.5))
+                        .implant();
             }
 
             @Override
@@ -102,8 +113,8 @@ public final class FloorBaselines {
         };
     }
 
-    static MaskVolume hullImplant(MaskVolume skull, MaskVolume trueImplant, double radiusMm, double coarseMm,
-                                  double marginMm) {
+    static MaskVolume hullImplant(
+            MaskVolume skull, MaskVolume trueImplant, double radiusMm, double coarseMm, double marginMm) {
         if (skull.isEmpty()) {
             throw new CalvariaException("the defective skull is empty; give a binary skull mask with bone as 1");
         }
@@ -117,8 +128,13 @@ public final class FloorBaselines {
         MaskOps.paste(implant, box.crop(inside), box);
         implant.andNot(skull);
         implant.setSourceType(skull.sourceType());
-        Provenance.stamp(implant, String.format(Locale.ROOT,
-                "hull reference (closing radius %.3g mm, true implant box + %.3g mm)", radiusMm, marginMm));
+        Provenance.stamp(
+                implant,
+                String.format(
+                        Locale.ROOT,
+                        "hull reference (closing radius %.3g mm, true implant box + %.3g mm)",
+                        radiusMm,
+                        marginMm));
         return implant;
     }
 }

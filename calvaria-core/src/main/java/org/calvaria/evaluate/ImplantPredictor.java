@@ -1,9 +1,8 @@
 package org.calvaria.evaluate;
 
+import java.util.function.Function;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
-
-import java.util.function.Function;
 
 /**
  * Anything that designs an implant from a defective skull: a trained model, a geometric baseline, or predictions read

@@ -15,7 +15,8 @@ public final class MaskOps {
     /** Voxel margins that cover at least {@code mm} millimetres along each axis (by axis spacing). */
     public static int[] marginVoxels(Geometry g, double mm) {
         double[] s = g.spacing();
-        return new int[] {(int) Math.ceil(mm / s[0]) + 1, (int) Math.ceil(mm / s[1]) + 1, (int) Math.ceil(mm / s[2]) + 1};
+        return new int[] {(int) Math.ceil(mm / s[0]) + 1, (int) Math.ceil(mm / s[1]) + 1, (int) Math.ceil(mm / s[2]) + 1
+        };
     }
 
     /** Sets in {@code target} every voxel set in {@code part}, which lies on the sub-grid at {@code box}. */
@@ -66,9 +67,18 @@ public final class MaskOps {
         int nx = g.nx(), ny = g.ny(), nz = g.nz();
         int x = i % nx, y = (i / nx) % ny, z = i / (nx * ny);
         int slice = nx * ny;
-        return x == 0 || !m.isSet(i - 1) || x == nx - 1 || !m.isSet(i + 1)
-                || y == 0 || !m.isSet(i - nx) || y == ny - 1 || !m.isSet(i + nx)
-                || z == 0 || !m.isSet(i - slice) || z == nz - 1 || !m.isSet(i + slice);
+        return x == 0
+                || !m.isSet(i - 1)
+                || x == nx - 1
+                || !m.isSet(i + 1)
+                || y == 0
+                || !m.isSet(i - nx)
+                || y == ny - 1
+                || !m.isSet(i + nx)
+                || z == 0
+                || !m.isSet(i - slice)
+                || z == nz - 1
+                || !m.isSet(i + slice);
     }
 
     /** Physical positions (LPS mm) of the set voxels' centres: {x0, y0, z0, x1, ...}. */

@@ -1,14 +1,13 @@
 package org.calvaria.evaluate;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.calvaria.CalvariaException;
 import org.calvaria.morphology.BoundingBox;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Implant metrics on the scan's own grid, in millimetres, correct for anisotropic, oblique and sheared voxels.
@@ -34,9 +33,17 @@ public final class Metrics {
     private Metrics() {}
 
     /** All metrics of one predicted implant against the true one. */
-    public record ImplantMetrics(double dice, double boundaryDice, double hd95Mm, double hausdorffMm, double assdMm,
-                                 double errorRatePct, double volumeMl, double trueVolumeMl, int components,
-                                 long skullOverlapVoxels) {
+    public record ImplantMetrics(
+            double dice,
+            double boundaryDice,
+            double hd95Mm,
+            double hausdorffMm,
+            double assdMm,
+            double errorRatePct,
+            double volumeMl,
+            double trueVolumeMl,
+            int components,
+            long skullOverlapVoxels) {
         /** Metric name to value, in report order. Names are the ones written to metrics.csv. */
         public Map<String, Double> toMap() {
             Map<String, Double> m = new LinkedHashMap<>();
@@ -55,8 +62,8 @@ public final class Metrics {
     }
 
     /** Surface distance summary (mm); NaN when either surface is empty. */
-    public record SurfaceDistances(double hausdorff, double hd95, double assd, int predictedSurfaceVoxels,
-                                   int trueSurfaceVoxels) {}
+    public record SurfaceDistances(
+            double hausdorff, double hd95, double assd, int predictedSurfaceVoxels, int trueSurfaceVoxels) {}
 
     /**
      * Every metric at once. All three masks must lie on the same grid (resample first).
@@ -66,15 +73,23 @@ public final class Metrics {
      * @param defectiveSkull the defective skull (for boundary Dice and the overlap check)
      * @param bandMm boundary band width for boundary Dice
      */
-    public static ImplantMetrics compute(MaskVolume predicted, MaskVolume truth, MaskVolume defectiveSkull,
-                                         double bandMm) {
+    public static ImplantMetrics compute(
+            MaskVolume predicted, MaskVolume truth, MaskVolume defectiveSkull, double bandMm) {
         requireSameGrid(predicted, truth, "predicted implant", "true implant");
         requireSameGrid(truth, defectiveSkull, "true implant", "defective skull");
         requireNonEmptyTruth(truth);
         SurfaceDistances sd = surfaceDistances(predicted, truth);
-        return new ImplantMetrics(dice(predicted, truth), boundaryDice(predicted, truth, defectiveSkull, bandMm),
-                sd.hd95(), sd.hausdorff(), sd.assd(), volumetricErrorRatePct(predicted, truth), volumeMl(predicted),
-                volumeMl(truth), componentCount(predicted), predicted.intersectionCount(defectiveSkull));
+        return new ImplantMetrics(
+                dice(predicted, truth),
+                boundaryDice(predicted, truth, defectiveSkull, bandMm),
+                sd.hd95(),
+                sd.hausdorff(),
+                sd.assd(),
+                volumetricErrorRatePct(predicted, truth),
+                volumeMl(predicted),
+                volumeMl(truth),
+                componentCount(predicted),
+                predicted.intersectionCount(defectiveSkull));
     }
 
     static void requireNonEmptyTruth(MaskVolume truth) {
@@ -123,8 +138,8 @@ public final class Metrics {
         return boundaryDice(predicted, truth, skull, bandMm, false);
     }
 
-    static double boundaryDice(MaskVolume predicted, MaskVolume truth, MaskVolume skull, double bandMm,
-                               boolean forcePointSearch) {
+    static double boundaryDice(
+            MaskVolume predicted, MaskVolume truth, MaskVolume skull, double bandMm, boolean forcePointSearch) {
         if (!(bandMm > 0)) throw new IllegalArgumentException("band width must be positive, got " + bandMm);
         MaskVolume either = predicted.copy().or(truth);
         BoundingBox box = BoundingBox.of(either).orElse(null);
@@ -195,11 +210,15 @@ public final class Metrics {
         Geometry g = a.geometry();
         if (DistanceTransform.isOrthogonal(g) && !forcePointSearch) {
             // The crop holds every surface voxel of both masks, so the transform on it is exact for these queries.
-            return new double[][] {readDistances(sa, DistanceTransform.squaredDistanceMm2(sb, g.spacing())),
-                readDistances(sb, DistanceTransform.squaredDistanceMm2(sa, g.spacing()))};
+            return new double[][] {
+                readDistances(sa, DistanceTransform.squaredDistanceMm2(sb, g.spacing())),
+                readDistances(sb, DistanceTransform.squaredDistanceMm2(sa, g.spacing()))
+            };
         }
-        return new double[][] {queryDistances(sa, new NearestPoints(MaskOps.physicalPoints(sb))),
-            queryDistances(sb, new NearestPoints(MaskOps.physicalPoints(sa)))};
+        return new double[][] {
+            queryDistances(sa, new NearestPoints(MaskOps.physicalPoints(sb))),
+            queryDistances(sb, new NearestPoints(MaskOps.physicalPoints(sa)))
+        };
     }
 
     private static double[] readDistances(MaskVolume at, float[] squared) {
@@ -212,7 +231,8 @@ public final class Metrics {
     private static double[] queryDistances(MaskVolume at, NearestPoints tree) {
         double[] pts = MaskOps.physicalPoints(at);
         double[] out = new double[pts.length / 3];
-        java.util.stream.IntStream.range(0, out.length).parallel()
+        java.util.stream.IntStream.range(0, out.length)
+                .parallel()
                 .forEach(i -> out[i] = tree.nearestDistance(pts[3 * i], pts[3 * i + 1], pts[3 * i + 2]));
         return out;
     }

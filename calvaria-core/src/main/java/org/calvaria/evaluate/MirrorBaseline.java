@@ -1,5 +1,6 @@
 package org.calvaria.evaluate;
 
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.Provenance;
 import org.calvaria.morphology.BoundingBox;
@@ -10,8 +11,6 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
 import org.calvaria.volume.Volume;
-
-import java.util.Locale;
 
 /**
  * The classical mirroring design: reflect the healthy half of the skull across its mid-sagittal plane into the defect.
@@ -41,15 +40,20 @@ public final class MirrorBaseline implements ImplantPredictor {
      * @param holeDistanceMm voxels farther than this from the skull count towards a component's hole score
      * @param keepFraction components are kept when their hole score is at least this fraction of the best one's
      */
-    public record Parameters(double coarseSpacingMm, double openingRadiusMm, double holeDistanceMm,
-                             double keepFraction) {
+    public record Parameters(
+            double coarseSpacingMm, double openingRadiusMm, double holeDistanceMm, double keepFraction) {
         public static Parameters defaults() {
             return new Parameters(2.0, 1.5, 3.0, 0.5);
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "mirror(coarse=%.3gmm,opening=%.3gmm,hole=%.3gmm,keep=%.3g)",
-                    coarseSpacingMm, openingRadiusMm, holeDistanceMm, keepFraction);
+            return String.format(
+                    Locale.ROOT,
+                    "mirror(coarse=%.3gmm,opening=%.3gmm,hole=%.3gmm,keep=%.3g)",
+                    coarseSpacingMm,
+                    openingRadiusMm,
+                    holeDistanceMm,
+                    keepFraction);
         }
     }
 
@@ -66,11 +70,14 @@ public final class MirrorBaseline implements ImplantPredictor {
         this.parameters = parameters;
     }
 
-    public Parameters parameters() { return parameters; }
+    public Parameters parameters() {
+        return parameters;
+    }
 
     @Override
     public MaskVolume predict(Volume defectiveSkull) {
-        return design(MaskVolume.requireBinary(defectiveSkull, "defective skull")).implant();
+        return design(MaskVolume.requireBinary(defectiveSkull, "defective skull"))
+                .implant();
     }
 
     @Override
@@ -124,13 +131,16 @@ public final class MirrorBaseline implements ImplantPredictor {
             MaskVolume core = comps.mask(label -> kept[label]);
             double[] s = g.spacing();
             double diagonal = Math.sqrt(s[0] * s[0] + s[1] * s[1] + s[2] * s[2]);
-            MaskVolume regrown = Morphology.dilate(core, parameters.openingRadiusMm() + diagonal).and(candidate);
+            MaskVolume regrown = Morphology.dilate(core, parameters.openingRadiusMm() + diagonal)
+                    .and(candidate);
             // Regrowth may pick up separate bits of candidate near the core: keep only pieces that hold core voxels.
             implant = ConnectedComponents.keepComponentsTouching(regrown, core, 26);
         }
         implant.setSourceType(skull.sourceType());
-        Provenance.stamp(implant, "mirror baseline, " + plane + ", " + parameters.describe()
-                + (region == null ? "" : ", restricted to a given defect box"));
+        Provenance.stamp(
+                implant,
+                "mirror baseline, " + plane + ", " + parameters.describe()
+                        + (region == null ? "" : ", restricted to a given defect box"));
         return new Result(implant, plane, candidateVoxels, comps.count());
     }
 
@@ -178,8 +188,8 @@ public final class MirrorBaseline implements ImplantPredictor {
                 if (!trueImplant.geometry().sameGrid(g, 1e-3)) {
                     throw new CalvariaException("the defective skull and the true implant are on different grids");
                 }
-                BoundingBox box = BoundingBox.of(trueImplant).orElseThrow()
-                        .grownVoxels(MaskOps.marginVoxels(g, marginMm), g);
+                BoundingBox box =
+                        BoundingBox.of(trueImplant).orElseThrow().grownVoxels(MaskOps.marginVoxels(g, marginMm), g);
                 return self.design(skull, box).implant();
             }
 

@@ -12,6 +12,7 @@ public final class NearestPoints {
     private final double[] xs, ys, zs;
     /** Split axis of the node whose median sits at this position (only meaningful for inner nodes). */
     private final byte[] splitAxis;
+
     private final int n;
 
     /** Builds the tree over points given as {x0, y0, z0, x1, y1, z1, ...} (mm). The array is not kept. */
@@ -31,9 +32,13 @@ public final class NearestPoints {
         zs = c[2];
     }
 
-    public int size() { return n; }
+    public int size() {
+        return n;
+    }
 
-    public boolean isEmpty() { return n == 0; }
+    public boolean isEmpty() {
+        return n == 0;
+    }
 
     private void build(double[][] c, int lo, int hi) {
         if (hi - lo <= LEAF) return;

@@ -50,8 +50,8 @@ final class NelderMead {
                 simplex[d] = reflected;
                 values[d] = fr;
             } else {
-                double[] contracted = fr < values[d] ? along(centroid, simplex[d], -0.5)
-                        : along(centroid, simplex[d], 0.5);
+                double[] contracted =
+                        fr < values[d] ? along(centroid, simplex[d], -0.5) : along(centroid, simplex[d], 0.5);
                 double fc = f.applyAsDouble(contracted);
                 evaluations++;
                 if (fc < Math.min(fr, values[d])) {
@@ -59,7 +59,8 @@ final class NelderMead {
                     values[d] = fc;
                 } else {
                     for (int i = 1; i <= d; i++) {
-                        for (int k = 0; k < d; k++) simplex[i][k] = simplex[0][k] + 0.5 * (simplex[i][k] - simplex[0][k]);
+                        for (int k = 0; k < d; k++)
+                            simplex[i][k] = simplex[0][k] + 0.5 * (simplex[i][k] - simplex[0][k]);
                         values[i] = f.applyAsDouble(simplex[i]);
                         evaluations++;
                     }

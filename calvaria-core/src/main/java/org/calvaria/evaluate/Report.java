@@ -1,13 +1,12 @@
 package org.calvaria.evaluate;
 
-import org.calvaria.files.Outputs;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.calvaria.files.Outputs;
 
 /**
  * Writes an {@link Evaluator.Evaluation} as {@code metrics.csv} (case, method, metric, value; NaN = undefined),
@@ -21,6 +20,7 @@ import java.util.Map;
 public final class Report {
     /** The metrics of the summary table and box plots, with their labels. */
     static final Map<String, String> HEADLINE = new LinkedHashMap<>();
+
     static final Map<String, String> ALL = new LinkedHashMap<>();
 
     static {
@@ -43,16 +43,26 @@ public final class Report {
     /** Summary statistics of one metric over cases; NaN values (undefined) are counted, not averaged. */
     public record Stats(double mean, double median, double std, double p5, double p95, int n, int undefined) {
         public static Stats of(List<Double> values) {
-            double[] v = values.stream().filter(x -> !Double.isNaN(x)).mapToDouble(Double::doubleValue).sorted()
+            double[] v = values.stream()
+                    .filter(x -> !Double.isNaN(x))
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
                     .toArray();
             int undefined = values.size() - v.length;
-            if (v.length == 0) return new Stats(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, undefined);
+            if (v.length == 0)
+                return new Stats(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, undefined);
             double mean = Arrays.stream(v).sum() / v.length;
             double ss = 0;
             for (double x : v) ss += (x - mean) * (x - mean);
             double std = v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0;
-            return new Stats(mean, Metrics.percentileSorted(v, 50), std, Metrics.percentileSorted(v, 5),
-                    Metrics.percentileSorted(v, 95), v.length, undefined);
+            return new Stats(
+                    mean,
+                    Metrics.percentileSorted(v, 50),
+                    std,
+                    Metrics.percentileSorted(v, 5),
+                    Metrics.percentileSorted(v, 95),
+                    v.length,
+                    undefined);
         }
     }
 

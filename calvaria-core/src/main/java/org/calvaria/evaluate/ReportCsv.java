@@ -11,8 +11,14 @@ final class ReportCsv {
         StringBuilder sb = new StringBuilder("case,method,metric,value\n");
         for (Evaluator.CaseResult r : ev.results()) {
             for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
-                sb.append(csvField(r.caseId())).append(',').append(csvField(r.method())).append(',')
-                        .append(e.getKey()).append(',').append(number(e.getValue())).append('\n');
+                sb.append(csvField(r.caseId()))
+                        .append(',')
+                        .append(csvField(r.method()))
+                        .append(',')
+                        .append(e.getKey())
+                        .append(',')
+                        .append(number(e.getValue()))
+                        .append('\n');
             }
         }
         return sb.toString();

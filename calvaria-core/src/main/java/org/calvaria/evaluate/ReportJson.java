@@ -1,11 +1,10 @@
 package org.calvaria.evaluate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.calvaria.Json;
-import org.calvaria.Provenance;
-
 import java.util.List;
 import java.util.function.Predicate;
+import org.calvaria.Json;
+import org.calvaria.Provenance;
 
 /** {@code summary.json}: statistics per method and metric, per defect type and per midline group. */
 final class ReportJson {
@@ -27,7 +26,8 @@ final class ReportJson {
         ObjectNode byType = root.putObject("by_defect_type");
         for (String type : ReportStatistics.defectTypes(ev)) {
             ObjectNode t = byType.putObject(type);
-            for (String m : ev.methods()) statsNode(t.putObject(m), ev, m, c -> c.defectType().equals(type));
+            for (String m : ev.methods())
+                statsNode(t.putObject(m), ev, m, c -> c.defectType().equals(type));
         }
         ObjectNode spearman = root.putObject("midline_share_dice_spearman");
         for (String m : ev.methods()) Evaluator.putNumber(spearman, m, ReportStatistics.midlineSpearman(ev, m));
@@ -39,8 +39,8 @@ final class ReportJson {
         return root;
     }
 
-    private static void statsNode(ObjectNode node, Evaluator.Evaluation ev, String method,
-                                  Predicate<Evaluator.CaseInfo> which) {
+    private static void statsNode(
+            ObjectNode node, Evaluator.Evaluation ev, String method, Predicate<Evaluator.CaseInfo> which) {
         for (String metric : ReportStatistics.metricNames(ev)) {
             List<Double> v = ReportStatistics.values(ev, method, metric, which);
             if (v.isEmpty()) continue;

@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 final class ReportStatistics {
     private ReportStatistics() {}
 
-    static List<Double> values(Evaluator.Evaluation ev, String method, String metric,
-                               Predicate<Evaluator.CaseInfo> which) {
+    static List<Double> values(
+            Evaluator.Evaluation ev, String method, String metric, Predicate<Evaluator.CaseInfo> which) {
         List<Double> out = new ArrayList<>();
         for (Evaluator.CaseResult r : ev.results()) {
             if (!r.method().equals(method) || !which.test(ev.info(r.caseId()))) continue;
@@ -49,10 +49,11 @@ final class ReportStatistics {
         String first = ev.methods().get(0);
         List<Evaluator.CaseInfo> order = new ArrayList<>(ev.cases());
         order.sort(Comparator.comparingDouble((Evaluator.CaseInfo c) -> {
-            Evaluator.CaseResult r = result(ev, c.id(), first);
-            double d = r == null ? Double.NaN : r.metrics().getOrDefault("dice", Double.NaN);
-            return Double.isNaN(d) ? Double.POSITIVE_INFINITY : -d;
-        }).thenComparing(Evaluator.CaseInfo::id));
+                    Evaluator.CaseResult r = result(ev, c.id(), first);
+                    double d = r == null ? Double.NaN : r.metrics().getOrDefault("dice", Double.NaN);
+                    return Double.isNaN(d) ? Double.POSITIVE_INFINITY : -d;
+                })
+                .thenComparing(Evaluator.CaseInfo::id));
         return order;
     }
 
@@ -77,7 +78,8 @@ final class ReportStatistics {
         }
         if (pairs.size() < 3) return Double.NaN;
         double[] a = ranks(pairs, 0), b = ranks(pairs, 1);
-        double ma = Arrays.stream(a).average().orElse(0), mb = Arrays.stream(b).average().orElse(0);
+        double ma = Arrays.stream(a).average().orElse(0),
+                mb = Arrays.stream(b).average().orElse(0);
         double sab = 0, saa = 0, sbb = 0;
         for (int i = 0; i < a.length; i++) {
             sab += (a[i] - ma) * (b[i] - mb);

@@ -11,7 +11,9 @@ public record SymmetryPlane(double[] normal, double offset) {
     }
 
     @Override
-    public double[] normal() { return normal.clone(); }
+    public double[] normal() {
+        return normal.clone();
+    }
 
     public double signedDistance(double x, double y, double z) {
         return normal[0] * x + normal[1] * y + normal[2] * z - offset;
@@ -29,7 +31,7 @@ public record SymmetryPlane(double[] normal, double offset) {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "plane n=(%.4f, %.4f, %.4f) d=%.3f mm", normal[0], normal[1], normal[2],
-                offset);
+        return String.format(
+                Locale.ROOT, "plane n=(%.4f, %.4f, %.4f) d=%.3f mm", normal[0], normal[1], normal[2], offset);
     }
 }

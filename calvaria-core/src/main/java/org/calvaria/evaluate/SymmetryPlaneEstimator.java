@@ -38,10 +38,10 @@ public final class SymmetryPlaneEstimator {
         for (double yaw : new double[] {0, -0.15, 0.15}) {
             // Parameters: normal = normalise(1, u, v); offset measured from the centroid along the normal.
             double[] start = {yaw, 0, 0};
-            double[] p1 = NelderMead.minimize(params -> coarse.cost(toPlane(params, centroid), 12), start,
-                    new double[] {0.08, 0.08, 4}, 250);
-            double[] p2 = NelderMead.minimize(params -> coarse.cost(toPlane(params, centroid), 4), p1,
-                    new double[] {0.02, 0.02, 1}, 250);
+            double[] p1 = NelderMead.minimize(
+                    params -> coarse.cost(toPlane(params, centroid), 12), start, new double[] {0.08, 0.08, 4}, 250);
+            double[] p2 = NelderMead.minimize(
+                    params -> coarse.cost(toPlane(params, centroid), 4), p1, new double[] {0.02, 0.02, 1}, 250);
             double c = coarse.cost(toPlane(p2, centroid), 4);
             if (c < bestCost) {
                 bestCost = c;

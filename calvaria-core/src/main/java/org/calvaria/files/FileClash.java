@@ -1,7 +1,5 @@
 package org.calvaria.files;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.calvaria.CalvariaException;
 
 /**
  * Which files a run reads and writes, and whether any of them coincide. An input is expanded to every file it is
@@ -48,7 +47,9 @@ public final class FileClash {
 
     /** One file of a run: the file, the argument it came from, and how it belongs to that argument. */
     private record Member(Path file, Path given, String role, int owner) {
-        boolean isGiven() { return role == null; }
+        boolean isGiven() {
+            return role == null;
+        }
     }
 
     static void check(Collection<Path> inputs, Collection<Path> outputs) {
@@ -61,8 +62,8 @@ public final class FileClash {
                     Member other = written.putIfAbsent(k, m);
                     if (other == null || other.owner() == m.owner()) continue;
                     if (other.isGiven() && m.isGiven() && other.given().equals(m.given())) {
-                        throw new CalvariaException("output " + m.given() + " is given twice; give each output its"
-                                + " own name");
+                        throw new CalvariaException(
+                                "output " + m.given() + " is given twice; give each output its" + " own name");
                     }
                     throw new CalvariaException(describeOutput(other) + " and " + describeOutput(m)
                             + " are the same file; give each output its own name");
@@ -76,8 +77,8 @@ public final class FileClash {
                     Member out = written.get(k);
                     if (out == null) continue;
                     if (out.isGiven() && m.isGiven()) {
-                        throw new CalvariaException("output " + out.given() + " is the input file; choose another"
-                                + " output name");
+                        throw new CalvariaException(
+                                "output " + out.given() + " is the input file; choose another" + " output name");
                     }
                     throw new CalvariaException("output " + out.given() + " would "
                             + (out.isGiven() ? "overwrite " : "write its " + out.role() + " over ") + describeInput(m)
@@ -231,11 +232,14 @@ public final class FileClash {
         Path rest = abs.getFileName();
         while (ancestor != null) {
             try {
-                if (Files.exists(ancestor)) return ancestor.toRealPath().resolve(rest).normalize();
+                if (Files.exists(ancestor))
+                    return ancestor.toRealPath().resolve(rest).normalize();
             } catch (IOException e) {
                 // keep climbing
             }
-            rest = ancestor.getFileName() == null ? rest : ancestor.getFileName().resolve(rest);
+            rest = ancestor.getFileName() == null
+                    ? rest
+                    : ancestor.getFileName().resolve(rest);
             ancestor = ancestor.getParent();
         }
         return abs;

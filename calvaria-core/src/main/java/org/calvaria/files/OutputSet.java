@@ -1,11 +1,10 @@
 package org.calvaria.files;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.CalvariaException;
 
 /**
  * The outputs of one run, made to appear together: while a set is open on a thread, every
@@ -100,8 +99,10 @@ public final class OutputSet implements AutoCloseable {
                 try {
                     Outputs.moveIntoPlace(s.temporary(), s.entry().target());
                 } catch (IOException e) {
-                    throw new CalvariaException("cannot move " + s.entry().target() + " into place: " + e.getMessage()
-                            + "; check the folder and run again", e);
+                    throw new CalvariaException(
+                            "cannot move " + s.entry().target() + " into place: " + e.getMessage()
+                                    + "; check the folder and run again",
+                            e);
                 }
                 staged.remove(0);
             }

@@ -1,18 +1,16 @@
 package org.calvaria.files;
 
-import org.calvaria.CalvariaException;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -32,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.calvaria.CalvariaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,7 +175,8 @@ public final class Outputs {
             if (seen == null) {
                 seen = new ArrayList<>();
                 try (Stream<Path> s = Files.list(parent)) {
-                    s.map(p -> p.getFileName().toString()).filter(n -> ANY_TEMPORARY.matcher(n).matches())
+                    s.map(p -> p.getFileName().toString())
+                            .filter(n -> ANY_TEMPORARY.matcher(n).matches())
                             .forEach(seen::add);
                 } catch (IOException e) {
                     return; // the write itself will report an unreadable folder
@@ -242,7 +242,8 @@ public final class Outputs {
      */
     private static void makeReadableLikeAnOrdinaryFile(Path tmp, Path target) {
         try {
-            Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+            Set<PosixFilePermission> perms = Files.exists(target)
+                    ? Files.getPosixFilePermissions(target)
                     : PosixFilePermissions.fromString("rw-r--r--");
             Files.setPosixFilePermissions(tmp, perms);
         } catch (UnsupportedOperationException | IOException e) {

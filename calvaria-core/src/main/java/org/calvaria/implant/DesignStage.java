@@ -8,8 +8,14 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * console, the web page and the report's {@code secondsPerStage} show; {@link #toString()} and JSON give the label.
  */
 public enum DesignStage {
-    READ("read"), SEGMENT("segment"), NORMALISE("normalise"), COMPLETE("complete"), MAP_BACK("map back"),
-    IMPLANT("implant"), MESH("mesh"), WRITE("write");
+    READ("read"),
+    SEGMENT("segment"),
+    NORMALISE("normalise"),
+    COMPLETE("complete"),
+    MAP_BACK("map back"),
+    IMPLANT("implant"),
+    MESH("mesh"),
+    WRITE("write");
 
     private final String label;
 
@@ -19,7 +25,9 @@ public enum DesignStage {
 
     /** The name people see, e.g. {@code "map back"}. */
     @JsonValue
-    public String label() { return label; }
+    public String label() {
+        return label;
+    }
 
     /** The stage with this label; fails with the labels known when there is none. */
     public static DesignStage ofLabel(String label) {
@@ -29,5 +37,7 @@ public enum DesignStage {
     }
 
     @Override
-    public String toString() { return label; }
+    public String toString() {
+        return label;
+    }
 }

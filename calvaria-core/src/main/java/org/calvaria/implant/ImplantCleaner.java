@@ -40,8 +40,8 @@ public final class ImplantCleaner {
         if (labels.count() == 0) return mask;
         long largest = labels.size(labels.largestLabel());
         double voxelMl = mask.geometry().voxelVolumeMm3() / 1000.0;
-        long minVoxels = Math.max((long) Math.ceil(o.minPartMl() / voxelMl),
-                (long) Math.ceil(o.minPartOfLargest() * largest));
+        long minVoxels =
+                Math.max((long) Math.ceil(o.minPartMl() / voxelMl), (long) Math.ceil(o.minPartOfLargest() * largest));
         return labels.mask(label -> labels.size(label) >= minVoxels);
     }
 }

@@ -1,5 +1,8 @@
 package org.calvaria.implant;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import org.calvaria.CalvariaException;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.GridSpec;
@@ -16,10 +19,6 @@ import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.VoxelType;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Defective skull -> implant, on the defective skull's own grid: map the skull onto the network grid, complete it,
@@ -57,10 +56,14 @@ public final class ImplantDesigner {
     public record HoleDesign(Hole hole, Geometry grid, double rimInsideGrid, double closedFraction) {}
 
     /** What a design produced, on the defective skull's grid (the stage timings are in the caller's timer). */
-    public record Design(MaskVolume implant, MaskVolume completed, GridPlacement placement,
-                         double implantCoveredFraction, List<HoleDesign> holes) {
-        public Design(MaskVolume implant, MaskVolume completed, GridPlacement placement,
-                      double implantCoveredFraction) {
+    public record Design(
+            MaskVolume implant,
+            MaskVolume completed,
+            GridPlacement placement,
+            double implantCoveredFraction,
+            List<HoleDesign> holes) {
+        public Design(
+                MaskVolume implant, MaskVolume completed, GridPlacement placement, double implantCoveredFraction) {
             this(implant, completed, placement, implantCoveredFraction, List.of());
         }
 
@@ -79,7 +82,9 @@ public final class ImplantDesigner {
         this.grid = model.grid().networkGrid();
     }
 
-    public NetworkGrid grid() { return grid; }
+    public NetworkGrid grid() {
+        return grid;
+    }
 
     /** Designs, telling {@code onStage} when each stage begins. */
     public Design design(MaskVolume defective, Consumer<DesignStage> onStage) {
@@ -92,7 +97,8 @@ public final class ImplantDesigner {
      */
     public Design design(MaskVolume defective, StageTimer timer) {
         if (defective.isEmpty()) {
-            throw new CalvariaException("the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
+            throw new CalvariaException(
+                    "the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
         }
         if (model.grid().placement() == GridSpec.Placement.DEFECT) {
             return designOnHoles(defective, timer, (input, grids) -> model.predict(input, grids.size()));
@@ -114,8 +120,8 @@ public final class ImplantDesigner {
         float[] probability = completion.complete(input, List.of(placement.grid()));
 
         timer.begin(DesignStage.MAP_BACK);
-        MaskVolume predictedBone = GridResampling.toScan(grid.wrap(probability, placement), defective.geometry(),
-                options.threshold());
+        MaskVolume predictedBone =
+                GridResampling.toScan(grid.wrap(probability, placement), defective.geometry(), options.threshold());
 
         timer.begin(DesignStage.IMPLANT);
         MaskVolume raw = predictedBone.copy().andNot(defective);
@@ -141,8 +147,7 @@ public final class ImplantDesigner {
      * mapped onto each grid) in place of the network. Implant metrics of this show what the grid geometry and
      * mapping back cost, independently of any network.
      */
-    public static Design designWithTruth(MaskVolume defective, MaskVolume complete, NetworkGrid grid,
-                                         Options options) {
+    public static Design designWithTruth(MaskVolume defective, MaskVolume complete, NetworkGrid grid, Options options) {
         ImplantDesigner d = new ImplantDesigner(grid, options);
         return d.designOnHoles(defective, StageTimer.silent(), (input, grids) -> {
             int v = grid.voxelCount();
@@ -159,13 +164,18 @@ public final class ImplantDesigner {
      * The vertex-placed design with a perfect completion (the true complete skull mapped onto the grid), for tests of
      * the path's geometry without a network.
      */
-    static Design designUnderVertexWithTruth(MaskVolume defective, MaskVolume complete, NetworkGrid grid,
-                                             Options options, StageTimer timer) {
+    static Design designUnderVertexWithTruth(
+            MaskVolume defective, MaskVolume complete, NetworkGrid grid, Options options, StageTimer timer) {
         if (defective.isEmpty()) {
-            throw new CalvariaException("the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
+            throw new CalvariaException(
+                    "the defective skull is empty (no bone voxels); give a binary skull mask or a CT");
         }
-        return new ImplantDesigner(grid, options).designUnderVertex(defective, timer,
-                (input, grids) -> GridResampling.average(complete, grids.get(0)).data());
+        return new ImplantDesigner(grid, options)
+                .designUnderVertex(
+                        defective,
+                        timer,
+                        (input, grids) ->
+                                GridResampling.average(complete, grids.get(0)).data());
     }
 
     private ImplantDesigner(NetworkGrid grid, Options options) {
@@ -199,10 +209,15 @@ public final class ImplantDesigner {
         CranialRays rays = CranialRays.cast(defective);
         double[] size = rays.vaultSizeMm();
         if (Math.max(size[0], size[1]) < MIN_ADULT_VAULT_MM) {
-            throw new CalvariaException(String.format(java.util.Locale.ROOT, "the skull's vault measures %.0f x %.0f mm"
-                    + " (width x length), smaller than an adult's (the longer side at least %.0f mm): the model was"
-                    + " trained on adult skulls and is not validated for children; check the input's spacing, or"
-                    + " design this implant by hand", size[0], size[1], MIN_ADULT_VAULT_MM));
+            throw new CalvariaException(String.format(
+                    java.util.Locale.ROOT,
+                    "the skull's vault measures %.0f x %.0f mm"
+                            + " (width x length), smaller than an adult's (the longer side at least %.0f mm): the model was"
+                            + " trained on adult skulls and is not validated for children; check the input's spacing, or"
+                            + " design this implant by hand",
+                    size[0],
+                    size[1],
+                    MIN_ADULT_VAULT_MM));
         }
         List<Hole> found = new ArrayList<>();
         List<Hole> base = new ArrayList<>();
@@ -238,8 +253,8 @@ public final class ImplantDesigner {
         MaskVolume predictedBone = new MaskVolume(defective.geometry());
         for (int k = 0; k < holes.size(); k++) {
             float[] one = java.util.Arrays.copyOfRange(probability, k * v, (k + 1) * v);
-            predictedBone.or(GridResampling.toScan(new FloatVolume(grids.get(k), one, VoxelType.FLOAT32),
-                    defective.geometry(), options.threshold()));
+            predictedBone.or(GridResampling.toScan(
+                    new FloatVolume(grids.get(k), one, VoxelType.FLOAT32), defective.geometry(), options.threshold()));
         }
 
         timer.begin(DesignStage.IMPLANT);

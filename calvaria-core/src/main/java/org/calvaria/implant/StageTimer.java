@@ -20,7 +20,9 @@ public final class StageTimer {
     }
 
     /** A timer that tells nobody. */
-    public static StageTimer silent() { return new StageTimer(s -> { }); }
+    public static StageTimer silent() {
+        return new StageTimer(s -> {});
+    }
 
     /** Ends the stage running, if any, tells the listener that {@code stage} begins, and starts its clock. */
     public void begin(DesignStage stage) {
@@ -38,7 +40,9 @@ public final class StageTimer {
     }
 
     /** Seconds per finished stage, in the order they ran. */
-    public Map<DesignStage, Double> seconds() { return Collections.unmodifiableMap(seconds); }
+    public Map<DesignStage, Double> seconds() {
+        return Collections.unmodifiableMap(seconds);
+    }
 
     /** The sum of the finished stages' seconds. */
     public double total() {

@@ -1,8 +1,9 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static org.calvaria.io.DicomPixels.syntaxName;
+import static org.calvaria.io.DicomStackGeometry.normal;
+import static org.calvaria.io.DicomStackGeometry.pixelSpacing;
+import static org.calvaria.io.DicomStackGeometry.unitOrientation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.calvaria.io.DicomPixels.syntaxName;
-import static org.calvaria.io.DicomStackGeometry.normal;
-import static org.calvaria.io.DicomStackGeometry.pixelSpacing;
-import static org.calvaria.io.DicomStackGeometry.unitOrientation;
+import org.calvaria.CalvariaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scans a folder of DICOM files: parses each header, groups the image slices into stacks (series, size, orientation,
@@ -47,7 +46,9 @@ final class DicomFolderScan {
     static Scan scan(Path folder, Path wanted, ReadOptions options) {
         List<Path> files;
         try (Stream<Path> s = Files.list(folder)) {
-            files = s.filter(Files::isRegularFile).map(p -> p.toAbsolutePath().normalize()).sorted()
+            files = s.filter(Files::isRegularFile)
+                    .map(p -> p.toAbsolutePath().normalize())
+                    .sorted()
                     .collect(Collectors.toList());
         } catch (IOException e) {
             throw new CalvariaException("cannot list folder " + folder + ": " + e.getMessage(), e);
@@ -68,7 +69,8 @@ final class DicomFolderScan {
                 }
                 h = DicomHeader.read(f);
             } catch (IOException | RuntimeException e) {
-                String why = e.getMessage() != null && e instanceof IOException ? e.getMessage()
+                String why = e.getMessage() != null && e instanceof IOException
+                        ? e.getMessage()
                         : "its header cannot be parsed";
                 if (f.equals(wanted)) {
                     throw new CalvariaException(f + " is a damaged DICOM file (" + why + ")");
@@ -77,8 +79,10 @@ final class DicomFolderScan {
                     throw new CalvariaException(f + " is a damaged DICOM file (" + why + "), so the series would miss"
                             + " a slice; re-export the series, or give --allow-gaps to read it without this file");
                 }
-                LOG.warn("skipping {}: damaged DICOM file ({}); reading the series without it (--allow-gaps)",
-                        f.getFileName(), why);
+                LOG.warn(
+                        "skipping {}: damaged DICOM file ({}); reading the series without it (--allow-gaps)",
+                        f.getFileName(),
+                        why);
                 scan.skipped.add(f.getFileName().toString());
                 scan.notImage++;
                 continue;
@@ -102,8 +106,11 @@ final class DicomFolderScan {
             double[] normal = normal(iop, f);
             double along = ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2];
             String uid = h.text(DicomHeader.SERIES_UID);
-            StackKey key = new StackKey(uid == null ? "" : uid, h.uint16(DicomHeader.ROWS, 0),
-                    h.uint16(DicomHeader.COLUMNS, 0), rounded(unitOrientation(iop, f)),
+            StackKey key = new StackKey(
+                    uid == null ? "" : uid,
+                    h.uint16(DicomHeader.ROWS, 0),
+                    h.uint16(DicomHeader.COLUMNS, 0),
+                    rounded(unitOrientation(iop, f)),
                     rounded(pixelSpacing(h)));
             scan.stacks.computeIfAbsent(key, k -> new ArrayList<>()).add(new DicomSlice(f, h, ipp, along));
         }
@@ -134,23 +141,32 @@ final class DicomFolderScan {
                 for (DicomSlice s : e.getValue()) if (s.file().equals(wanted)) chosen = e;
             }
             if (chosen == null) {
-                throw new CalvariaException(wanted + " is a DICOM file without an image; give a CT slice or its"
-                        + " folder");
+                throw new CalvariaException(
+                        wanted + " is a DICOM file without an image; give a CT slice or its" + " folder");
             }
         } else {
             // The largest stack; ties go to the lower series number, then the UID, so the choice is reproducible.
-            chosen = all.stream().min(Comparator.<Map.Entry<StackKey, List<DicomSlice>>>comparingInt(e -> -e.getValue()
-                    .size()).thenComparingDouble(e -> e.getValue().get(0).header().number(
-                            DicomHeader.SERIES_NUMBER, Double.MAX_VALUE))
-                    .thenComparing(e -> e.getKey().seriesUid())).orElseThrow();
+            chosen = all.stream()
+                    .min(Comparator.<Map.Entry<StackKey, List<DicomSlice>>>comparingInt(
+                                    e -> -e.getValue().size())
+                            .thenComparingDouble(e ->
+                                    e.getValue().get(0).header().number(DicomHeader.SERIES_NUMBER, Double.MAX_VALUE))
+                            .thenComparing(e -> e.getKey().seriesUid()))
+                    .orElseThrow();
         }
         if (all.size() > 1) {
             final Map.Entry<StackKey, List<DicomSlice>> picked = chosen;
-            String others = all.stream().filter(e -> e != picked).map(e -> describe(e.getValue()))
+            String others = all.stream()
+                    .filter(e -> e != picked)
+                    .map(e -> describe(e.getValue()))
                     .collect(Collectors.joining("; "));
-            LOG.warn("{} holds {} image series (or stacks of different size/orientation); reading {}; not read: {}."
-                    + " To read another, give one of its files instead of the folder", folder, all.size(),
-                    describe(chosen.getValue()), others);
+            LOG.warn(
+                    "{} holds {} image series (or stacks of different size/orientation); reading {}; not read: {}."
+                            + " To read another, give one of its files instead of the folder",
+                    folder,
+                    all.size(),
+                    describe(chosen.getValue()),
+                    others);
         }
         return chosen.getValue();
     }
@@ -159,10 +175,17 @@ final class DicomFolderScan {
         DicomHeader h = stack.get(0).header();
         String desc = h.text(DicomHeader.SERIES_DESCRIPTION);
         String number = h.text(DicomHeader.SERIES_NUMBER);
-        return String.format(Locale.ROOT, "series %s '%s' (%d slice%s of %dx%d, UID %s, e.g. %s)",
-                shorten(number == null ? "?" : number), shorten(desc == null ? "" : desc), stack.size(),
-                stack.size() == 1 ? "" : "s", h.uint16(DicomHeader.COLUMNS, 0), h.uint16(DicomHeader.ROWS, 0),
-                shorten(String.valueOf(h.text(DicomHeader.SERIES_UID))), stack.get(0).file().getFileName());
+        return String.format(
+                Locale.ROOT,
+                "series %s '%s' (%d slice%s of %dx%d, UID %s, e.g. %s)",
+                shorten(number == null ? "?" : number),
+                shorten(desc == null ? "" : desc),
+                stack.size(),
+                stack.size() == 1 ? "" : "s",
+                h.uint16(DicomHeader.COLUMNS, 0),
+                h.uint16(DicomHeader.ROWS, 0),
+                shorten(String.valueOf(h.text(DicomHeader.SERIES_UID))),
+                stack.get(0).file().getFileName());
     }
 
     /** Header text for messages: control characters as '?', at most 200 characters. */

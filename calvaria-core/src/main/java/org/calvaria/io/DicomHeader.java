@@ -1,7 +1,5 @@
 package org.calvaria.io;
 
-import org.calvaria.files.FileClash;
-
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.calvaria.files.FileClash;
 
 /**
  * The top-level data elements of one DICOM Part-10 file, up to its pixel data, plus where the pixel data starts.
@@ -77,15 +76,20 @@ final class DicomHeader {
         return FileClash.isDicomFile(p);
     }
 
-    boolean implicitVr() { return IMPLICIT_LE.equals(transferSyntax); }
+    boolean implicitVr() {
+        return IMPLICIT_LE.equals(transferSyntax);
+    }
 
     /** Uncompressed transfer syntaxes, whose pixel data is a plain array we can read. */
     boolean uncompressed() {
-        return IMPLICIT_LE.equals(transferSyntax) || EXPLICIT_LE.equals(transferSyntax)
+        return IMPLICIT_LE.equals(transferSyntax)
+                || EXPLICIT_LE.equals(transferSyntax)
                 || EXPLICIT_BE.equals(transferSyntax);
     }
 
-    boolean has(int tag) { return values.containsKey(tag); }
+    boolean has(int tag) {
+        return values.containsKey(tag);
+    }
 
     /** Text value with trailing padding removed, or null. */
     String text(int tag) {
@@ -146,14 +150,17 @@ final class DicomHeader {
                 Element e = r.explicitElementHeader(tag);
                 if (e.length == UNDEFINED) throw new IOException("undefined length in file meta information");
                 if (e.length > MAX_KEPT_VALUE) {
-                    throw new IOException(String.format("file meta element (%04X,%04X) claims %d bytes", tag >>> 16,
-                            tag & 0xffff, e.length));
+                    throw new IOException(String.format(
+                            "file meta element (%04X,%04X) claims %d bytes", tag >>> 16, tag & 0xffff, e.length));
                 }
                 meta.put(tag, r.bytes((int) e.length));
             }
             byte[] ts = meta.get(TRANSFER_SYNTAX);
-            String syntax = ts == null ? IMPLICIT_LE
-                    : new String(ts, StandardCharsets.US_ASCII).replace("\0", "").trim();
+            String syntax = ts == null
+                    ? IMPLICIT_LE
+                    : new String(ts, StandardCharsets.US_ASCII)
+                            .replace("\0", "")
+                            .trim();
             DicomHeader h = new DicomHeader(path, syntax);
             h.values.putAll(meta);
             if (syntax.equals("1.2.840.10008.1.2.1.99")) {
@@ -247,14 +254,25 @@ final class DicomHeader {
             if ((tag >>> 16) == 0xFFFE) return new Element(null, uint32()); // items and delimiters have no VR
             String vr = new String(bytes(2), StandardCharsets.US_ASCII);
             switch (vr) {
-                case "OB": case "OW": case "OF": case "OD": case "OL": case "OV": case "SQ": case "UT": case "UN":
-                case "UC": case "UR": case "SV": case "UV":
+                case "OB":
+                case "OW":
+                case "OF":
+                case "OD":
+                case "OL":
+                case "OV":
+                case "SQ":
+                case "UT":
+                case "UN":
+                case "UC":
+                case "UR":
+                case "SV":
+                case "UV":
                     skip(2);
                     return new Element(vr, uint32());
                 default:
                     if (!Character.isLetter(vr.charAt(0)) || !Character.isLetter(vr.charAt(1))) {
-                        throw new IOException(String.format("bad value representation at tag (%04X,%04X)",
-                                tag >>> 16, tag & 0xffff));
+                        throw new IOException(
+                                String.format("bad value representation at tag (%04X,%04X)", tag >>> 16, tag & 0xffff));
                     }
                     return new Element(vr, uint16());
             }
@@ -274,8 +292,8 @@ final class DicomHeader {
                 long len = uint32();
                 if (tag == SEQUENCE_END) return;
                 if (tag != ITEM) {
-                    throw new IOException(String.format("expected an item in a sequence, found (%04X,%04X)",
-                            tag >>> 16, tag & 0xffff));
+                    throw new IOException(String.format(
+                            "expected an item in a sequence, found (%04X,%04X)", tag >>> 16, tag & 0xffff));
                 }
                 if (len != UNDEFINED) {
                     skip(len);

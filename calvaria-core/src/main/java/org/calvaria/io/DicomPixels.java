@@ -2,15 +2,14 @@ package org.calvaria.io;
 
 import ij.io.FileInfo;
 import ij.io.ImageReader;
-import org.calvaria.CalvariaException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.List;
+import org.calvaria.CalvariaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The pixel data of DICOM slices: checks that a slice can be decoded, reads its values in HU with ImageJ's
@@ -70,7 +69,8 @@ final class DicomPixels {
     static void checkSupported(DicomSlice s) {
         DicomHeader h = s.header();
         if (!h.uncompressed() || h.pixelLength < 0) {
-            throw new CalvariaException(s.file() + " uses transfer syntax " + ReadMessages.quote(h.transferSyntax) + " ("
+            throw new CalvariaException(s.file() + " uses transfer syntax " + ReadMessages.quote(h.transferSyntax)
+                    + " ("
                     + syntaxName(h.transferSyntax) + "), which Calvaria cannot decode (only uncompressed DICOM is"
                     + " read); decompress the series first, for example with dcmtk: dcmdjpeg IN OUT");
         }
@@ -131,9 +131,11 @@ final class DicomPixels {
         fi.longOffset = h.pixelOffset;
         fi.offset = (int) Math.min(Integer.MAX_VALUE, h.pixelOffset);
         fi.intelByteOrder = h.order == ByteOrder.LITTLE_ENDIAN;
-        fi.fileType = bits == 8 ? FileInfo.GRAY8
-                : bits == 16 ? (signed ? FileInfo.GRAY16_SIGNED : FileInfo.GRAY16_UNSIGNED)
-                : (signed ? FileInfo.GRAY32_INT : FileInfo.GRAY32_UNSIGNED);
+        fi.fileType = bits == 8
+                ? FileInfo.GRAY8
+                : bits == 16
+                        ? (signed ? FileInfo.GRAY16_SIGNED : FileInfo.GRAY16_UNSIGNED)
+                        : (signed ? FileInfo.GRAY32_INT : FileInfo.GRAY32_UNSIGNED);
         Object pixels;
         try (InputStream in = Files.newInputStream(s.file())) {
             pixels = new ImageReader(fi).readPixels(in);
@@ -171,17 +173,28 @@ final class DicomPixels {
 
     static String syntaxName(String uid) {
         switch (uid) {
-            case "1.2.840.10008.1.2.1.99": return "deflated explicit VR little endian";
-            case "1.2.840.10008.1.2.4.50": return "JPEG baseline";
-            case "1.2.840.10008.1.2.4.51": return "JPEG extended";
-            case "1.2.840.10008.1.2.4.57": return "JPEG lossless";
-            case "1.2.840.10008.1.2.4.70": return "JPEG lossless, first-order prediction";
-            case "1.2.840.10008.1.2.4.80": return "JPEG-LS lossless";
-            case "1.2.840.10008.1.2.4.81": return "JPEG-LS near-lossless";
-            case "1.2.840.10008.1.2.4.90": return "JPEG 2000 lossless";
-            case "1.2.840.10008.1.2.4.91": return "JPEG 2000";
-            case "1.2.840.10008.1.2.5": return "RLE lossless";
-            default: return uid.startsWith("1.2.840.10008.1.2.4") ? "compressed" : "not an uncompressed syntax";
+            case "1.2.840.10008.1.2.1.99":
+                return "deflated explicit VR little endian";
+            case "1.2.840.10008.1.2.4.50":
+                return "JPEG baseline";
+            case "1.2.840.10008.1.2.4.51":
+                return "JPEG extended";
+            case "1.2.840.10008.1.2.4.57":
+                return "JPEG lossless";
+            case "1.2.840.10008.1.2.4.70":
+                return "JPEG lossless, first-order prediction";
+            case "1.2.840.10008.1.2.4.80":
+                return "JPEG-LS lossless";
+            case "1.2.840.10008.1.2.4.81":
+                return "JPEG-LS near-lossless";
+            case "1.2.840.10008.1.2.4.90":
+                return "JPEG 2000 lossless";
+            case "1.2.840.10008.1.2.4.91":
+                return "JPEG 2000";
+            case "1.2.840.10008.1.2.5":
+                return "RLE lossless";
+            default:
+                return uid.startsWith("1.2.840.10008.1.2.4") ? "compressed" : "not an uncompressed syntax";
         }
     }
 }

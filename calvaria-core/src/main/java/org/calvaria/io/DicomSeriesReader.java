@@ -1,6 +1,12 @@
 package org.calvaria.io;
 
 import ij.io.ImageReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.volume.FloatVolume;
@@ -10,13 +16,6 @@ import org.calvaria.volume.Volume;
 import org.calvaria.volume.VoxelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * Imports one CT series from a folder of single-slice DICOM files (or from one of its files) as a volume in
@@ -90,7 +89,9 @@ public final class DicomSeriesReader {
             if (damage == null) {
                 slices.add(s);
             } else if (options.allowGaps()) {
-                LOG.warn("skipping {}: {}; reading the series without it (--allow-gaps)", s.file().getFileName(),
+                LOG.warn(
+                        "skipping {}: {}; reading the series without it (--allow-gaps)",
+                        s.file().getFileName(),
                         damage);
                 skipped.add(s.file().getFileName().toString());
             } else {
@@ -99,8 +100,8 @@ public final class DicomSeriesReader {
             }
         }
         if (slices.isEmpty()) {
-            throw new CalvariaException("every slice of the series in " + folder + " is damaged; re-export the"
-                    + " series");
+            throw new CalvariaException(
+                    "every slice of the series in " + folder + " is damaged; re-export the" + " series");
         }
         slices.sort(Comparator.comparingDouble(DicomSlice::along));
         DicomStackGeometry.Plan plan = DicomStackGeometry.plan(slices, folder, options);
@@ -131,7 +132,8 @@ public final class DicomSeriesReader {
                 progress.step();
             }
         }
-        Volume v = floats == null ? new ShortVolume(g, shorts, VoxelType.INT16)
+        Volume v = floats == null
+                ? new ShortVolume(g, shorts, VoxelType.INT16)
                 : new FloatVolume(g, floats, VoxelType.FLOAT32);
         DicomHeader h = slices.get(0).header();
         putIfPresent(v, "dicom_series_uid", h.text(DicomHeader.SERIES_UID));
@@ -157,7 +159,10 @@ public final class DicomSeriesReader {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         List<Path> files;
         try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(folder)) {
-            files = s.filter(java.nio.file.Files::isRegularFile).sorted().limit(50).toList();
+            files = s.filter(java.nio.file.Files::isRegularFile)
+                    .sorted()
+                    .limit(50)
+                    .toList();
         } catch (IOException e) {
             return m;
         }

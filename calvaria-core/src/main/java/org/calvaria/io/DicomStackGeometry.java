@@ -1,11 +1,10 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.Geometry;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Geometry;
 
 /**
  * The geometry of a stack of DICOM slices: directions from ImageOrientationPatient, the slice step measured from the
@@ -15,6 +14,7 @@ final class DicomStackGeometry {
 
     /** DicomSlice steps may differ from their mean by this fraction of the mean step length, plus {@link #STEP_SLACK_MM}. */
     static final double STEP_TOLERANCE = 0.01;
+
     static final double STEP_SLACK_MM = 0.005;
 
     private DicomStackGeometry() {}
@@ -37,8 +37,8 @@ final class DicomStackGeometry {
         double[] n = {u[1] * u[5] - u[2] * u[4], u[2] * u[3] - u[0] * u[5], u[0] * u[4] - u[1] * u[3]};
         double len = Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
         if (len < 1e-3) {
-            throw new CalvariaException(f + ": ImageOrientationPatient row and column directions are parallel;"
-                    + " the file is damaged");
+            throw new CalvariaException(
+                    f + ": ImageOrientationPatient row and column directions are parallel;" + " the file is damaged");
         }
         for (int i = 0; i < 3; i++) n[i] /= len;
         return n;
@@ -83,13 +83,15 @@ final class DicomStackGeometry {
             double[][] steps = new double[count - 1][3];
             for (int k = 0; k + 1 < count; k++) {
                 for (int i = 0; i < 3; i++) {
-                    steps[k][i] = slices.get(k + 1).position()[i] - slices.get(k).position()[i];
+                    steps[k][i] =
+                            slices.get(k + 1).position()[i] - slices.get(k).position()[i];
                     step[i] += steps[k][i] / (count - 1);
                 }
                 double gap = slices.get(k + 1).along() - slices.get(k).along();
                 if (gap < 1e-3) {
                     throw new CalvariaException("two slices lie at the same position in " + folder + " ("
-                            + slices.get(k).file().getFileName() + " and " + slices.get(k + 1).file().getFileName()
+                            + slices.get(k).file().getFileName() + " and "
+                            + slices.get(k + 1).file().getFileName()
                             + "): the folder holds duplicates or several acquisitions of one series; keep one copy");
                 }
             }
@@ -114,13 +116,14 @@ final class DicomStackGeometry {
         double[] m = {
             u[0] * ps[1], u[3] * ps[0], step[0],
             u[1] * ps[1], u[4] * ps[0], step[1],
-            u[2] * ps[1], u[5] * ps[0], step[2]};
+            u[2] * ps[1], u[5] * ps[0], step[2]
+        };
         ReadLimits.requireSaneGeometry(first.file(), "DICOM", first.position(), m);
         try {
             return new Plan(new Geometry(columns, rows, count, first.position(), m), targets, note, largestGap);
         } catch (IllegalArgumentException e) {
-            throw new CalvariaException("cannot build a grid from the DICOM series in " + folder + ": "
-                    + e.getMessage());
+            throw new CalvariaException(
+                    "cannot build a grid from the DICOM series in " + folder + ": " + e.getMessage());
         }
     }
 
@@ -147,11 +150,18 @@ final class DicomStackGeometry {
         String between = slices.get(largestAt).file().getFileName() + " and "
                 + slices.get(largestAt + 1).file().getFileName();
         if (largest > options.maxSliceGapRatio() * median) {
-            throw new CalvariaException(String.format(Locale.ROOT, "slices in %s are unevenly spaced: the gap between"
-                    + " %s is %s mm, %s times the median gap of %s mm (more than --max-slice-gap-ratio %s); slices"
-                    + " may be missing: export the complete series, or raise --max-slice-gap-ratio to resample across"
-                    + " the gap", folder, between, ReadLimits.num(round(largest)), ReadLimits.num(round(largest
-                    / median)), ReadLimits.num(round(median)), ReadLimits.num(options.maxSliceGapRatio())));
+            throw new CalvariaException(String.format(
+                    Locale.ROOT,
+                    "slices in %s are unevenly spaced: the gap between"
+                            + " %s is %s mm, %s times the median gap of %s mm (more than --max-slice-gap-ratio %s); slices"
+                            + " may be missing: export the complete series, or raise --max-slice-gap-ratio to resample across"
+                            + " the gap",
+                    folder,
+                    between,
+                    ReadLimits.num(round(largest)),
+                    ReadLimits.num(round(largest / median)),
+                    ReadLimits.num(round(median)),
+                    ReadLimits.num(options.maxSliceGapRatio())));
         }
         // The slices must stack along one straight line (the table's path), so that a voxel and its neighbours in
         // the slices before and after line up and can be interpolated.
@@ -164,13 +174,18 @@ final class DicomStackGeometry {
         for (DicomSlice s : slices) {
             double[] v = {s.position()[0] - p0[0], s.position()[1] - p0[1], s.position()[2] - p0[2]};
             double t = v[0] * d[0] + v[1] * d[1] + v[2] * d[2];
-            double off = Math.sqrt(Math.pow(v[0] - t * d[0], 2) + Math.pow(v[1] - t * d[1], 2)
-                    + Math.pow(v[2] - t * d[2], 2));
+            double off = Math.sqrt(
+                    Math.pow(v[0] - t * d[0], 2) + Math.pow(v[1] - t * d[1], 2) + Math.pow(v[2] - t * d[2], 2));
             if (off > tolerance) {
-                throw new CalvariaException(String.format(Locale.ROOT, "slices in %s are unevenly spaced and do not"
-                        + " lie on one line (%s is %s mm off the line from %s to %s), so they cannot be resampled;"
-                        + " export the series as one evenly spaced stack", folder, s.file().getFileName(),
-                        ReadLimits.num(round(off)), slices.get(0).file().getFileName(),
+                throw new CalvariaException(String.format(
+                        Locale.ROOT,
+                        "slices in %s are unevenly spaced and do not"
+                                + " lie on one line (%s is %s mm off the line from %s to %s), so they cannot be resampled;"
+                                + " export the series as one evenly spaced stack",
+                        folder,
+                        s.file().getFileName(),
+                        ReadLimits.num(round(off)),
+                        slices.get(0).file().getFileName(),
                         slices.get(count - 1).file().getFileName()));
             }
         }
@@ -183,10 +198,18 @@ final class DicomStackGeometry {
         double[] targets = new double[intervals + 1];
         for (int j = 0; j <= intervals; j++) targets[j] = a0 + j * spacing;
         targets[intervals] = slices.get(count - 1).along();
-        String note = String.format(Locale.ROOT, "uneven slice gaps of %s to %s mm (median %s mm, largest %s mm between"
-                + " %s): %d slices resampled by linear interpolation onto %d slices %s mm apart",
-                ReadLimits.num(round(sorted[0])), ReadLimits.num(round(largest)), ReadLimits.num(round(median)),
-                ReadLimits.num(round(largest)), between, count, intervals + 1, ReadLimits.num(round(spacing)));
+        String note = String.format(
+                Locale.ROOT,
+                "uneven slice gaps of %s to %s mm (median %s mm, largest %s mm between"
+                        + " %s): %d slices resampled by linear interpolation onto %d slices %s mm apart",
+                ReadLimits.num(round(sorted[0])),
+                ReadLimits.num(round(largest)),
+                ReadLimits.num(round(median)),
+                ReadLimits.num(round(largest)),
+                between,
+                count,
+                intervals + 1,
+                ReadLimits.num(round(spacing)));
         return new Resampling(step, targets, note, largest);
     }
 

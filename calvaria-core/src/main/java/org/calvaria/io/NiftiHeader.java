@@ -1,15 +1,14 @@
 package org.calvaria.io;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.calvaria.CalvariaException;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.VoxelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /**
  * A NIfTI-1 header: the fields Calvaria uses, decoded in the file's byte order, and the sizes, voxel type and
@@ -21,9 +20,11 @@ final class NiftiHeader {
     static final int HEADER_SIZE = 348;
     /** Header plus the 4-byte extension flag: where data may start at the earliest in a .nii file. */
     static final int MIN_DATA_OFFSET = 352;
+
     static final int NIFTI2_HEADER_SIZE = 540;
     /** NIFTI_ECODE_COMMENT: plain text extension; we keep the volume's key/value metadata in one. */
     static final int ECODE_COMMENT = 6;
+
     static final String METADATA_MARKER = "calvaria-metadata\n";
     static final int UNITS_MM = 2;
     static final int XFORM_SCANNER_ANAT = 1;
@@ -62,8 +63,8 @@ final class NiftiHeader {
             throw new CalvariaException(path + " is NIfTI-2, which is not supported; save it as NIfTI-1 (for example"
                     + " with nibabel or 3D Slicer)");
         } else {
-            throw new CalvariaException(path + " is not a NIfTI-1 file (header size field is " + sizeLe
-                    + ", expected 348)");
+            throw new CalvariaException(
+                    path + " is not a NIfTI-1 file (header size field is " + sizeLe + ", expected 348)");
         }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(order);
         NiftiHeader h = new NiftiHeader();
@@ -141,25 +142,40 @@ final class NiftiHeader {
                     + "; supported: uint8 int8 int16 uint16 int32 uint32 float32 float64");
         }
         if (h.bitpix != t.bytes() * 8) {
-            LOG.warn("{}: bitpix {} does not match datatype {} ({} bits); trusting the datatype", path, h.bitpix,
-                    t.nrrdName(), t.bytes() * 8);
+            LOG.warn(
+                    "{}: bitpix {} does not match datatype {} ({} bits); trusting the datatype",
+                    path,
+                    h.bitpix,
+                    t.nrrdName(),
+                    t.bytes() * 8);
         }
         return t;
     }
 
     private static String datatypeName(int code) {
         switch (code) {
-            case 0: return " (unknown)";
-            case 1: return " (binary)";
-            case 32: return " (complex64)";
-            case 128: return " (rgb24)";
-            case 1024: return " (int64)";
-            case 1280: return " (uint64)";
-            case 1536: return " (float128)";
-            case 1792: return " (complex128)";
-            case 2048: return " (complex256)";
-            case 2304: return " (rgba32)";
-            default: return "";
+            case 0:
+                return " (unknown)";
+            case 1:
+                return " (binary)";
+            case 32:
+                return " (complex64)";
+            case 128:
+                return " (rgb24)";
+            case 1024:
+                return " (int64)";
+            case 1280:
+                return " (uint64)";
+            case 1536:
+                return " (float128)";
+            case 1792:
+                return " (complex128)";
+            case 2048:
+                return " (complex256)";
+            case 2304:
+                return " (rgba32)";
+            default:
+                return "";
         }
     }
 
@@ -176,8 +192,11 @@ final class NiftiHeader {
             }
             if (!allFinite(m) || !allFinite(o) || Geometry.invert(m) == null) {
                 if (h.qformCode <= 0) {
-                    throw new CalvariaException(path + ": NIfTI sform is " + (allFinite(m) && allFinite(o)
-                            ? "singular (zero spacing or collinear axes)" : "not finite") + " and there is no qform"
+                    throw new CalvariaException(path + ": NIfTI sform is "
+                            + (allFinite(m) && allFinite(o)
+                                    ? "singular (zero spacing or collinear axes)"
+                                    : "not finite")
+                            + " and there is no qform"
                             + " to fall back on; the header is damaged, re-export the file");
                 }
                 LOG.warn("{}: sform is singular or not finite; using the qform instead", path);
@@ -232,9 +251,12 @@ final class NiftiHeader {
 
     private static double unitsToMm(int spatialUnits) {
         switch (spatialUnits) {
-            case 1: return 1000.0; // NIFTI_UNITS_METER
-            case 3: return 0.001; // NIFTI_UNITS_MICRON
-            default: return 1.0; // mm, or unknown (0), which readers take as mm
+            case 1:
+                return 1000.0; // NIFTI_UNITS_METER
+            case 3:
+                return 0.001; // NIFTI_UNITS_MICRON
+            default:
+                return 1.0; // mm, or unknown (0), which readers take as mm
         }
     }
 
@@ -266,15 +288,23 @@ final class NiftiHeader {
         }
         s[2] *= qfac;
         double[] m = new double[9];
-        for (int row = 0; row < 3; row++) for (int col = 0; col < 3; col++) m[3 * row + col] = r[3 * row + col] * s[col];
+        for (int row = 0; row < 3; row++)
+            for (int col = 0; col < 3; col++) m[3 * row + col] = r[3 * row + col] * s[col];
         return m;
     }
 
     static double[] rotationFromQuaternion(double a, double b, double c, double d) {
         return new double[] {
-            a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c),
-            2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b),
-            2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - b * b - c * c};
+            a * a + b * b - c * c - d * d,
+            2 * (b * c - a * d),
+            2 * (b * d + a * c),
+            2 * (b * c + a * d),
+            a * a + c * c - b * b - d * d,
+            2 * (c * d - a * b),
+            2 * (b * d - a * c),
+            2 * (c * d + a * b),
+            a * a + d * d - b * b - c * c
+        };
     }
 
     /** Quaternion (a, b, c, d) with a >= 0 of a proper rotation matrix (row-major). */

@@ -1,10 +1,9 @@
 package org.calvaria.io;
 
+import java.nio.file.Path;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.Volume;
 import org.calvaria.volume.VoxelType;
-
-import java.nio.file.Path;
 
 /**
  * NIfTI-1 single-file reader and writer ({@code .nii}, {@code .nii.gz}).

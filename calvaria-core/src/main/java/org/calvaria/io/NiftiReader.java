@@ -1,12 +1,13 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.FloatVolume;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static org.calvaria.io.NiftiHeader.ECODE_COMMENT;
+import static org.calvaria.io.NiftiHeader.HEADER_SIZE;
+import static org.calvaria.io.NiftiHeader.METADATA_MARKER;
+import static org.calvaria.io.NiftiHeader.MIN_DATA_OFFSET;
+import static org.calvaria.io.NiftiHeader.geometryOf;
+import static org.calvaria.io.NiftiHeader.parseHeader;
+import static org.calvaria.io.NiftiHeader.sizesOf;
+import static org.calvaria.io.NiftiHeader.typeOf;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -18,15 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.calvaria.io.NiftiHeader.ECODE_COMMENT;
-import static org.calvaria.io.NiftiHeader.HEADER_SIZE;
-import static org.calvaria.io.NiftiHeader.METADATA_MARKER;
-import static org.calvaria.io.NiftiHeader.MIN_DATA_OFFSET;
-import static org.calvaria.io.NiftiHeader.geometryOf;
-import static org.calvaria.io.NiftiHeader.parseHeader;
-import static org.calvaria.io.NiftiHeader.sizesOf;
-import static org.calvaria.io.NiftiHeader.typeOf;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.FloatVolume;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads a {@code .nii} or {@code .nii.gz} volume: header, extensions (our metadata), voxels, scl_slope/scl_inter. */
 final class NiftiReader {
@@ -61,16 +60,23 @@ final class NiftiReader {
             if (!gzip && fileSize != voxOffset + dataBytes) {
                 throw new CalvariaException(path + ": header says " + sizes[0] + "x" + sizes[1] + "x" + sizes[2] + " "
                         + type.nrrdName() + " (" + dataBytes + " bytes from offset " + voxOffset + ") but the file has "
-                        + fileSize + " bytes" + (fileSize < voxOffset + dataBytes ? "; the file is truncated or its"
-                        + " header is wrong" : ", " + (fileSize - voxOffset - dataBytes) + " more than that; the"
-                        + " header's dim or datatype are wrong, re-export the file"));
+                        + fileSize + " bytes"
+                        + (fileSize < voxOffset + dataBytes
+                                ? "; the file is truncated or its" + " header is wrong"
+                                : ", " + (fileSize - voxOffset - dataBytes) + " more than that; the"
+                                        + " header's dim or datatype are wrong, re-export the file"));
             }
             if (gzip) {
                 ReadLimits.requireCompressedLength(path, sizes, type.nrrdName(), voxOffset + dataBytes, fileSize);
             }
-            boolean scaledToFloats = type.fitsShort() && h.sclSlope != 0 && Float.isFinite(h.sclSlope)
+            boolean scaledToFloats = type.fitsShort()
+                    && h.sclSlope != 0
+                    && Float.isFinite(h.sclSlope)
                     && !(h.sclSlope == 1 && h.sclInter == 0);
-            ReadLimits.requireMemory(path, sizes, type.nrrdName(),
+            ReadLimits.requireMemory(
+                    path,
+                    sizes,
+                    type.nrrdName(),
                     count * (type.fitsShort() ? 2 : 4) + (scaledToFloats ? 4 * count : 0));
             Map<String, String> metadata = readExtensions(in, h, voxOffset, path);
             VoxelCodec.Values values = VoxelCodec.readBinary(in, (int) count, type, h.order, path);
@@ -98,7 +104,8 @@ final class NiftiReader {
     private static InputStream open(Path path, boolean gzip) throws IOException {
         InputStream raw = Files.newInputStream(path);
         try {
-            return gzip ? new BufferedInputStream(new StrictGzipInputStream(raw), 1 << 16)
+            return gzip
+                    ? new BufferedInputStream(new StrictGzipInputStream(raw), 1 << 16)
                     : new BufferedInputStream(raw, 1 << 16);
         } catch (IOException e) {
             raw.close();
@@ -141,7 +148,9 @@ final class NiftiReader {
                 int esize = b.getInt(0);
                 int ecode = b.getInt(4);
                 if (esize < 8 || esize % 16 != 0 || pos - 8 + esize > voxOffset) {
-                    LOG.warn("{}: NIfTI extension of size {} is malformed; ignoring the remaining extensions", path,
+                    LOG.warn(
+                            "{}: NIfTI extension of size {} is malformed; ignoring the remaining extensions",
+                            path,
                             esize);
                     break;
                 }

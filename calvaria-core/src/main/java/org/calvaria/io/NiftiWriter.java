@@ -1,11 +1,13 @@
 package org.calvaria.io;
 
-import org.calvaria.files.Outputs;
-import org.calvaria.CalvariaException;
-import org.calvaria.Provenance;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
+import static org.calvaria.io.NiftiHeader.ECODE_COMMENT;
+import static org.calvaria.io.NiftiHeader.HEADER_SIZE;
+import static org.calvaria.io.NiftiHeader.METADATA_MARKER;
+import static org.calvaria.io.NiftiHeader.MIN_DATA_OFFSET;
+import static org.calvaria.io.NiftiHeader.UNITS_MM;
+import static org.calvaria.io.NiftiHeader.XFORM_SCANNER_ANAT;
+import static org.calvaria.io.NiftiHeader.closestRotation;
+import static org.calvaria.io.NiftiHeader.quaternionFromRotation;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -15,15 +17,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-
-import static org.calvaria.io.NiftiHeader.ECODE_COMMENT;
-import static org.calvaria.io.NiftiHeader.HEADER_SIZE;
-import static org.calvaria.io.NiftiHeader.METADATA_MARKER;
-import static org.calvaria.io.NiftiHeader.MIN_DATA_OFFSET;
-import static org.calvaria.io.NiftiHeader.UNITS_MM;
-import static org.calvaria.io.NiftiHeader.XFORM_SCANNER_ANAT;
-import static org.calvaria.io.NiftiHeader.closestRotation;
-import static org.calvaria.io.NiftiHeader.quaternionFromRotation;
+import org.calvaria.CalvariaException;
+import org.calvaria.Provenance;
+import org.calvaria.files.Outputs;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
 
 /**
  * Writes NIfTI-1 little endian, with both sform (exact) and qform, and the volume's metadata in a comment
@@ -138,7 +137,10 @@ final class NiftiWriter {
         if (metadata.isEmpty()) return new byte[0];
         StringBuilder sb = new StringBuilder(METADATA_MARKER);
         for (Map.Entry<String, String> e : metadata.entrySet()) {
-            sb.append(escape(e.getKey()).replace(":=", ": =")).append(":=").append(escape(e.getValue())).append('\n');
+            sb.append(escape(e.getKey()).replace(":=", ": ="))
+                    .append(":=")
+                    .append(escape(e.getValue()))
+                    .append('\n');
         }
         byte[] text = sb.toString().getBytes(StandardCharsets.UTF_8);
         int size = (8 + text.length + 1 + 15) / 16 * 16; // at least one NUL terminates the text

@@ -1,14 +1,13 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
+import static org.calvaria.io.ReadMessages.quote;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static org.calvaria.io.ReadMessages.quote;
+import org.calvaria.CalvariaException;
 
 /** The data files a detached NRRD header names ({@code data file: NAME}, {@code LIST} or a format string), checked. */
 final class NrrdDataFiles {
@@ -43,8 +42,8 @@ final class NrrdDataFiles {
         if (field == null) return out;
         if (field.startsWith("LIST")) {
             if (h.dataFileList.isEmpty()) {
-                throw new CalvariaException(header + ": 'data file: LIST' is followed by no file names; the header is"
-                        + " incomplete");
+                throw new CalvariaException(
+                        header + ": 'data file: LIST' is followed by no file names; the header is" + " incomplete");
             }
             for (String name : h.dataFileList) out.add(resolveDataFile(header, name.trim()));
             return out;
@@ -119,8 +118,8 @@ final class NrrdDataFiles {
         }
         Path resolved = folder.resolve(rel).normalize();
         if (!resolved.startsWith(folder) || resolved.equals(folder)) {
-            throw new CalvariaException(header + ": data file " + quote(name) + " lies outside the header's folder"
-                    + fix);
+            throw new CalvariaException(
+                    header + ": data file " + quote(name) + " lies outside the header's folder" + fix);
         }
         return resolved;
     }

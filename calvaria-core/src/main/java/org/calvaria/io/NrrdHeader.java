@@ -1,7 +1,6 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.Geometry;
+import static org.calvaria.io.ReadMessages.quote;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static org.calvaria.io.ReadMessages.quote;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Geometry;
 
 /**
  * A parsed NRRD header: fields (lower-case names), key/value pairs and comments, and the geometry it describes
@@ -29,9 +28,11 @@ final class NrrdHeader {
     final Map<String, String> keyValues = new LinkedHashMap<>();
     /** File names that follow a {@code data file: LIST} line (the rest of a detached header). */
     final List<String> dataFileList = new ArrayList<>();
+
     int headerBytes;
     /** Neither 'space directions' nor 'spacings': 1 mm voxels are assumed. */
     boolean noSpacing;
+
     Path path;
 
     private NrrdHeader() {}
@@ -46,7 +47,8 @@ final class NrrdHeader {
                 if (c == '\r') continue; // tolerate CRLF headers
                 prev = c;
                 if (buf.size() > MAX_HEADER_BYTES) {
-                    throw new CalvariaException(path + ": NRRD header is longer than 1 MB; the file is not a valid NRRD");
+                    throw new CalvariaException(
+                            path + ": NRRD header is longer than 1 MB; the file is not a valid NRRD");
                 }
             }
             return buf.toByteArray();
@@ -143,8 +145,8 @@ final class NrrdHeader {
                 axis++;
             }
             if (axis != 3) {
-                throw new CalvariaException(path + ": expected 3 space directions, found " + axis + " in "
-                        + quote(dirs) + "; the header is damaged");
+                throw new CalvariaException(path + ": expected 3 space directions, found " + axis + " in " + quote(dirs)
+                        + "; the header is damaged");
             }
             String o = h.fields.get("space origin");
             if (o != null) origin = parseVector(o.replace("(", "").replace(")", ""), path, "space origin");
@@ -181,18 +183,39 @@ final class NrrdHeader {
             String sp = space.trim().toLowerCase(Locale.ROOT);
             boolean flipX, flipY;
             switch (sp) {
-                case "left-posterior-superior": case "lps": case "3d-right-handed": case "scanner-xyz":
-                    flipX = false; flipY = false; break;
-                case "right-anterior-superior": case "ras":
-                    flipX = true; flipY = true; break;
-                case "left-anterior-superior": case "las":
-                    flipX = false; flipY = true; break;
+                case "left-posterior-superior":
+                case "lps":
+                case "3d-right-handed":
+                case "scanner-xyz":
+                    flipX = false;
+                    flipY = false;
+                    break;
+                case "right-anterior-superior":
+                case "ras":
+                    flipX = true;
+                    flipY = true;
+                    break;
+                case "left-anterior-superior":
+                case "las":
+                    flipX = false;
+                    flipY = true;
+                    break;
                 default:
                     throw new CalvariaException(path + ": unsupported NRRD space " + quote(space)
                             + "; convert it to left-posterior-superior first");
             }
-            if (flipX) { origin[0] = -origin[0]; m[0] = -m[0]; m[1] = -m[1]; m[2] = -m[2]; }
-            if (flipY) { origin[1] = -origin[1]; m[3] = -m[3]; m[4] = -m[4]; m[5] = -m[5]; }
+            if (flipX) {
+                origin[0] = -origin[0];
+                m[0] = -m[0];
+                m[1] = -m[1];
+                m[2] = -m[2];
+            }
+            if (flipY) {
+                origin[1] = -origin[1];
+                m[3] = -m[3];
+                m[4] = -m[4];
+                m[5] = -m[5];
+            }
         }
         try {
             return new Geometry(sizes[0], sizes[1], sizes[2], origin, m);
@@ -234,13 +257,32 @@ final class NrrdHeader {
         for (String u : parts) {
             double f;
             switch (u.toLowerCase(Locale.ROOT)) {
-                case "mm": case "millimeter": case "millimeters": case "millimetre": case "millimetres": f = 1; break;
-                case "m": case "meter": case "meters": case "metre": case "metres": f = 1000; break;
-                case "cm": f = 10; break;
-                case "um": case "\u00b5m": case "micron": case "microns": f = 0.001; break;
+                case "mm":
+                case "millimeter":
+                case "millimeters":
+                case "millimetre":
+                case "millimetres":
+                    f = 1;
+                    break;
+                case "m":
+                case "meter":
+                case "meters":
+                case "metre":
+                case "metres":
+                    f = 1000;
+                    break;
+                case "cm":
+                    f = 10;
+                    break;
+                case "um":
+                case "\u00b5m":
+                case "micron":
+                case "microns":
+                    f = 0.001;
+                    break;
                 default:
-                    throw new CalvariaException(path + ": unsupported NRRD space units " + quote(units)
-                            + "; use mm (or m, cm, um)");
+                    throw new CalvariaException(
+                            path + ": unsupported NRRD space units " + quote(units) + "; use mm (or m, cm, um)");
             }
             if (!Double.isNaN(factor) && f != factor) {
                 throw new CalvariaException(path + ": NRRD space units " + quote(units) + " differ between axes;"

@@ -1,12 +1,11 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
 
 /**
  * NRRD (teem) reader and writer for 3-D volumes: attached and detached headers, raw/gzip/ascii encodings, both
@@ -20,7 +19,10 @@ public final class NrrdIO {
     private NrrdIO() {}
 
     /** Encodings we write. */
-    public enum Encoding { RAW, GZIP }
+    public enum Encoding {
+        RAW,
+        GZIP
+    }
 
     public static boolean looksLikeNrrd(byte[] head) {
         return head.length >= 8 && new String(head, 0, 7, StandardCharsets.US_ASCII).equals("NRRD000");

@@ -1,11 +1,9 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static org.calvaria.io.NrrdHeader.geometryOf;
+import static org.calvaria.io.NrrdHeader.need;
+import static org.calvaria.io.NrrdHeader.wholeNumber;
+import static org.calvaria.io.ReadMessages.quote;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -17,11 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
-import static org.calvaria.io.NrrdHeader.geometryOf;
-import static org.calvaria.io.NrrdHeader.need;
-import static org.calvaria.io.NrrdHeader.wholeNumber;
-import static org.calvaria.io.ReadMessages.quote;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads an NRRD volume: the header, then raw, gzip or ASCII voxels from the file or its detached data file. */
 final class NrrdReader {
@@ -45,7 +44,8 @@ final class NrrdReader {
         long dim = wholeNumber(h, path, 0, "dimension");
         String[] sizeText = need(h, "sizes", path).trim().split("\\s+");
         if (dim != 3) {
-            throw new CalvariaException(path + ": NRRD has dimension " + dim + "; only 3-D scalar volumes are supported");
+            throw new CalvariaException(
+                    path + ": NRRD has dimension " + dim + "; only 3-D scalar volumes are supported");
         }
         if (sizeText.length != 3) {
             throw new CalvariaException(path + ": NRRD 'sizes' " + quote(need(h, "sizes", path)) + " must give 3"
@@ -77,8 +77,12 @@ final class NrrdReader {
         String endian = h.fields.getOrDefault("endian", "little").trim().toLowerCase(Locale.ROOT);
         ByteOrder order;
         switch (endian) {
-            case "little": order = ByteOrder.LITTLE_ENDIAN; break;
-            case "big": order = ByteOrder.BIG_ENDIAN; break;
+            case "little":
+                order = ByteOrder.LITTLE_ENDIAN;
+                break;
+            case "big":
+                order = ByteOrder.BIG_ENDIAN;
+                break;
             default:
                 throw new CalvariaException(path + ": NRRD 'endian' must be little or big, got "
                         + quote(h.fields.get("endian")) + "; the header is damaged");
@@ -95,19 +99,22 @@ final class NrrdReader {
             }
             dataPath = files.get(0);
             if (!Files.isRegularFile(dataPath)) {
-                throw new CalvariaException(path + ": detached data file " + quote(dataFile)
-                        + " not found next to the header");
+                throw new CalvariaException(
+                        path + ": detached data file " + quote(dataFile) + " not found next to the header");
             }
         }
         long lineSkip = wholeNumber(h, path, 0, "line skip", "lineskip");
         long byteSkip = wholeNumber(h, path, 0, "byte skip", "byteskip");
         if (lineSkip < 0) {
-            throw new CalvariaException(path + ": 'line skip: " + lineSkip + "' must be 0 or more; the header is wrong");
+            throw new CalvariaException(
+                    path + ": 'line skip: " + lineSkip + "' must be 0 or more; the header is wrong");
         }
         if (byteSkip < -1 || (byteSkip == -1 && !enc.equals("raw"))) {
-            throw new CalvariaException(path + ": 'byte skip: " + byteSkip + "' is not allowed" + (byteSkip == -1
-                    ? " with " + enc + " encoding (-1, 'data at the end of the file', works only for raw data)"
-                    : "; it must be 0 or more, or -1 for raw data at the end of the file") + "; the header is wrong");
+            throw new CalvariaException(path + ": 'byte skip: " + byteSkip + "' is not allowed"
+                    + (byteSkip == -1
+                            ? " with " + enc + " encoding (-1, 'data at the end of the file', works only for raw data)"
+                            : "; it must be 0 or more, or -1 for raw data at the end of the file")
+                    + "; the header is wrong");
         }
         long fileSize = Files.size(dataPath);
         long position = dataFile == null ? h.headerBytes : 0;
@@ -141,21 +148,29 @@ final class NrrdReader {
                     } else {
                         ReadLimits.requireRawLength(path, sizes, type.nrrdName(), declared, available - byteSkip);
                         if (available - byteSkip > declared) {
-                            throw new CalvariaException(String.format(Locale.ROOT, "%s: the file holds %d bytes of"
-                                    + " data, %d more than its header's %s (%d bytes); the header's sizes or type are"
-                                    + " wrong, or set 'byte skip: -1' if the data is the end of the file", path,
-                                    available - byteSkip, available - byteSkip - declared,
-                                    ReadLimits.describe(sizes, type.nrrdName()), declared));
+                            throw new CalvariaException(String.format(
+                                    Locale.ROOT,
+                                    "%s: the file holds %d bytes of"
+                                            + " data, %d more than its header's %s (%d bytes); the header's sizes or type are"
+                                            + " wrong, or set 'byte skip: -1' if the data is the end of the file",
+                                    path,
+                                    available - byteSkip,
+                                    available - byteSkip - declared,
+                                    ReadLimits.describe(sizes, type.nrrdName()),
+                                    declared));
                         }
                         VoxelCodec.skipFully(in, byteSkip);
                     }
                     break;
-                case "gzip": case "gz":
-                    ReadLimits.requireCompressedLength(path, sizes, type.nrrdName(), declared + Math.max(0, byteSkip),
-                            available);
+                case "gzip":
+                case "gz":
+                    ReadLimits.requireCompressedLength(
+                            path, sizes, type.nrrdName(), declared + Math.max(0, byteSkip), available);
                     in = new BufferedInputStream(new StrictGzipInputStream(in), 1 << 16);
                     break;
-                case "ascii": case "text": case "txt":
+                case "ascii":
+                case "text":
+                case "txt":
                     // every value takes at least one character and a separator
                     if (available < 2 * count - 1) {
                         throw new CalvariaException(path + ": the file is too short for its declared size: "
@@ -166,8 +181,8 @@ final class NrrdReader {
                     ReadLimits.requireMemory(path, sizes, type.nrrdName(), 60 * count + 2 * available);
                     return toVolume(readAscii(in, (int) count, path), g, type, h);
                 default:
-                    throw new CalvariaException(path + ": unsupported NRRD encoding " + quote(enc)
-                            + "; supported: raw, gzip, ascii");
+                    throw new CalvariaException(
+                            path + ": unsupported NRRD encoding " + quote(enc) + "; supported: raw, gzip, ascii");
             }
             ReadLimits.requireMemory(path, sizes, type.nrrdName(), count * (type.fitsShort() ? 2 : 4));
             if (!enc.equals("raw") && byteSkip > 0) VoxelCodec.skipFully(in, byteSkip);
@@ -185,8 +200,8 @@ final class NrrdReader {
         } catch (StrictGzipInputStream.CorruptGzipException e) {
             throw ReadMessages.corrupt(dataPath, e);
         } catch (EOFException e) {
-            throw new CalvariaException(path + ": data ends early (truncated file): expected " + count
-                    + " voxels of " + type.nrrdName() + "; re-export or re-download it");
+            throw new CalvariaException(path + ": data ends early (truncated file): expected " + count + " voxels of "
+                    + type.nrrdName() + "; re-export or re-download it");
         }
     }
 

@@ -1,11 +1,5 @@
 package org.calvaria.io;
 
-import org.calvaria.files.Outputs;
-import org.calvaria.io.NrrdIO.Encoding;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
@@ -15,6 +9,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.calvaria.files.Outputs;
+import org.calvaria.io.NrrdIO.Encoding;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
 
 /** Writes NRRD in LPS space: attached, or a detached header with its {@code .raw}/{@code .raw.gz} data file. */
 final class NrrdWriter {
@@ -35,8 +34,9 @@ final class NrrdWriter {
             Path dataPath = path.resolveSibling(dataName);
             Outputs.writeAtomically(dataPath, out -> writeData(v, out, wt, encoding));
             try {
-                Outputs.writeAtomically(path, out -> out.write(header(v, wt, encoding, dataName)
-                        .getBytes(StandardCharsets.ISO_8859_1)));
+                Outputs.writeAtomically(
+                        path,
+                        out -> out.write(header(v, wt, encoding, dataName).getBytes(StandardCharsets.ISO_8859_1)));
             } catch (RuntimeException e) {
                 try {
                     Files.deleteIfExists(dataPath);
@@ -64,17 +64,35 @@ final class NrrdWriter {
         sb.append("type: ").append(type.nrrdName()).append('\n');
         sb.append("dimension: 3\n");
         sb.append("space: left-posterior-superior\n");
-        sb.append("sizes: ").append(g.nx()).append(' ').append(g.ny()).append(' ').append(g.nz()).append('\n');
+        sb.append("sizes: ")
+                .append(g.nx())
+                .append(' ')
+                .append(g.ny())
+                .append(' ')
+                .append(g.nz())
+                .append('\n');
         sb.append("space directions:");
         for (int c = 0; c < 3; c++) {
-            sb.append(" (").append(num(m[c])).append(',').append(num(m[3 + c])).append(',').append(num(m[6 + c]))
+            sb.append(" (")
+                    .append(num(m[c]))
+                    .append(',')
+                    .append(num(m[3 + c]))
+                    .append(',')
+                    .append(num(m[6 + c]))
                     .append(')');
         }
         sb.append('\n');
         sb.append("kinds: domain domain domain\n");
         if (type.bytes() > 1) sb.append("endian: little\n");
-        sb.append("encoding: ").append(encoding == Encoding.GZIP ? "gzip" : "raw").append('\n');
-        sb.append("space origin: (").append(num(o[0])).append(',').append(num(o[1])).append(',').append(num(o[2]))
+        sb.append("encoding: ")
+                .append(encoding == Encoding.GZIP ? "gzip" : "raw")
+                .append('\n');
+        sb.append("space origin: (")
+                .append(num(o[0]))
+                .append(',')
+                .append(num(o[1]))
+                .append(',')
+                .append(num(o[2]))
                 .append(")\n");
         if (dataFile != null) sb.append("data file: ").append(dataFile).append('\n');
         for (Map.Entry<String, String> e : v.metadata().entrySet()) {

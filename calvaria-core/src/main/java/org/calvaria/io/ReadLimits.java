@@ -1,13 +1,12 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.calvaria.CalvariaException;
 
 /**
  * Checks a reader makes before it allocates or reads: is the file long enough for what its header declares, and does
@@ -39,22 +38,44 @@ final class ReadLimits {
             double[] col = {m[c], m[3 + c], m[6 + c]};
             for (double v : col) {
                 if (!Double.isFinite(v)) {
-                    throw new CalvariaException(String.format(Locale.ROOT, "%s: %s direction of axis %d is not finite"
-                            + " (%s, %s, %s)%s", path, format, c, num(col[0]), num(col[1]), num(col[2]), fix));
+                    throw new CalvariaException(String.format(
+                            Locale.ROOT,
+                            "%s: %s direction of axis %d is not finite" + " (%s, %s, %s)%s",
+                            path,
+                            format,
+                            c,
+                            num(col[0]),
+                            num(col[1]),
+                            num(col[2]),
+                            fix));
                 }
             }
             double len = Math.sqrt(col[0] * col[0] + col[1] * col[1] + col[2] * col[2]);
             if (!(len >= MIN_SPACING_MM) || len > MAX_MM) {
-                throw new CalvariaException(String.format(Locale.ROOT, "%s: %s voxel spacing of axis %d is %s mm;"
-                        + " spacings must lie between %s and %s mm%s", path, format, c, num(len), num(MIN_SPACING_MM),
-                        num(MAX_MM), fix));
+                throw new CalvariaException(String.format(
+                        Locale.ROOT,
+                        "%s: %s voxel spacing of axis %d is %s mm;" + " spacings must lie between %s and %s mm%s",
+                        path,
+                        format,
+                        c,
+                        num(len),
+                        num(MIN_SPACING_MM),
+                        num(MAX_MM),
+                        fix));
             }
         }
         for (int a = 0; a < 3; a++) {
             if (!Double.isFinite(origin[a]) || Math.abs(origin[a]) > MAX_MM) {
-                throw new CalvariaException(String.format(Locale.ROOT, "%s: %s origin (%s, %s, %s) mm is %s%s",
-                        path, format, num(origin[0]), num(origin[1]), num(origin[2]), Double.isFinite(origin[a])
-                                ? "more than 1 km from the scanner's centre" : "not finite", fix));
+                throw new CalvariaException(String.format(
+                        Locale.ROOT,
+                        "%s: %s origin (%s, %s, %s) mm is %s%s",
+                        path,
+                        format,
+                        num(origin[0]),
+                        num(origin[1]),
+                        num(origin[2]),
+                        Double.isFinite(origin[a]) ? "more than 1 km from the scanner's centre" : "not finite",
+                        fix));
             }
         }
     }
@@ -74,9 +95,15 @@ final class ReadLimits {
     /** Refuses raw data shorter than declared: {@code available} bytes are in the file for {@code declared}. */
     static void requireRawLength(Path path, int[] sizes, String typeName, long declared, long available) {
         if (available < declared) {
-            throw new CalvariaException(String.format(Locale.ROOT, "%s: the file is too short for its declared size:"
-                    + " the header says %s (%d bytes) but the file holds %d bytes of data; the file is truncated or"
-                    + " its header is wrong", path, describe(sizes, typeName), declared, Math.max(0, available)));
+            throw new CalvariaException(String.format(
+                    Locale.ROOT,
+                    "%s: the file is too short for its declared size:"
+                            + " the header says %s (%d bytes) but the file holds %d bytes of data; the file is truncated or"
+                            + " its header is wrong",
+                    path,
+                    describe(sizes, typeName),
+                    declared,
+                    Math.max(0, available)));
         }
     }
 
@@ -84,9 +111,14 @@ final class ReadLimits {
     static void requireCompressedLength(Path path, int[] sizes, String typeName, long declared, long compressed) {
         long most = Math.max(0, compressed) * MAX_DEFLATE_RATIO + 1024;
         if (declared > most) {
-            throw new CalvariaException(String.format(Locale.ROOT, "%s: the file is too short for its declared size:"
-                    + " the header says %s (%d bytes) but %d compressed bytes cannot hold that much; the file is"
-                    + " truncated or its header is wrong", path, describe(sizes, typeName), declared,
+            throw new CalvariaException(String.format(
+                    Locale.ROOT,
+                    "%s: the file is too short for its declared size:"
+                            + " the header says %s (%d bytes) but %d compressed bytes cannot hold that much; the file is"
+                            + " truncated or its header is wrong",
+                    path,
+                    describe(sizes, typeName),
+                    declared,
                     Math.max(0, compressed)));
         }
     }
@@ -103,9 +135,15 @@ final class ReadLimits {
         // What is in use may be mostly garbage: count only what the last collection kept.
         long free = heapLimitForTests > 0 ? max : max - liveHeap();
         if (bytes <= free) return;
-        throw new CalvariaException(String.format(Locale.ROOT, "%s: reading its %s voxels needs %s of memory but Java"
-                + " may use only %s more (maximum heap %s); run with JAVA_OPTS=-Xmx%dg, or crop the scan first",
-                path, describe(sizes, typeName), gib(bytes), gib(Math.max(0, free)), gib(max),
+        throw new CalvariaException(String.format(
+                Locale.ROOT,
+                "%s: reading its %s voxels needs %s of memory but Java"
+                        + " may use only %s more (maximum heap %s); run with JAVA_OPTS=-Xmx%dg, or crop the scan first",
+                path,
+                describe(sizes, typeName),
+                gib(bytes),
+                gib(Math.max(0, free)),
+                gib(max),
                 suggestedHeapGiB(max - free + bytes)));
     }
 

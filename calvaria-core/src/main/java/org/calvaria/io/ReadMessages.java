@@ -1,8 +1,7 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-
 import java.nio.file.Path;
+import org.calvaria.CalvariaException;
 
 /** One-line messages shared by the volume readers (NRRD, NIfTI, DICOM). */
 final class ReadMessages {
@@ -10,8 +9,8 @@ final class ReadMessages {
 
     /** The one-line message for damaged compressed data. */
     static CalvariaException corrupt(Path path, StrictGzipInputStream.CorruptGzipException e) {
-        return new CalvariaException(path + " is corrupt: " + e.getMessage()
-                + "; the file is damaged, re-export or re-download it", e);
+        return new CalvariaException(
+                path + " is corrupt: " + e.getMessage() + "; the file is damaged, re-export or re-download it", e);
     }
 
     /** Header text for a message: quoted, control characters shown as '?', at most 200 characters. */

@@ -15,7 +15,8 @@ public record ReadOptions(boolean allowGaps, double maxSliceGapRatio) {
 
     public ReadOptions {
         if (!(maxSliceGapRatio >= 1)) {
-            throw new IllegalArgumentException("the largest slice gap ratio must be at least 1, got " + maxSliceGapRatio);
+            throw new IllegalArgumentException(
+                    "the largest slice gap ratio must be at least 1, got " + maxSliceGapRatio);
         }
     }
 

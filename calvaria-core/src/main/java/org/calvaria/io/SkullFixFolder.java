@@ -1,7 +1,5 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.calvaria.CalvariaException;
 
 /**
  * The SkullFix folder layout, read in one place: {@code complete_skull/}, {@code defective_skull/} and
@@ -37,7 +36,8 @@ public final class SkullFixFolder {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> !p.getFileName().toString().startsWith("."))
                     .filter(p -> isVolumeFile(p) || (dicomFolders && Files.isDirectory(p) && containsDicom(p)))
-                    .sorted().toList();
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new CalvariaException("cannot list " + dir + ": " + e.getMessage(), e);
         }
@@ -80,7 +80,8 @@ public final class SkullFixFolder {
 
     private static boolean containsDicom(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dcm"));
+            return s.anyMatch(
+                    p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".dcm"));
         } catch (IOException e) {
             return false;
         }

@@ -59,7 +59,9 @@ public final class StrictGzipInputStream extends InputStream {
     }
 
     /** Number of complete members read so far. */
-    public int members() { return members; }
+    public int members() {
+        return members;
+    }
 
     @Override
     public int read() throws IOException {
@@ -84,8 +86,8 @@ public final class StrictGzipInputStream extends InputStream {
             try {
                 n = inflater.inflate(b, off, len);
             } catch (DataFormatException e) {
-                throw new CorruptGzipException("invalid compressed data" + (e.getMessage() == null ? ""
-                        : " (" + e.getMessage() + ")"));
+                throw new CorruptGzipException(
+                        "invalid compressed data" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             }
             // what the inflater took from our buffer
             bufPos = bufLen - inflater.getRemaining();
@@ -124,8 +126,8 @@ public final class StrictGzipInputStream extends InputStream {
         }
         int id2 = nextByte();
         if (id1 != 0x1f || id2 != 0x8b) {
-            throw new CorruptGzipException(first ? "not gzip data (no gzip magic bytes)"
-                    : "unexpected bytes after the end of the gzip data");
+            throw new CorruptGzipException(
+                    first ? "not gzip data (no gzip magic bytes)" : "unexpected bytes after the end of the gzip data");
         }
         CRC32 headerCrc = new CRC32();
         headerCrc.update(0x1f);
@@ -139,8 +141,14 @@ public final class StrictGzipInputStream extends InputStream {
             int xlen = headerByte(headerCrc) | headerByte(headerCrc) << 8;
             for (int i = 0; i < xlen; i++) headerByte(headerCrc);
         }
-        if ((flags & FNAME) != 0) while (headerByte(headerCrc) != 0) { /* file name */ }
-        if ((flags & FCOMMENT) != 0) while (headerByte(headerCrc) != 0) { /* comment */ }
+        if ((flags & FNAME) != 0)
+            while (headerByte(headerCrc) != 0) {
+                /* file name */
+            }
+        if ((flags & FCOMMENT) != 0)
+            while (headerByte(headerCrc) != 0) {
+                /* comment */
+            }
         if ((flags & FHCRC) != 0) {
             int want = nextByteOrFail() | nextByteOrFail() << 8;
             if (want != (int) (headerCrc.getValue() & 0xffff)) {

@@ -1,7 +1,5 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -11,10 +9,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
+import org.calvaria.CalvariaException;
 
 /** File formats Calvaria recognises, detected from content (magic bytes), with the extension only as a tie-breaker. */
 public enum VolumeFormat {
-    NRRD, NIFTI, DICOM_SERIES, DICOM_FILE, STL, UNKNOWN;
+    NRRD,
+    NIFTI,
+    DICOM_SERIES,
+    DICOM_FILE,
+    STL,
+    UNKNOWN;
 
     public static VolumeFormat detect(Path path) {
         if (!Files.exists(path)) throw new CalvariaException(path + " does not exist");
@@ -62,7 +66,8 @@ public enum VolumeFormat {
         int size = le.getInt(0);
         int swapped = Integer.reverseBytes(size);
         if (size == 348 || swapped == 348) return true;
-        return h.length >= 540 && (size == 540 || swapped == 540)
+        return h.length >= 540
+                && (size == 540 || swapped == 540)
                 && new String(h, 4, 3, StandardCharsets.US_ASCII).startsWith("n+2");
     }
 
@@ -73,11 +78,15 @@ public enum VolumeFormat {
 
     private static boolean isStl(Path path, byte[] head) {
         String start = new String(head, 0, Math.min(head.length, 80), StandardCharsets.US_ASCII)
-                .trim().toLowerCase(Locale.ROOT);
+                .trim()
+                .toLowerCase(Locale.ROOT);
         try {
             long size = Files.size(path);
             if (head.length >= 84) {
-                long tri = ByteBuffer.wrap(head, 80, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+                long tri = ByteBuffer.wrap(head, 80, 4)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getInt()
+                        & 0xffffffffL;
                 if (84 + 50 * tri == size) return true;
             }
         } catch (IOException e) {

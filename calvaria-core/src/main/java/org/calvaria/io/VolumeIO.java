@@ -1,14 +1,13 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
 
 /** Reads any supported volume (format detected from content) and writes by output extension. */
 public final class VolumeIO {
@@ -22,10 +21,14 @@ public final class VolumeIO {
     public static Volume read(Path path, ReadOptions options) {
         VolumeFormat f = VolumeFormat.detect(path);
         switch (f) {
-            case NRRD: return NrrdIO.read(path);
-            case NIFTI: return NiftiIO.read(path);
-            case DICOM_SERIES: return DicomSeriesReader.read(path, options);
-            case DICOM_FILE: return DicomSeriesReader.read(path, options); // the series this file belongs to
+            case NRRD:
+                return NrrdIO.read(path);
+            case NIFTI:
+                return NiftiIO.read(path);
+            case DICOM_SERIES:
+                return DicomSeriesReader.read(path, options);
+            case DICOM_FILE:
+                return DicomSeriesReader.read(path, options); // the series this file belongs to
             case STL:
                 throw new CalvariaException(path + " is a mesh (STL), not a volume; turn it into a volume with"
                         + " 'calvaria voxelize MESH --like REFERENCE -o out.nrrd'");
@@ -63,9 +66,14 @@ public final class VolumeIO {
     /** Writes with the given voxel type (null: the volume's source type). */
     public static void write(Volume v, Path path, VoxelType type) {
         switch (formatForName(path)) {
-            case NRRD: NrrdIO.write(v, path, type, NrrdIO.Encoding.GZIP); break;
-            case NIFTI: NiftiIO.write(v, path, type); break;
-            default: throw new IllegalStateException();
+            case NRRD:
+                NrrdIO.write(v, path, type, NrrdIO.Encoding.GZIP);
+                break;
+            case NIFTI:
+                NiftiIO.write(v, path, type);
+                break;
+            default:
+                throw new IllegalStateException();
         }
     }
 }

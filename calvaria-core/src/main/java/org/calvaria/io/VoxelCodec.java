@@ -1,12 +1,5 @@
 package org.calvaria.io;
 
-import org.calvaria.volume.FloatVolume;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.ShortVolume;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +7,12 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import org.calvaria.volume.FloatVolume;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
 
 /**
  * Raw voxel coding shared by the volume formats (NRRD, NIfTI): binary values of any {@link VoxelType} in either byte
@@ -26,8 +25,7 @@ final class VoxelCodec {
     record Values(short[] shorts, float[] floats, boolean binary) {}
 
     /** Reads {@code count} binary voxels; throws EOFException when the stream ends early. */
-    static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path)
-            throws IOException {
+    static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path) throws IOException {
         int bytes = type.bytes();
         byte[] chunk = new byte[(1 << 20) / bytes * bytes];
         ByteBuffer bb = ByteBuffer.wrap(chunk).order(order);
@@ -57,14 +55,30 @@ final class VoxelCodec {
             for (int i = 0; i < n; i++) {
                 double v;
                 switch (type) {
-                    case INT8: v = bb.get(i); break;
-                    case UINT8: v = bb.get(i) & 0xff; break;
-                    case INT16: v = bb.getShort(2 * i); break;
-                    case UINT16: v = bb.getShort(2 * i) & 0xffff; break;
-                    case INT32: v = bb.getInt(4 * i); break;
-                    case UINT32: v = bb.getInt(4 * i) & 0xffffffffL; break;
-                    case FLOAT32: v = bb.getFloat(4 * i); break;
-                    default: v = bb.getDouble(8 * i); break;
+                    case INT8:
+                        v = bb.get(i);
+                        break;
+                    case UINT8:
+                        v = bb.get(i) & 0xff;
+                        break;
+                    case INT16:
+                        v = bb.getShort(2 * i);
+                        break;
+                    case UINT16:
+                        v = bb.getShort(2 * i) & 0xffff;
+                        break;
+                    case INT32:
+                        v = bb.getInt(4 * i);
+                        break;
+                    case UINT32:
+                        v = bb.getInt(4 * i) & 0xffffffffL;
+                        break;
+                    case FLOAT32:
+                        v = bb.getFloat(4 * i);
+                        break;
+                    default:
+                        v = bb.getDouble(8 * i);
+                        break;
                 }
                 if (binary && v != 0 && v != 1) binary = false;
                 if (toShort) s[done + i] = (short) v;
@@ -114,11 +128,24 @@ final class VoxelCodec {
                     x = Math.rint(Math.max(type.min(), Math.min(type.max(), x)));
                 }
                 switch (type) {
-                    case INT8: case UINT8: bb.put(p, (byte) (long) x); break;
-                    case INT16: case UINT16: bb.putShort(p, (short) (long) x); break;
-                    case INT32: case UINT32: bb.putInt(p, (int) (long) x); break;
-                    case FLOAT32: bb.putFloat(p, (float) x); break;
-                    default: bb.putDouble(p, x); break;
+                    case INT8:
+                    case UINT8:
+                        bb.put(p, (byte) (long) x);
+                        break;
+                    case INT16:
+                    case UINT16:
+                        bb.putShort(p, (short) (long) x);
+                        break;
+                    case INT32:
+                    case UINT32:
+                        bb.putInt(p, (int) (long) x);
+                        break;
+                    case FLOAT32:
+                        bb.putFloat(p, (float) x);
+                        break;
+                    default:
+                        bb.putDouble(p, x);
+                        break;
                 }
             }
             out.write(chunk, 0, (end - start) * bytes);

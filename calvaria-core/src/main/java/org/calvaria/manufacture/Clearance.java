@@ -1,11 +1,10 @@
 package org.calvaria.manufacture;
 
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.morphology.Morphology;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.Locale;
 
 /**
  * Fit clearance: pulls the implant's edge back from the bone so that the cast part drops into the hole. Implant
@@ -45,10 +44,15 @@ public final class Clearance {
         kept = ConnectedComponents.removeSmallerThan(kept, minPart);
         long after = kept.cardinality();
         if (after == 0 || after < (1 - MAX_REMOVED_FRACTION) * before) {
-            throw new CalvariaException(String.format(Locale.ROOT, "a clearance of %.2f mm %s; the clearance is"
-                            + " larger than half the hole: use a smaller --clearance", clearanceMm,
-                    after == 0 ? "leaves nothing of the implant"
-                            : String.format(Locale.ROOT, "removes %.0f%% of the implant", 100.0 * (before - after) / before)));
+            throw new CalvariaException(String.format(
+                    Locale.ROOT,
+                    "a clearance of %.2f mm %s; the clearance is"
+                            + " larger than half the hole: use a smaller --clearance",
+                    clearanceMm,
+                    after == 0
+                            ? "leaves nothing of the implant"
+                            : String.format(
+                                    Locale.ROOT, "removes %.0f%% of the implant", 100.0 * (before - after) / before)));
         }
         return box.paste(implant, kept);
     }

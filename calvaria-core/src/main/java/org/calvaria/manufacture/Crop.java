@@ -8,7 +8,8 @@ import org.calvaria.volume.Resampler;
 record Crop(int x0, int y0, int z0, int sx, int sy, int sz) {
     /** The box around the set voxels of {@code mask} grown by {@code marginMm}, clipped to the grid. */
     static Crop around(MaskVolume mask, double marginMm) {
-        BoundingBox b = BoundingBox.of(mask).orElseThrow(() -> new IllegalArgumentException("empty mask"))
+        BoundingBox b = BoundingBox.of(mask)
+                .orElseThrow(() -> new IllegalArgumentException("empty mask"))
                 .grownMm(mask.geometry(), marginMm);
         return new Crop(b.x0(), b.y0(), b.z0(), b.sizeX(), b.sizeY(), b.sizeZ());
     }
@@ -17,7 +18,8 @@ record Crop(int x0, int y0, int z0, int sx, int sy, int sz) {
     Crop grow(MaskVolume full, int voxels) {
         int[] n = full.geometry().sizes();
         int ax = Math.max(0, x0 - voxels), ay = Math.max(0, y0 - voxels), az = Math.max(0, z0 - voxels);
-        int bx = Math.min(n[0], x0 + sx + voxels), by = Math.min(n[1], y0 + sy + voxels),
+        int bx = Math.min(n[0], x0 + sx + voxels),
+                by = Math.min(n[1], y0 + sy + voxels),
                 bz = Math.min(n[2], z0 + sz + voxels);
         return new Crop(ax, ay, az, bx - ax, by - ay, bz - az);
     }

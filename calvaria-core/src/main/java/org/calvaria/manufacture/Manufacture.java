@@ -1,5 +1,11 @@
 package org.calvaria.manufacture;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.calvaria.CalvariaException;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshSmoothing;
@@ -7,13 +13,6 @@ import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.morphology.Morphology;
 import org.calvaria.volume.MaskVolume;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * From an implant mask to the part a surgeon can use: wall thickness control (inward only), fit clearance at the
@@ -29,32 +28,80 @@ public final class Manufacture {
      * {@code mouldDir} are extra outputs (null: none); {@code mould} sets up the mould and, through its
      * {@code maxPrintMm}, the printer size the implant and the mould halves must fit.
      */
-    public record Options(double clearanceMm, double minThicknessMm, Double thicknessMm, Path fitCheck, Path threeMf,
-                          double fitCheckMarginMm, double rimRadiusMm, Path thicknessMap, Path thicknessPreview,
-                          Path mouldDir, Mould.Options mould) {
-        public static final double DEFAULT_CLEARANCE_MM = 0.5, DEFAULT_MIN_THICKNESS_MM = 2.0,
-                DEFAULT_FIT_MARGIN_MM = 20, DEFAULT_RIM_RADIUS_MM = 1.0;
+    public record Options(
+            double clearanceMm,
+            double minThicknessMm,
+            Double thicknessMm,
+            Path fitCheck,
+            Path threeMf,
+            double fitCheckMarginMm,
+            double rimRadiusMm,
+            Path thicknessMap,
+            Path thicknessPreview,
+            Path mouldDir,
+            Mould.Options mould) {
+        public static final double DEFAULT_CLEARANCE_MM = 0.5,
+                DEFAULT_MIN_THICKNESS_MM = 2.0,
+                DEFAULT_FIT_MARGIN_MM = 20,
+                DEFAULT_RIM_RADIUS_MM = 1.0;
 
         /** No rim rounding, no thickness map or mould files. */
-        public Options(double clearanceMm, double minThicknessMm, Double thicknessMm, Path fitCheck, Path threeMf,
-                       double fitCheckMarginMm) {
-            this(clearanceMm, minThicknessMm, thicknessMm, fitCheck, threeMf, fitCheckMarginMm, 0, null, null, null,
+        public Options(
+                double clearanceMm,
+                double minThicknessMm,
+                Double thicknessMm,
+                Path fitCheck,
+                Path threeMf,
+                double fitCheckMarginMm) {
+            this(
+                    clearanceMm,
+                    minThicknessMm,
+                    thicknessMm,
+                    fitCheck,
+                    threeMf,
+                    fitCheckMarginMm,
+                    0,
+                    null,
+                    null,
+                    null,
                     Mould.Options.defaults());
         }
 
         /** Today's shape: no clearance, no thickening, no rounding (measurements are still made). */
-        public static Options none() { return new Options(0, 0, null, null, null, DEFAULT_FIT_MARGIN_MM); }
+        public static Options none() {
+            return new Options(0, 0, null, null, null, DEFAULT_FIT_MARGIN_MM);
+        }
 
         /** The {@code design} command's defaults: 0.5 mm clearance, at least 2 mm thick, rim rounded to 1 mm. */
         public static Options defaults() {
-            return new Options(DEFAULT_CLEARANCE_MM, DEFAULT_MIN_THICKNESS_MM, null, null, null, DEFAULT_FIT_MARGIN_MM,
-                    DEFAULT_RIM_RADIUS_MM, null, null, null, Mould.Options.defaults());
+            return new Options(
+                    DEFAULT_CLEARANCE_MM,
+                    DEFAULT_MIN_THICKNESS_MM,
+                    null,
+                    null,
+                    null,
+                    DEFAULT_FIT_MARGIN_MM,
+                    DEFAULT_RIM_RADIUS_MM,
+                    null,
+                    null,
+                    null,
+                    Mould.Options.defaults());
         }
 
         /** These options with other extra outputs. */
         public Options withOutputs(Path thicknessMap, Path thicknessPreview, Path mouldDir, Mould.Options mould) {
-            return new Options(clearanceMm, minThicknessMm, thicknessMm, fitCheck, threeMf, fitCheckMarginMm,
-                    rimRadiusMm, thicknessMap, thicknessPreview, mouldDir, mould);
+            return new Options(
+                    clearanceMm,
+                    minThicknessMm,
+                    thicknessMm,
+                    fitCheck,
+                    threeMf,
+                    fitCheckMarginMm,
+                    rimRadiusMm,
+                    thicknessMap,
+                    thicknessPreview,
+                    mouldDir,
+                    mould);
         }
 
         /** Fails with one line when a value cannot be met. */
@@ -70,8 +117,11 @@ public final class Manufacture {
                     throw new CalvariaException("--thickness must be 1..15 mm (a cranial plate), got " + thicknessMm);
                 }
                 if (minThicknessMm > thicknessMm) {
-                    throw new CalvariaException(String.format(Locale.ROOT, "--thickness %.2f mm cannot meet"
-                            + " --min-thickness %.2f mm; raise --thickness or lower --min-thickness", thicknessMm,
+                    throw new CalvariaException(String.format(
+                            Locale.ROOT,
+                            "--thickness %.2f mm cannot meet"
+                                    + " --min-thickness %.2f mm; raise --thickness or lower --min-thickness",
+                            thicknessMm,
                             minThicknessMm));
                 }
             }
@@ -95,8 +145,14 @@ public final class Manufacture {
     }
 
     /** The final implant (mask and mesh), its measurements for the report, and warnings. */
-    public record Result(MaskVolume implant, TriangleMesh mesh, double[] thicknessMm, Thickness.Stats thickness,
-                         RimGaps.Gaps gaps, Map<String, Object> report, List<String> warnings) {}
+    public record Result(
+            MaskVolume implant,
+            TriangleMesh mesh,
+            double[] thicknessMm,
+            Thickness.Stats thickness,
+            RimGaps.Gaps gaps,
+            Map<String, Object> report,
+            List<String> warnings) {}
 
     /**
      * Applies thickness control then clearance to {@code implant} (on the skull's grid), meshes it with
@@ -112,7 +168,8 @@ public final class Manufacture {
         MaskVolume shaped = implant;
         if (o.thicknessMm() != null || o.minThicknessMm() > 0) {
             double[] centre = ShellThickener.centroid(skull);
-            shaped = o.thicknessMm() != null ? ShellThickener.uniform(implant, skull, centre, o.thicknessMm())
+            shaped = o.thicknessMm() != null
+                    ? ShellThickener.uniform(implant, skull, centre, o.thicknessMm())
                     : ShellThickener.atLeast(implant, skull, centre, o.minThicknessMm());
             if (shaped.isEmpty()) {
                 throw new CalvariaException("the implant has no outer surface facing away from the cranial centre;"
@@ -138,8 +195,12 @@ public final class Manufacture {
         }
         seconds.put("clearanceAndMesh", sec(t1));
         if (o.clearanceMm() > 0 && gaps.minOverall() < 0.9 * o.clearanceMm()) {
-            warnings.add(String.format(Locale.ROOT, "the smallest gap to bone is %.2f mm, below the %.2f mm clearance"
-                    + " asked for; check the implant's edge", gaps.minOverall(), o.clearanceMm()));
+            warnings.add(String.format(
+                    Locale.ROOT,
+                    "the smallest gap to bone is %.2f mm, below the %.2f mm clearance"
+                            + " asked for; check the implant's edge",
+                    gaps.minOverall(),
+                    o.clearanceMm()));
         }
         long t2 = System.nanoTime();
         double[] th = Thickness.perVertex(mesh);
@@ -155,15 +216,21 @@ public final class Manufacture {
         double halfVoxel = Math.max(sp[0], Math.max(sp[1], sp[2])) / 2;
         double want = o.thicknessMm() != null ? o.thicknessMm() : o.minThicknessMm();
         if (want > 0 && stats.measured() > 0 && stats.minMm() < want - halfVoxel) {
-            warnings.add(String.format(Locale.ROOT, "the implant is %.2f mm thick at its thinnest (5th percentile"
+            warnings.add(String.format(
+                    Locale.ROOT,
+                    "the implant is %.2f mm thick at its thinnest (5th percentile"
                             + " %.2f mm), below the %.2f mm asked for: it could not be thickened inward there"
                             + " (bone, the cranial side of the rim, or the edge of the scan is in the way)",
-                    stats.minMm(), stats.p5Mm(), want));
+                    stats.minMm(),
+                    stats.p5Mm(),
+                    want));
         }
         Map<String, Object> report = new LinkedHashMap<>();
         Map<String, Object> thick = stats.describe();
-        thick.put("method", "distance along the inward normal to the opposite surface, on the final mesh;"
-                + " bone-facing rim walls excluded");
+        thick.put(
+                "method",
+                "distance along the inward normal to the opposite surface, on the final mesh;"
+                        + " bone-facing rim walls excluded");
         report.put("thickness", thick);
         report.put("clearance", gaps.describe(o.clearanceMm()));
         Map<String, Object> shape = o.describe();
@@ -187,7 +254,8 @@ public final class Manufacture {
         Crop box = Crop.around(implant, marginMm + 2);
         MaskVolume im = box.cut(implant);
         // A distance transform, not a dilation: a 20 mm ball has thousands of rows at 0.45 mm voxels.
-        float[] d2 = org.calvaria.evaluate.DistanceTransform.squaredDistanceMm2(im, im.geometry().spacing());
+        float[] d2 = org.calvaria.evaluate.DistanceTransform.squaredDistanceMm2(
+                im, im.geometry().spacing());
         MaskVolume near = new MaskVolume(im.geometry());
         double m2 = marginMm * marginMm;
         for (int i = 0; i < d2.length; i++) if (d2[i] <= m2) near.set(i, true);
@@ -220,8 +288,13 @@ public final class Manufacture {
             double[] size = {b[3] - b[0], b[4] - b[1], b[5] - b[2]};
             java.util.Arrays.sort(size);
             if (size[2] > maxPrint) {
-                throw new CalvariaException(String.format(Locale.ROOT, "the implant (%.0f x %.0f x %.0f mm) does not"
-                        + " fit a printer of --max-print-mm %.0f", size[0], size[1], size[2], maxPrint));
+                throw new CalvariaException(String.format(
+                        Locale.ROOT,
+                        "the implant (%.0f x %.0f x %.0f mm) does not" + " fit a printer of --max-print-mm %.0f",
+                        size[0],
+                        size[1],
+                        size[2],
+                        maxPrint));
             }
         }
         TriangleMesh fit = o.fitCheck() != null ? fitCheck(skull, made.implant(), o.fitCheckMarginMm()) : null;
@@ -246,17 +319,21 @@ public final class Manufacture {
             f.put("triangles", fit.triangleCount());
             f.put("watertight", fit.isWatertight());
             double[] b = fit.boundingBox();
-            f.put("boundingBoxSizeMm", new double[] {Thickness.r2(b[3] - b[0]), Thickness.r2(b[4] - b[1]),
-                Thickness.r2(b[5] - b[2])});
+            f.put(
+                    "boundingBoxSizeMm",
+                    new double[] {Thickness.r2(b[3] - b[0]), Thickness.r2(b[4] - b[1]), Thickness.r2(b[5] - b[2])});
             r.put("fitCheck", f);
         }
         if (o.thicknessMap() != null || o.thicknessPreview() != null) {
             Map<String, Object> m = new LinkedHashMap<>();
             if (o.thicknessMap() != null) {
-                ThicknessMap.writePly(made.mesh(), made.thicknessMm(), o.thicknessMap(), provenance + " (thickness map)");
+                ThicknessMap.writePly(
+                        made.mesh(), made.thicknessMm(), o.thicknessMap(), provenance + " (thickness map)");
                 m.put("file", o.thicknessMap().toString());
-                m.put("format", "binary little-endian PLY: vertex float x y z (LPS mm), uchar red green blue,"
-                        + " float thickness (mm, -1 = no value); faces as the implant STL");
+                m.put(
+                        "format",
+                        "binary little-endian PLY: vertex float x y z (LPS mm), uchar red green blue,"
+                                + " float thickness (mm, -1 = no value); faces as the implant STL");
             }
             if (o.thicknessPreview() != null) {
                 ThicknessMap.writePng(made.mesh(), made.thicknessMm(), "wall thickness", o.thicknessPreview());
@@ -274,7 +351,9 @@ public final class Manufacture {
             // in this order on every run (Map.of's order changes from one JVM to the next)
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("file", o.threeMf().toString());
-            t.put("objects", parts(made.mesh(), extras).stream().map(ThreeMf.Part::name).toList());
+            t.put(
+                    "objects",
+                    parts(made.mesh(), extras).stream().map(ThreeMf.Part::name).toList());
             r.put("threeMf", t);
         }
         return r;
@@ -301,13 +380,22 @@ public final class Manufacture {
         List<String> lines = new ArrayList<>();
         if (thickness != null) {
             Map<String, Object> m = thickness;
-            lines.add(String.format(Locale.ROOT, "thickness: min %s mm, 5th percentile %s mm, median %s mm, max %s mm",
-                    m.get("minMm"), m.get("p5Mm"), m.get("medianMm"), m.get("maxMm")));
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "thickness: min %s mm, 5th percentile %s mm, median %s mm, max %s mm",
+                    m.get("minMm"),
+                    m.get("p5Mm"),
+                    m.get("medianMm"),
+                    m.get("maxMm")));
         }
         if (clearance != null) {
             Map<String, Object> m = clearance;
-            lines.add(String.format(Locale.ROOT, "gap to bone along the rim (clearance %s mm): smallest %s mm, median"
-                    + " %s mm, largest %s mm", m.get("clearanceMm"), m.get("rimGapMinMm"), m.get("rimGapMedianMm"),
+            lines.add(String.format(
+                    Locale.ROOT,
+                    "gap to bone along the rim (clearance %s mm): smallest %s mm, median" + " %s mm, largest %s mm",
+                    m.get("clearanceMm"),
+                    m.get("rimGapMinMm"),
+                    m.get("rimGapMedianMm"),
                     m.get("rimGapMaxMm")));
         }
         return lines;
@@ -333,7 +421,7 @@ public final class Manufacture {
         MaskVolume kept = im.copy().andNot(cut);
         long minPart = Math.max(8, Math.round(50.0 / implant.geometry().voxelVolumeMm3()));
         kept = ConnectedComponents.removeSmallerThan(kept, minPart);
-        if (kept.cardinality() < 0.5 * im.cardinality()) return implant;   // a plate thinner than the rounding: keep
+        if (kept.cardinality() < 0.5 * im.cardinality()) return implant; // a plate thinner than the rounding: keep
         return box.paste(implant, kept);
     }
 
@@ -343,5 +431,7 @@ public final class Manufacture {
         return MarchingCubes.extract(Crop.around(mask, 0).grow(mask, 1).cut(mask));
     }
 
-    private static double sec(long start) { return (System.nanoTime() - start) / 1e9; }
+    private static double sec(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
 }

@@ -1,15 +1,5 @@
 package org.calvaria.manufacture;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.Json;
-import org.calvaria.evaluate.DistanceTransform;
-import org.calvaria.mesh.MarchingCubes;
-import org.calvaria.mesh.MeshIO;
-import org.calvaria.mesh.TriangleMesh;
-import org.calvaria.mesh.Voxelizer;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +11,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.calvaria.CalvariaException;
+import org.calvaria.Json;
+import org.calvaria.evaluate.DistanceTransform;
+import org.calvaria.mesh.MarchingCubes;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.mesh.Voxelizer;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * A two-part casting mould around an implant, built as voxel masks on a grid turned to the pull direction, then
@@ -39,17 +38,27 @@ import java.util.stream.Stream;
  */
 public final class Mould {
     /** Settings; lengths in mm. {@code maxPrintMm} null: no limit. {@code shrinkagePercent}: linear, cavity enlarged. */
-    public record Options(double voxelMm, double wallMm, double shrinkagePercent, double densityGPerMl,
-                          double keyRadiusMm, double spoutRadiusMm, double ventRadiusMm, Double maxPrintMm) {
-        public static Options defaults() { return new Options(0.5, 3, 0, 1.18, 3, 3, 1.5, null); }
+    public record Options(
+            double voxelMm,
+            double wallMm,
+            double shrinkagePercent,
+            double densityGPerMl,
+            double keyRadiusMm,
+            double spoutRadiusMm,
+            double ventRadiusMm,
+            Double maxPrintMm) {
+        public static Options defaults() {
+            return new Options(0.5, 3, 0, 1.18, 3, 3, 1.5, null);
+        }
 
         public Options withShrinkage(double pct) {
-            return new Options(voxelMm, wallMm, pct, densityGPerMl, keyRadiusMm, spoutRadiusMm, ventRadiusMm,
-                    maxPrintMm);
+            return new Options(
+                    voxelMm, wallMm, pct, densityGPerMl, keyRadiusMm, spoutRadiusMm, ventRadiusMm, maxPrintMm);
         }
 
         public void validate() {
-            if (!(voxelMm >= 0.1) || voxelMm > 2) throw new CalvariaException("--voxel must be 0.1..2 mm, got " + voxelMm);
+            if (!(voxelMm >= 0.1) || voxelMm > 2)
+                throw new CalvariaException("--voxel must be 0.1..2 mm, got " + voxelMm);
             if (!(wallMm >= 1) || wallMm > 30) throw new CalvariaException("--wall must be 1..30 mm, got " + wallMm);
             if (!(shrinkagePercent >= 0) || shrinkagePercent > 10) {
                 throw new CalvariaException("--shrinkage must be 0..10 %, got " + shrinkagePercent);
@@ -64,10 +73,17 @@ public final class Mould {
     }
 
     /** The halves and the cavity (masks on {@code grid} and meshes in LPS mm), with the report. */
-    public record Result(Geometry grid, MaskVolume outerMask, MaskVolume innerMask, MaskVolume cavityMask,
-                         TriangleMesh outer, TriangleMesh inner, TriangleMesh cavity, double[] pull,
-                         Map<String, Object> report, List<String> warnings) {}
-
+    public record Result(
+            Geometry grid,
+            MaskVolume outerMask,
+            MaskVolume innerMask,
+            MaskVolume cavityMask,
+            TriangleMesh outer,
+            TriangleMesh inner,
+            TriangleMesh cavity,
+            double[] pull,
+            Map<String, Object> report,
+            List<String> warnings) {}
 
     private Mould() {}
 
@@ -90,8 +106,11 @@ public final class Mould {
         float[] v = cavityMesh.vertices();
         for (int i = 0; i < v.length; i += 3) {
             double dx = v[i] - mean[0], dy = v[i + 1] - mean[1], dz = v[i + 2] - mean[2];
-            double[] c = {dx * e1[0] + dy * e1[1] + dz * e1[2], dx * e2[0] + dy * e2[1] + dz * e2[2],
-                dx * a[0] + dy * a[1] + dz * a[2]};
+            double[] c = {
+                dx * e1[0] + dy * e1[1] + dz * e1[2],
+                dx * e2[0] + dy * e2[1] + dz * e2[2],
+                dx * a[0] + dy * a[1] + dz * a[2]
+            };
             for (int q = 0; q < 3; q++) {
                 lo[q] = Math.min(lo[q], c[q]);
                 hi[q] = Math.max(hi[q], c[q]);
@@ -103,17 +122,19 @@ public final class Mould {
         int[] n = new int[3];
         for (int q = 0; q < 3; q++) n[q] = (int) Math.ceil((hi[q] - lo[q] + 2 * pad[q]) / s) + 1;
         if ((long) n[0] * n[1] * n[2] > 400_000_000L) {
-            throw new CalvariaException("the mould grid would have " + ((long) n[0] * n[1] * n[2]) + " voxels; use a"
-                    + " coarser --voxel");
+            throw new CalvariaException(
+                    "the mould grid would have " + ((long) n[0] * n[1] * n[2]) + " voxels; use a" + " coarser --voxel");
         }
         double[] origin = new double[3];
         for (int r = 0; r < 3; r++) {
             origin[r] = mean[r] + (lo[0] - pad[0]) * e1[r] + (lo[1] - pad[1]) * e2[r] + (lo[2] - pad[2]) * a[r];
         }
         Geometry g = new Geometry(n[0], n[1], n[2], origin, new double[] {
-            e1[0] * s, e2[0] * s, a[0] * s, e1[1] * s, e2[1] * s, a[1] * s, e1[2] * s, e2[2] * s, a[2] * s});
+            e1[0] * s, e2[0] * s, a[0] * s, e1[1] * s, e2[1] * s, a[1] * s, e1[2] * s, e2[2] * s, a[2] * s
+        });
         MaskVolume cavity = Voxelizer.voxelize(cavityMesh, g);
-        if (cavity.isEmpty()) throw new CalvariaException("the implant is smaller than one mould voxel; use a finer --voxel");
+        if (cavity.isEmpty())
+            throw new CalvariaException("the implant is smaller than one mould voxel; use a finer --voxel");
         int nx = n[0], ny = n[1], nz = n[2];
         int cols = nx * ny;
         int[] zTop = new int[cols], zBot = new int[cols];
@@ -186,7 +207,7 @@ public final class Mould {
             for (int x = 0; x < nx; x++) {
                 int c = x + nx * y;
                 if (d2[c] > flange2) continue;
-                int part = (int) Math.floor(h[c]) + 1;   // outer from here up, inner below
+                int part = (int) Math.floor(h[c]) + 1; // outer from here up, inner below
                 for (int z = zLo; z <= zHi; z++) {
                     if (cavity.isSet(x, y, z)) continue;
                     boolean up;
@@ -215,15 +236,15 @@ public final class Mould {
         List<double[]> keyCentres = new ArrayList<>();
         for (int[] key : keys) {
             int c = key[0] + nx * key[1];
-            double cz = Math.floor(h[c]) + 0.5;   // on the parting plane between voxel layers
+            double cz = Math.floor(h[c]) + 0.5; // on the parting plane between voxel layers
             keyCentres.add(g.indexToPhysical(key[0], key[1], cz));
             int r = (int) Math.ceil(sock) + 1;
             for (int z = (int) cz - r; z <= (int) cz + r + 1; z++) {
                 for (int yy = key[1] - r; yy <= key[1] + r; yy++) {
                     for (int xx = key[0] - r; xx <= key[0] + r; xx++) {
                         if (!g.contains(xx, yy, z) || z <= cz) continue;
-                        double dd = Math.sqrt((xx - key[0]) * (xx - key[0]) + (yy - key[1]) * (yy - key[1])
-                                + (z - cz) * (z - cz));
+                        double dd = Math.sqrt(
+                                (xx - key[0]) * (xx - key[0]) + (yy - key[1]) * (yy - key[1]) + (z - cz) * (z - cz));
                         if (dd <= kr && outer.isSet(xx, yy, z)) {
                             outer.set(xx, yy, z, false);
                             inner.set(xx, yy, z, true);
@@ -260,10 +281,13 @@ public final class Mould {
             }
         }
         if (reentrantColumns > 0 || outerBlocked + innerBlocked > 0) {
-            warnings.add(String.format(Locale.ROOT, "the implant cannot be moulded in two parts along its plate normal:"
-                    + " %d column(s) along the pull direction pass through it twice (a re-entrant or folded shape),"
-                    + " leaving %d cavity face(s) that lock a half; check the implant or cast it another way",
-                    reentrantColumns, outerBlocked + innerBlocked));
+            warnings.add(String.format(
+                    Locale.ROOT,
+                    "the implant cannot be moulded in two parts along its plate normal:"
+                            + " %d column(s) along the pull direction pass through it twice (a re-entrant or folded shape),"
+                            + " leaving %d cavity face(s) that lock a half; check the implant or cast it another way",
+                    reentrantColumns,
+                    outerBlocked + innerBlocked));
         }
         TriangleMesh outerMesh = MarchingCubes.extract(outer);
         TriangleMesh innerMesh = MarchingCubes.extract(inner);
@@ -289,11 +313,21 @@ public final class Mould {
         List<Object> keyList = new ArrayList<>();
         for (double[] kc : keyCentres) keyList.add(round(kc, 2));
         r.put("registrationKeys", Map.of("radiusMm", o.keyRadiusMm(), "socketClearanceMm", 0.3, "centresLps", keyList));
-        r.put("pourSpout", Map.of("radiusMm", o.spoutRadiusMm(), "atLps",
-                round(g.indexToPhysical(spout % nx, spout / nx, zTop[spout]), 2)));
+        r.put(
+                "pourSpout",
+                Map.of(
+                        "radiusMm",
+                        o.spoutRadiusMm(),
+                        "atLps",
+                        round(g.indexToPhysical(spout % nx, spout / nx, zTop[spout]), 2)));
         if (vent >= 0) {
-            r.put("vent", Map.of("radiusMm", o.ventRadiusMm(), "atLps",
-                    round(g.indexToPhysical(vent % nx, vent / nx, zTop[vent]), 2)));
+            r.put(
+                    "vent",
+                    Map.of(
+                            "radiusMm",
+                            o.ventRadiusMm(),
+                            "atLps",
+                            round(g.indexToPhysical(vent % nx, vent / nx, zTop[vent]), 2)));
         }
         Map<String, Object> under = new LinkedHashMap<>();
         under.put("reentrantColumns", reentrantColumns);
@@ -310,9 +344,15 @@ public final class Mould {
                 double[] size = (double[]) ((Map<String, Object>) halves.get(half)).get("printSizeMm");
                 for (double d : size) {
                     if (d > o.maxPrintMm()) {
-                        throw new CalvariaException(String.format(Locale.ROOT, "the %s mould half needs %.0f x %.0f x"
-                                + " %.0f mm, more than --max-print-mm %.0f; use a larger printer or a thinner --wall",
-                                half, size[0], size[1], size[2], o.maxPrintMm()));
+                        throw new CalvariaException(String.format(
+                                Locale.ROOT,
+                                "the %s mould half needs %.0f x %.0f x"
+                                        + " %.0f mm, more than --max-print-mm %.0f; use a larger printer or a thinner --wall",
+                                half,
+                                size[0],
+                                size[1],
+                                size[2],
+                                o.maxPrintMm()));
                     }
                 }
             }
@@ -351,8 +391,11 @@ public final class Mould {
         double s = o.voxelMm();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", file);
-        m.put("printSizeMm", new double[] {Thickness.r2((hi[0] - lo[0] + 1) * s), Thickness.r2((hi[1] - lo[1] + 1) * s),
-            Thickness.r2((hi[2] - lo[2] + 1) * s)});
+        m.put("printSizeMm", new double[] {
+            Thickness.r2((hi[0] - lo[0] + 1) * s),
+            Thickness.r2((hi[1] - lo[1] + 1) * s),
+            Thickness.r2((hi[2] - lo[2] + 1) * s)
+        });
         m.put("printSizeAxes", "in-plane, in-plane, along the pull direction (print it standing on its flat face)");
         m.put("volumeMl", Math.round(half.cardinality() * g.voxelVolumeMm3() / 10) / 100.0);
         m.put("triangles", mesh.triangleCount());
@@ -407,7 +450,7 @@ public final class Mould {
                 }
             }
         }
-        double[][] eig = symmetricEigen(cov);   // columns sorted by eigenvalue, descending
+        double[][] eig = symmetricEigen(cov); // columns sorted by eigenvalue, descending
         double[] e1 = eig[0], a = eig[2];
         // Convex side: points near the axis (the dome's top) lie higher along a than points far from it.
         double sw = 0, sr = 0, swr = 0, sumA = 0;
@@ -497,7 +540,8 @@ public final class Mould {
                 if (!Files.isDirectory(abs)) throw new CalvariaException("output " + dir + " is a file; give a folder");
                 try (Stream<Path> s = Files.list(abs)) {
                     if (s.findAny().isPresent()) {
-                        throw new CalvariaException("output folder " + dir + " is not empty; give a new or empty folder");
+                        throw new CalvariaException(
+                                "output folder " + dir + " is not empty; give a new or empty folder");
                     }
                 }
             }
@@ -508,8 +552,12 @@ public final class Mould {
                 MeshIO.write(r.outer(), tmp.resolve("outer.stl"), false, provenance + " (mould outer half)");
                 MeshIO.write(r.inner(), tmp.resolve("inner.stl"), false, provenance + " (mould inner half)");
                 MeshIO.write(r.cavity(), tmp.resolve("cavity.stl"), false, provenance + " (mould cavity)");
-                ThreeMf.write(tmp.resolve("mould.3mf"), List.of(new ThreeMf.Part("mould outer half", r.outer()),
-                        new ThreeMf.Part("mould inner half", r.inner()), new ThreeMf.Part("implant", implant)),
+                ThreeMf.write(
+                        tmp.resolve("mould.3mf"),
+                        List.of(
+                                new ThreeMf.Part("mould outer half", r.outer()),
+                                new ThreeMf.Part("mould inner half", r.inner()),
+                                new ThreeMf.Part("implant", implant)),
                         provenance);
                 Json.MAPPER.writeValue(tmp.resolve("report.json").toFile(), r.report());
                 if (Files.exists(abs)) Files.delete(abs);
@@ -541,10 +589,15 @@ public final class Mould {
             MeshIO.write(r.outer(), abs.resolve("outer.stl"), false, provenance + " (mould outer half)");
             MeshIO.write(r.inner(), abs.resolve("inner.stl"), false, provenance + " (mould inner half)");
             MeshIO.write(r.cavity(), abs.resolve("cavity.stl"), false, provenance + " (mould cavity)");
-            ThreeMf.write(abs.resolve("mould.3mf"), List.of(new ThreeMf.Part("mould outer half", r.outer()),
-                    new ThreeMf.Part("mould inner half", r.inner()), new ThreeMf.Part("implant", implant)), provenance);
-            org.calvaria.files.Outputs.writeAtomically(abs.resolve("report.json"), out -> out.write(
-                    Json.MAPPER.writeValueAsBytes(r.report())));
+            ThreeMf.write(
+                    abs.resolve("mould.3mf"),
+                    List.of(
+                            new ThreeMf.Part("mould outer half", r.outer()),
+                            new ThreeMf.Part("mould inner half", r.inner()),
+                            new ThreeMf.Part("implant", implant)),
+                    provenance);
+            org.calvaria.files.Outputs.writeAtomically(
+                    abs.resolve("report.json"), out -> out.write(Json.MAPPER.writeValueAsBytes(r.report())));
         } catch (IOException | RuntimeException e) {
             if (made && !hooked) deleteTree(abs);
             if (e instanceof RuntimeException re) throw re;
@@ -568,13 +621,15 @@ public final class Mould {
         double[] e1 = unit(g.axisVector(0)), e2 = unit(g.axisVector(1)), a = r.pull();
         double[] c = g.center();
         org.calvaria.render.PreviewRenderer pr = new org.calvaria.render.PreviewRenderer(500);
-        return pr.render(List.of(
-                new org.calvaria.render.PreviewRenderer.Layer(inFrame(r.inner(), c, e1, e2, a, -gapMm),
-                        new java.awt.Color(120, 150, 190)),
-                new org.calvaria.render.PreviewRenderer.Layer(inFrame(implant, c, e1, e2, a, 0),
-                        org.calvaria.render.PreviewRenderer.IMPLANT),
-                new org.calvaria.render.PreviewRenderer.Layer(inFrame(r.outer(), c, e1, e2, a, gapMm),
-                        new java.awt.Color(190, 205, 225))), title);
+        return pr.render(
+                List.of(
+                        new org.calvaria.render.PreviewRenderer.Layer(
+                                inFrame(r.inner(), c, e1, e2, a, -gapMm), new java.awt.Color(120, 150, 190)),
+                        new org.calvaria.render.PreviewRenderer.Layer(
+                                inFrame(implant, c, e1, e2, a, 0), org.calvaria.render.PreviewRenderer.IMPLANT),
+                        new org.calvaria.render.PreviewRenderer.Layer(
+                                inFrame(r.outer(), c, e1, e2, a, gapMm), new java.awt.Color(190, 205, 225))),
+                title);
     }
 
     private static double[] unit(double[] v) {

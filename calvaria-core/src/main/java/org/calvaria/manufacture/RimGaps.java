@@ -1,15 +1,14 @@
 package org.calvaria.manufacture;
 
-import org.calvaria.mesh.MarchingCubes;
-import org.calvaria.mesh.TriangleMesh;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.calvaria.mesh.MarchingCubes;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * The gap between an implant mesh and the bone, measured on the mesh's own vertices against the skull mask's surface
@@ -68,8 +67,14 @@ public final class RimGaps {
 
         public String line() {
             double[] r = rim();
-            return String.format(Locale.ROOT, "gap to bone along the rim: smallest %.2f mm, median %.2f mm, largest"
-                    + " %.2f mm (%d bone-facing vertices)", r[0], r[1], r[2], facingCount());
+            return String.format(
+                    Locale.ROOT,
+                    "gap to bone along the rim: smallest %.2f mm, median %.2f mm, largest"
+                            + " %.2f mm (%d bone-facing vertices)",
+                    r[0],
+                    r[1],
+                    r[2],
+                    facingCount());
         }
     }
 
@@ -85,8 +90,11 @@ public final class RimGaps {
         double[] idx = new double[3];
         double m = MAX_MM;
         for (int c = 0; c < 8; c++) {
-            g.physicalToIndex((c & 1) == 0 ? b[0] - m : b[3] + m, (c & 2) == 0 ? b[1] - m : b[4] + m,
-                    (c & 4) == 0 ? b[2] - m : b[5] + m, idx);
+            g.physicalToIndex(
+                    (c & 1) == 0 ? b[0] - m : b[3] + m,
+                    (c & 2) == 0 ? b[1] - m : b[4] + m,
+                    (c & 4) == 0 ? b[2] - m : b[5] + m,
+                    idx);
             for (int a = 0; a < 3; a++) {
                 lo[a] = Math.min(lo[a], (int) Math.floor(idx[a]));
                 hi[a] = Math.max(hi[a], (int) Math.ceil(idx[a]));
@@ -104,8 +112,8 @@ public final class RimGaps {
             Arrays.fill(gap, MAX_MM);
             return new Gaps(gap, facing);
         }
-        MaskVolume part = new Crop(lo[0], lo[1], lo[2], hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1)
-                .cut(skull);
+        MaskVolume part =
+                new Crop(lo[0], lo[1], lo[2], hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1).cut(skull);
         if (part.isEmpty()) {
             Arrays.fill(gap, MAX_MM);
             return new Gaps(gap, facing);
@@ -121,8 +129,8 @@ public final class RimGaps {
             double[] q = new double[3];
             part.geometry().physicalToIndex(x, y, z, q);
             inBone[i] = part.isSetSafe((int) Math.round(q[0]), (int) Math.round(q[1]), (int) Math.round(q[2]));
-            double h = grid.rayHit(x, y, z, normals[3 * i], normals[3 * i + 1], normals[3 * i + 2], -1e-6, FACING_MM,
-                    -1);
+            double h =
+                    grid.rayHit(x, y, z, normals[3 * i], normals[3 * i + 1], normals[3 * i + 2], -1e-6, FACING_MM, -1);
             facing[i] = Double.isFinite(h) || inBone[i];
         });
         // ... then their exact gaps, which the rim figures are made of ...

@@ -1,9 +1,8 @@
 package org.calvaria.manufacture;
 
-import org.calvaria.mesh.TriangleMesh;
-
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import org.calvaria.mesh.TriangleMesh;
 
 /**
  * Finds pairs of triangles of a mesh that cross each other. A watertight, consistently oriented mesh can still pass
@@ -32,7 +31,7 @@ public final class SelfIntersections {
         int nx = (int) Math.floor(ex / c) + 2, ny = (int) Math.floor(ey / c) + 2, nz = (int) Math.floor(ez / c) + 2;
         int cells = nx * ny * nz;
         int[] lo = new int[3 * t], hi = new int[3 * t];
-        float[] box = new float[6 * t];   // per triangle: min x y z, max x y z
+        float[] box = new float[6 * t]; // per triangle: min x y z, max x y z
         for (int i = 0; i < t; i++) {
             for (int a = 0; a < 3; a++) {
                 float mn = Float.POSITIVE_INFINITY, mx = Float.NEGATIVE_INFINITY;
@@ -57,26 +56,33 @@ public final class SelfIntersections {
             final int ti = i;
             forCells(lo, hi, i, nx, ny, ci -> items[fill[ci]++] = ti);
         }
-        return IntStream.range(0, cells).parallel().mapToLong(ci -> {
-            int from = start[ci], to = start[ci + 1];
-            if (to - from < 2) return 0;
-            int cx = ci % nx, cy = (ci / nx) % ny, cz = ci / (nx * ny);
-            long found = 0;
-            for (int p = from; p < to; p++) {
-                int i = items[p];
-                for (int q = p + 1; q < to; q++) {
-                    int j = items[q];
-                    // count the pair only in the cell at the lowest corner of the boxes' overlap
-                    if (Math.max(lo[3 * i], lo[3 * j]) != cx || Math.max(lo[3 * i + 1], lo[3 * j + 1]) != cy
-                            || Math.max(lo[3 * i + 2], lo[3 * j + 2]) != cz) continue;
-                    if (box[6 * i] > box[6 * j + 3] || box[6 * j] > box[6 * i + 3]
-                            || box[6 * i + 1] > box[6 * j + 4] || box[6 * j + 1] > box[6 * i + 4]
-                            || box[6 * i + 2] > box[6 * j + 5] || box[6 * j + 2] > box[6 * i + 5]) continue;
-                    if (cross(v, tri, i, j)) found++;
-                }
-            }
-            return found;
-        }).sum();
+        return IntStream.range(0, cells)
+                .parallel()
+                .mapToLong(ci -> {
+                    int from = start[ci], to = start[ci + 1];
+                    if (to - from < 2) return 0;
+                    int cx = ci % nx, cy = (ci / nx) % ny, cz = ci / (nx * ny);
+                    long found = 0;
+                    for (int p = from; p < to; p++) {
+                        int i = items[p];
+                        for (int q = p + 1; q < to; q++) {
+                            int j = items[q];
+                            // count the pair only in the cell at the lowest corner of the boxes' overlap
+                            if (Math.max(lo[3 * i], lo[3 * j]) != cx
+                                    || Math.max(lo[3 * i + 1], lo[3 * j + 1]) != cy
+                                    || Math.max(lo[3 * i + 2], lo[3 * j + 2]) != cz) continue;
+                            if (box[6 * i] > box[6 * j + 3]
+                                    || box[6 * j] > box[6 * i + 3]
+                                    || box[6 * i + 1] > box[6 * j + 4]
+                                    || box[6 * j + 1] > box[6 * i + 4]
+                                    || box[6 * i + 2] > box[6 * j + 5]
+                                    || box[6 * j + 2] > box[6 * i + 5]) continue;
+                            if (cross(v, tri, i, j)) found++;
+                        }
+                    }
+                    return found;
+                })
+                .sum();
     }
 
     private interface CellVisitor {
@@ -89,7 +95,9 @@ public final class SelfIntersections {
                 for (int x = lo[3 * i]; x <= hi[3 * i]; x++) f.visit(x + nx * (y + ny * z));
     }
 
-    private static int clamp(int i, int n) { return i < 0 ? 0 : i >= n ? n - 1 : i; }
+    private static int clamp(int i, int n) {
+        return i < 0 ? 0 : i >= n ? n - 1 : i;
+    }
 
     /** Whether triangles i and j (of the same mesh) cross. */
     static boolean cross(float[] v, int[] tri, int i, int j) {
@@ -107,8 +115,8 @@ public final class SelfIntersections {
         }
         if (shared >= 2) return false;
         if (shared == 1) {
-            return segmentHits(v, a[(sa + 1) % 3], a[(sa + 2) % 3], b) || segmentHits(v, b[(sb + 1) % 3],
-                    b[(sb + 2) % 3], a);
+            return segmentHits(v, a[(sa + 1) % 3], a[(sa + 2) % 3], b)
+                    || segmentHits(v, b[(sb + 1) % 3], b[(sb + 2) % 3], a);
         }
         for (int k = 0; k < 3; k++) {
             if (segmentHits(v, a[k], a[(k + 1) % 3], b) || segmentHits(v, b[k], b[(k + 1) % 3], a)) return true;
@@ -127,7 +135,7 @@ public final class SelfIntersections {
         double det = e1x * px + e1y * py + e1z * pz;
         double scale = Math.sqrt((e1x * e1x + e1y * e1y + e1z * e1z) * (e2x * e2x + e2y * e2y + e2z * e2z))
                 * Math.sqrt(dx * dx + dy * dy + dz * dz);
-        if (Math.abs(det) <= 1e-9 * scale) return false;   // parallel or coplanar
+        if (Math.abs(det) <= 1e-9 * scale) return false; // parallel or coplanar
         double inv = 1 / det;
         double sx = ox - v[a], sy = oy - v[a + 1], sz = oz - v[a + 2];
         double u = (sx * px + sy * py + sz * pz) * inv;

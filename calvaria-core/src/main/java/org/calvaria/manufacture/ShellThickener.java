@@ -1,10 +1,9 @@
 package org.calvaria.manufacture;
 
+import java.util.stream.IntStream;
 import org.calvaria.evaluate.DistanceTransform;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.stream.IntStream;
 
 /**
  * Wall thickness control that keeps the outer surface where the completed skull puts it and works only inward,
@@ -48,8 +47,8 @@ public final class ShellThickener {
         return g.indexToPhysical(sum[0] / n[0], sum[1] / n[0], sum[2] / n[0]);
     }
 
-    private static MaskVolume run(MaskVolume implantFull, MaskVolume skullFull, double[] centre, double t,
-                                  boolean replace) {
+    private static MaskVolume run(
+            MaskVolume implantFull, MaskVolume skullFull, double[] centre, double t, boolean replace) {
         Geometry fg = implantFull.geometry();
         double[] sp = fg.spacing();
         double maxS = Math.max(sp[0], Math.max(sp[1], sp[2])), minS = Math.min(sp[0], Math.min(sp[1], sp[2]));

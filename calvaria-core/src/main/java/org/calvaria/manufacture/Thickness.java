@@ -1,12 +1,11 @@
 package org.calvaria.manufacture;
 
-import org.calvaria.mesh.TriangleMesh;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.calvaria.mesh.TriangleMesh;
 
 /**
  * Wall thickness at every vertex of a closed mesh: the distance from the vertex along its inward normal to the first
@@ -180,12 +179,19 @@ public final class Thickness {
         }
 
         public String line() {
-            return String.format(Locale.ROOT, "thickness min %.2f mm, 5th percentile %.2f mm, median %.2f mm,"
-                    + " max %.2f mm", minMm, p5Mm, medianMm, maxMm);
+            return String.format(
+                    Locale.ROOT,
+                    "thickness min %.2f mm, 5th percentile %.2f mm, median %.2f mm," + " max %.2f mm",
+                    minMm,
+                    p5Mm,
+                    medianMm,
+                    maxMm);
         }
     }
 
-    static double r2(double x) { return Double.isFinite(x) ? Math.round(x * 100) / 100.0 : Double.NaN; }
+    static double r2(double x) {
+        return Double.isFinite(x) ? Math.round(x * 100) / 100.0 : Double.NaN;
+    }
 
     /**
      * Min, 5th percentile, median and max over the vertices with a finite thickness and (when {@code include} is not

@@ -1,9 +1,5 @@
 package org.calvaria.manufacture;
 
-import org.calvaria.files.Outputs;
-import org.calvaria.mesh.TriangleMesh;
-import org.calvaria.render.PreviewRenderer;
-
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -13,6 +9,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.calvaria.files.Outputs;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.render.PreviewRenderer;
 
 /**
  * The wall-thickness map of an implant as files: a mesh with the thickness (mm) of every vertex, for the web viewer
@@ -32,8 +31,10 @@ public final class ThicknessMap {
 
     /** Colour stops of the scale, at fractions of {@link #SCALE_MAX_MM}: red (thin) - yellow - green - blue (thick). */
     private static final double[] STOPS = {0, 0.2, 0.35, 0.5, 0.7, 1};
-    private static final int[][] RGB = {{165, 0, 38}, {244, 109, 67}, {254, 224, 139}, {217, 239, 139},
-        {102, 189, 99}, {49, 104, 170}};
+
+    private static final int[][] RGB = {
+        {165, 0, 38}, {244, 109, 67}, {254, 224, 139}, {217, 239, 139}, {102, 189, 99}, {49, 104, 170}
+    };
 
     private ThicknessMap() {}
 
@@ -45,8 +46,8 @@ public final class ThicknessMap {
         while (k < STOPS.length - 2 && t > STOPS[k + 1]) k++;
         double f = (t - STOPS[k]) / (STOPS[k + 1] - STOPS[k]);
         int[] a = RGB[k], b = RGB[k + 1];
-        return new Color((int) Math.round(a[0] + f * (b[0] - a[0])), (int) Math.round(a[1] + f * (b[1] - a[1])),
-                (int) Math.round(a[2] + f * (b[2] - a[2])));
+        return new Color((int) Math.round(a[0] + f * (b[0] - a[0])), (int) Math.round(a[1] + f * (b[1] - a[1])), (int)
+                Math.round(a[2] + f * (b[2] - a[2])));
     }
 
     /** 0xRRGGBB per vertex. */
@@ -92,10 +93,12 @@ public final class ThicknessMap {
     /** The implant coloured by thickness (top and isometric views) with the scale in mm underneath. */
     public static BufferedImage render(TriangleMesh mesh, double[] thicknessMm, String title, int viewSize) {
         PreviewRenderer r = new PreviewRenderer(viewSize);
-        BufferedImage img = r.render(List.of(new PreviewRenderer.Layer(mesh, PreviewRenderer.IMPLANT,
-                vertexColours(thicknessMm))), title);
-        return r.withColourBar(img, new PreviewRenderer.ColourBar("wall thickness, mm (grey: rim side wall)", 0,
-                SCALE_MAX_MM, ThicknessMap::colour, 1));
+        BufferedImage img = r.render(
+                List.of(new PreviewRenderer.Layer(mesh, PreviewRenderer.IMPLANT, vertexColours(thicknessMm))), title);
+        return r.withColourBar(
+                img,
+                new PreviewRenderer.ColourBar(
+                        "wall thickness, mm (grey: rim side wall)", 0, SCALE_MAX_MM, ThicknessMap::colour, 1));
     }
 
     /** Writes {@link #render} as a PNG (atomically). */

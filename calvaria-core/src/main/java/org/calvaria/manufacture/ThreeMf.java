@@ -1,11 +1,5 @@
 package org.calvaria.manufacture;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-import org.calvaria.mesh.TriangleMesh;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamConstants;
-import javax.xml.stream.XMLStreamReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
@@ -20,6 +14,12 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamReader;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
+import org.calvaria.mesh.TriangleMesh;
 
 /**
  * 3MF (3D Manufacturing Format, core specification 1.x): an OPC zip package with {@code [Content_Types].xml},
@@ -70,22 +70,38 @@ public final class ThreeMf {
             StringBuilder sb = new StringBuilder(1 << 16);
             for (int p = 0; p < parts.size(); p++) {
                 TriangleMesh m = parts.get(p).mesh().compacted();
-                w.write("    <object id=\"" + (p + 1) + "\" name=\"" + escape(parts.get(p).name())
-                        + "\" type=\"model\">\n      <mesh>\n        <vertices>\n");
+                w.write("    <object id=\"" + (p + 1) + "\" name=\""
+                        + escape(parts.get(p).name()) + "\" type=\"model\">\n      <mesh>\n        <vertices>\n");
                 float[] v = m.vertices();
                 for (int i = 0; i < v.length; i += 3) {
-                    sb.append("          <vertex x=\"").append(v[i]).append("\" y=\"").append(v[i + 1])
-                            .append("\" z=\"").append(v[i + 2]).append("\"/>\n");
-                    if (sb.length() > 60000) { w.write(sb.toString()); sb.setLength(0); }
+                    sb.append("          <vertex x=\"")
+                            .append(v[i])
+                            .append("\" y=\"")
+                            .append(v[i + 1])
+                            .append("\" z=\"")
+                            .append(v[i + 2])
+                            .append("\"/>\n");
+                    if (sb.length() > 60000) {
+                        w.write(sb.toString());
+                        sb.setLength(0);
+                    }
                 }
                 w.write(sb.toString());
                 sb.setLength(0);
                 w.write("        </vertices>\n        <triangles>\n");
                 int[] t = m.triangles();
                 for (int i = 0; i < t.length; i += 3) {
-                    sb.append("          <triangle v1=\"").append(t[i]).append("\" v2=\"").append(t[i + 1])
-                            .append("\" v3=\"").append(t[i + 2]).append("\"/>\n");
-                    if (sb.length() > 60000) { w.write(sb.toString()); sb.setLength(0); }
+                    sb.append("          <triangle v1=\"")
+                            .append(t[i])
+                            .append("\" v2=\"")
+                            .append(t[i + 1])
+                            .append("\" v3=\"")
+                            .append(t[i + 2])
+                            .append("\"/>\n");
+                    if (sb.length() > 60000) {
+                        w.write(sb.toString());
+                        sb.setLength(0);
+                    }
                 }
                 w.write(sb.toString());
                 sb.setLength(0);
@@ -110,7 +126,8 @@ public final class ThreeMf {
     /** Reads a 3MF file (mesh objects of the model part), streaming the XML so large meshes read quickly. */
     public static Model read(Path path) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
+        try (InputStream in = Files.newInputStream(path);
+                ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) entries.put(e.getName(), zip.readAllBytes());
         } catch (IOException e) {
             throw new CalvariaException("cannot read 3MF " + path + ": " + e.getMessage(), e);
@@ -147,9 +164,10 @@ public final class ThreeMf {
                             t.add(Integer.parseInt(x.getAttributeValue(null, "v2")));
                             t.add(Integer.parseInt(x.getAttributeValue(null, "v3")));
                         }
-                        default -> { }
+                        default -> {}
                     }
-                } else if (ev == XMLStreamConstants.END_ELEMENT && CORE_NS.equals(x.getNamespaceURI())
+                } else if (ev == XMLStreamConstants.END_ELEMENT
+                        && CORE_NS.equals(x.getNamespaceURI())
                         && "object".equals(x.getLocalName())) {
                     objects.put(name, new TriangleMesh(v.toArray(), t.toArray()));
                 }
@@ -171,7 +189,9 @@ public final class ThreeMf {
             a[n++] = x;
         }
 
-        float[] toArray() { return java.util.Arrays.copyOf(a, n); }
+        float[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
     }
 
     private static final class IntList {
@@ -183,6 +203,8 @@ public final class ThreeMf {
             a[n++] = x;
         }
 
-        int[] toArray() { return java.util.Arrays.copyOf(a, n); }
+        int[] toArray() {
+            return java.util.Arrays.copyOf(a, n);
+        }
     }
 }

@@ -21,6 +21,7 @@ final class TriangleGrid {
      * {@link #EMPTY_CAP}. Lets distance queries far from the surface return at once and skip the empty rings.
      */
     private volatile byte[] emptyRings;
+
     private static final int EMPTY_CAP = 16;
 
     TriangleGrid(TriangleMesh mesh, double cellMm) {
@@ -102,9 +103,13 @@ final class TriangleGrid {
         return b;
     }
 
-    TriangleMesh mesh() { return mesh; }
+    TriangleMesh mesh() {
+        return mesh;
+    }
 
-    double cellSize() { return cell; }
+    double cellSize() {
+        return cell;
+    }
 
     private void cellBox(int t, int[] box) {
         for (int a = 0; a < 3; a++) {
@@ -120,15 +125,25 @@ final class TriangleGrid {
         }
     }
 
-    private static int clamp(int i, int n) { return i < 0 ? 0 : i >= n ? n - 1 : i; }
+    private static int clamp(int i, int n) {
+        return i < 0 ? 0 : i >= n ? n - 1 : i;
+    }
 
     /**
      * Distance along the unit direction {@code d} from {@code o} to the first triangle hit farther than
      * {@code tMin}, ignoring triangles that use vertex {@code skipVertex} (-1: none); +infinity when nothing is hit
      * within {@code maxLength}.
      */
-    double rayHit(double ox, double oy, double oz, double dx, double dy, double dz, double tMin, double maxLength,
-                  int skipVertex) {
+    double rayHit(
+            double ox,
+            double oy,
+            double oz,
+            double dx,
+            double dy,
+            double dz,
+            double tMin,
+            double maxLength,
+            int skipVertex) {
         // Amanatides-Woo traversal of the cells the ray passes, clipped to the grid box.
         double[] o = {ox - lo[0], oy - lo[1], oz - lo[2]};
         double[] d = {dx, dy, dz};
@@ -140,7 +155,11 @@ final class TriangleGrid {
                 if (o[a] < 0 || o[a] > ext) return Double.POSITIVE_INFINITY;
             } else {
                 double t0 = (0 - o[a]) / d[a], t1 = (ext - o[a]) / d[a];
-                if (t0 > t1) { double s = t0; t0 = t1; t1 = s; }
+                if (t0 > t1) {
+                    double s = t0;
+                    t0 = t1;
+                    t1 = s;
+                }
                 tEnter = Math.max(tEnter, t0);
                 tExit = Math.min(tExit, t1);
             }
@@ -172,8 +191,9 @@ final class TriangleGrid {
             int ci = c[0] + nx * (c[1] + ny * c[2]);
             for (int k = start[ci]; k < start[ci + 1]; k++) {
                 int t = items[k];
-                if (skipVertex >= 0 && (tri[3 * t] == skipVertex || tri[3 * t + 1] == skipVertex
-                        || tri[3 * t + 2] == skipVertex)) continue;
+                if (skipVertex >= 0
+                        && (tri[3 * t] == skipVertex || tri[3 * t + 1] == skipVertex || tri[3 * t + 2] == skipVertex))
+                    continue;
                 double h = intersect(t, ox, oy, oz, dx, dy, dz);
                 if (h > tMin && h < best) best = h;
             }
@@ -263,16 +283,34 @@ final class TriangleGrid {
         return dx * dx + dy * dy + dz * dz;
     }
 
-    static void closest(double px, double py, double pz, double ax, double ay, double az, double bx, double by,
-                        double bz, double cx, double cy, double cz, double[] out) {
+    static void closest(
+            double px,
+            double py,
+            double pz,
+            double ax,
+            double ay,
+            double az,
+            double bx,
+            double by,
+            double bz,
+            double cx,
+            double cy,
+            double cz,
+            double[] out) {
         double abx = bx - ax, aby = by - ay, abz = bz - az;
         double acx = cx - ax, acy = cy - ay, acz = cz - az;
         double apx = px - ax, apy = py - ay, apz = pz - az;
         double d1 = abx * apx + aby * apy + abz * apz, d2 = acx * apx + acy * apy + acz * apz;
-        if (d1 <= 0 && d2 <= 0) { set(out, ax, ay, az); return; }
+        if (d1 <= 0 && d2 <= 0) {
+            set(out, ax, ay, az);
+            return;
+        }
         double bpx = px - bx, bpy = py - by, bpz = pz - bz;
         double d3 = abx * bpx + aby * bpy + abz * bpz, d4 = acx * bpx + acy * bpy + acz * bpz;
-        if (d3 >= 0 && d4 <= d3) { set(out, bx, by, bz); return; }
+        if (d3 >= 0 && d4 <= d3) {
+            set(out, bx, by, bz);
+            return;
+        }
         double vc = d1 * d4 - d3 * d2;
         if (vc <= 0 && d1 >= 0 && d3 <= 0) {
             double w = d1 / (d1 - d3);
@@ -281,7 +319,10 @@ final class TriangleGrid {
         }
         double cpx = px - cx, cpy = py - cy, cpz = pz - cz;
         double d5 = abx * cpx + aby * cpy + abz * cpz, d6 = acx * cpx + acy * cpy + acz * cpz;
-        if (d6 >= 0 && d5 <= d6) { set(out, cx, cy, cz); return; }
+        if (d6 >= 0 && d5 <= d6) {
+            set(out, cx, cy, cz);
+            return;
+        }
         double vb = d5 * d2 - d1 * d6;
         if (vb <= 0 && d2 >= 0 && d6 <= 0) {
             double w = d2 / (d2 - d6);

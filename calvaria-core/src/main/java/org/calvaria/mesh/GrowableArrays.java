@@ -10,7 +10,9 @@ final class GrowableArrays {
         int[] data;
         int size;
 
-        Ints(int capacity) { data = new int[Math.max(16, capacity)]; }
+        Ints(int capacity) {
+            data = new int[Math.max(16, capacity)];
+        }
 
         void add(int v) {
             if (size == data.length) grow(size + 1);
@@ -31,14 +33,18 @@ final class GrowableArrays {
             data = Arrays.copyOf(data, (int) cap);
         }
 
-        int[] toArray() { return Arrays.copyOf(data, size); }
+        int[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
     }
 
     static final class Floats {
         float[] data;
         int size;
 
-        Floats(int capacity) { data = new float[Math.max(16, capacity)]; }
+        Floats(int capacity) {
+            data = new float[Math.max(16, capacity)];
+        }
 
         void add3(float a, float b, float c) {
             if (size + 3 > data.length) {
@@ -52,6 +58,8 @@ final class GrowableArrays {
             size += 3;
         }
 
-        float[] toArray() { return Arrays.copyOf(data, size); }
+        float[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
     }
 }

@@ -1,15 +1,14 @@
 package org.calvaria.mesh;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.calvaria.Progress;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.Volume;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Iso-surface extraction with a marching-cubes variant that is watertight and consistently oriented by construction.
@@ -34,6 +33,7 @@ import java.util.stream.IntStream;
 public final class MarchingCubes {
     /** Corners c = x + 2y + 4z of the unit cube. Edges 0-3 run along x, 4-7 along y, 8-11 along z. */
     private static final int[][] EDGE_CORNERS = new int[12][2];
+
     private static final int[] EDGE_FACES = new int[12];
     /** Per configuration: fan triangles as edge-index triples. */
     private static final byte[][] FAN = new byte[256][];
@@ -56,7 +56,8 @@ public final class MarchingCubes {
 
     /** Surface of a binary mask at a level in (0, 1): where along each crossed edge the vertex is placed. */
     public static TriangleMesh extract(MaskVolume mask, double level) {
-        if (!(level > 0 && level < 1)) throw new IllegalArgumentException("mask level must lie in (0, 1), got " + level);
+        if (!(level > 0 && level < 1))
+            throw new IllegalArgumentException("mask level must lie in (0, 1), got " + level);
         return new Extraction(mask, level).run();
     }
 
@@ -163,7 +164,9 @@ public final class MarchingCubes {
         }
     }
 
-    private static boolean coFacial(int e1, int e2) { return (EDGE_FACES[e1] & EDGE_FACES[e2]) != 0; }
+    private static boolean coFacial(int e1, int e2) {
+        return (EDGE_FACES[e1] & EDGE_FACES[e2]) != 0;
+    }
 
     /** Fan from a corner whose diagonals all cross the cube's inside. */
     private static void triangulate(List<Integer> loop, List<Integer> fan, int config) {
@@ -192,6 +195,7 @@ public final class MarchingCubes {
         final int nx, ny, nz;
         /** Padded sizes: one voxel of outside on each side. */
         final int pnx, pny, pnz, words;
+
         final double[] origin, m;
         final boolean flip;
         final double pad;
@@ -444,17 +448,22 @@ public final class MarchingCubes {
                         mixed &= mixed - 1;
                         int px = (w << 6) + bt;
                         if (px >= pnx - 1) break;
-                        int config = bit(lo, ra, px) | bit(lo, ra, px + 1) << 1 | bit(lo, rb, px) << 2
-                                | bit(lo, rb, px + 1) << 3 | bit(hi, ra, px) << 4 | bit(hi, ra, px + 1) << 5
-                                | bit(hi, rb, px) << 6 | bit(hi, rb, px + 1) << 7;
+                        int config = bit(lo, ra, px)
+                                | bit(lo, ra, px + 1) << 1
+                                | bit(lo, rb, px) << 2
+                                | bit(lo, rb, px + 1) << 3
+                                | bit(hi, ra, px) << 4
+                                | bit(hi, ra, px + 1) << 5
+                                | bit(hi, rb, px) << 6
+                                | bit(hi, rb, px + 1) << 7;
                         emitCube(config, px, py, xLo, yLo, xHi, yHi, zIds, ids);
                     }
                 }
             }
         }
 
-        private void emitCube(int config, int px, int py, int[] xLo, int[] yLo, int[] xHi, int[] yHi, int[] zIds,
-                              int[] ids) {
+        private void emitCube(
+                int config, int px, int py, int[] xLo, int[] yLo, int[] xHi, int[] yHi, int[] zIds, int[] ids) {
             int i0 = py * pnx + px, i1 = i0 + pnx;
             int crossed = CROSSED[config];
             if ((crossed & 0x001) != 0) ids[0] = xLo[i0];

@@ -1,8 +1,7 @@
 package org.calvaria.mesh;
 
-import org.calvaria.Progress;
-
 import java.util.Arrays;
+import org.calvaria.Progress;
 
 /**
  * Quadric error metric edge-collapse decimation (Garland and Heckbert 1997): an edge collapses into the point that
@@ -52,10 +51,11 @@ public final class MeshDecimator {
             vertexAlive[i] = incidentCount[i] > 0;
             incidentCount[i] = 0;
         }
-        for (int i = 0; i < t; i++) for (int k = 0; k < 3; k++) {
-            int x = tri[3 * i + k];
-            incident[x][incidentCount[x]++] = i;
-        }
+        for (int i = 0; i < t; i++)
+            for (int k = 0; k < 3; k++) {
+                int x = tri[3 * i + k];
+                incident[x][incidentCount[x]++] = i;
+            }
         quadric = new double[10 * vertexCount];
         double[] n = new double[3];
         for (int i = 0; i < t; i++) {
@@ -132,9 +132,21 @@ public final class MeshDecimator {
         double ax = pos[3 * a], ay = pos[3 * a + 1], az = pos[3 * a + 2];
         double bx = pos[3 * b], by = pos[3 * b + 1], bz = pos[3 * b + 2];
         double cx = pos[3 * c], cy = pos[3 * c + 1], cz = pos[3 * c + 2];
-        if (a == moved) { ax = at[0]; ay = at[1]; az = at[2]; }
-        if (b == moved) { bx = at[0]; by = at[1]; bz = at[2]; }
-        if (c == moved) { cx = at[0]; cy = at[1]; cz = at[2]; }
+        if (a == moved) {
+            ax = at[0];
+            ay = at[1];
+            az = at[2];
+        }
+        if (b == moved) {
+            bx = at[0];
+            by = at[1];
+            bz = at[2];
+        }
+        if (c == moved) {
+            cx = at[0];
+            cy = at[1];
+            cz = at[2];
+        }
         double ux = bx - ax, uy = by - ay, uz = bz - az, vx = cx - ax, vy = cy - ay, vz = cz - az;
         out[0] = uy * vz - uz * vy;
         out[1] = uz * vx - ux * vz;
@@ -161,7 +173,9 @@ public final class MeshDecimator {
             // Accept only a point near the edge; far optima come from nearly flat regions.
             double mx = (pos[3 * u] + pos[3 * v]) / 2, my = (pos[3 * u + 1] + pos[3 * v + 1]) / 2;
             double mz = (pos[3 * u + 2] + pos[3 * v + 2]) / 2;
-            double ex = pos[3 * u] - pos[3 * v], ey = pos[3 * u + 1] - pos[3 * v + 1], ez = pos[3 * u + 2] - pos[3 * v + 2];
+            double ex = pos[3 * u] - pos[3 * v],
+                    ey = pos[3 * u + 1] - pos[3 * v + 1],
+                    ez = pos[3 * u + 2] - pos[3 * v + 2];
             double edge2 = ex * ex + ey * ey + ez * ez;
             double dx = x - mx, dy = y - my, dz = z - mz;
             if (dx * dx + dy * dy + dz * dz <= 4 * edge2) {
@@ -199,9 +213,16 @@ public final class MeshDecimator {
     }
 
     private static double evaluate(double[] q, double x, double y, double z) {
-        return q[0] * x * x + 2 * q[1] * x * y + 2 * q[2] * x * z + 2 * q[3] * x
-                + q[4] * y * y + 2 * q[5] * y * z + 2 * q[6] * y
-                + q[7] * z * z + 2 * q[8] * z + q[9];
+        return q[0] * x * x
+                + 2 * q[1] * x * y
+                + 2 * q[2] * x * z
+                + 2 * q[3] * x
+                + q[4] * y * y
+                + 2 * q[5] * y * z
+                + 2 * q[6] * y
+                + q[7] * z * z
+                + 2 * q[8] * z
+                + q[9];
     }
 
     private boolean[] triStale;

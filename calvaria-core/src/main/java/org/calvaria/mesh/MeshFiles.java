@@ -1,7 +1,5 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.calvaria.CalvariaException;
 
 /** Small helpers shared by the mesh format classes: reading a file's first bytes and writing text or buffers. */
 final class MeshFiles {

@@ -1,11 +1,10 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.calvaria.CalvariaException;
 
 /**
  * Mesh files: STL (binary and ASCII) read and write, PLY (binary little-endian written; ASCII and both binary byte
@@ -21,7 +20,11 @@ import java.util.Locale;
  */
 public final class MeshIO {
     /** Mesh file formats, chosen for output by file extension. */
-    public enum Format { STL, PLY, OBJ }
+    public enum Format {
+        STL,
+        PLY,
+        OBJ
+    }
 
     private MeshIO() {}
 
@@ -30,8 +33,8 @@ public final class MeshIO {
         if (n.endsWith(".stl")) return Format.STL;
         if (n.endsWith(".ply")) return Format.PLY;
         if (n.endsWith(".obj")) return Format.OBJ;
-        throw new CalvariaException("cannot tell the mesh format of '" + path.getFileName()
-                + "'; use a .stl, .ply or .obj name");
+        throw new CalvariaException(
+                "cannot tell the mesh format of '" + path.getFileName() + "'; use a .stl, .ply or .obj name");
     }
 
     /** True when the name ends in a mesh extension (.stl .ply .obj). */
@@ -47,16 +50,22 @@ public final class MeshIO {
                 if (asciiStl) StlFormat.writeAscii(mesh, path, provenance);
                 else StlFormat.writeBinary(mesh, path, provenance);
                 break;
-            case PLY: PlyFormat.write(mesh, path, provenance); break;
-            case OBJ: ObjFormat.write(mesh, path, provenance); break;
-            default: throw new IllegalStateException();
+            case PLY:
+                PlyFormat.write(mesh, path, provenance);
+                break;
+            case OBJ:
+                ObjFormat.write(mesh, path, provenance);
+                break;
+            default:
+                throw new IllegalStateException();
         }
     }
 
     /** Reads STL, PLY or OBJ; the format is detected from content (OBJ from its extension or first lines). */
     public static TriangleMesh read(Path path) {
         if (!Files.exists(path)) throw new CalvariaException(path + " does not exist");
-        if (Files.isDirectory(path)) throw new CalvariaException(path + " is a folder; give a mesh file (.stl .ply .obj)");
+        if (Files.isDirectory(path))
+            throw new CalvariaException(path + " is a folder; give a mesh file (.stl .ply .obj)");
         byte[] head = MeshFiles.head(path, 1024);
         if (head.length == 0) throw new CalvariaException(path + " is empty (0 bytes)");
         String text = new String(head, StandardCharsets.ISO_8859_1);
@@ -77,7 +86,9 @@ public final class MeshIO {
     }
 
     /** Reads a binary or ASCII STL, welding corners with identical coordinates into shared vertices. */
-    public static TriangleMesh readStl(Path path) { return StlFormat.read(path); }
+    public static TriangleMesh readStl(Path path) {
+        return StlFormat.read(path);
+    }
 
     /** Binary STL; the 80-byte header holds the provenance line. */
     public static void writeStlBinary(TriangleMesh mesh, Path path, String provenance) {
@@ -90,18 +101,26 @@ public final class MeshIO {
     }
 
     /** Binary little-endian PLY with float x y z vertices and triangle faces. */
-    public static void writePly(TriangleMesh mesh, Path path, String provenance) { PlyFormat.write(mesh, path, provenance); }
+    public static void writePly(TriangleMesh mesh, Path path, String provenance) {
+        PlyFormat.write(mesh, path, provenance);
+    }
 
     /** Reads PLY (ascii, binary_little_endian, binary_big_endian): the vertex x y z and face vertex lists. */
-    public static TriangleMesh readPly(Path path) { return PlyFormat.read(path); }
+    public static TriangleMesh readPly(Path path) {
+        return PlyFormat.read(path);
+    }
 
     /** Surface points with unit normals (area-weighted vertex normals). PLY (binary) or XYZ text by extension. */
     public static void writePointCloud(TriangleMesh mesh, Path path, String provenance) {
         PointCloudFormat.write(mesh, path, provenance);
     }
 
-    public static void writeObj(TriangleMesh mesh, Path path, String provenance) { ObjFormat.write(mesh, path, provenance); }
+    public static void writeObj(TriangleMesh mesh, Path path, String provenance) {
+        ObjFormat.write(mesh, path, provenance);
+    }
 
     /** Reads the vertices and faces of an OBJ (polygons are fan-triangulated; other records are ignored). */
-    public static TriangleMesh readObj(Path path) { return ObjFormat.read(path); }
+    public static TriangleMesh readObj(Path path) {
+        return ObjFormat.read(path);
+    }
 }

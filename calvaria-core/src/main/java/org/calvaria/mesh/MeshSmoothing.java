@@ -1,9 +1,8 @@
 package org.calvaria.mesh;
 
-import org.calvaria.Progress;
-
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import org.calvaria.Progress;
 
 /**
  * Taubin lambda/mu smoothing: each iteration moves every vertex towards the mean of its neighbours by {@code lambda}

@@ -1,10 +1,9 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Path;
+import org.calvaria.CalvariaException;
 
 /** Whitespace-separated tokens with line numbers, for ASCII STL. */
 final class MeshTokens implements AutoCloseable {
@@ -82,5 +81,7 @@ final class MeshTokens implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException { in.close(); }
+    public void close() throws IOException {
+        in.close();
+    }
 }

@@ -1,8 +1,5 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -10,6 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
 
 /**
  * The MZ3 mesh format (Surf Ice, read natively by the NiiVue web viewer): a 16-byte little-endian header, then the
@@ -80,7 +79,11 @@ public final class Mz3 {
         if ((attr & (FACES | VERTICES)) != (FACES | VERTICES) || nt < 0 || nv < 0 || skip < 0) {
             throw new CalvariaException(path + " is not an MZ3 mesh with faces and vertices");
         }
-        long need = 16L + skip + 12L * nt + 12L * nv + ((attr & RGBA) != 0 ? 4L * nv : 0)
+        long need = 16L
+                + skip
+                + 12L * nt
+                + 12L * nv
+                + ((attr & RGBA) != 0 ? 4L * nv : 0)
                 + ((attr & SCALARS) != 0 ? 4L * nv : 0);
         if (need > bytes.length) throw new CalvariaException(path + " is shorter than its MZ3 header says");
         b.position(16 + skip);

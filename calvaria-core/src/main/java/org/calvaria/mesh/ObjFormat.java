@@ -1,8 +1,5 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
 
 /** Wavefront OBJ: vertices and faces written with a provenance comment; read with polygons fan-triangulated. */
 final class ObjFormat {
@@ -23,11 +22,22 @@ final class ObjFormat {
             StringBuilder sb = new StringBuilder(1 << 17);
             sb.append("# ").append(MeshFiles.ascii(provenance)).append("\n# units: mm, LPS coordinates\n");
             for (int i = 0; i < v.length; i += 3) {
-                sb.append("v ").append(v[i]).append(' ').append(v[i + 1]).append(' ').append(v[i + 2]).append('\n');
+                sb.append("v ")
+                        .append(v[i])
+                        .append(' ')
+                        .append(v[i + 1])
+                        .append(' ')
+                        .append(v[i + 2])
+                        .append('\n');
                 if (sb.length() > (1 << 16)) MeshFiles.flush(sb, out);
             }
             for (int i = 0; i < t.length; i += 3) {
-                sb.append("f ").append(t[i] + 1).append(' ').append(t[i + 1] + 1).append(' ').append(t[i + 2] + 1)
+                sb.append("f ")
+                        .append(t[i] + 1)
+                        .append(' ')
+                        .append(t[i + 1] + 1)
+                        .append(' ')
+                        .append(t[i + 2] + 1)
                         .append('\n');
                 if (sb.length() > (1 << 16)) MeshFiles.flush(sb, out);
             }
@@ -49,7 +59,9 @@ final class ObjFormat {
                 if (l.startsWith("v ") || l.startsWith("v\t")) {
                     String[] p = l.split("\\s+");
                     if (p.length < 4) throw objError(path, lineNo, "a vertex needs three coordinates");
-                    float x = parseObj(path, lineNo, p[1]), y = parseObj(path, lineNo, p[2]), z = parseObj(path, lineNo, p[3]);
+                    float x = parseObj(path, lineNo, p[1]),
+                            y = parseObj(path, lineNo, p[2]),
+                            z = parseObj(path, lineNo, p[3]);
                     v.add3(x, y, z);
                 } else if (l.startsWith("f ") || l.startsWith("f\t")) {
                     String[] p = l.split("\\s+");
@@ -66,7 +78,8 @@ final class ObjFormat {
                             throw objError(path, lineNo, "'" + p[k] + "' is not a vertex index");
                         }
                         int id = i > 0 ? i - 1 : n + i;
-                        if (i == 0 || id < 0 || id >= n) throw objError(path, lineNo, "vertex index " + i + " is out of range");
+                        if (i == 0 || id < 0 || id >= n)
+                            throw objError(path, lineNo, "vertex index " + i + " is out of range");
                         face.add(id);
                     }
                     if (face.size() < 3) throw objError(path, lineNo, "a face needs at least three vertices");

@@ -1,14 +1,13 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
 
 /** PLY meshes: written as binary little-endian, read as ASCII or either binary byte order (through {@link PlyReader}). */
 final class PlyFormat {
@@ -19,9 +18,10 @@ final class PlyFormat {
         mesh.requireFinite("the mesh for " + path);
         float[] v = mesh.vertices();
         int[] t = mesh.triangles();
-        String header = "ply\nformat binary_little_endian 1.0\ncomment " + MeshFiles.ascii(provenance) + "\nelement vertex "
-                + mesh.vertexCount() + "\nproperty float x\nproperty float y\nproperty float z\nelement face "
-                + mesh.triangleCount() + "\nproperty list uchar int vertex_indices\nend_header\n";
+        String header =
+                "ply\nformat binary_little_endian 1.0\ncomment " + MeshFiles.ascii(provenance) + "\nelement vertex "
+                        + mesh.vertexCount() + "\nproperty float x\nproperty float y\nproperty float z\nelement face "
+                        + mesh.triangleCount() + "\nproperty list uchar int vertex_indices\nend_header\n";
         Outputs.writeAtomically(path, out -> {
             out.write(header.getBytes(StandardCharsets.US_ASCII));
             ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,13 +1,12 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.CalvariaException;
 
 /** Parses a PLY held in memory: the header, then the vertex x y z and the face vertex lists (fan-triangulated). */
 final class PlyReader {
@@ -85,10 +84,17 @@ final class PlyReader {
         }
         if (format == null) throw error("has no 'format' line");
         switch (format) {
-            case "ascii": ascii = true; break;
-            case "binary_little_endian": order = ByteOrder.LITTLE_ENDIAN; break;
-            case "binary_big_endian": order = ByteOrder.BIG_ENDIAN; break;
-            default: throw error("has unknown format '" + format + "'");
+            case "ascii":
+                ascii = true;
+                break;
+            case "binary_little_endian":
+                order = ByteOrder.LITTLE_ENDIAN;
+                break;
+            case "binary_big_endian":
+                order = ByteOrder.BIG_ENDIAN;
+                break;
+            default:
+                throw error("has unknown format '" + format + "'");
         }
         if (ascii) textPos = pos;
         // Before allocating: every item takes at least some bytes (ASCII: a character and a separator per
@@ -140,7 +146,8 @@ final class PlyReader {
                             for (int q = 0; q < n; q++) {
                                 double id = value(pr.type);
                                 if (id < 0 || id >= vertexCount || id != Math.rint(id)) {
-                                    throw error("has a face with vertex index " + id + " (there are " + vertexCount + ")");
+                                    throw error(
+                                            "has a face with vertex index " + id + " (there are " + vertexCount + ")");
                                 }
                                 face[q] = (int) id;
                             }
@@ -173,11 +180,28 @@ final class PlyReader {
 
     private int size(String type) {
         switch (type) {
-            case "char": case "uchar": case "int8": case "uint8": return 1;
-            case "short": case "ushort": case "int16": case "uint16": return 2;
-            case "int": case "uint": case "int32": case "uint32": case "float": case "float32": return 4;
-            case "double": case "float64": return 8;
-            default: throw error("has unknown property type '" + type + "'");
+            case "char":
+            case "uchar":
+            case "int8":
+            case "uint8":
+                return 1;
+            case "short":
+            case "ushort":
+            case "int16":
+            case "uint16":
+                return 2;
+            case "int":
+            case "uint":
+            case "int32":
+            case "uint32":
+            case "float":
+            case "float32":
+                return 4;
+            case "double":
+            case "float64":
+                return 8;
+            default:
+                throw error("has unknown property type '" + type + "'");
         }
     }
 
@@ -195,14 +219,29 @@ final class PlyReader {
         ByteBuffer b = ByteBuffer.wrap(data, pos, n).order(order);
         pos += n;
         switch (type) {
-            case "char": case "int8": return b.get();
-            case "uchar": case "uint8": return b.get() & 0xff;
-            case "short": case "int16": return b.getShort();
-            case "ushort": case "uint16": return b.getShort() & 0xffff;
-            case "int": case "int32": return b.getInt();
-            case "uint": case "uint32": return b.getInt() & 0xffffffffL;
-            case "float": case "float32": return b.getFloat();
-            default: return b.getDouble();
+            case "char":
+            case "int8":
+                return b.get();
+            case "uchar":
+            case "uint8":
+                return b.get() & 0xff;
+            case "short":
+            case "int16":
+                return b.getShort();
+            case "ushort":
+            case "uint16":
+                return b.getShort() & 0xffff;
+            case "int":
+            case "int32":
+                return b.getInt();
+            case "uint":
+            case "uint32":
+                return b.getInt() & 0xffffffffL;
+            case "float":
+            case "float32":
+                return b.getFloat();
+            default:
+                return b.getDouble();
         }
     }
 

@@ -1,8 +1,5 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
 
 /**
  * STL, binary and ASCII: read (corners welded by exact coordinates into shared vertices) and written atomically with
@@ -32,8 +31,10 @@ final class StlFormat {
         byte[] head = MeshFiles.head(path, 1024);
         boolean asciiStart = isAsciiStl(head);
         if (!asciiStart && size >= 84) {
-            long declared = ByteBuffer.wrap(head, 80, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
-            if (84 + STL_RECORD * declared == size) return readStlBinary(path, (int) Math.min(declared, Integer.MAX_VALUE));
+            long declared =
+                    ByteBuffer.wrap(head, 80, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+            if (84 + STL_RECORD * declared == size)
+                return readStlBinary(path, (int) Math.min(declared, Integer.MAX_VALUE));
             String start = new String(head, 0, Math.min(5, head.length), StandardCharsets.ISO_8859_1);
             if (!start.equalsIgnoreCase("solid")) {
                 throw new CalvariaException(path + " is a truncated or corrupt binary STL: its header declares "
@@ -60,7 +61,8 @@ final class StlFormat {
     private static TriangleMesh readStlBinary(Path path, int count) {
         if (count == 0) throw new CalvariaException(path + " is an STL with no triangles; export the mesh again");
         if (count > (Integer.MAX_VALUE - 16) / 3) {
-            throw new CalvariaException(path + " has " + count + " triangles, more than one mesh can hold; decimate it first");
+            throw new CalvariaException(
+                    path + " has " + count + " triangles, more than one mesh can hold; decimate it first");
         }
         VertexWelder welder = new VertexWelder(count / 2 + 16);
         int[] tri = new int[3 * count];
@@ -196,10 +198,20 @@ final class StlFormat {
             for (int i = 0; i < n; i++) {
                 int a = 3 * t[3 * i], b = 3 * t[3 * i + 1], c = 3 * t[3 * i + 2];
                 float[] normal = unitNormal(v, a, b, c);
-                sb.append("facet normal ").append(normal[0]).append(' ').append(normal[1]).append(' ')
-                        .append(normal[2]).append("\n outer loop\n");
+                sb.append("facet normal ")
+                        .append(normal[0])
+                        .append(' ')
+                        .append(normal[1])
+                        .append(' ')
+                        .append(normal[2])
+                        .append("\n outer loop\n");
                 for (int p : new int[] {a, b, c}) {
-                    sb.append("  vertex ").append(v[p]).append(' ').append(v[p + 1]).append(' ').append(v[p + 2])
+                    sb.append("  vertex ")
+                            .append(v[p])
+                            .append(' ')
+                            .append(v[p + 1])
+                            .append(' ')
+                            .append(v[p + 2])
                             .append('\n');
                 }
                 sb.append(" endloop\nendfacet\n");

@@ -1,8 +1,7 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-
 import java.util.Arrays;
+import org.calvaria.CalvariaException;
 
 /**
  * A triangle mesh in physical LPS millimetres, stored compactly: {@code vertices} holds x, y, z of vertex v at
@@ -18,7 +17,8 @@ public final class TriangleMesh {
 
     public TriangleMesh(float[] vertices, int[] triangles) {
         if (vertices.length % 3 != 0) throw new IllegalArgumentException("vertex array length must be a multiple of 3");
-        if (triangles.length % 3 != 0) throw new IllegalArgumentException("triangle array length must be a multiple of 3");
+        if (triangles.length % 3 != 0)
+            throw new IllegalArgumentException("triangle array length must be a multiple of 3");
         int n = vertices.length / 3;
         for (int i : triangles) {
             if (i < 0 || i >= n) throw new IllegalArgumentException("triangle refers to vertex " + i + " of " + n);
@@ -28,19 +28,31 @@ public final class TriangleMesh {
     }
 
     /** A mesh with no triangles. */
-    public static TriangleMesh empty() { return new TriangleMesh(new float[0], new int[0]); }
+    public static TriangleMesh empty() {
+        return new TriangleMesh(new float[0], new int[0]);
+    }
 
-    public int vertexCount() { return vertices.length / 3; }
+    public int vertexCount() {
+        return vertices.length / 3;
+    }
 
-    public int triangleCount() { return triangles.length / 3; }
+    public int triangleCount() {
+        return triangles.length / 3;
+    }
 
-    public boolean isEmpty() { return triangles.length == 0; }
+    public boolean isEmpty() {
+        return triangles.length == 0;
+    }
 
     /** Backing vertex array (x, y, z per vertex). Do not modify. */
-    public float[] vertices() { return vertices; }
+    public float[] vertices() {
+        return vertices;
+    }
 
     /** Backing triangle array (three vertex indices per triangle). Do not modify. */
-    public int[] triangles() { return triangles; }
+    public int[] triangles() {
+        return triangles;
+    }
 
     /**
      * True when every vertex coordinate, the surface area and the enclosed volume are finite numbers. They are not when
@@ -79,8 +91,12 @@ public final class TriangleMesh {
     /** Un-normalised normal (edge1 x edge2, length = twice the area) of triangle {@code t} into {@code out}. */
     public void crossOf(int t, double[] out) {
         int a = 3 * triangles[3 * t], b = 3 * triangles[3 * t + 1], c = 3 * triangles[3 * t + 2];
-        double ux = vertices[b] - vertices[a], uy = vertices[b + 1] - vertices[a + 1], uz = vertices[b + 2] - vertices[a + 2];
-        double vx = vertices[c] - vertices[a], vy = vertices[c + 1] - vertices[a + 1], vz = vertices[c + 2] - vertices[a + 2];
+        double ux = vertices[b] - vertices[a],
+                uy = vertices[b + 1] - vertices[a + 1],
+                uz = vertices[b + 2] - vertices[a + 2];
+        double vx = vertices[c] - vertices[a],
+                vy = vertices[c + 1] - vertices[a + 1],
+                vz = vertices[c + 2] - vertices[a + 2];
         out[0] = uy * vz - uz * vy;
         out[1] = uz * vx - ux * vz;
         out[2] = ux * vy - uy * vx;
@@ -148,8 +164,14 @@ public final class TriangleMesh {
 
     /** Axis-aligned bounds {minX, minY, minZ, maxX, maxY, maxZ} of the vertices used by triangles, mm. */
     public double[] boundingBox() {
-        double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] b = {
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY
+        };
         boolean[] used = usedVertices();
         for (int v = 0; v < used.length; v++) {
             if (!used[v]) continue;

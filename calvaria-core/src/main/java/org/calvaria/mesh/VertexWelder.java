@@ -54,8 +54,11 @@ final class VertexWelder {
         int m = cap - 1;
         float[] v = vertices.data;
         for (int id = 0; id < count; id++) {
-            int h = mix(Float.floatToIntBits(v[3 * id]), Float.floatToIntBits(v[3 * id + 1]),
-                    Float.floatToIntBits(v[3 * id + 2])) & m;
+            int h = mix(
+                            Float.floatToIntBits(v[3 * id]),
+                            Float.floatToIntBits(v[3 * id + 1]),
+                            Float.floatToIntBits(v[3 * id + 2]))
+                    & m;
             while (t[h] >= 0) h = (h + 1) & m;
             t[h] = id;
         }
@@ -63,7 +66,11 @@ final class VertexWelder {
         mask = m;
     }
 
-    int count() { return count; }
+    int count() {
+        return count;
+    }
 
-    float[] vertices() { return vertices.toArray(); }
+    float[] vertices() {
+        return vertices.toArray();
+    }
 }

@@ -1,12 +1,11 @@
 package org.calvaria.mesh;
 
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * Turns a closed mesh back into a binary mask: a voxel is set when its centre lies inside the surface.
@@ -45,9 +44,13 @@ public final class Voxelizer {
             double extent = b[3 + a] - b[a];
             long count = (long) Math.ceil(extent / spacingMm) + 1 + 2L * marginVoxels;
             if (count > 100_000) {
-                throw new CalvariaException(String.format(java.util.Locale.ROOT,
+                throw new CalvariaException(String.format(
+                        java.util.Locale.ROOT,
                         "a %.4g mm spacing over the mesh's %.1f mm extent gives %d voxels along one axis; use a"
-                                + " coarser --spacing", spacingMm, extent, count));
+                                + " coarser --spacing",
+                        spacingMm,
+                        extent,
+                        count));
             }
             n[a] = (int) count;
             total *= count;

@@ -1,17 +1,17 @@
 package org.calvaria.morphology;
 
+import java.util.Optional;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Resampler;
 import org.calvaria.volume.Volume;
 
-import java.util.Optional;
-
 /** An index box, inclusive at both ends: the extent of a mask's set voxels. */
 public record BoundingBox(int x0, int y0, int z0, int x1, int y1, int z1) {
     public BoundingBox {
-        if (x1 < x0 || y1 < y0 || z1 < z0) throw new IllegalArgumentException("empty box " + x0 + ".." + x1 + ", "
-                + y0 + ".." + y1 + ", " + z0 + ".." + z1);
+        if (x1 < x0 || y1 < y0 || z1 < z0)
+            throw new IllegalArgumentException(
+                    "empty box " + x0 + ".." + x1 + ", " + y0 + ".." + y1 + ", " + z0 + ".." + z1);
     }
 
     /** The smallest box holding every set voxel, or empty for an empty mask. */
@@ -41,14 +41,23 @@ public record BoundingBox(int x0, int y0, int z0, int x1, int y1, int z1) {
 
     /** The smallest box holding both. */
     public BoundingBox union(BoundingBox b) {
-        return new BoundingBox(Math.min(x0, b.x0), Math.min(y0, b.y0), Math.min(z0, b.z0), Math.max(x1, b.x1),
-                Math.max(y1, b.y1), Math.max(z1, b.z1));
+        return new BoundingBox(
+                Math.min(x0, b.x0),
+                Math.min(y0, b.y0),
+                Math.min(z0, b.z0),
+                Math.max(x1, b.x1),
+                Math.max(y1, b.y1),
+                Math.max(z1, b.z1));
     }
 
     /** The box grown by {@code margin[a]} voxels along axis a and clipped to the grid of {@code g}. */
     public BoundingBox grownVoxels(int[] margin, Geometry g) {
-        return new BoundingBox(Math.max(0, x0 - margin[0]), Math.max(0, y0 - margin[1]), Math.max(0, z0 - margin[2]),
-                Math.min(g.nx() - 1, x1 + margin[0]), Math.min(g.ny() - 1, y1 + margin[1]),
+        return new BoundingBox(
+                Math.max(0, x0 - margin[0]),
+                Math.max(0, y0 - margin[1]),
+                Math.max(0, z0 - margin[2]),
+                Math.min(g.nx() - 1, x1 + margin[0]),
+                Math.min(g.ny() - 1, y1 + margin[1]),
                 Math.min(g.nz() - 1, z1 + margin[2]));
     }
 
@@ -62,9 +71,17 @@ public record BoundingBox(int x0, int y0, int z0, int x1, int y1, int z1) {
         return g.physicalBoundsOfIndexBox(x0, y0, z0, x1, y1, z1);
     }
 
-    public int sizeX() { return x1 - x0 + 1; }
-    public int sizeY() { return y1 - y0 + 1; }
-    public int sizeZ() { return z1 - z0 + 1; }
+    public int sizeX() {
+        return x1 - x0 + 1;
+    }
+
+    public int sizeY() {
+        return y1 - y0 + 1;
+    }
+
+    public int sizeZ() {
+        return z1 - z0 + 1;
+    }
 
     /**
      * The box grown so that it holds every voxel centre within {@code marginMm} of a voxel centre in it (exact for
@@ -75,8 +92,12 @@ public record BoundingBox(int x0, int y0, int z0, int x1, int y1, int z1) {
             throw new IllegalArgumentException("margin must be a finite number >= 0 mm, got " + marginMm);
         }
         int[] reach = StructuringElement.ball(g, marginMm).reach();
-        return new BoundingBox(Math.max(0, x0 - reach[0]), Math.max(0, y0 - reach[1]), Math.max(0, z0 - reach[2]),
-                Math.min(g.nx() - 1, x1 + reach[0]), Math.min(g.ny() - 1, y1 + reach[1]),
+        return new BoundingBox(
+                Math.max(0, x0 - reach[0]),
+                Math.max(0, y0 - reach[1]),
+                Math.max(0, z0 - reach[2]),
+                Math.min(g.nx() - 1, x1 + reach[0]),
+                Math.min(g.ny() - 1, y1 + reach[1]),
                 Math.min(g.nz() - 1, z1 + reach[2]));
     }
 

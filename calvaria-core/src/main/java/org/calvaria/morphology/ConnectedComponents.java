@@ -22,9 +22,12 @@ public final class ConnectedComponents {
 
     static int[][] neighbourRows(int connectivity) {
         switch (connectivity) {
-            case 6: return SIX;
-            case 18: return EIGHTEEN;
-            case 26: return TWENTY_SIX;
+            case 6:
+                return SIX;
+            case 18:
+                return EIGHTEEN;
+            case 26:
+                return TWENTY_SIX;
             default:
                 throw new IllegalArgumentException("connectivity must be 6, 18 or 26, got " + connectivity);
         }
@@ -65,7 +68,8 @@ public final class ConnectedComponents {
     /** Keeps the components that share at least one voxel with {@code seeds} (a mask on the same grid). */
     public static MaskVolume keepComponentsTouching(MaskVolume mask, MaskVolume seeds, int connectivity) {
         if (seeds.nx() != mask.nx() || seeds.ny() != mask.ny() || seeds.nz() != mask.nz()) {
-            throw new IllegalArgumentException("seed mask grid " + seeds.geometry() + " differs from " + mask.geometry());
+            throw new IllegalArgumentException(
+                    "seed mask grid " + seeds.geometry() + " differs from " + mask.geometry());
         }
         Labeling l = label(mask, connectivity);
         boolean[] kept = new boolean[l.count() + 1];

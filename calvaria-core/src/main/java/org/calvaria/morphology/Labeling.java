@@ -1,12 +1,11 @@
 package org.calvaria.morphology;
 
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * Connected components of a mask: labels 1..{@link #count()} numbered in scan order (z, then y, then x of each
@@ -18,6 +17,7 @@ public final class Labeling {
     final Runs runs;
     /** Label of each run. */
     final int[] runLabel;
+
     private final int count;
     private final long[] sizes;
 
@@ -91,10 +91,14 @@ public final class Labeling {
         else if (rb < ra) parent[ra] = rb;
     }
 
-    public Geometry geometry() { return geometry; }
+    public Geometry geometry() {
+        return geometry;
+    }
 
     /** Number of components. */
-    public int count() { return count; }
+    public int count() {
+        return count;
+    }
 
     /** Voxels in component {@code label} (1..count). */
     public long size(int label) {
@@ -103,7 +107,9 @@ public final class Labeling {
     }
 
     /** Sizes indexed by label; element 0 is unused (0). */
-    public long[] sizes() { return sizes.clone(); }
+    public long[] sizes() {
+        return sizes.clone();
+    }
 
     /** Voxels in all components together. */
     public long totalVoxels() {
@@ -121,9 +127,11 @@ public final class Labeling {
 
     /** Labels from the biggest component to the smallest (ties by label). */
     public int[] labelsBySize() {
-        return IntStream.rangeClosed(1, count).boxed()
+        return IntStream.rangeClosed(1, count)
+                .boxed()
                 .sorted(Comparator.<Integer>comparingLong(l -> -sizes[l]).thenComparingInt(l -> l))
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     /** Label of voxel (x, y, z), 0 for background. */
@@ -161,7 +169,8 @@ public final class Labeling {
 
     @Override
     public String toString() {
-        long[] top = Arrays.stream(labelsBySize()).limit(5).mapToLong(l -> sizes[l]).toArray();
+        long[] top =
+                Arrays.stream(labelsBySize()).limit(5).mapToLong(l -> sizes[l]).toArray();
         return count + " components, largest " + Arrays.toString(top);
     }
 }

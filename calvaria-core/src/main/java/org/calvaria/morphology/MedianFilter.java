@@ -1,9 +1,8 @@
 package org.calvaria.morphology;
 
-import org.calvaria.volume.MaskVolume;
-
 import java.util.Arrays;
 import java.util.stream.IntStream;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * Binary median: a voxel is set when more than half of the voxels of a ball around it are set (voxels off the grid

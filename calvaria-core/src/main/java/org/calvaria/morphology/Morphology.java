@@ -1,8 +1,7 @@
 package org.calvaria.morphology;
 
-import org.calvaria.volume.MaskVolume;
-
 import java.util.stream.IntStream;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * Binary dilation, erosion, opening and closing with a ball of a radius in millimetres, built in index space from the

@@ -16,8 +16,8 @@ final class RowBits {
         this.rows = ny * nz;
         this.wordsPerRow = (nx + 63) >>> 6;
         if ((long) rows * wordsPerRow * 64 > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("grid " + nx + "x" + ny + "x" + nz + " is too large for row-aligned"
-                    + " bit storage (2^31 bits)");
+            throw new IllegalArgumentException(
+                    "grid " + nx + "x" + ny + "x" + nz + " is too large for row-aligned" + " bit storage (2^31 bits)");
         }
         this.w = new long[rows * wordsPerRow];
     }

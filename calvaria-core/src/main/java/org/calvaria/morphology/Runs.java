@@ -1,9 +1,8 @@
 package org.calvaria.morphology;
 
+import java.util.Arrays;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.Arrays;
 
 /**
  * A mask as runs of consecutive set voxels along x, row by row (row {@code r = y + ny*z}). A skull has a few runs per
@@ -25,9 +24,13 @@ final class Runs {
         this.end = end;
     }
 
-    int rows() { return ny * nz; }
+    int rows() {
+        return ny * nz;
+    }
 
-    int count() { return rowStart[rows()]; }
+    int count() {
+        return rowStart[rows()];
+    }
 
     /** Runs of the set voxels. */
     static Runs of(MaskVolume mask) {

@@ -1,9 +1,8 @@
 package org.calvaria.morphology;
 
-import org.calvaria.volume.Geometry;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.volume.Geometry;
 
 /**
  * A set of voxel offsets (dx, dy, dz), stored as rows: for each (dy, dz) one interval of dx. {@link #ball} builds the
@@ -93,20 +92,32 @@ public final class StructuringElement {
     }
 
     /** Number of (dy, dz) rows. */
-    public int rowCount() { return dy.length; }
+    public int rowCount() {
+        return dy.length;
+    }
 
-    public int dy(int row) { return dy[row]; }
+    public int dy(int row) {
+        return dy[row];
+    }
 
-    public int dz(int row) { return dz[row]; }
+    public int dz(int row) {
+        return dz[row];
+    }
 
     /** First dx of a row (inclusive). */
-    public int dxFrom(int row) { return dxFrom[row]; }
+    public int dxFrom(int row) {
+        return dxFrom[row];
+    }
 
     /** Last dx of a row (inclusive). */
-    public int dxTo(int row) { return dxTo[row]; }
+    public int dxTo(int row) {
+        return dxTo[row];
+    }
 
     /** Number of offsets. */
-    public long size() { return size; }
+    public long size() {
+        return size;
+    }
 
     /** True when the element holds the offset (dx, dy, dz). */
     public boolean contains(int dx, int dyq, int dzq) {

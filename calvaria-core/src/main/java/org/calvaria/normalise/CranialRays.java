@@ -21,6 +21,7 @@ import org.calvaria.volume.MaskVolume;
 public final class CranialRays {
     /** Angular step of the direction map, degrees. */
     public static final double STEP_DEG = 2.0;
+
     public static final int ROWS = 90, COLUMNS = 180;
     static final double CELL_MM = 1.5;
     static final double STEP_MM = 0.5;
@@ -45,7 +46,9 @@ public final class CranialRays {
      * Width (left-right) and length (front-back) of the bone in the top {@value #BAND_MM} mm, mm: the size of the
      * cranial vault, for telling an adult skull from a child's.
      */
-    public double[] vaultSizeMm() { return vaultSize.clone(); }
+    public double[] vaultSizeMm() {
+        return vaultSize.clone();
+    }
 
     /**
      * Casts the rays from a point near the centre of the cranial cavity estimated from the skull itself: x and y the
@@ -77,11 +80,13 @@ public final class CranialRays {
                 outer[k] = (float) last;
             }
         });
-        return new CranialRays(c.clone(), hit, outer,
-                new double[] {occ.band[2] - occ.band[0], occ.band[3] - occ.band[1]});
+        return new CranialRays(
+                c.clone(), hit, outer, new double[] {occ.band[2] - occ.band[0], occ.band[3] - occ.band[1]});
     }
 
-    public double[] centre() { return centre.clone(); }
+    public double[] centre() {
+        return centre.clone();
+    }
 
     /** Unit direction of map cell (row, column). */
     public static double[] direction(int row, int column) {
@@ -97,12 +102,18 @@ public final class CranialRays {
     }
 
     /** Polar angle of a row's centre from superior, degrees. */
-    public static double polarDeg(int row) { return (row + 0.5) * STEP_DEG; }
+    public static double polarDeg(int row) {
+        return (row + 0.5) * STEP_DEG;
+    }
 
-    public boolean hit(int row, int column) { return hit[row * COLUMNS + column]; }
+    public boolean hit(int row, int column) {
+        return hit[row * COLUMNS + column];
+    }
 
     /** Distance from the centre to the outer bone surface along the cell's ray (mm); NaN when no bone. */
-    public double outerRadius(int row, int column) { return outer[row * COLUMNS + column]; }
+    public double outerRadius(int row, int column) {
+        return outer[row * COLUMNS + column];
+    }
 
     /** The map cell holding a direction (any length but zero): {row, column}. */
     public static int[] cellOf(double[] u) {
@@ -146,8 +157,8 @@ public final class CranialRays {
         final double top;
         final double[] band; // minX, minY, maxX, maxY of bone in the top band
 
-        private Occupancy(double[] lo, double cell, int nx, int ny, int nz, boolean[] cells, double top,
-                          double[] band) {
+        private Occupancy(
+                double[] lo, double cell, int nx, int ny, int nz, boolean[] cells, double top, double[] band) {
             System.arraycopy(lo, 0, this.lo, 0, 3);
             this.cell = cell;
             this.nx = nx;
@@ -176,20 +187,25 @@ public final class CranialRays {
             int cy = (int) Math.ceil((b[4] - lo[1]) / cell) + 2;
             int cz = (int) Math.ceil((b[5] - lo[2]) / cell) + 2;
             if ((long) cx * cy * cz > 400_000_000L) {
-                throw new CalvariaException(String.format(java.util.Locale.ROOT,
+                throw new CalvariaException(String.format(
+                        java.util.Locale.ROOT,
                         "the bone spans %.0f x %.0f x %.0f mm, far more than a head; check the input's spacing",
-                        b[3] - b[0], b[4] - b[1], b[5] - b[2]));
+                        b[3] - b[0],
+                        b[4] - b[1],
+                        b[5] - b[2]));
             }
             boolean[] cells = new boolean[cx * cy * cz];
             double bandFloor = b[5] - BAND_MM;
-            double[] band = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
-                Double.NEGATIVE_INFINITY};
+            double[] band = {
+                Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
+            };
             skull.forEachSet(i -> {
                 int x = i % snx, r = i / snx, y = r % sny, z = r / sny;
                 double px = o[0] + m[0] * x + m[1] * y + m[2] * z;
                 double py = o[1] + m[3] * x + m[4] * y + m[5] * z;
                 double pz = o[2] + m[6] * x + m[7] * y + m[8] * z;
-                int ix = (int) ((px - lo[0]) / cell), iy = (int) ((py - lo[1]) / cell),
+                int ix = (int) ((px - lo[0]) / cell),
+                        iy = (int) ((py - lo[1]) / cell),
                         iz = (int) ((pz - lo[2]) / cell);
                 cells[ix + cx * (iy + cy * iz)] = true;
                 if (pz >= bandFloor) {

@@ -1,8 +1,7 @@
 package org.calvaria.normalise;
 
-import org.calvaria.volume.MaskVolume;
-
 import java.util.Arrays;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * The top of the cranial dome, robust to defects that remove the real vertex: a paraboloid fitted to the dome's outer
@@ -26,7 +25,8 @@ final class DomeFit {
         double cx = (band[0] + band[3]) / 2, cy = (band[1] + band[4]) / 2;
         double ax = (band[3] - band[0]) / 2, ay = (band[4] - band[1]) / 2;
         if (ax < 10 || ay < 10) return null;
-        int cellsX = (int) Math.ceil(2 * ax / HEIGHT_CELL_MM) + 1, cellsY = (int) Math.ceil(2 * ay / HEIGHT_CELL_MM) + 1;
+        int cellsX = (int) Math.ceil(2 * ax / HEIGHT_CELL_MM) + 1,
+                cellsY = (int) Math.ceil(2 * ay / HEIGHT_CELL_MM) + 1;
         double x0 = cx - ax, y0 = cy - ay;
         double[] height = new double[cellsX * cellsY];
         Arrays.fill(height, Double.NEGATIVE_INFINITY);

@@ -1,9 +1,8 @@
 package org.calvaria.normalise;
 
+import java.util.List;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.List;
 
 /** How much of a mask, or of a set of points, lies inside the region a network grid covers. */
 public final class GridCoverage {
@@ -32,7 +31,11 @@ public final class GridCoverage {
         int inside = 0;
         for (double[] p : points) {
             double[] q = grid.physicalToIndex(p[0], p[1], p[2]);
-            if (q[0] >= -0.5 && q[1] >= -0.5 && q[2] >= -0.5 && q[0] <= grid.nx() - 0.5 && q[1] <= grid.ny() - 0.5
+            if (q[0] >= -0.5
+                    && q[1] >= -0.5
+                    && q[2] >= -0.5
+                    && q[0] <= grid.nx() - 0.5
+                    && q[1] <= grid.ny() - 0.5
                     && q[2] <= grid.nz() - 0.5) {
                 inside++;
             }

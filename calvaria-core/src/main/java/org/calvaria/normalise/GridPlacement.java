@@ -1,8 +1,7 @@
 package org.calvaria.normalise;
 
-import org.calvaria.volume.Geometry;
-
 import java.util.Locale;
+import org.calvaria.volume.Geometry;
 
 /**
  * Where the network grid lies for one skull: the axis-aligned LPS grid and the landmarks it was derived from.
@@ -34,22 +33,34 @@ public record GridPlacement(Geometry grid, double[] vertex, double[] centre, dou
     }
 
     @Override
-    public double[] vertex() { return vertex.clone(); }
+    public double[] vertex() {
+        return vertex.clone();
+    }
 
     @Override
-    public double[] centre() { return centre.clone(); }
+    public double[] centre() {
+        return centre.clone();
+    }
 
     @Override
-    public double[] boneBounds() { return boneBounds.clone(); }
+    public double[] boneBounds() {
+        return boneBounds.clone();
+    }
 
     /** Grid spacing in mm (isotropic). */
-    public double spacingMm() { return grid.spacing()[0]; }
+    public double spacingMm() {
+        return grid.spacing()[0];
+    }
 
     /** Physical z (mm) of the lowest covered point: the bottom face of the lowest grid slice. */
-    public double bottomZ() { return grid.origin()[2] - spacingMm() / 2; }
+    public double bottomZ() {
+        return grid.origin()[2] - spacingMm() / 2;
+    }
 
     /** Physical z (mm) of the highest covered point: the top face of the highest grid slice. */
-    public double topZ() { return bottomZ() + grid.nz() * spacingMm(); }
+    public double topZ() {
+        return bottomZ() + grid.nz() * spacingMm();
+    }
 
     /** The same placement with the grid moved by {@code dz} mm along +z (superior). */
     public GridPlacement shiftedZ(double dz) {
@@ -58,16 +69,21 @@ public record GridPlacement(Geometry grid, double[] vertex, double[] centre, dou
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof GridPlacement p && p.grid.equals(grid) && java.util.Arrays.equals(p.vertex, vertex)
-                && java.util.Arrays.equals(p.centre, centre) && java.util.Arrays.equals(p.boneBounds, boneBounds);
+        return o instanceof GridPlacement p
+                && p.grid.equals(grid)
+                && java.util.Arrays.equals(p.vertex, vertex)
+                && java.util.Arrays.equals(p.centre, centre)
+                && java.util.Arrays.equals(p.boneBounds, boneBounds);
     }
 
     @Override
-    public int hashCode() { return grid.hashCode() * 31 + java.util.Arrays.hashCode(vertex); }
+    public int hashCode() {
+        return grid.hashCode() * 31 + java.util.Arrays.hashCode(vertex);
+    }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "GridPlacement[%s, vertex (%.2f, %.2f, %.2f) mm]", grid, vertex[0],
-                vertex[1], vertex[2]);
+        return String.format(
+                Locale.ROOT, "GridPlacement[%s, vertex (%.2f, %.2f, %.2f) mm]", grid, vertex[0], vertex[1], vertex[2]);
     }
 }

@@ -41,8 +41,8 @@ public final class GridResampling {
         double[] hi = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
         double[] idx = new double[3];
         for (int corner = 0; corner < 8; corner++) {
-            double[] p = g.indexToPhysical((corner & 1) == 0 ? -1 : g.nx(), (corner & 2) == 0 ? -1 : g.ny(),
-                    (corner & 4) == 0 ? -1 : g.nz());
+            double[] p = g.indexToPhysical(
+                    (corner & 1) == 0 ? -1 : g.nx(), (corner & 2) == 0 ? -1 : g.ny(), (corner & 4) == 0 ? -1 : g.nz());
             original.physicalToIndex(p[0], p[1], p[2], idx);
             for (int a = 0; a < 3; a++) {
                 lo[a] = Math.min(lo[a], idx[a]);
@@ -57,12 +57,12 @@ public final class GridResampling {
         }
         MaskVolume out = new MaskVolume(original);
         if (from[0] > to[0] || from[1] > to[1] || from[2] > to[2]) return out;
-        Geometry box = original.subGrid(from[0], from[1], from[2], to[0] - from[0] + 1, to[1] - from[1] + 1,
-                to[2] - from[2] + 1);
+        Geometry box = original.subGrid(
+                from[0], from[1], from[2], to[0] - from[0] + 1, to[1] - from[1] + 1, to[2] - from[2] + 1);
         MaskVolume inBox = Resampler.linearAtLeast(gridProbability, box, (float) threshold);
         int nx = box.nx(), ny = box.ny();
-        inBox.forEachSet(i -> out.set(original.index(from[0] + i % nx, from[1] + (i / nx) % ny,
-                from[2] + i / (nx * ny)), true));
+        inBox.forEachSet(i ->
+                out.set(original.index(from[0] + i % nx, from[1] + (i / nx) % ny, from[2] + i / (nx * ny)), true));
         return out;
     }
 }

@@ -1,7 +1,6 @@
 package org.calvaria.normalise;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -19,8 +18,15 @@ import java.util.Locale;
  * @param rim          rim points on the outer surface, physical mm
  * @param cells        the direction-map cells ({@code row * COLUMNS + column}) that make up the hole
  */
-public record Hole(double[] centreMm, double[] normal, double areaMm2, double rimLengthMm, double rimRadiusMm,
-                   boolean openBelow, List<double[]> rim, int[] cells) {
+public record Hole(
+        double[] centreMm,
+        double[] normal,
+        double areaMm2,
+        double rimLengthMm,
+        double rimRadiusMm,
+        boolean openBelow,
+        List<double[]> rim,
+        int[] cells) {
     public Hole {
         centreMm = centreMm.clone();
         normal = normal.clone();
@@ -29,13 +35,19 @@ public record Hole(double[] centreMm, double[] normal, double areaMm2, double ri
     }
 
     @Override
-    public double[] centreMm() { return centreMm.clone(); }
+    public double[] centreMm() {
+        return centreMm.clone();
+    }
 
     @Override
-    public double[] normal() { return normal.clone(); }
+    public double[] normal() {
+        return normal.clone();
+    }
 
     @Override
-    public int[] cells() { return cells.clone(); }
+    public int[] cells() {
+        return cells.clone();
+    }
 
     /** Where the hole lies, in words: the nearest anatomical direction(s) of its normal in LPS. */
     public String region() {
@@ -55,22 +67,35 @@ public record Hole(double[] centreMm, double[] normal, double areaMm2, double ri
      * Where the hole is, for reports (JSON names in snake case): region, centre and outward normal (LPS, rounded to
      * 0.001), area (mm², rounded), rim length (mm, rounded) and whether it is open below.
      */
-    public record Report(String region, @JsonProperty("centre_mm") double[] centreMm,
-                         @JsonProperty("outward_normal") double[] outwardNormal, @JsonProperty("area_mm2") long areaMm2,
-                         @JsonProperty("rim_length_mm") long rimLengthMm,
-                         @JsonProperty("open_below") boolean openBelow) {}
+    public record Report(
+            String region,
+            @JsonProperty("centre_mm") double[] centreMm,
+            @JsonProperty("outward_normal") double[] outwardNormal,
+            @JsonProperty("area_mm2") long areaMm2,
+            @JsonProperty("rim_length_mm") long rimLengthMm,
+            @JsonProperty("open_below") boolean openBelow) {}
 
     /** Report fields. */
     public Report report() {
-        return new Report(region(), round(centreMm), round(normal), Math.round(areaMm2), Math.round(rimLengthMm),
-                openBelow);
+        return new Report(
+                region(), round(centreMm), round(normal), Math.round(areaMm2), Math.round(rimLengthMm), openBelow);
     }
 
     /** One line for the terminal. */
     public String summary() {
-        return String.format(Locale.ROOT, "%s hole, centre (%.1f, %.1f, %.1f) mm, normal (%.2f, %.2f, %.2f), area %.1f cm²,"
-                        + " rim %.0f mm%s", region(), centreMm[0], centreMm[1], centreMm[2], normal[0], normal[1],
-                normal[2], areaMm2 / 100, rimLengthMm, openBelow ? ", open below" : "");
+        return String.format(
+                Locale.ROOT,
+                "%s hole, centre (%.1f, %.1f, %.1f) mm, normal (%.2f, %.2f, %.2f), area %.1f cm²," + " rim %.0f mm%s",
+                region(),
+                centreMm[0],
+                centreMm[1],
+                centreMm[2],
+                normal[0],
+                normal[1],
+                normal[2],
+                areaMm2 / 100,
+                rimLengthMm,
+                openBelow ? ", open below" : "");
     }
 
     private static double[] round(double[] v) {

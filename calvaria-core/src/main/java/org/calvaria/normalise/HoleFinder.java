@@ -1,10 +1,9 @@
 package org.calvaria.normalise;
 
-import org.calvaria.volume.MaskVolume;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * Finds the holes of a cranial vault from {@link CranialRays}: connected sets of ray directions that leave the head
@@ -157,8 +156,8 @@ public final class HoleFinder {
         }
     }
 
-    private static void floodLabel(ArrayDeque<Integer> queue, boolean[] allowed, int[] label, int id,
-                                   List<Integer> members) {
+    private static void floodLabel(
+            ArrayDeque<Integer> queue, boolean[] allowed, int[] label, int id, List<Integer> members) {
         int cols = CranialRays.COLUMNS;
         while (!queue.isEmpty()) {
             int k = queue.poll();

@@ -65,7 +65,9 @@ public final class NetworkGrid {
     }
 
     /** The paper's grid: 112 x 112 x 40 voxels over the upper 70 mm (1.75 mm voxels). */
-    public static NetworkGrid wu2022() { return new NetworkGrid(112, 112, 40, defaultHeightMm(40)); }
+    public static NetworkGrid wu2022() {
+        return new NetworkGrid(112, 112, 40, defaultHeightMm(40));
+    }
 
     /** Parses "112x112x40" (height {@value #DEFAULT_SPACING_MM} mm per z voxel, i.e. {@code nz * 1.75} mm). */
     public static NetworkGrid parse(String sizes) {
@@ -84,8 +86,9 @@ public final class NetworkGrid {
         String[] parts = sizes.trim().toLowerCase(java.util.Locale.ROOT).split("x");
         if (parts.length != 3) return null;
         try {
-            return new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
-                Integer.parseInt(parts[2].trim())};
+            return new int[] {
+                Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim())
+            };
         } catch (NumberFormatException e) {
             return null;
         }
@@ -96,15 +99,30 @@ public final class NetworkGrid {
         return nz * DEFAULT_SPACING_MM;
     }
 
-    public int nx() { return nx; }
-    public int ny() { return ny; }
-    public int nz() { return nz; }
-    public double heightMm() { return heightMm; }
+    public int nx() {
+        return nx;
+    }
+
+    public int ny() {
+        return ny;
+    }
+
+    public int nz() {
+        return nz;
+    }
+
+    public double heightMm() {
+        return heightMm;
+    }
 
     /** Grid spacing in mm (isotropic). */
-    public double spacingMm() { return heightMm / nz; }
+    public double spacingMm() {
+        return heightMm / nz;
+    }
 
-    public int voxelCount() { return nx * ny * nz; }
+    public int voxelCount() {
+        return nx * ny * nz;
+    }
 
     /** Locates the skull and places the grid on it (see the class comment for the rule). */
     public GridPlacement place(MaskVolume skull) {
@@ -154,8 +172,8 @@ public final class NetworkGrid {
     public FloatVolume wrap(float[] networkOutput, GridPlacement p) {
         Geometry g = requireGrid(p);
         if (networkOutput.length != g.voxelCount()) {
-            throw new IllegalArgumentException("network output has " + networkOutput.length + " values, grid "
-                    + g.voxelCount());
+            throw new IllegalArgumentException(
+                    "network output has " + networkOutput.length + " values, grid " + g.voxelCount());
         }
         return new FloatVolume(g, networkOutput, VoxelType.FLOAT32);
     }
@@ -163,8 +181,8 @@ public final class NetworkGrid {
     private Geometry requireGrid(GridPlacement p) {
         Geometry g = p.grid();
         if (g.nx() != nx || g.ny() != ny || g.nz() != nz) {
-            throw new IllegalArgumentException("placement grid " + g + " does not match network grid " + nx + "x" + ny
-                    + "x" + nz);
+            throw new IllegalArgumentException(
+                    "placement grid " + g + " does not match network grid " + nx + "x" + ny + "x" + nz);
         }
         return g;
     }

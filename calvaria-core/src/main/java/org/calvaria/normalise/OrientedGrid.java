@@ -28,8 +28,8 @@ public final class OrientedGrid {
      * @param spin         rotation about {@code n}, radians
      * @param shiftMm      in-plane shift of the grid centre along its x and y axes, mm (augmentation)
      */
-    public static Geometry geometry(NetworkGrid grid, double[] cranialCentre, double[] n, double surfaceMm, double spin,
-                                    double[] shiftMm) {
+    public static Geometry geometry(
+            NetworkGrid grid, double[] cranialCentre, double[] n, double surfaceMm, double spin, double[] shiftMm) {
         double s = grid.spacingMm();
         double[][] axes = frame(n, spin);
         double[] a = axes[0], b = axes[1], z = axes[2];
@@ -78,8 +78,11 @@ public final class OrientedGrid {
     }
 
     private static double[] apply(double[] m, double[] v) {
-        return new double[] {m[0] * v[0] + m[1] * v[1] + m[2] * v[2], m[3] * v[0] + m[4] * v[1] + m[5] * v[2],
-            m[6] * v[0] + m[7] * v[1] + m[8] * v[2]};
+        return new double[] {
+            m[0] * v[0] + m[1] * v[1] + m[2] * v[2],
+            m[3] * v[0] + m[4] * v[1] + m[5] * v[2],
+            m[6] * v[0] + m[7] * v[1] + m[8] * v[2]
+        };
     }
 
     static double[] normalise(double[] v) {

@@ -1,10 +1,9 @@
 package org.calvaria.normalise;
 
+import java.util.Arrays;
 import org.calvaria.CalvariaException;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.Arrays;
 
 /**
  * Puts the network grid under the vertex of a skull: the placement rule of {@link NetworkGrid} (vertical from the
@@ -58,8 +57,16 @@ final class VertexPlacement {
         // Voxels within half the source's finest spacing of the top count as the vertex (flat tops tie).
         double tieBand = 0.5 * Math.min(g.spacing()[0], Math.min(g.spacing()[1], g.spacing()[2]));
         double[] acc = new double[3];
-        double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, 0};
+        double[] b = {
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            0,
+            0
+        };
         VoxelCentres.forEachSet(skull, (i, px, py, pz) -> {
             if (pz < bottomFace) return;
             if (px < b[0]) b[0] = px;

@@ -1,15 +1,21 @@
 package org.calvaria.pipeline;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.calvaria.CalvariaException;
 import org.calvaria.Json;
 import org.calvaria.Provenance;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.ModelFile;
+import org.calvaria.files.OutputSet;
+import org.calvaria.files.Outputs;
 import org.calvaria.implant.DesignStage;
 import org.calvaria.implant.ImplantDesigner;
 import org.calvaria.implant.StageTimer;
-import org.calvaria.files.OutputSet;
-import org.calvaria.files.Outputs;
 import org.calvaria.io.ReadOptions;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.manufacture.Manufacture;
@@ -21,13 +27,6 @@ import org.calvaria.render.PreviewRenderer;
 import org.calvaria.segment.SkullSegmenter;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The whole job a clinical engineer runs: scan (binary skull or CT in HU) in, implant STL out, with the implant on
@@ -52,8 +51,11 @@ public final class DesignPipeline {
      * Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold, and what to do for
      * manufacture (clearance, thickness, fit check, 3MF; {@link Manufacture.Options#none()} keeps the designed shape).
      */
-    public record Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation,
-                           Manufacture.Options manufacture) {
+    public record Settings(
+            Double threshold,
+            int smoothIterations,
+            SkullSegmenter.Options segmentation,
+            Manufacture.Options manufacture) {
         public Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation) {
             this(threshold, smoothIterations, segmentation, Manufacture.Options.none());
         }
@@ -62,9 +64,13 @@ public final class DesignPipeline {
             return new Settings(null, 10, SkullSegmenter.Options.defaults().withCrop(false, 0));
         }
 
-        public Settings withThreshold(Double t) { return new Settings(t, smoothIterations, segmentation, manufacture); }
+        public Settings withThreshold(Double t) {
+            return new Settings(t, smoothIterations, segmentation, manufacture);
+        }
 
-        public Settings withSmoothing(int n) { return new Settings(threshold, n, segmentation, manufacture); }
+        public Settings withSmoothing(int n) {
+            return new Settings(threshold, n, segmentation, manufacture);
+        }
 
         public Settings withManufacture(Manufacture.Options m) {
             return new Settings(threshold, smoothIterations, segmentation, m);
@@ -72,8 +78,7 @@ public final class DesignPipeline {
     }
 
     /** Result of one run: the implant on the input grid, its mesh, and the report (also written as JSON). */
-    public record Result(MaskVolume defective, ImplantDesigner.Design design, TriangleMesh mesh,
-                         DesignReport report) {}
+    public record Result(MaskVolume defective, ImplantDesigner.Design design, TriangleMesh mesh, DesignReport report) {}
 
     private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(DesignPipeline.class);
 
@@ -91,8 +96,8 @@ public final class DesignPipeline {
     }
 
     /** Reads {@code input} as {@code reading} allows, designs, writes the outputs. */
-    public Result run(Path input, ReadOptions reading, Settings settings, OutputFiles out,
-                      Consumer<DesignStage> onStage) {
+    public Result run(
+            Path input, ReadOptions reading, Settings settings, OutputFiles out, Consumer<DesignStage> onStage) {
         Outputs.requireDistinct(List.of(input), out.all());
         StageTimer timer = new StageTimer(onStage);
         timer.begin(DesignStage.READ);
@@ -102,8 +107,7 @@ public final class DesignPipeline {
     }
 
     /** Designs for an in-memory volume ({@code source} names it in the report). */
-    public Result run(Volume volume, String source, Settings settings, OutputFiles out,
-                      Consumer<DesignStage> onStage) {
+    public Result run(Volume volume, String source, Settings settings, OutputFiles out, Consumer<DesignStage> onStage) {
         return run(volume, source, settings, out, new StageTimer(onStage));
     }
 
@@ -118,8 +122,8 @@ public final class DesignPipeline {
             timer.begin(DesignStage.SEGMENT);
             SkullSegmenter.Result seg = SkullSegmenter.segment(volume, settings.segmentation(), source);
             defective = seg.skull();
-            segmentation = new DesignReport.Segmentation(settings.segmentation().describe(),
-                    seg.skull().cardinality(), seg.components());
+            segmentation = new DesignReport.Segmentation(
+                    settings.segmentation().describe(), seg.skull().cardinality(), seg.components());
             timer.end();
         } else {
             defective = MaskVolume.requireBinary(volume, source);
@@ -133,8 +137,9 @@ public final class DesignPipeline {
         timer.end();
         if (raw.implant().isEmpty()) {
             if (!raw.holes().isEmpty()) {
-                throw new CalvariaException("the model could not fill the " + raw.holes().get(0).hole().summary()
-                        + " found in " + source + "; try a lower --threshold, and report the case");
+                throw new CalvariaException("the model could not fill the "
+                        + raw.holes().get(0).hole().summary() + " found in " + source
+                        + "; try a lower --threshold, and report the case");
             }
             throw new CalvariaException("the model found no missing bone in " + source + " (empty implant); check that"
                     + " the skull really has a defect in its upper part, or lower --threshold");
@@ -144,18 +149,21 @@ public final class DesignPipeline {
 
         timer.begin(DesignStage.MESH);
         // Thickness control and fit clearance change the implant; the mesh is made and measured there.
-        Manufacture.Result manufactured = Manufacture.process(raw.implant(), defective, settings.manufacture(),
-                settings.smoothIterations());
-        ImplantDesigner.Design design = new ImplantDesigner.Design(manufactured.implant(), raw.completed(),
-                raw.placement(), raw.implantCoveredFraction(), raw.holes());
+        Manufacture.Result manufactured =
+                Manufacture.process(raw.implant(), defective, settings.manufacture(), settings.smoothIterations());
+        ImplantDesigner.Design design = new ImplantDesigner.Design(
+                manufactured.implant(), raw.completed(), raw.placement(), raw.implantCoveredFraction(), raw.holes());
         TriangleMesh mesh = manufactured.mesh();
         mesh.requireFinite("the implant surface of " + source);
         // Extra parts (fit-check model, mould) are made and checked against the printer before anything is written.
         Manufacture.Extras extras = Manufacture.makeExtras(manufactured, defective, settings.manufacture());
         warnings.addAll(manufactured.warnings());
         if (extras.mould() != null) warnings.addAll(extras.mould().warnings());
-        for (String w : warnings.subList(warnings.size() - manufactured.warnings().size()
-                - (extras.mould() != null ? extras.mould().warnings().size() : 0), warnings.size())) {
+        for (String w : warnings.subList(
+                warnings.size()
+                        - manufactured.warnings().size()
+                        - (extras.mould() != null ? extras.mould().warnings().size() : 0),
+                warnings.size())) {
             LOGGER.warn(w);
         }
 
@@ -185,8 +193,8 @@ public final class DesignPipeline {
             if (out.preview() != null) {
                 outputWriter.write(out.preview(), () -> writePreview(defective, mesh, out.preview(), source));
             }
-            Map<String, Object> extraReport = Manufacture.writeExtras(manufactured, extras, settings.manufacture(),
-                    made);
+            Map<String, Object> extraReport =
+                    Manufacture.writeExtras(manufactured, extras, settings.manufacture(), made);
             timer.end();
             // Measured after the outputs are written so the report holds every stage; the report itself is last.
             Map<String, Object> manufacturing = new LinkedHashMap<>(manufactured.report());
@@ -225,7 +233,9 @@ public final class DesignPipeline {
             Path abs = e.target().toAbsolutePath().normalize();
             String name;
             try {
-                name = base == null ? e.target().toString() : base.relativize(abs).toString();
+                name = base == null
+                        ? e.target().toString()
+                        : base.relativize(abs).toString();
             } catch (IllegalArgumentException differentRoots) {
                 name = abs.toString();
             }
@@ -247,13 +257,19 @@ public final class DesignPipeline {
                 continue;
             }
             if (h.rimInsideGrid() < MIN_RIM_INSIDE) {
-                w.add(String.format(Locale.ROOT, "part of the %s lies outside the region the model covers (%.0f%% of"
-                        + " its rim inside); check the implant's edge there", h.hole().summary(),
+                w.add(String.format(
+                        Locale.ROOT,
+                        "part of the %s lies outside the region the model covers (%.0f%% of"
+                                + " its rim inside); check the implant's edge there",
+                        h.hole().summary(),
                         100 * h.rimInsideGrid()));
             }
             if (h.closedFraction() < MIN_CLOSED) {
-                w.add(String.format(Locale.ROOT, "the implant closes only %.0f%% of the %s; do not use it without"
-                        + " review", 100 * h.closedFraction(), h.hole().summary()));
+                w.add(String.format(
+                        Locale.ROOT,
+                        "the implant closes only %.0f%% of the %s; do not use it without" + " review",
+                        100 * h.closedFraction(),
+                        h.hole().summary()));
             }
         }
         return w;
@@ -265,40 +281,88 @@ public final class DesignPipeline {
         return r[0] < 0 || r[1] > 255;
     }
 
-    private DesignReport report(String source, MaskVolume defective, ImplantDesigner.Design d, TriangleMesh mesh,
-                                double threshold, DesignReport.Segmentation segmentation, StageTimer timer,
-                                Settings settings) {
+    private DesignReport report(
+            String source,
+            MaskVolume defective,
+            ImplantDesigner.Design d,
+            TriangleMesh mesh,
+            double threshold,
+            DesignReport.Segmentation segmentation,
+            StageTimer timer,
+            Settings settings) {
         ModelFile mf = model.modelFile();
-        DesignReport.Model m = new DesignReport.Model(modelName, mf.architecture().name(), mf.grid().toString(),
-                mf.trainingData(), mf.licence(), mf.metrics(), mf.created());
+        DesignReport.Model m = new DesignReport.Model(
+                modelName,
+                mf.architecture().name(),
+                mf.grid().toString(),
+                mf.trainingData(),
+                mf.licence(),
+                mf.metrics(),
+                mf.created());
         DesignReport.NetworkGrid grid = d.holes().isEmpty()
-                ? new DesignReport.NetworkGrid(d.placement().grid().toString(), round(d.placement().vertex()),
-                        d.implantCoveredFraction(), null, null)
-                : new DesignReport.NetworkGrid(d.placement().grid().toString(), round(d.placement().vertex()), null,
+                ? new DesignReport.NetworkGrid(
+                        d.placement().grid().toString(),
+                        round(d.placement().vertex()),
+                        d.implantCoveredFraction(),
+                        null,
+                        null)
+                : new DesignReport.NetworkGrid(
+                        d.placement().grid().toString(),
+                        round(d.placement().vertex()),
+                        null,
                         "one grid per hole, centred on it, axis along its outward normal",
                         Math.round(d.implantCoveredFraction() * 1000) / 1000.0);
         List<DesignReport.HoleReport> holes = null;
         if (!d.holes().isEmpty()) {
             holes = new java.util.ArrayList<>();
             for (ImplantDesigner.HoleDesign h : d.holes()) {
-                holes.add(new DesignReport.HoleReport(h.hole().report(), h.grid() != null,
-                        Math.round(h.rimInsideGrid() * 1000) / 1000.0, Math.round(h.closedFraction() * 1000) / 1000.0,
+                holes.add(new DesignReport.HoleReport(
+                        h.hole().report(),
+                        h.grid() != null,
+                        Math.round(h.rimInsideGrid() * 1000) / 1000.0,
+                        Math.round(h.closedFraction() * 1000) / 1000.0,
                         h.grid() != null ? h.grid().toString() : null));
             }
         }
         double[] b = mesh.boundingBox();
-        DesignReport.Implant implant = new DesignReport.Implant(d.implant().cardinality(), d.implantVolumeMl(),
-                mesh.enclosedVolumeMm3() / 1000.0, mesh.surfaceAreaMm2(), round(new double[] {b[0], b[1], b[2]}),
-                round(new double[] {b[3], b[4], b[5]}), round(new double[] {b[3] - b[0], b[4] - b[1], b[5] - b[2]}),
-                ConnectedComponents.count(d.implant(), 26), mesh.triangleCount(), mesh.isWatertight(),
+        DesignReport.Implant implant = new DesignReport.Implant(
+                d.implant().cardinality(),
+                d.implantVolumeMl(),
+                mesh.enclosedVolumeMm3() / 1000.0,
+                mesh.surfaceAreaMm2(),
+                round(new double[] {b[0], b[1], b[2]}),
+                round(new double[] {b[3], b[4], b[5]}),
+                round(new double[] {b[3] - b[0], b[4] - b[1], b[5] - b[2]}),
+                ConnectedComponents.count(d.implant(), 26),
+                mesh.triangleCount(),
+                mesh.isWatertight(),
                 d.implant().intersectionCount(defective));
         Map<String, Double> seconds = new LinkedHashMap<>();
         timer.seconds().forEach((k, v) -> seconds.put(k.label(), Math.round(v * 1000) / 1000.0));
         seconds.put("total", Math.round(timer.total() * 1000) / 1000.0);
-        return new DesignReport("calvaria " + Provenance.version(), Provenance.now().toString(), source,
-                defective.geometry().toString(), segmentation, m, model.device(), threshold,
-                settings.smoothIterations(), grid, holes, implant, seconds, null, null, null, null, null, null, null,
-                List.of(), List.of());
+        return new DesignReport(
+                "calvaria " + Provenance.version(),
+                Provenance.now().toString(),
+                source,
+                defective.geometry().toString(),
+                segmentation,
+                m,
+                model.device(),
+                threshold,
+                settings.smoothIterations(),
+                grid,
+                holes,
+                implant,
+                seconds,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                List.of());
     }
 
     private static double[] round(double[] v) {
@@ -310,8 +374,11 @@ public final class DesignPipeline {
     static void writePreview(MaskVolume defective, TriangleMesh implant, Path png, String title) {
         TriangleMesh skull = MarchingCubes.extract(defective);
         PreviewRenderer renderer = new PreviewRenderer(500);
-        var image = renderer.render(List.of(new PreviewRenderer.Layer(skull, PreviewRenderer.BONE),
-                new PreviewRenderer.Layer(implant, PreviewRenderer.IMPLANT)), Path.of(title).getFileName().toString());
+        var image = renderer.render(
+                List.of(
+                        new PreviewRenderer.Layer(skull, PreviewRenderer.BONE),
+                        new PreviewRenderer.Layer(implant, PreviewRenderer.IMPLANT)),
+                Path.of(title).getFileName().toString());
         PreviewRenderer.writePng(image, png);
     }
 

@@ -1,9 +1,7 @@
 package org.calvaria.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,34 +43,54 @@ public record DesignReport(
     public record Segmentation(String settings, long boneVoxels, int componentsBeforeCleaning) {}
 
     /** The completion model used. */
-    public record Model(String name, String architecture, String grid, String trainingData, String licence,
-                        Map<String, Object> metrics, String created) {}
+    public record Model(
+            String name,
+            String architecture,
+            String grid,
+            String trainingData,
+            String licence,
+            Map<String, Object> metrics,
+            String created) {}
 
     /**
      * Where the network's grid lay: with one grid for the whole vault, the implant's share inside it; with one grid
      * per hole, the placement and the worst share of a hole's rim inside its grid.
      */
-    public record NetworkGrid(String geometry, double[] vertexMm,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) Double implantFractionInsideGrid,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String placement,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) Double holeRimFractionInsideGrids) {}
+    public record NetworkGrid(
+            String geometry,
+            double[] vertexMm,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double implantFractionInsideGrid,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String placement,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Double holeRimFractionInsideGrids) {}
 
     /** One hole found: where it is ({@link org.calvaria.normalise.Hole.Report}) and how the design met it. */
-    public record HoleReport(@JsonUnwrapped org.calvaria.normalise.Hole.Report hole, boolean designed,
-                             double rimFractionInsideGrid, double closedFraction,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) String grid) {}
+    public record HoleReport(
+            @JsonUnwrapped org.calvaria.normalise.Hole.Report hole,
+            boolean designed,
+            double rimFractionInsideGrid,
+            double closedFraction,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String grid) {}
 
     /** The implant's measurements: voxels on the input grid, and its mesh (millimetres, LPS). */
-    public record Implant(long voxels, double volumeMl, double meshVolumeMl, double surfaceAreaMm2,
-                          double[] boundingBoxMinMm, double[] boundingBoxMaxMm, double[] boundingBoxSizeMm,
-                          int components, int triangles, boolean watertight, long overlapWithDefectiveVoxels) {}
+    public record Implant(
+            long voxels,
+            double volumeMl,
+            double meshVolumeMl,
+            double surfaceAreaMm2,
+            double[] boundingBoxMinMm,
+            double[] boundingBoxMaxMm,
+            double[] boundingBoxSizeMm,
+            int components,
+            int triangles,
+            boolean watertight,
+            long overlapWithDefectiveVoxels) {}
 
     /** One file written, named relative to the report's folder, with its SHA-256 and size. */
     public record OutputFile(String file, String sha256, long bytes) {}
 
     /** The manufacturing entries' names, in the order they are written. */
-    static final List<String> MANUFACTURE_KEYS = List.of("thickness", "clearance", "manufacture", "fitCheck",
-            "thicknessMap", "mould", "threeMf");
+    static final List<String> MANUFACTURE_KEYS =
+            List.of("thickness", "clearance", "manufacture", "fitCheck", "thicknessMap", "mould", "threeMf");
 
     /** This report with the manufacturing entries (named as in {@link #MANUFACTURE_KEYS}) of {@code entries}. */
     @SuppressWarnings("unchecked")
@@ -84,24 +102,70 @@ public record DesignReport(
             }
         }
         java.util.function.Function<String, Map<String, Object>> get = k -> (Map<String, Object>) entries.get(k);
-        return new DesignReport(tool, created, input, inputGrid, segmentation, model, device, threshold,
-                smoothIterations, networkGrid, holes, implant, secondsPerStage, get.apply("thickness"),
-                get.apply("clearance"), get.apply("manufacture"), get.apply("fitCheck"), get.apply("thicknessMap"),
-                get.apply("mould"), get.apply("threeMf"), warnings, outputs);
+        return new DesignReport(
+                tool,
+                created,
+                input,
+                inputGrid,
+                segmentation,
+                model,
+                device,
+                threshold,
+                smoothIterations,
+                networkGrid,
+                holes,
+                implant,
+                secondsPerStage,
+                get.apply("thickness"),
+                get.apply("clearance"),
+                get.apply("manufacture"),
+                get.apply("fitCheck"),
+                get.apply("thicknessMap"),
+                get.apply("mould"),
+                get.apply("threeMf"),
+                warnings,
+                outputs);
     }
 
     /** This report with its warnings and output files. */
     DesignReport withWarningsAndOutputs(List<String> w, List<OutputFile> o) {
-        return new DesignReport(tool, created, input, inputGrid, segmentation, model, device, threshold,
-                smoothIterations, networkGrid, holes, implant, secondsPerStage, thickness, clearance, manufacture,
-                fitCheck, thicknessMap, mould, threeMf, w, o);
+        return new DesignReport(
+                tool,
+                created,
+                input,
+                inputGrid,
+                segmentation,
+                model,
+                device,
+                threshold,
+                smoothIterations,
+                networkGrid,
+                holes,
+                implant,
+                secondsPerStage,
+                thickness,
+                clearance,
+                manufacture,
+                fitCheck,
+                thicknessMap,
+                mould,
+                threeMf,
+                w,
+                o);
     }
 
     /** One line summarising the implant, for the console. */
     public String summary() {
         double[] size = implant.boundingBoxSizeMm();
-        return String.format(Locale.ROOT, "implant %.2f ml, %.0f mm^2, %.1f x %.1f x %.1f mm, %s component(s), %s",
-                implant.volumeMl(), implant.surfaceAreaMm2(), size[0], size[1], size[2], implant.components(),
+        return String.format(
+                Locale.ROOT,
+                "implant %.2f ml, %.0f mm^2, %.1f x %.1f x %.1f mm, %s component(s), %s",
+                implant.volumeMl(),
+                implant.surfaceAreaMm2(),
+                size[0],
+                size[1],
+                size[2],
+                implant.components(),
                 implant.watertight() ? "watertight" : "NOT watertight");
     }
 }

@@ -1,15 +1,14 @@
 package org.calvaria.render;
 
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.function.IntPredicate;
+import javax.imageio.ImageIO;
 import org.calvaria.files.Outputs;
 import org.calvaria.morphology.BoundingBox;
 import org.calvaria.normalise.GridPlacement;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.volume.MaskVolume;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
-import java.util.function.IntPredicate;
 
 /**
  * A quick look at a defect: the upper cranium seen from above (left) and from the patient's left (right), shaded by

@@ -1,12 +1,5 @@
 package org.calvaria.render;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-import org.calvaria.mesh.TriangleMesh;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
@@ -18,6 +11,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
+import org.calvaria.mesh.TriangleMesh;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Software z-buffer renderer for quick looks at skulls and implants, without a display (headless AWT only for the
@@ -58,8 +57,8 @@ public final class PreviewRenderer {
     }
 
     /** A colour scale drawn under the views: {@code colour} maps a value in [lo, hi] to a colour. */
-    public record ColourBar(String label, double lo, double hi, java.util.function.DoubleFunction<Color> colour,
-                            double tickStep) {}
+    public record ColourBar(
+            String label, double lo, double hi, java.util.function.DoubleFunction<Color> colour, double tickStep) {}
 
     /** The two views: camera frames as (right, up, towards-viewer) unit vectors in LPS. */
     public enum View {
@@ -84,7 +83,9 @@ public final class PreviewRenderer {
             this.up = up;
         }
 
-        private static double[] isoBack() { return normalize(new double[] {1, -1, 1}); }
+        private static double[] isoBack() {
+            return normalize(new double[] {1, -1, 1});
+        }
     }
 
     private final int viewSize;
@@ -123,7 +124,9 @@ public final class PreviewRenderer {
                 g.setColor(Color.BLACK);
                 g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, (int) (band * 0.6)));
                 FontMetrics fm = g.getFontMetrics();
-                g.drawString(title, Math.max(4, (out.getWidth() - fm.stringWidth(title)) / 2),
+                g.drawString(
+                        title,
+                        Math.max(4, (out.getWidth() - fm.stringWidth(title)) / 2),
                         (band + fm.getAscent() - fm.getDescent()) / 2);
             }
         } catch (RuntimeException | Error e) {
@@ -161,11 +164,14 @@ public final class PreviewRenderer {
                 for (double v = bar.lo(); v <= bar.hi() + 1e-9; v += bar.tickStep()) {
                     int x = (int) Math.round(x0 + (x1 - x0) * (v - bar.lo()) / (bar.hi() - bar.lo()));
                     g.drawLine(x, y0 + h, x, y0 + h + small / 3);
-                    String t = v == Math.rint(v) ? String.valueOf((long) v) : String.format(java.util.Locale.ROOT,
-                            "%.1f", v);
+                    String t = v == Math.rint(v)
+                            ? String.valueOf((long) v)
+                            : String.format(java.util.Locale.ROOT, "%.1f", v);
                     g.drawString(t, x - fm.stringWidth(t) / 2, y0 + h + small / 3 + fm.getAscent());
                 }
-                g.drawString(bar.label(), (x0 + x1 - fm.stringWidth(bar.label())) / 2,
+                g.drawString(
+                        bar.label(),
+                        (x0 + x1 - fm.stringWidth(bar.label())) / 2,
                         y0 + h + small / 3 + 2 * fm.getAscent() + fm.getDescent() + 2);
             } catch (RuntimeException | Error e) {
                 LOG.warn("colour bar text left out: no usable font ({})", e.toString());
@@ -209,7 +215,8 @@ public final class PreviewRenderer {
         double[] light = normalize(new double[] {
             view.back[0] + 0.35 * view.up[0] - 0.25 * view.right[0],
             view.back[1] + 0.35 * view.up[1] - 0.25 * view.right[1],
-            view.back[2] + 0.35 * view.up[2] - 0.25 * view.right[2]});
+            view.back[2] + 0.35 * view.up[2] - 0.25 * view.right[2]
+        });
         for (Layer l : layers) {
             TriangleMesh m = l.mesh();
             float[] v = m.vertices();
@@ -230,8 +237,17 @@ public final class PreviewRenderer {
         return downsample(rgb, size);
     }
 
-    private static void rasterize(int[] tri, float[] sx, float[] sy, float[] sz, float[] shade, Color color,
-                                  int[] vertexRgb, int size, float[] depth, int[] rgb) {
+    private static void rasterize(
+            int[] tri,
+            float[] sx,
+            float[] sy,
+            float[] sz,
+            float[] shade,
+            Color color,
+            int[] vertexRgb,
+            int size,
+            float[] depth,
+            int[] rgb) {
         int cr = color.getRed(), cg = color.getGreen(), cb = color.getBlue();
         for (int t = 0; t < tri.length; t += 3) {
             int a = tri[t], b = tri[t + 1], c = tri[t + 2];
@@ -289,7 +305,9 @@ public final class PreviewRenderer {
         return img;
     }
 
-    static double dot(double[] a, double[] b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+    static double dot(double[] a, double[] b) {
+        return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+    }
 
     static double[] cross(double[] a, double[] b) {
         return new double[] {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};

@@ -1,11 +1,5 @@
 package org.calvaria.render;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.morphology.BoundingBox;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-
-import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -14,6 +8,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.function.IntUnaryOperator;
+import javax.imageio.ImageIO;
+import org.calvaria.CalvariaException;
+import org.calvaria.morphology.BoundingBox;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
 
 /**
  * A quick picture of a predicted implant against the true one on the defective skull: three orthogonal projections
@@ -44,8 +43,11 @@ public final class ProjectionRenderer {
 
     static BufferedImage render(MaskVolume skull, MaskVolume truth, MaskVolume predicted, int heightPx) {
         Geometry g = skull.geometry();
-        BoundingBox box = java.util.stream.Stream.of(skull, truth, predicted).map(BoundingBox::of)
-                .flatMap(java.util.Optional::stream).reduce(BoundingBox::union).orElse(BoundingBox.of(g));
+        BoundingBox box = java.util.stream.Stream.of(skull, truth, predicted)
+                .map(BoundingBox::of)
+                .flatMap(java.util.Optional::stream)
+                .reduce(BoundingBox::union)
+                .orElse(BoundingBox.of(g));
         int bx = box.sizeX(), by = box.sizeY(), bz = box.sizeZ();
         // Per view: depth of the first bone voxel seen (larger = nearer), and implant footprint bits (1 = true,
         // 2 = predicted) over the whole ray. From above: highest z; from the side (+x, patient's left): largest x;

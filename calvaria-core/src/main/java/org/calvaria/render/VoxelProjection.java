@@ -1,11 +1,10 @@
 package org.calvaria.render;
 
-import org.calvaria.morphology.BoundingBox;
-import org.calvaria.volume.Geometry;
-
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 import java.util.function.IntUnaryOperator;
+import org.calvaria.morphology.BoundingBox;
+import org.calvaria.volume.Geometry;
 
 /**
  * Projections of voxel masks along the grid's index axes: the shared core of the mask pictures
@@ -68,7 +67,8 @@ public final class VoxelProjection {
             for (int u = 0; u < w; u++) {
                 p[ua] = lo[ua] + u;
                 int acc = 0;
-                for (p[axis] = lo[axis]; p[axis] <= hi[axis]; p[axis]++) acc |= bits.applyAsInt(g.index(p[0], p[1], p[2]));
+                for (p[axis] = lo[axis]; p[axis] <= hi[axis]; p[axis]++)
+                    acc |= bits.applyAsInt(g.index(p[0], p[1], p[2]));
                 out[u + w * v] = (byte) acc;
             }
         }

@@ -1,5 +1,6 @@
 package org.calvaria.segment;
 
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.morphology.BoundingBox;
@@ -15,8 +16,6 @@ import org.calvaria.volume.Volume;
 import org.calvaria.volume.VoxelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.Locale;
 
 /**
  * CT to binary skull, the SkullFix way (Li et al. 2021): a bone threshold in Hounsfield units, the largest
@@ -36,9 +35,11 @@ public final class SkullSegmenter {
     public static final double DEFAULT_THRESHOLD_HU = 150;
     /** The range of 12-bit CT numbers; thresholds outside it are mistakes (or raw scanner values). */
     public static final double MIN_HU = -1024, MAX_HU = 3071;
+
     public static final double DEFAULT_MARGIN_MM = 5;
     /** Median radii above this take long and erase real anatomy; 2 mm is what SkullFix used. */
     public static final double MAX_MEDIAN_MM = 10;
+
     public static final double MAX_MARGIN_MM = 200;
     /** Enclosed cavities larger than this are not filled: they are brain, not bone. */
     public static final double MAX_FILLED_CAVITY_ML = 100;
@@ -49,11 +50,16 @@ public final class SkullSegmenter {
      * How to segment. {@code lower}/{@code upper} bound the bone band (inclusive); they are HU unless {@code raw},
      * in which case they are the file's stored values and are not range-checked. {@code upper} may be +infinity.
      */
-    public record Options(double lower, double upper, boolean raw, double medianMm, boolean fillHoles, boolean crop,
-                          double marginMm) {
+    public record Options(
+            double lower,
+            double upper,
+            boolean raw,
+            double medianMm,
+            boolean fillHoles,
+            boolean crop,
+            double marginMm) {
         public static Options defaults() {
-            return new Options(DEFAULT_THRESHOLD_HU, Double.POSITIVE_INFINITY, false, 0, true, true,
-                    DEFAULT_MARGIN_MM);
+            return new Options(DEFAULT_THRESHOLD_HU, Double.POSITIVE_INFINITY, false, 0, true, true, DEFAULT_MARGIN_MM);
         }
 
         public Options withHuWindow(double lowerHu, double upperHu) {
@@ -80,40 +86,52 @@ public final class SkullSegmenter {
         public Options validate() {
             if (raw) {
                 if (!Double.isFinite(lower) || !Double.isFinite(upper) || lower > upper) {
-                    throw new CalvariaException(String.format(Locale.ROOT, "--raw-window %s,%s is not a range; give"
-                            + " two finite numbers LO,HI with LO <= HI", num(lower), num(upper)));
+                    throw new CalvariaException(String.format(
+                            Locale.ROOT,
+                            "--raw-window %s,%s is not a range; give" + " two finite numbers LO,HI with LO <= HI",
+                            num(lower),
+                            num(upper)));
                 }
             } else {
                 if (!(lower >= MIN_HU && lower <= MAX_HU)) {
-                    throw new CalvariaException(String.format(Locale.ROOT, "--threshold %s HU is outside %s..%s HU;"
-                            + " bone is usually 150..400 HU (for raw scanner values use --raw-window LO,HI)",
-                            num(lower), num(MIN_HU), num(MAX_HU)));
+                    throw new CalvariaException(String.format(
+                            Locale.ROOT,
+                            "--threshold %s HU is outside %s..%s HU;"
+                                    + " bone is usually 150..400 HU (for raw scanner values use --raw-window LO,HI)",
+                            num(lower),
+                            num(MIN_HU),
+                            num(MAX_HU)));
                 }
                 if (upper != Double.POSITIVE_INFINITY && !(upper >= MIN_HU && upper <= MAX_HU)) {
-                    throw new CalvariaException(String.format(Locale.ROOT, "--upper %s HU is outside %s..%s HU",
-                            num(upper), num(MIN_HU), num(MAX_HU)));
+                    throw new CalvariaException(String.format(
+                            Locale.ROOT, "--upper %s HU is outside %s..%s HU", num(upper), num(MIN_HU), num(MAX_HU)));
                 }
                 if (upper <= lower) {
-                    throw new CalvariaException(String.format(Locale.ROOT, "--upper %s HU must be above --threshold"
-                            + " %s HU", num(upper), num(lower)));
+                    throw new CalvariaException(String.format(
+                            Locale.ROOT, "--upper %s HU must be above --threshold" + " %s HU", num(upper), num(lower)));
                 }
             }
             if (!(medianMm >= 0 && medianMm <= MAX_MEDIAN_MM)) {
-                throw new CalvariaException(String.format(Locale.ROOT, "--median-mm %s is outside 0..%s mm (0 turns"
-                        + " smoothing off; SkullFix used 2)", num(medianMm), num(MAX_MEDIAN_MM)));
+                throw new CalvariaException(String.format(
+                        Locale.ROOT,
+                        "--median-mm %s is outside 0..%s mm (0 turns" + " smoothing off; SkullFix used 2)",
+                        num(medianMm),
+                        num(MAX_MEDIAN_MM)));
             }
             if (!(marginMm >= 0 && marginMm <= MAX_MARGIN_MM)) {
-                throw new CalvariaException(String.format(Locale.ROOT, "--margin-mm %s is outside 0..%s mm",
-                        num(marginMm), num(MAX_MARGIN_MM)));
+                throw new CalvariaException(String.format(
+                        Locale.ROOT, "--margin-mm %s is outside 0..%s mm", num(marginMm), num(MAX_MARGIN_MM)));
             }
             return this;
         }
 
         /** The settings in one line, for provenance. */
         public String describe() {
-            String band = raw ? "raw values " + num(lower) + ".." + num(upper)
-                    : upper == Double.POSITIVE_INFINITY ? ">= " + num(lower) + " HU"
-                    : num(lower) + ".." + num(upper) + " HU";
+            String band = raw
+                    ? "raw values " + num(lower) + ".." + num(upper)
+                    : upper == Double.POSITIVE_INFINITY
+                            ? ">= " + num(lower) + " HU"
+                            : num(lower) + ".." + num(upper) + " HU";
             return "threshold " + band + ", largest 26-connected component"
                     + (medianMm > 0 ? ", median " + num(medianMm) + " mm" : "")
                     + (fillHoles ? ", enclosed holes filled (3-D, up to " + num(MAX_FILLED_CAVITY_ML) + " ml)" : "")
@@ -122,8 +140,15 @@ public final class SkullSegmenter {
     }
 
     /** The skull and what each step did. {@code cropBox} is null when not cropped. */
-    public record Result(MaskVolume skull, long thresholdVoxels, int components, long largestVoxels,
-                         long smoothedVoxels, long filledVoxels, long cavitiesLeftOpen, BoundingBox cropBox) {
+    public record Result(
+            MaskVolume skull,
+            long thresholdVoxels,
+            int components,
+            long largestVoxels,
+            long smoothedVoxels,
+            long filledVoxels,
+            long cavitiesLeftOpen,
+            BoundingBox cropBox) {
         public double volumeMl() {
             return skull.cardinality() * skull.geometry().voxelVolumeMm3() / 1000.0;
         }
@@ -143,10 +168,16 @@ public final class SkullSegmenter {
             long thresholdVoxels = bone.cardinality();
             if (thresholdVoxels == 0) {
                 double[] range = ct.valueRange();
-                throw new CalvariaException(String.format(Locale.ROOT, "no voxel of %s is in the bone band (%s);"
-                        + " its values run %s..%s, so lower --threshold or check that it is a CT in HU", name,
-                        options.raw() ? "raw " + num(options.lower()) + ".." + num(options.upper())
-                                : ">= " + num(options.lower()) + " HU", num(range[0]), num(range[1])));
+                throw new CalvariaException(String.format(
+                        Locale.ROOT,
+                        "no voxel of %s is in the bone band (%s);"
+                                + " its values run %s..%s, so lower --threshold or check that it is a CT in HU",
+                        name,
+                        options.raw()
+                                ? "raw " + num(options.lower()) + ".." + num(options.upper())
+                                : ">= " + num(options.lower()) + " HU",
+                        num(range[0]),
+                        num(range[1])));
             }
             warnIfNotHu(ct, options, name);
             p.step();
@@ -173,15 +204,21 @@ public final class SkullSegmenter {
             long filled = 0, leftOpen = 0;
             if (options.fillHoles()) {
                 p.message("fill holes");
-                long maxVoxels = (long) Math.floor(MAX_FILLED_CAVITY_ML * 1000 / skull.geometry().voxelVolumeMm3());
+                long maxVoxels = (long) Math.floor(
+                        MAX_FILLED_CAVITY_ML * 1000 / skull.geometry().voxelVolumeMm3());
                 MaskVolume all = HoleFilling.fillInternalHoles(skull);
                 MaskVolume capped = HoleFilling.fillInternalHoles(skull, maxVoxels);
                 filled = capped.cardinality() - skull.cardinality();
                 leftOpen = all.cardinality() - capped.cardinality();
                 if (leftOpen > 0) {
-                    LOG.warn("{}: a cavity of {} ml is enclosed by bone all round (probably the cranial cavity); left"
-                            + " unfilled", name, String.format(Locale.ROOT, "%.1f",
-                            leftOpen * skull.geometry().voxelVolumeMm3() / 1000));
+                    LOG.warn(
+                            "{}: a cavity of {} ml is enclosed by bone all round (probably the cranial cavity); left"
+                                    + " unfilled",
+                            name,
+                            String.format(
+                                    Locale.ROOT,
+                                    "%.1f",
+                                    leftOpen * skull.geometry().voxelVolumeMm3() / 1000));
                 }
                 skull = capped;
                 p.step();
@@ -228,9 +265,14 @@ public final class SkullSegmenter {
         if (options.raw()) return;
         double[] range = ct.valueRange();
         if (range[0] >= 0) {
-            LOG.warn("{}: no value is below 0 (range {}..{}), so these are probably raw scanner values, not HU; if so"
-                    + " use --raw-window LO,HI (for values stored as HU + 1024: --raw-window {},{})", name,
-                    num(range[0]), num(range[1]), num(options.lower() + 1024), num(range[1]));
+            LOG.warn(
+                    "{}: no value is below 0 (range {}..{}), so these are probably raw scanner values, not HU; if so"
+                            + " use --raw-window LO,HI (for values stored as HU + 1024: --raw-window {},{})",
+                    name,
+                    num(range[0]),
+                    num(range[1]),
+                    num(options.lower() + 1024),
+                    num(range[1]));
         }
     }
 

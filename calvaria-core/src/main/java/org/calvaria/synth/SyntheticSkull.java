@@ -1,10 +1,9 @@
 package org.calvaria.synth;
 
+import java.util.Random;
 import org.calvaria.Provenance;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.Random;
 
 /**
  * A skull-like binary shape of the project's own, for the demo and for tests that must run without real data:

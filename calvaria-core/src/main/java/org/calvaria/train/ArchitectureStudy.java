@@ -1,12 +1,5 @@
 package org.calvaria.train;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.complete.Architecture;
-import org.calvaria.complete.GridSpec;
-import org.calvaria.complete.ModelFile;
-import org.calvaria.files.Outputs;
-
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -20,6 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.calvaria.CalvariaException;
+import org.calvaria.complete.Architecture;
+import org.calvaria.complete.GridSpec;
+import org.calvaria.complete.ModelFile;
+import org.calvaria.files.Outputs;
 
 /**
  * Compares training runs of different architectures at equal compute: the validation implant Dice each run had reached
@@ -35,7 +34,9 @@ public final class ArchitectureStudy {
 
     /** One training run: its folder name, its network and its epochs. */
     public record Run(String name, Architecture architecture, GridSpec grid, List<Epoch> epochs) {
-        public Epoch last() { return epochs.get(epochs.size() - 1); }
+        public Epoch last() {
+            return epochs.get(epochs.size() - 1);
+        }
 
         /** Best validation implant Dice among epochs that ended within {@code cpuBudget} seconds (NaN if none). */
         public double bestDiceWithin(double cpuBudget) {
@@ -87,8 +88,11 @@ public final class ArchitectureStudy {
             String[] f = line.split(",", -1);
             if (f.length < 9 || f[8].isBlank()) continue;
             try {
-                epochs.add(new Epoch(Integer.parseInt(f[0]), Long.parseLong(f[1]),
-                        f[5].isBlank() ? Double.NaN : Double.parseDouble(f[5]), Double.parseDouble(f[7]),
+                epochs.add(new Epoch(
+                        Integer.parseInt(f[0]),
+                        Long.parseLong(f[1]),
+                        f[5].isBlank() ? Double.NaN : Double.parseDouble(f[5]),
+                        Double.parseDouble(f[7]),
                         Double.parseDouble(f[8])));
             } catch (NumberFormatException e) {
                 // a half-written row
@@ -106,25 +110,39 @@ public final class ArchitectureStudy {
         if (dirs.size() < 2) throw new CalvariaException("give at least two training runs to compare");
         List<Run> runs = new ArrayList<>();
         for (Path d : dirs) runs.add(read(d));
-        double budget = runs.stream().mapToDouble(r -> r.last().cpuSeconds()).min().orElseThrow();
+        double budget =
+                runs.stream().mapToDouble(r -> r.last().cpuSeconds()).min().orElseThrow();
         return new Result(runs, budget);
     }
 
     /** A Markdown table: one row per run. */
     public static String table(Result r) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "Compared at equal compute: %.2f CPU hours each (one TensorFlow thread per"
-                + " run; the shortest run's total).%n%n", r.cpuBudget() / 3600));
+        b.append(String.format(
+                Locale.ROOT,
+                "Compared at equal compute: %.2f CPU hours each (one TensorFlow thread per"
+                        + " run; the shortest run's total).%n%n",
+                r.cpuBudget() / 3600));
         b.append("| run | widths / dilations | parameters | forward GFLOP | CPU s per step | steps at equal CPU"
                 + " | val implant Dice at equal CPU | best val implant Dice (steps, CPU h) |\n");
         b.append("|---|---|---:|---:|---:|---:|---:|---|\n");
         for (Run run : r.runs()) {
             Architecture a = run.architecture();
             double bestAll = run.bestDiceWithin(Double.POSITIVE_INFINITY);
-            b.append(String.format(Locale.ROOT, "| %s | %s / %s | %,d | %.1f | %.1f | %d | %.3f | %.3f (%d, %.2f) |%n",
-                    run.name(), join(a.widths()), join(a.dilations()), a.parameterCount(),
-                    a.forwardFlops(run.grid()) / 1e9, run.cpuSecondsPerStep(), run.stepsWithin(r.cpuBudget()),
-                    run.bestDiceWithin(r.cpuBudget()), bestAll, run.last().step(), run.last().cpuSeconds() / 3600));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s / %s | %,d | %.1f | %.1f | %d | %.3f | %.3f (%d, %.2f) |%n",
+                    run.name(),
+                    join(a.widths()),
+                    join(a.dilations()),
+                    a.parameterCount(),
+                    a.forwardFlops(run.grid()) / 1e9,
+                    run.cpuSecondsPerStep(),
+                    run.stepsWithin(r.cpuBudget()),
+                    run.bestDiceWithin(r.cpuBudget()),
+                    bestAll,
+                    run.last().step(),
+                    run.last().cpuSeconds() / 3600));
         }
         return b.toString();
     }
@@ -137,7 +155,11 @@ public final class ArchitectureStudy {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        double maxCpu = r.runs().stream().mapToDouble(run -> run.last().cpuSeconds()).max().orElse(1) / 3600;
+        double maxCpu = r.runs().stream()
+                        .mapToDouble(run -> run.last().cpuSeconds())
+                        .max()
+                        .orElse(1)
+                / 3600;
         double lo = 1, hi = 0;
         for (Run run : r.runs()) {
             for (Epoch e : run.epochs()) {
@@ -169,8 +191,14 @@ public final class ArchitectureStudy {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString("Validation implant Dice against compute", left, 24);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        Color[] colours = {new Color(200, 30, 30), new Color(30, 120, 200), new Color(40, 160, 60),
-            new Color(150, 60, 180), new Color(230, 140, 20), new Color(60, 60, 60)};
+        Color[] colours = {
+            new Color(200, 30, 30),
+            new Color(30, 120, 200),
+            new Color(40, 160, 60),
+            new Color(150, 60, 180),
+            new Color(230, 140, 20),
+            new Color(60, 60, 60)
+        };
         for (int k = 0; k < r.runs().size(); k++) {
             Run run = r.runs().get(k);
             g.setColor(colours[k % colours.length]);

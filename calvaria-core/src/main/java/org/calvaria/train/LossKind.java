@@ -1,8 +1,7 @@
 package org.calvaria.train;
 
-import org.calvaria.CalvariaException;
-
 import java.util.Locale;
+import org.calvaria.CalvariaException;
 
 /** Training losses. */
 public enum LossKind {
@@ -16,7 +15,9 @@ public enum LossKind {
      */
     BCE_DICE;
 
-    public String id() { return name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 
     public static LossKind parse(String s) {
         for (LossKind k : values()) if (k.id().equalsIgnoreCase(s.trim())) return k;

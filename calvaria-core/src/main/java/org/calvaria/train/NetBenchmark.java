@@ -1,5 +1,8 @@
 package org.calvaria.train;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.complete.GridSpec;
@@ -8,17 +11,13 @@ import org.calvaria.complete.TensorFlowSupport;
 import org.calvaria.complete.Weights;
 import org.calvaria.dataset.Batch;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.Operand;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
-
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Random;
 
 /**
  * Times the network on this machine with the engine that runs it: the forward pass on one sample, one training step
@@ -27,35 +26,60 @@ import java.util.Random;
  */
 public final class NetBenchmark {
     /** Measured figures. */
-    public record Figures(String device, int threads, Architecture architecture, GridSpec grid, double forwardFlops,
-                          double forwardSeconds, int trainBatch, double trainStepSeconds, int matmulSize,
-                          double matmulFlopsPerSecond) {
-        public double forwardFlopsPerSecond() { return forwardFlops / forwardSeconds; }
+    public record Figures(
+            String device,
+            int threads,
+            Architecture architecture,
+            GridSpec grid,
+            double forwardFlops,
+            double forwardSeconds,
+            int trainBatch,
+            double trainStepSeconds,
+            int matmulSize,
+            double matmulFlopsPerSecond) {
+        public double forwardFlopsPerSecond() {
+            return forwardFlops / forwardSeconds;
+        }
 
         /** Forward time over the time the same FLOPs would take at the matrix-multiply rate (1 = at the floor). */
-        public double ratioToFloor() { return forwardSeconds / (forwardFlops / matmulFlopsPerSecond); }
+        public double ratioToFloor() {
+            return forwardSeconds / (forwardFlops / matmulFlopsPerSecond);
+        }
 
         public String report() {
             StringBuilder b = new StringBuilder();
             b.append(String.format(Locale.ROOT, "device:          %s, %d threads%n", device, threads));
             b.append(String.format(Locale.ROOT, "network:         %s%n", architecture.describe()));
-            b.append(String.format(Locale.ROOT, "grid:            %d x %d x %d (x, y, z)%n", grid.nx(), grid.ny(), grid.nz()));
+            b.append(String.format(
+                    Locale.ROOT, "grid:            %d x %d x %d (x, y, z)%n", grid.nx(), grid.ny(), grid.nz()));
             b.append(String.format(Locale.ROOT, "forward cost:    %.3f GFLOP per sample%n", forwardFlops / 1e9));
-            b.append(String.format(Locale.ROOT, "forward time:    %.4f s (1 sample, median) = %.1f GFLOP/s%n",
-                    forwardSeconds, forwardFlopsPerSecond() / 1e9));
-            b.append(String.format(Locale.ROOT, "train step:      %.3f s (batch %d, median) = %.3f s per sample%n",
-                    trainStepSeconds, trainBatch, trainStepSeconds / trainBatch));
-            b.append(String.format(Locale.ROOT, "matmul floor:    %.1f GFLOP/s (%dx%d float32 MatMul)%n",
-                    matmulFlopsPerSecond / 1e9, matmulSize, matmulSize));
-            b.append(String.format(Locale.ROOT, "forward / floor: %.2fx (forward time / (GFLOP / matmul GFLOP/s))%n",
-                    ratioToFloor()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "forward time:    %.4f s (1 sample, median) = %.1f GFLOP/s%n",
+                    forwardSeconds,
+                    forwardFlopsPerSecond() / 1e9));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "train step:      %.3f s (batch %d, median) = %.3f s per sample%n",
+                    trainStepSeconds,
+                    trainBatch,
+                    trainStepSeconds / trainBatch));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "matmul floor:    %.1f GFLOP/s (%dx%d float32 MatMul)%n",
+                    matmulFlopsPerSecond / 1e9,
+                    matmulSize,
+                    matmulSize));
+            b.append(String.format(
+                    Locale.ROOT, "forward / floor: %.2fx (forward time / (GFLOP / matmul GFLOP/s))%n", ratioToFloor()));
             return b.toString();
         }
     }
 
     private NetBenchmark() {}
 
-    public static Figures run(Architecture arch, GridSpec grid, int threads, int trainBatch, int repeats, int matmulSize) {
+    public static Figures run(
+            Architecture arch, GridSpec grid, int threads, int trainBatch, int repeats, int matmulSize) {
         TensorFlowSupport.registerGradients();
         Weights weights = Weights.glorotUniform(arch, 1);
         Random random = new Random(1);
@@ -75,8 +99,17 @@ public final class NetBenchmark {
             step = median(Math.max(2, repeats / 3), () -> net.step(batch, ++counter[0]));
         }
         double matmul = matmulFlopsPerSecond(matmulSize, threads, repeats, random);
-        return new Figures(TensorFlowSupport.device(), threads, arch, grid, arch.forwardFlops(grid), forward,
-                trainBatch, step, matmulSize, matmul);
+        return new Figures(
+                TensorFlowSupport.device(),
+                threads,
+                arch,
+                grid,
+                arch.forwardFlops(grid),
+                forward,
+                trainBatch,
+                step,
+                matmulSize,
+                matmul);
     }
 
     /** FLOP/s of an n x n float32 matrix product in TensorFlow (2 n^3 per product, median run). */
@@ -88,8 +121,8 @@ public final class NetBenchmark {
             b[i] = random.nextFloat() - 0.5f;
         }
         try (Graph g = new Graph();
-             TFloat32 ta = TensorFlowSupport.tensor(a, n, n);
-             TFloat32 tb = TensorFlowSupport.tensor(b, n, n)) {
+                TFloat32 ta = TensorFlowSupport.tensor(a, n, n);
+                TFloat32 tb = TensorFlowSupport.tensor(b, n, n)) {
             Ops tf = Ops.create(g);
             // fed, not constants: constant inputs would be folded away before the timed runs
             Placeholder<TFloat32> pa = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, n)));
@@ -98,7 +131,14 @@ public final class NetBenchmark {
             // a scalar result keeps the output copy out of the timing
             Operand<TFloat32> sum = tf.reduceSum(product, tf.constant(new int[] {0, 1}));
             try (Session s = new Session(g, TensorFlowSupport.sessionConfig(threads))) {
-                double seconds = median(repeats, () -> s.runner().feed(pa, ta).feed(pb, tb).fetch(sum).run().close());
+                double seconds = median(
+                        repeats,
+                        () -> s.runner()
+                                .feed(pa, ta)
+                                .feed(pb, tb)
+                                .fetch(sum)
+                                .run()
+                                .close());
                 return 2.0 * n * n * n / seconds;
             }
         }

@@ -1,8 +1,7 @@
 package org.calvaria.train;
 
-import org.calvaria.CalvariaException;
-
 import java.util.Locale;
+import org.calvaria.CalvariaException;
 
 /** Optimizers the trainer offers. */
 public enum Optimizer {
@@ -23,14 +22,18 @@ public enum Optimizer {
         this.defaultLearningRate = defaultLearningRate;
     }
 
-    public double defaultLearningRate() { return defaultLearningRate; }
+    public double defaultLearningRate() {
+        return defaultLearningRate;
+    }
 
     /** Names of the slot tensors kept per variable. */
     public String[] slots() {
         return this == ADADELTA ? new String[] {"accum", "accum_update"} : new String[] {"m", "v"};
     }
 
-    public String id() { return name().toLowerCase(Locale.ROOT); }
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
     public static Optimizer parse(String s) {
         for (Optimizer o : values()) if (o.id().equalsIgnoreCase(s.trim())) return o;

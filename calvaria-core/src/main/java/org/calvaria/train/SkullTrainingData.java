@@ -1,5 +1,10 @@
 package org.calvaria.train;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import org.calvaria.CalvariaException;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.dataset.Batch;
@@ -9,12 +14,6 @@ import org.calvaria.dataset.SkullLibrary;
 import org.calvaria.dataset.SkullSampleSource;
 import org.calvaria.dataset.VaultLibrary;
 import org.calvaria.normalise.NetworkGrid;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * Training pairs from real skulls: a {@link SkullLibrary} (a SkullFix-style folder or a folder of complete skulls,
@@ -44,21 +43,28 @@ public final class SkullTrainingData implements TrainingData {
      * @param validationSamples size of the fixed validation set
      * @param licence           licence terms of the skulls, recorded in the model
      */
-    public SkullTrainingData(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
-                             SampleOptions options, int validationSamples, int loadThreads, String licence) {
+    public SkullTrainingData(
+            Path folder,
+            GridSpec grid,
+            Path cacheDir,
+            double validationFraction,
+            SampleOptions options,
+            int validationSamples,
+            int loadThreads,
+            String licence) {
         this.grid = grid;
         this.validationSamples = validationSamples;
         this.licence = licence;
         NetworkGrid networkGrid = grid.networkGrid();
         SkullLibrary library = SkullLibrary.load(folder, networkGrid, cacheDir, loadThreads);
         if (library.size() < 2) {
-            throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
-                    + folder + " has " + library.size());
+            throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); " + folder
+                    + " has " + library.size());
         }
         SkullLibrary.Split split = library.split(validationFraction, options.seed());
         if (split.validation() == null) {
-            throw new CalvariaException("no validation skulls with --val-split " + validationFraction
-                    + "; give a larger fraction");
+            throw new CalvariaException(
+                    "no validation skulls with --val-split " + validationFraction + "; give a larger fraction");
         }
         validationIds = split.validationIds();
         training = split.train().samples(options);
@@ -70,47 +76,75 @@ public final class SkullTrainingData implements TrainingData {
      * Pairs anywhere on the vault: grids turned to random positions or to real holes ({@link
      * org.calvaria.dataset.VaultSampleFactory}), from skulls kept whole ({@link VaultLibrary}).
      */
-    public static SkullTrainingData vault(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
-                                          SampleOptions options, int validationSamples, int loadThreads,
-                                          String licence) {
-        return new SkullTrainingData(folder, grid, cacheDir, validationFraction, options, validationSamples,
-                loadThreads, licence, true);
+    public static SkullTrainingData vault(
+            Path folder,
+            GridSpec grid,
+            Path cacheDir,
+            double validationFraction,
+            SampleOptions options,
+            int validationSamples,
+            int loadThreads,
+            String licence) {
+        return new SkullTrainingData(
+                folder, grid, cacheDir, validationFraction, options, validationSamples, loadThreads, licence, true);
     }
 
-    private SkullTrainingData(Path folder, GridSpec grid, Path cacheDir, double validationFraction,
-                              SampleOptions options, int validationSamples, int loadThreads, String licence,
-                              @SuppressWarnings("unused") boolean vault) {
+    private SkullTrainingData(
+            Path folder,
+            GridSpec grid,
+            Path cacheDir,
+            double validationFraction,
+            SampleOptions options,
+            int validationSamples,
+            int loadThreads,
+            String licence,
+            @SuppressWarnings("unused") boolean vault) {
         this.grid = grid;
         this.validationSamples = validationSamples;
         this.licence = licence;
         NetworkGrid networkGrid = grid.networkGrid();
         VaultLibrary library = VaultLibrary.load(folder, cacheDir, loadThreads);
         if (library.size() < 2) {
-            throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); "
-                    + folder + " has " + library.size());
+            throw new CalvariaException("training needs at least 2 skulls (one is held out for validation); " + folder
+                    + " has " + library.size());
         }
         java.util.Set<String> val = library.validationIds(validationFraction, options.seed());
         VaultLibrary valLibrary = library.subset(val, true), trainLibrary = library.subset(val, false);
         if (valLibrary == null || trainLibrary == null) {
-            throw new CalvariaException("no validation skulls with --val-split " + validationFraction
-                    + "; give a larger fraction");
+            throw new CalvariaException(
+                    "no validation skulls with --val-split " + validationFraction + "; give a larger fraction");
         }
         validationIds = List.copyOf(val);
         training = trainLibrary.samples(networkGrid, options);
-        validationSource = () -> valLibrary.samples(networkGrid,
-                options.withSeed(options.seed() + VALIDATION_SEED_OFFSET));
-        description = describe(folder, "grids turned to the whole vault", trainLibrary.size(), validationIds,
-                options, grid);
+        validationSource =
+                () -> valLibrary.samples(networkGrid, options.withSeed(options.seed() + VALIDATION_SEED_OFFSET));
+        description =
+                describe(folder, "grids turned to the whole vault", trainLibrary.size(), validationIds, options, grid);
     }
 
-    private static String describe(Path folder, String placement, int trainSkulls, List<String> validationIds,
-                                   SampleOptions options, GridSpec grid) {
-        return String.format(Locale.ROOT,
+    private static String describe(
+            Path folder,
+            String placement,
+            int trainSkulls,
+            List<String> validationIds,
+            SampleOptions options,
+            GridSpec grid) {
+        return String.format(
+                Locale.ROOT,
                 "%s: %d training skulls, %d validation skulls %s; %s; defects %s, %.0f-%.0f%% of the bone on the"
                         + " grid, real defects %.0f%% where available, augmentation %s; grid %s, seed %d",
-                folderName(folder), trainSkulls, validationIds.size(), validationIds, placement, options.types(),
-                100 * options.minFraction(), 100 * options.maxFraction(), 100 * options.realDefectShare(),
-                options.augment() ? "on" : "off", grid, options.seed());
+                folderName(folder),
+                trainSkulls,
+                validationIds.size(),
+                validationIds,
+                placement,
+                options.types(),
+                100 * options.minFraction(),
+                100 * options.maxFraction(),
+                100 * options.realDefectShare(),
+                options.augment() ? "on" : "off",
+                grid,
+                options.seed());
     }
 
     /** The folder's own name (no machine-specific path in a shipped model). */
@@ -120,7 +154,9 @@ public final class SkullTrainingData implements TrainingData {
     }
 
     @Override
-    public GridSpec grid() { return grid; }
+    public GridSpec grid() {
+        return grid;
+    }
 
     @Override
     public void seek(long sampleIndex) {
@@ -157,13 +193,19 @@ public final class SkullTrainingData implements TrainingData {
         return validation;
     }
 
-    public List<String> validationSkullIds() { return validationIds; }
+    public List<String> validationSkullIds() {
+        return validationIds;
+    }
 
     @Override
-    public String description() { return description; }
+    public String description() {
+        return description;
+    }
 
     @Override
-    public String licence() { return licence; }
+    public String licence() {
+        return licence;
+    }
 
     @Override
     public void close() {

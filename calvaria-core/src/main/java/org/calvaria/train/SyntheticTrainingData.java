@@ -1,9 +1,5 @@
 package org.calvaria.train;
 
-import org.calvaria.complete.GridSpec;
-import org.calvaria.dataset.Batch;
-import org.calvaria.synth.SyntheticSkull;
-
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -11,6 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.calvaria.complete.GridSpec;
+import org.calvaria.dataset.Batch;
+import org.calvaria.synth.SyntheticSkull;
 
 /**
  * Training pairs made from the project's own {@link SyntheticSkull}s, for tests, smoke runs and benchmarks without
@@ -38,8 +37,8 @@ public final class SyntheticTrainingData implements TrainingData {
      * @param validationSamples size of the fixed validation set
      * @param seed              selects the skulls and holes
      */
-    public SyntheticTrainingData(GridSpec grid, int trainingSkulls, int validationSkulls, int validationSamples,
-                                 long seed) {
+    public SyntheticTrainingData(
+            GridSpec grid, int trainingSkulls, int validationSkulls, int validationSamples, long seed) {
         if (trainingSkulls < 1 || validationSkulls < 1 || validationSamples < 1) {
             throw new IllegalArgumentException("need at least one training skull, validation skull and sample");
         }
@@ -52,7 +51,9 @@ public final class SyntheticTrainingData implements TrainingData {
     }
 
     @Override
-    public GridSpec grid() { return grid; }
+    public GridSpec grid() {
+        return grid;
+    }
 
     @Override
     public void seek(long sampleIndex) {
@@ -82,7 +83,8 @@ public final class SyntheticTrainingData implements TrainingData {
         float[] defective = new float[size * v];
         float[] complete = new float[size * v];
         for (int i = 0; i < size; i++) {
-            long skullId = forValidation ? VALIDATION_SKULL_OFFSET + seed * 1000 + r.nextInt(validationSkulls)
+            long skullId = forValidation
+                    ? VALIDATION_SKULL_OFFSET + seed * 1000 + r.nextInt(validationSkulls)
                     : seed * 1000 + r.nextInt(trainingSkulls);
             BitSet skull = skull(skullId);
             int offset = i * v;

@@ -1,5 +1,15 @@
 package org.calvaria.train;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
@@ -11,17 +21,6 @@ import org.calvaria.dataset.Batch;
 import org.calvaria.files.Outputs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Trains the completion network on (defective, complete) pairs.
@@ -36,7 +35,8 @@ public final class Trainer {
     public static final String CHECKPOINT = "checkpoint" + ModelFile.EXTENSION;
     public static final String MODEL = "model" + ModelFile.EXTENSION;
     public static final String LOG = "training-log.csv";
-    static final String CSV_HEADER = "epoch,step,train_loss,val_loss,val_dice,val_implant_dice,val_implant_error,seconds,cpu_seconds";
+    static final String CSV_HEADER =
+            "epoch,step,train_loss,val_loss,val_dice,val_implant_dice,val_implant_error,seconds,cpu_seconds";
     private static final Logger LOGGER = LoggerFactory.getLogger(Trainer.class);
 
     /** One finished epoch. */
@@ -46,8 +46,8 @@ public final class Trainer {
      * before this was recorded): wall time depends on what else the machine runs, CPU time much less, so runs made
      * side by side on a busy machine are compared by it.
      */
-    public record EpochRecord(int epoch, long step, double trainLoss, ValidationMetrics validation, double seconds,
-                              double cpuSeconds) {}
+    public record EpochRecord(
+            int epoch, long step, double trainLoss, ValidationMetrics validation, double seconds, double cpuSeconds) {}
 
     /** What a run produced. */
     public record Result(Path model, Path checkpoint, Path log, List<EpochRecord> epochs) {}
@@ -66,8 +66,9 @@ public final class Trainer {
      */
     public Trainer startingFrom(ModelFile model, String from) {
         if (!model.architecture().sameShapeAs(requested.architecture())) {
-            throw new CalvariaException("--init model " + from + " has architecture " + model.architecture().describe()
-                    + ", not " + requested.architecture().describe() + "; give the same --arch");
+            throw new CalvariaException("--init model " + from + " has architecture "
+                    + model.architecture().describe() + ", not "
+                    + requested.architecture().describe() + "; give the same --arch");
         }
         this.initialWeights = model.weights();
         this.initialFrom = from;
@@ -92,8 +93,8 @@ public final class Trainer {
         double bestScore = Double.NEGATIVE_INFINITY;
         if (requested.resume()) {
             if (!Files.isRegularFile(checkpointPath)) {
-                throw new CalvariaException("nothing to resume: " + dir + " has no " + CHECKPOINT
-                        + "; start without --resume");
+                throw new CalvariaException(
+                        "nothing to resume: " + dir + " has no " + CHECKPOINT + "; start without --resume");
             }
             ModelFile ckpt = ModelFile.read(checkpointPath);
             o = settingsFromCheckpoint(ckpt, requested);
@@ -125,13 +126,21 @@ public final class Trainer {
         }
 
         Architecture arch = o.architecture();
-        LOGGER.info("training {} on {} grid, {} (lr {}), loss {}, batch {}, {} steps/epoch, {} threads",
-                arch.describe(), grid, o.optimizer().id(), o.learningRate(), o.loss().id(), o.batchSize(),
-                o.stepsPerEpoch(), o.threads());
+        LOGGER.info(
+                "training {} on {} grid, {} (lr {}), loss {}, batch {}, {} steps/epoch, {} threads",
+                arch.describe(),
+                grid,
+                o.optimizer().id(),
+                o.learningRate(),
+                o.loss().id(),
+                o.batchSize(),
+                o.stepsPerEpoch(),
+                o.threads());
         LOGGER.info("data: {}", data.description());
 
         List<EpochRecord> history = new ArrayList<>();
-        try (TrainingGraph net = new TrainingGraph(arch, grid, o.optimizer(), o.learningRate(), o.loss(), o.threads())) {
+        try (TrainingGraph net =
+                new TrainingGraph(arch, grid, o.optimizer(), o.learningRate(), o.loss(), o.threads())) {
             net.load(weights, slots);
             List<Batch> validation = data.validation();
             long runStart = System.nanoTime();
@@ -154,11 +163,17 @@ public final class Trainer {
                         lossSum += loss;
                         stepsThisRun++;
                         double elapsed = (System.nanoTime() - runStart) / 1e9 - validationSeconds;
-                        long stepsLeft = (long) (o.epochs() - epoch - 1) * o.stepsPerEpoch() + (o.stepsPerEpoch() - s - 1);
+                        long stepsLeft =
+                                (long) (o.epochs() - epoch - 1) * o.stepsPerEpoch() + (o.stepsPerEpoch() - s - 1);
                         double validationPerEpoch = epoch > startEpoch ? validationSeconds / (epoch - startEpoch) : 0;
                         double eta = elapsed / stepsThisRun * stepsLeft + validationPerEpoch * (o.epochs() - epoch);
-                        progress.message(String.format(Locale.ROOT, " loss %.4f | mean %.4f%s | ETA %s", loss,
-                                lossSum / (s + 1), lastValidation, duration(eta)));
+                        progress.message(String.format(
+                                Locale.ROOT,
+                                " loss %.4f | mean %.4f%s | ETA %s",
+                                loss,
+                                lossSum / (s + 1),
+                                lastValidation,
+                                duration(eta)));
                         progress.step();
                     }
                 }
@@ -167,10 +182,10 @@ public final class Trainer {
                 validationSeconds += (System.nanoTime() - validationStart) / 1e9;
                 double seconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
                 double cpuSeconds = cpuBefore + (processCpuSeconds() - cpuAtStart);
-                EpochRecord record = new EpochRecord(epoch + 1, step, lossSum / o.stepsPerEpoch(), metrics, seconds,
-                        cpuSeconds);
-                lastValidation = String.format(Locale.ROOT, " | val Dice %.3f, implant %.3f", metrics.skullDice(),
-                        metrics.implantDice());
+                EpochRecord record =
+                        new EpochRecord(epoch + 1, step, lossSum / o.stepsPerEpoch(), metrics, seconds, cpuSeconds);
+                lastValidation = String.format(
+                        Locale.ROOT, " | val Dice %.3f, implant %.3f", metrics.skullDice(), metrics.implantDice());
                 history.add(record);
                 appendLog(logPath, record);
 
@@ -185,11 +200,20 @@ public final class Trainer {
                         .withTraining(training);
                 if (best) model.write(modelPath);
                 model.withOptimizerState(net.slots()).write(checkpointPath);
-                LOGGER.info(String.format(Locale.ROOT,
+                LOGGER.info(String.format(
+                        Locale.ROOT,
                         "epoch %d/%d: step %d, train loss %.5f, val loss %.5f, val Dice %.4f, implant Dice %.4f"
-                                + " (error rate %.3f)%s, %s elapsed", record.epoch(), o.epochs(), step,
-                        record.trainLoss(), metrics.loss(), metrics.skullDice(), metrics.implantDice(),
-                        metrics.implantErrorRate(), best ? ", best so far -> " + modelPath : "", duration(seconds)));
+                                + " (error rate %.3f)%s, %s elapsed",
+                        record.epoch(),
+                        o.epochs(),
+                        step,
+                        record.trainLoss(),
+                        metrics.loss(),
+                        metrics.skullDice(),
+                        metrics.implantDice(),
+                        metrics.implantErrorRate(),
+                        best ? ", best so far -> " + modelPath : "",
+                        duration(seconds)));
             }
         }
         return new Result(modelPath, checkpointPath, logPath, history);
@@ -213,13 +237,28 @@ public final class Trainer {
         Map<String, Object> t = ckpt.training();
         Optimizer optimizer = Optimizer.parse(String.valueOf(t.get("optimizer")));
         LossKind loss = LossKind.parse(String.valueOf(t.get("loss")));
-        TrainerOptions o = new TrainerOptions(asked.outputDir(), ckpt.architecture(), asked.epochs(),
-                (int) ModelFile.number(t, "steps_per_epoch"), (int) ModelFile.number(t, "batch"), optimizer,
-                ModelFile.number(t, "learning_rate"), loss, (long) ModelFile.number(t, "seed"), true, asked.threads());
-        if (!asked.architecture().sameShapeAs(o.architecture()) || asked.optimizer() != o.optimizer()
-                || asked.batchSize() != o.batchSize() || asked.loss() != o.loss()) {
-            LOGGER.warn("resuming with the checkpoint's settings ({}, {}, batch {}, loss {}); other values given"
-                    + " on the command line are ignored", o.architecture().name(), o.optimizer().id(), o.batchSize(),
+        TrainerOptions o = new TrainerOptions(
+                asked.outputDir(),
+                ckpt.architecture(),
+                asked.epochs(),
+                (int) ModelFile.number(t, "steps_per_epoch"),
+                (int) ModelFile.number(t, "batch"),
+                optimizer,
+                ModelFile.number(t, "learning_rate"),
+                loss,
+                (long) ModelFile.number(t, "seed"),
+                true,
+                asked.threads());
+        if (!asked.architecture().sameShapeAs(o.architecture())
+                || asked.optimizer() != o.optimizer()
+                || asked.batchSize() != o.batchSize()
+                || asked.loss() != o.loss()) {
+            LOGGER.warn(
+                    "resuming with the checkpoint's settings ({}, {}, batch {}, loss {}); other values given"
+                            + " on the command line are ignored",
+                    o.architecture().name(),
+                    o.optimizer().id(),
+                    o.batchSize(),
                     o.loss().id());
         }
         return o;
@@ -271,8 +310,17 @@ public final class Trainer {
 
     private static void appendLog(Path log, EpochRecord r) {
         ValidationMetrics v = r.validation();
-        String row = String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%s,%s,%.1f,%s%n", r.epoch(), r.step(),
-                r.trainLoss(), v.loss(), v.skullDice(), num(v.implantDice()), num(v.implantErrorRate()), r.seconds(),
+        String row = String.format(
+                Locale.ROOT,
+                "%d,%d,%.6f,%.6f,%.6f,%s,%s,%.1f,%s%n",
+                r.epoch(),
+                r.step(),
+                r.trainLoss(),
+                v.loss(),
+                v.skullDice(),
+                num(v.implantDice()),
+                num(v.implantErrorRate()),
+                r.seconds(),
                 Double.isFinite(r.cpuSeconds()) ? String.format(Locale.ROOT, "%.1f", r.cpuSeconds()) : "");
         try {
             Files.writeString(log, row, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

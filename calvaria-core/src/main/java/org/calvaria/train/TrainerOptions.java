@@ -1,10 +1,9 @@
 package org.calvaria.train;
 
+import java.nio.file.Path;
 import org.calvaria.CalvariaException;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.TensorFlowSupport;
-
-import java.nio.file.Path;
 
 /**
  * Settings of one training run.
@@ -18,9 +17,18 @@ import java.nio.file.Path;
  * @param resume         continue from the output folder's checkpoint
  * @param threads        TensorFlow threads
  */
-public record TrainerOptions(Path outputDir, Architecture architecture, int epochs, int stepsPerEpoch, int batchSize,
-                             Optimizer optimizer, double learningRate, LossKind loss, long seed, boolean resume,
-                             int threads) {
+public record TrainerOptions(
+        Path outputDir,
+        Architecture architecture,
+        int epochs,
+        int stepsPerEpoch,
+        int batchSize,
+        Optimizer optimizer,
+        double learningRate,
+        LossKind loss,
+        long seed,
+        boolean resume,
+        int threads) {
     public TrainerOptions {
         if (outputDir == null) throw new CalvariaException("give an output folder with -o");
         if (epochs < 1 || epochs > 1_000_000) throw new CalvariaException("--epochs must be 1..1000000, got " + epochs);
@@ -37,17 +45,47 @@ public record TrainerOptions(Path outputDir, Architecture architecture, int epoc
 
     /** The paper's settings: wu2022, Adadelta, BCE, batch 10. */
     public static TrainerOptions paper(Path outputDir, int epochs, int stepsPerEpoch) {
-        return new TrainerOptions(outputDir, Architecture.wu2022(), epochs, stepsPerEpoch, 10, Optimizer.ADADELTA,
-                Double.NaN, LossKind.BCE, 1, false, TensorFlowSupport.defaultThreads());
+        return new TrainerOptions(
+                outputDir,
+                Architecture.wu2022(),
+                epochs,
+                stepsPerEpoch,
+                10,
+                Optimizer.ADADELTA,
+                Double.NaN,
+                LossKind.BCE,
+                1,
+                false,
+                TensorFlowSupport.defaultThreads());
     }
 
     public TrainerOptions withResume(boolean r) {
-        return new TrainerOptions(outputDir, architecture, epochs, stepsPerEpoch, batchSize, optimizer, learningRate,
-                loss, seed, r, threads);
+        return new TrainerOptions(
+                outputDir,
+                architecture,
+                epochs,
+                stepsPerEpoch,
+                batchSize,
+                optimizer,
+                learningRate,
+                loss,
+                seed,
+                r,
+                threads);
     }
 
     public TrainerOptions withEpochs(int e) {
-        return new TrainerOptions(outputDir, architecture, e, stepsPerEpoch, batchSize, optimizer, learningRate, loss,
-                seed, resume, threads);
+        return new TrainerOptions(
+                outputDir,
+                architecture,
+                e,
+                stepsPerEpoch,
+                batchSize,
+                optimizer,
+                learningRate,
+                loss,
+                seed,
+                resume,
+                threads);
     }
 }

@@ -1,9 +1,5 @@
 package org.calvaria.train;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -17,6 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
 
 /**
  * The training curve as a picture: validation implant Dice and skull Dice (left axis) and the training and validation
@@ -24,8 +23,8 @@ import java.util.Locale;
  */
 public final class TrainingCurve {
     /** One row of the log. */
-    public record Point(long step, double trainLoss, double valLoss, double valDice, double valImplantDice,
-                        double hours) {}
+    public record Point(
+            long step, double trainLoss, double valLoss, double valDice, double valImplantDice, double hours) {}
 
     private TrainingCurve() {}
 
@@ -46,7 +45,12 @@ public final class TrainingCurve {
             String[] f = line.split(",", -1);
             if (f.length < 8) continue;
             try {
-                points.add(new Point(Long.parseLong(f[1]), num(f[2]), num(f[3]), num(f[4]), num(f[5]),
+                points.add(new Point(
+                        Long.parseLong(f[1]),
+                        num(f[2]),
+                        num(f[3]),
+                        num(f[4]),
+                        num(f[5]),
                         Double.parseDouble(f[7]) / 3600));
             } catch (NumberFormatException e) {
                 // a half-written row
@@ -94,29 +98,88 @@ public final class TrainingCurve {
             int x = left + (int) (pw * (double) s / Math.max(1, maxStep));
             g.drawString(Long.toString(s), x - 10, top + ph + 18);
         }
-        g.drawString("optimizer steps (batch of 10 pairs each); "
-                + String.format(Locale.ROOT, "%.1f h of training", points.get(points.size() - 1).hours()),
-                left + pw / 2 - 160, h - 12);
+        g.drawString(
+                "optimizer steps (batch of 10 pairs each); "
+                        + String.format(
+                                Locale.ROOT,
+                                "%.1f h of training",
+                                points.get(points.size() - 1).hours()),
+                left + pw / 2 - 160,
+                h - 12);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, left, 24);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        series(g, points, Point::valImplantDice, 1, maxStep, left, top, pw, ph, new Color(200, 30, 30),
-                "validation implant Dice (left)", 0);
-        series(g, points, Point::valDice, 1, maxStep, left, top, pw, ph, new Color(30, 120, 200),
-                "validation skull Dice (left)", 1);
-        series(g, points, Point::trainLoss, maxLoss, maxStep, left, top, pw, ph, new Color(150, 150, 150),
-                "training loss (right)", 2);
-        series(g, points, Point::valLoss, maxLoss, maxStep, left, top, pw, ph, new Color(60, 60, 60),
-                "validation loss (right)", 3);
+        series(
+                g,
+                points,
+                Point::valImplantDice,
+                1,
+                maxStep,
+                left,
+                top,
+                pw,
+                ph,
+                new Color(200, 30, 30),
+                "validation implant Dice (left)",
+                0);
+        series(
+                g,
+                points,
+                Point::valDice,
+                1,
+                maxStep,
+                left,
+                top,
+                pw,
+                ph,
+                new Color(30, 120, 200),
+                "validation skull Dice (left)",
+                1);
+        series(
+                g,
+                points,
+                Point::trainLoss,
+                maxLoss,
+                maxStep,
+                left,
+                top,
+                pw,
+                ph,
+                new Color(150, 150, 150),
+                "training loss (right)",
+                2);
+        series(
+                g,
+                points,
+                Point::valLoss,
+                maxLoss,
+                maxStep,
+                left,
+                top,
+                pw,
+                ph,
+                new Color(60, 60, 60),
+                "validation loss (right)",
+                3);
         g.dispose();
         Outputs.writeAtomically(png, out -> {
             if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer");
         });
     }
 
-    private static void series(Graphics2D g, List<Point> points, java.util.function.ToDoubleFunction<Point> value,
-                               double max, long maxStep, int left, int top, int pw, int ph, Color color,
-                               String label, int row) {
+    private static void series(
+            Graphics2D g,
+            List<Point> points,
+            java.util.function.ToDoubleFunction<Point> value,
+            double max,
+            long maxStep,
+            int left,
+            int top,
+            int pw,
+            int ph,
+            Color color,
+            String label,
+            int row) {
         g.setColor(color);
         g.setStroke(new BasicStroke(2f));
         int px = -1, py = -1;

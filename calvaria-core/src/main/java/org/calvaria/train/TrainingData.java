@@ -1,9 +1,8 @@
 package org.calvaria.train;
 
+import java.util.List;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.dataset.Batch;
-
-import java.util.List;
 
 /**
  * Where the trainer gets (defective, complete) pairs on the network grid. Implementations stream pairs (never the

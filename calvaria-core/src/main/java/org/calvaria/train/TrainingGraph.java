@@ -1,5 +1,10 @@
 package org.calvaria.train;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.NetworkGraph;
@@ -19,12 +24,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The network with its loss, gradients and optimizer update in one TensorFlow graph and session. Weights and
@@ -53,8 +52,13 @@ public final class TrainingGraph implements AutoCloseable {
     private final List<Op> initOps = new ArrayList<>();
     private final List<Op> updates = new ArrayList<>();
 
-    public TrainingGraph(Architecture arch, GridSpec grid, Optimizer optimizer, double learningRate, LossKind lossKind,
-                         int threads) {
+    public TrainingGraph(
+            Architecture arch,
+            GridSpec grid,
+            Optimizer optimizer,
+            double learningRate,
+            LossKind lossKind,
+            int threads) {
         TensorFlowSupport.registerGradients();
         this.arch = arch;
         this.grid = grid;
@@ -71,7 +75,8 @@ public final class TrainingGraph implements AutoCloseable {
             Map<String, Variable<TFloat32>> vars = new LinkedHashMap<>();
             for (Map.Entry<String, int[]> e : arch.variableShapes().entrySet()) {
                 vars.put(e.getKey(), variable(tf, "weights/" + e.getKey(), e.getValue()));
-                weightReads.put(e.getKey(), tf.withName(opName("read/" + e.getKey())).identity(vars.get(e.getKey())));
+                weightReads.put(
+                        e.getKey(), tf.withName(opName("read/" + e.getKey())).identity(vars.get(e.getKey())));
             }
             Map<String, Variable<TFloat32>> slotVars = new LinkedHashMap<>();
             for (Map.Entry<String, int[]> e : arch.variableShapes().entrySet()) {
@@ -89,7 +94,8 @@ public final class TrainingGraph implements AutoCloseable {
 
             List<String> names = new ArrayList<>(weightReads.keySet());
             Output<?>[] xs = new Output<?>[names.size()];
-            for (int i = 0; i < xs.length; i++) xs[i] = weightReads.get(names.get(i)).asOutput();
+            for (int i = 0; i < xs.length; i++)
+                xs[i] = weightReads.get(names.get(i)).asOutput();
             Output<?>[] grads = g.addGradients(loss.asOutput(), xs);
             // No variable may change before every gradient is computed: backward ops read the (aliased) weights.
             List<Op> allGradients = new ArrayList<>();
@@ -100,18 +106,32 @@ public final class TrainingGraph implements AutoCloseable {
                 String n = names.get(i);
                 Operand<TFloat32> grad = cast(grads[i]);
                 if (optimizer == Optimizer.ADADELTA) {
-                    updates.add(after.train.applyAdadelta(vars.get(n), slotVars.get("accum/" + n),
-                            slotVars.get("accum_update/" + n), lr, tf.constant((float) Optimizer.ADADELTA_RHO),
-                            tf.constant((float) Optimizer.ADADELTA_EPSILON), grad));
+                    updates.add(after.train.applyAdadelta(
+                            vars.get(n),
+                            slotVars.get("accum/" + n),
+                            slotVars.get("accum_update/" + n),
+                            lr,
+                            tf.constant((float) Optimizer.ADADELTA_RHO),
+                            tf.constant((float) Optimizer.ADADELTA_EPSILON),
+                            grad));
                 } else {
-                    updates.add(after.train.applyAdam(vars.get(n), slotVars.get("m/" + n), slotVars.get("v/" + n),
-                            beta1Power, beta2Power, lr, tf.constant((float) Optimizer.ADAM_BETA1),
-                            tf.constant((float) Optimizer.ADAM_BETA2), tf.constant((float) Optimizer.ADAM_EPSILON),
+                    updates.add(after.train.applyAdam(
+                            vars.get(n),
+                            slotVars.get("m/" + n),
+                            slotVars.get("v/" + n),
+                            beta1Power,
+                            beta2Power,
+                            lr,
+                            tf.constant((float) Optimizer.ADAM_BETA1),
+                            tf.constant((float) Optimizer.ADAM_BETA2),
+                            tf.constant((float) Optimizer.ADAM_EPSILON),
                             grad));
                 }
             }
-            for (Map.Entry<String, Variable<TFloat32>> e : vars.entrySet()) init(tf, "weights/" + e.getKey(), e.getValue());
-            for (Map.Entry<String, Variable<TFloat32>> e : slotVars.entrySet()) init(tf, "slots/" + e.getKey(), e.getValue());
+            for (Map.Entry<String, Variable<TFloat32>> e : vars.entrySet())
+                init(tf, "weights/" + e.getKey(), e.getValue());
+            for (Map.Entry<String, Variable<TFloat32>> e : slotVars.entrySet())
+                init(tf, "slots/" + e.getKey(), e.getValue());
             session = new Session(g, TensorFlowSupport.sessionConfig(threads));
         } catch (RuntimeException e) {
             g.close();
@@ -126,7 +146,8 @@ public final class TrainingGraph implements AutoCloseable {
     }
 
     private static Variable<TFloat32> variable(Ops tf, String name, int[] shape) {
-        return tf.withName(opName(name)).variable(Shape.of(Arrays.stream(shape).mapToLong(x -> x).toArray()), TFloat32.class);
+        return tf.withName(opName(name))
+                .variable(Shape.of(Arrays.stream(shape).mapToLong(x -> x).toArray()), TFloat32.class);
     }
 
     /** TensorFlow op names may not contain '/' (that is the scope separator). */
@@ -135,15 +156,15 @@ public final class TrainingGraph implements AutoCloseable {
     }
 
     private void init(Ops tf, String key, Variable<TFloat32> v) {
-        Placeholder<TFloat32> value = tf.withName(opName("init_value/" + key)).placeholder(TFloat32.class,
-                Placeholder.shape(v.shape()));
+        Placeholder<TFloat32> value =
+                tf.withName(opName("init_value/" + key)).placeholder(TFloat32.class, Placeholder.shape(v.shape()));
         initValues.put(key, value);
         initOps.add(tf.withName(opName("init/" + key)).assign(v, value));
     }
 
     /** Mean binary cross-entropy from logits, softplus(z) - z*y (stable for large |z|), plus an optional Dice term. */
-    static Operand<TFloat32> loss(Ops tf, LossKind kind, Operand<TFloat32> logits, Operand<TFloat32> defective,
-                                  Operand<TFloat32> complete) {
+    static Operand<TFloat32> loss(
+            Ops tf, LossKind kind, Operand<TFloat32> logits, Operand<TFloat32> defective, Operand<TFloat32> complete) {
         Operand<TInt32> all = tf.constant(new int[] {0, 1, 2, 3, 4});
         Operand<TFloat32> bce = tf.math.mean(tf.math.sub(tf.math.softplus(logits), tf.math.mul(logits, complete)), all);
         if (kind == LossKind.BCE) return bce;
@@ -155,8 +176,8 @@ public final class TrainingGraph implements AutoCloseable {
         Operand<TFloat32> eps = tf.constant(1f);
         Operand<TFloat32> overlap = tf.reduceSum(tf.math.mul(p, y), spatial);
         Operand<TFloat32> sizes = tf.math.add(tf.reduceSum(p, spatial), tf.reduceSum(y, spatial));
-        Operand<TFloat32> dice = tf.math.div(tf.math.add(tf.math.mul(tf.constant(2f), overlap), eps),
-                tf.math.add(sizes, eps));
+        Operand<TFloat32> dice =
+                tf.math.div(tf.math.add(tf.math.mul(tf.constant(2f), overlap), eps), tf.math.add(sizes, eps));
         Operand<TFloat32> diceLoss = tf.math.sub(tf.constant(1f), tf.math.mean(dice, tf.constant(0)));
         return tf.math.add(bce, diceLoss);
     }
@@ -177,7 +198,8 @@ public final class TrainingGraph implements AutoCloseable {
                 runner.feed(initValues.get("weights/" + name), t);
             }
             for (Map.Entry<String, int[]> e : slotShapes.entrySet()) {
-                float[] values = slots != null && slots.contains(e.getKey()) ? slots.values(e.getKey())
+                float[] values = slots != null && slots.contains(e.getKey())
+                        ? slots.values(e.getKey())
                         : new float[Weights.size(e.getValue())];
                 if (values.length != Weights.size(e.getValue())) {
                     throw new IllegalArgumentException("optimizer slot " + e.getKey() + " has the wrong size");
@@ -204,10 +226,11 @@ public final class TrainingGraph implements AutoCloseable {
     public double step(Batch batch, long step) {
         requireGrid(batch);
         try (TFloat32 in = TensorFlowSupport.tensor(batch.defective(), shape(batch));
-             TFloat32 out = TensorFlowSupport.tensor(batch.complete(), shape(batch));
-             TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA1, (double) step));
-             TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA2, (double) step))) {
-            Session.Runner runner = session.runner().feed(input, in).feed(target, out).fetch(loss);
+                TFloat32 out = TensorFlowSupport.tensor(batch.complete(), shape(batch));
+                TFloat32 b1 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA1, (double) step));
+                TFloat32 b2 = TFloat32.scalarOf((float) Math.pow(Optimizer.ADAM_BETA2, (double) step))) {
+            Session.Runner runner =
+                    session.runner().feed(input, in).feed(target, out).fetch(loss);
             if (optimizer == Optimizer.ADAM) runner.feed(beta1Power, b1).feed(beta2Power, b2);
             for (Op u : updates) runner.addTarget(u);
             try (Result r = runner.run()) {
@@ -220,16 +243,21 @@ public final class TrainingGraph implements AutoCloseable {
     public Evaluation evaluate(Batch batch) {
         requireGrid(batch);
         try (TFloat32 in = TensorFlowSupport.tensor(batch.defective(), shape(batch));
-             TFloat32 out = TensorFlowSupport.tensor(batch.complete(), shape(batch));
-             Result r = session.runner().feed(input, in).feed(target, out).fetch(loss).fetch(probabilities).run()) {
+                TFloat32 out = TensorFlowSupport.tensor(batch.complete(), shape(batch));
+                Result r = session.runner()
+                        .feed(input, in)
+                        .feed(target, out)
+                        .fetch(loss)
+                        .fetch(probabilities)
+                        .run()) {
             return new Evaluation(((TFloat32) r.get(0)).getFloat(), TensorFlowSupport.values((TFloat32) r.get(1)));
         }
     }
 
     private void requireGrid(Batch batch) {
         if (batch.sampleSize() != grid.voxelCount()) {
-            throw new IllegalArgumentException("batch samples of " + batch.sampleSize() + " voxels are not on the"
-                    + " network's grid " + grid);
+            throw new IllegalArgumentException(
+                    "batch samples of " + batch.sampleSize() + " voxels are not on the" + " network's grid " + grid);
         }
     }
 
@@ -260,9 +288,13 @@ public final class TrainingGraph implements AutoCloseable {
         return w;
     }
 
-    public Architecture architecture() { return arch; }
+    public Architecture architecture() {
+        return arch;
+    }
 
-    public GridSpec grid() { return grid; }
+    public GridSpec grid() {
+        return grid;
+    }
 
     @Override
     public void close() {

@@ -8,8 +8,8 @@ package org.calvaria.train;
  * without a true implant are left out of it. The implant error rate is Wu et al.'s volumetric error
  * |P* - P|_1 / |P|_1 of the implant voxels (lower is better).
  */
-public record ValidationMetrics(double loss, double skullDice, double implantDice, double implantErrorRate,
-                                int samples) {
+public record ValidationMetrics(
+        double loss, double skullDice, double implantDice, double implantErrorRate, int samples) {
     /** Accumulates sample by sample. */
     public static final class Accumulator {
         private double lossSum, skullDiceSum, implantDiceSum, errorSum;
@@ -22,8 +22,8 @@ public record ValidationMetrics(double loss, double skullDice, double implantDic
         }
 
         /** Adds one sample: probabilities, defective input and complete target, same layout. */
-        public void add(float[] probabilities, float[] defective, float[] complete, int offset, int voxels,
-                        double threshold) {
+        public void add(
+                float[] probabilities, float[] defective, float[] complete, int offset, int voxels, double threshold) {
             long predicted = 0, truth = 0, both = 0, implantPredicted = 0, implantTruth = 0, implantBoth = 0;
             for (int i = offset; i < offset + voxels; i++) {
                 boolean p = probabilities[i] >= threshold;
@@ -48,10 +48,12 @@ public record ValidationMetrics(double loss, double skullDice, double implantDic
         }
 
         public ValidationMetrics result() {
-            return new ValidationMetrics(lossSamples == 0 ? Double.NaN : lossSum / lossSamples,
+            return new ValidationMetrics(
+                    lossSamples == 0 ? Double.NaN : lossSum / lossSamples,
                     samples == 0 ? Double.NaN : skullDiceSum / samples,
                     implantSamples == 0 ? Double.NaN : implantDiceSum / implantSamples,
-                    implantSamples == 0 ? Double.NaN : errorSum / implantSamples, samples);
+                    implantSamples == 0 ? Double.NaN : errorSum / implantSamples,
+                    samples);
         }
     }
 }

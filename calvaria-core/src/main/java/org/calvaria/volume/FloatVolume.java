@@ -14,19 +14,26 @@ public final class FloatVolume extends Volume {
     public FloatVolume(Geometry geometry, float[] data, VoxelType sourceType) {
         super(geometry, sourceType);
         if (data.length != geometry.voxelCount()) {
-            throw new IllegalArgumentException("data length " + data.length + " != voxel count " + geometry.voxelCount());
+            throw new IllegalArgumentException(
+                    "data length " + data.length + " != voxel count " + geometry.voxelCount());
         }
         this.data = data;
     }
 
     /** Direct access to the backing array (x fastest), for fast loops. */
-    public float[] data() { return data; }
+    public float[] data() {
+        return data;
+    }
 
     @Override
-    public double get(int index) { return data[index]; }
+    public double get(int index) {
+        return data[index];
+    }
 
     @Override
-    public void set(int index, double value) { data[index] = (float) value; }
+    public void set(int index, double value) {
+        data[index] = (float) value;
+    }
 
     @Override
     public FloatVolume emptyLike(Geometry g) {

@@ -16,6 +16,7 @@ public final class Geometry {
     private final double[] origin;
     /** Row-major 3x3: m[3*r + c] is physical coordinate r of index axis c. */
     private final double[] m;
+
     private final double[] inv;
 
     public Geometry(int nx, int ny, int nz, double[] origin, double[] directionMatrixRowMajor) {
@@ -34,15 +35,16 @@ public final class Geometry {
         this.origin = origin.clone();
         this.m = directionMatrixRowMajor.clone();
         for (double v : this.origin) {
-            if (!Double.isFinite(v)) throw new IllegalArgumentException("origin is not finite: " + Arrays.toString(origin));
+            if (!Double.isFinite(v))
+                throw new IllegalArgumentException("origin is not finite: " + Arrays.toString(origin));
         }
         for (double v : this.m) {
             if (!Double.isFinite(v)) throw new IllegalArgumentException("direction matrix is not finite");
         }
         this.inv = invert(this.m);
         if (this.inv == null) {
-            throw new IllegalArgumentException("direction matrix is singular (zero spacing or collinear axes): "
-                    + Arrays.toString(m));
+            throw new IllegalArgumentException(
+                    "direction matrix is singular (zero spacing or collinear axes): " + Arrays.toString(m));
         }
     }
 
@@ -55,25 +57,43 @@ public final class Geometry {
         return axisAligned(nx, ny, nz, spacing, spacing, spacing, new double[3]);
     }
 
-    public int nx() { return nx; }
-    public int ny() { return ny; }
-    public int nz() { return nz; }
+    public int nx() {
+        return nx;
+    }
 
-    public int[] sizes() { return new int[] {nx, ny, nz}; }
+    public int ny() {
+        return ny;
+    }
 
-    public int voxelCount() { return nx * ny * nz; }
+    public int nz() {
+        return nz;
+    }
+
+    public int[] sizes() {
+        return new int[] {nx, ny, nz};
+    }
+
+    public int voxelCount() {
+        return nx * ny * nz;
+    }
 
     /** Linear index with x fastest (the NRRD/NIfTI memory order). */
-    public int index(int x, int y, int z) { return x + nx * (y + ny * z); }
+    public int index(int x, int y, int z) {
+        return x + nx * (y + ny * z);
+    }
 
     public boolean contains(int x, int y, int z) {
         return x >= 0 && y >= 0 && z >= 0 && x < nx && y < ny && z < nz;
     }
 
-    public double[] origin() { return origin.clone(); }
+    public double[] origin() {
+        return origin.clone();
+    }
 
     /** Row-major copy of the direction matrix with spacing (column c = step along axis c). */
-    public double[] matrix() { return m.clone(); }
+    public double[] matrix() {
+        return m.clone();
+    }
 
     /** Physical step vector of one voxel along index axis {@code axis}. */
     public double[] axisVector(int axis) {
@@ -114,7 +134,9 @@ public final class Geometry {
     }
 
     /** Volume of one voxel, mm^3 (|det M|: right for sheared grids too). */
-    public double voxelVolumeMm3() { return Math.abs(det(m)); }
+    public double voxelVolumeMm3() {
+        return Math.abs(det(m));
+    }
 
     /** True when every axis is parallel to a physical axis (no shear, no oblique rotation). */
     public boolean isAxisAligned(double tolerance) {
@@ -165,8 +187,14 @@ public final class Geometry {
 
     /** Axis-aligned physical bounding box of the voxel centres in an index box (inclusive). */
     public double[] physicalBoundsOfIndexBox(int x0, int y0, int z0, int x1, int y1, int z1) {
-        double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] b = {
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY
+        };
         double[] p = new double[3];
         for (int corner = 0; corner < 8; corner++) {
             indexToPhysical((corner & 1) == 0 ? x0 : x1, (corner & 2) == 0 ? y0 : y1, (corner & 4) == 0 ? z0 : z1, p);
@@ -243,15 +271,26 @@ public final class Geometry {
     @Override
     public String toString() {
         double[] s = spacing();
-        return String.format(Locale.ROOT, "%dx%dx%d @ %.4gx%.4gx%.4g mm, origin (%.3f, %.3f, %.3f)%s",
-                nx, ny, nz, s[0], s[1], s[2], origin[0], origin[1], origin[2],
+        return String.format(
+                Locale.ROOT,
+                "%dx%dx%d @ %.4gx%.4gx%.4g mm, origin (%.3f, %.3f, %.3f)%s",
+                nx,
+                ny,
+                nz,
+                s[0],
+                s[1],
+                s[2],
+                origin[0],
+                origin[1],
+                origin[2],
                 isAxisAligned(1e-6) ? "" : ", oblique/sheared");
     }
 
     // --- small 3x3 algebra, row-major ---
 
     public static double det(double[] a) {
-        return a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6])
+        return a[0] * (a[4] * a[8] - a[5] * a[7])
+                - a[1] * (a[3] * a[8] - a[5] * a[6])
                 + a[2] * (a[3] * a[7] - a[4] * a[6]);
     }
 
@@ -290,8 +329,15 @@ public final class Geometry {
         double x = axis[0] / n, y = axis[1] / n, z = axis[2] / n;
         double c = Math.cos(angle), s = Math.sin(angle), t = 1 - c;
         return new double[] {
-            t * x * x + c, t * x * y - s * z, t * x * z + s * y,
-            t * x * y + s * z, t * y * y + c, t * y * z - s * x,
-            t * x * z - s * y, t * y * z + s * x, t * z * z + c};
+            t * x * x + c,
+            t * x * y - s * z,
+            t * x * z + s * y,
+            t * x * y + s * z,
+            t * y * y + c,
+            t * y * z - s * x,
+            t * x * z - s * y,
+            t * y * z + s * x,
+            t * z * z + c
+        };
     }
 }

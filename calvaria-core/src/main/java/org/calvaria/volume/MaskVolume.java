@@ -21,11 +21,17 @@ public final class MaskVolume extends Volume {
      * Direct access to the backing words, for fast loops: voxel {@code i} is bit {@code i & 63} of word
      * {@code i >>> 6}. Bits past the last voxel must stay zero.
      */
-    public long[] words() { return bits; }
+    public long[] words() {
+        return bits;
+    }
 
-    public boolean isSet(int index) { return (bits[index >>> 6] & (1L << index)) != 0; }
+    public boolean isSet(int index) {
+        return (bits[index >>> 6] & (1L << index)) != 0;
+    }
 
-    public boolean isSet(int x, int y, int z) { return isSet(geometry.index(x, y, z)); }
+    public boolean isSet(int x, int y, int z) {
+        return isSet(geometry.index(x, y, z));
+    }
 
     /** False outside the grid. */
     public boolean isSetSafe(int x, int y, int z) {
@@ -37,14 +43,20 @@ public final class MaskVolume extends Volume {
         else bits[index >>> 6] &= ~(1L << index);
     }
 
-    public void set(int x, int y, int z, boolean on) { set(geometry.index(x, y, z), on); }
+    public void set(int x, int y, int z, boolean on) {
+        set(geometry.index(x, y, z), on);
+    }
 
     @Override
-    public double get(int index) { return isSet(index) ? 1 : 0; }
+    public double get(int index) {
+        return isSet(index) ? 1 : 0;
+    }
 
     /** Any non-zero value sets the voxel. */
     @Override
-    public void set(int index, double value) { set(index, value != 0); }
+    public void set(int index, double value) {
+        set(index, value != 0);
+    }
 
     public long cardinality() {
         long c = 0;
@@ -53,10 +65,14 @@ public final class MaskVolume extends Volume {
     }
 
     @Override
-    public long countNonZero() { return cardinality(); }
+    public long countNonZero() {
+        return cardinality();
+    }
 
     @Override
-    public boolean isBinary() { return true; }
+    public boolean isBinary() {
+        return true;
+    }
 
     @Override
     public double[] valueRange() {
@@ -77,8 +93,14 @@ public final class MaskVolume extends Volume {
         Geometry g = geometry();
         int nx = g.nx(), ny = g.ny();
         double[] m = g.matrix(), o = g.origin();
-        double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY,
-            Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        double[] b = {
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY
+        };
         forEachSet(i -> {
             int x = i % nx, r = i / nx, y = r % ny, z = r / ny;
             for (int a = 0; a < 3; a++) {

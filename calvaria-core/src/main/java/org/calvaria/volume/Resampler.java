@@ -7,7 +7,10 @@ import java.util.stream.IntStream;
  * affine function of the target index, so the inner loop is additions only. Parallel over target slices.
  */
 public final class Resampler {
-    public enum Interpolation { NEAREST, LINEAR }
+    public enum Interpolation {
+        NEAREST,
+        LINEAR
+    }
 
     private Resampler() {}
 
@@ -153,8 +156,8 @@ public final class Resampler {
     }
 
     /** Trilinear sample at a continuous source index; voxels off the grid count as {@code outside}. */
-    public static double sample(Volume src, int snx, int sny, int snz, double fx, double fy, double fz,
-                                double outside) {
+    public static double sample(
+            Volume src, int snx, int sny, int snz, double fx, double fy, double fz, double outside) {
         if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return outside;
         int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
         double tx = fx - x0, ty = fy - y0, tz = fz - z0;
@@ -210,7 +213,13 @@ public final class Resampler {
 
     /** Pads by {@code before} voxels at the low end and {@code after} at the high end of every axis. */
     public static Volume pad(Volume src, int before, int after) {
-        return crop(src, -before, -before, -before, src.nx() + before + after, src.ny() + before + after,
+        return crop(
+                src,
+                -before,
+                -before,
+                -before,
+                src.nx() + before + after,
+                src.ny() + before + after,
                 src.nz() + before + after);
     }
 
@@ -223,7 +232,9 @@ public final class Resampler {
         for (int z = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
                 for (int x = 0; x < nx; x++) {
-                    int tx = axis == 0 ? nx - 1 - x : x, ty = axis == 1 ? ny - 1 - y : y, tz = axis == 2 ? nz - 1 - z : z;
+                    int tx = axis == 0 ? nx - 1 - x : x,
+                            ty = axis == 1 ? ny - 1 - y : y,
+                            tz = axis == 2 ? nz - 1 - z : z;
                     double v = src.get(x, y, z);
                     if (v != 0) out.set(tx, ty, tz, v);
                 }
@@ -238,8 +249,17 @@ public final class Resampler {
      */
     public static Volume rotate(Volume src, double[] centre, double[] rotation, Interpolation interpolation) {
         // Content rotated by R appears when sampling the source at R^-1 p; a grid rotated by R^T does that.
-        double[] rt = {rotation[0], rotation[3], rotation[6], rotation[1], rotation[4], rotation[7], rotation[2],
-            rotation[5], rotation[8]};
+        double[] rt = {
+            rotation[0],
+            rotation[3],
+            rotation[6],
+            rotation[1],
+            rotation[4],
+            rotation[7],
+            rotation[2],
+            rotation[5],
+            rotation[8]
+        };
         Geometry sampling = src.geometry().rotatedAbout(centre, rt);
         Volume onRotated = resampleOnto(src, sampling, interpolation);
         // onRotated holds source values at rotated positions; relabel it with the original geometry.

@@ -11,16 +11,21 @@ public final class ShortVolume extends Volume {
     public ShortVolume(Geometry geometry, short[] data, VoxelType sourceType) {
         super(geometry, sourceType);
         if (data.length != geometry.voxelCount()) {
-            throw new IllegalArgumentException("data length " + data.length + " != voxel count " + geometry.voxelCount());
+            throw new IllegalArgumentException(
+                    "data length " + data.length + " != voxel count " + geometry.voxelCount());
         }
         this.data = data;
     }
 
     /** Direct access to the backing array (x fastest), for fast loops. */
-    public short[] data() { return data; }
+    public short[] data() {
+        return data;
+    }
 
     @Override
-    public double get(int index) { return data[index]; }
+    public double get(int index) {
+        return data[index];
+    }
 
     @Override
     public void set(int index, double value) {

@@ -84,14 +84,28 @@ public final class SupersampledAverage {
     static Sampler samplerFor(Volume v) {
         if (v instanceof MaskVolume m) {
             long[] bits = m.words();
-            return (snx, sny, snz, fx, fy, fz) -> trilinear(fx, fy, fz, snx, sny, snz,
-                    (x, y, z) -> (x < 0 || y < 0 || z < 0 || x >= snx || y >= sny || z >= snz) ? 0
+            return (snx, sny, snz, fx, fy, fz) -> trilinear(
+                    fx,
+                    fy,
+                    fz,
+                    snx,
+                    sny,
+                    snz,
+                    (x, y, z) -> (x < 0 || y < 0 || z < 0 || x >= snx || y >= sny || z >= snz)
+                            ? 0
                             : (bits[(x + snx * (y + sny * z)) >>> 6] & (1L << (x + snx * (y + sny * z)))) != 0 ? 1 : 0);
         }
         if (v instanceof FloatVolume f) {
             float[] data = f.data();
-            return (snx, sny, snz, fx, fy, fz) -> trilinear(fx, fy, fz, snx, sny, snz,
-                    (x, y, z) -> (x < 0 || y < 0 || z < 0 || x >= snx || y >= sny || z >= snz) ? 0
+            return (snx, sny, snz, fx, fy, fz) -> trilinear(
+                    fx,
+                    fy,
+                    fz,
+                    snx,
+                    sny,
+                    snz,
+                    (x, y, z) -> (x < 0 || y < 0 || z < 0 || x >= snx || y >= sny || z >= snz)
+                            ? 0
                             : data[x + snx * (y + sny * z)]);
         }
         return (snx, sny, snz, fx, fy, fz) -> Resampler.sample(v, snx, sny, snz, fx, fy, fz, 0);
@@ -144,8 +158,12 @@ public final class SupersampledAverage {
             for (int z = 1; z <= bz; z++) {
                 for (int y = 1; y <= by; y++) {
                     for (int x = 1; x <= bx; x++) {
-                        sum[at(x, y, z)] += sum[at(x - 1, y, z)] + sum[at(x, y - 1, z)] + sum[at(x, y, z - 1)]
-                                - sum[at(x - 1, y - 1, z)] - sum[at(x - 1, y, z - 1)] - sum[at(x, y - 1, z - 1)]
+                        sum[at(x, y, z)] += sum[at(x - 1, y, z)]
+                                + sum[at(x, y - 1, z)]
+                                + sum[at(x, y, z - 1)]
+                                - sum[at(x - 1, y - 1, z)]
+                                - sum[at(x - 1, y, z - 1)]
+                                - sum[at(x, y - 1, z - 1)]
                                 + sum[at(x - 1, y - 1, z - 1)];
                     }
                 }
@@ -163,8 +181,14 @@ public final class SupersampledAverage {
             if (x0 > x1 || y0 > y1 || z0 > z1) return false;
             int ax = x0 / BLOCK, ay = y0 / BLOCK, az = z0 / BLOCK;
             int cx = x1 / BLOCK + 1, cy = y1 / BLOCK + 1, cz = z1 / BLOCK + 1;
-            int n = sum[at(cx, cy, cz)] - sum[at(ax, cy, cz)] - sum[at(cx, ay, cz)] - sum[at(cx, cy, az)]
-                    + sum[at(ax, ay, cz)] + sum[at(ax, cy, az)] + sum[at(cx, ay, az)] - sum[at(ax, ay, az)];
+            int n = sum[at(cx, cy, cz)]
+                    - sum[at(ax, cy, cz)]
+                    - sum[at(cx, ay, cz)]
+                    - sum[at(cx, cy, az)]
+                    + sum[at(ax, ay, cz)]
+                    + sum[at(ax, cy, az)]
+                    + sum[at(cx, ay, az)]
+                    - sum[at(ax, ay, az)];
             return n != 0;
         }
     }

@@ -1,10 +1,9 @@
 package org.calvaria.volume;
 
-import org.calvaria.Provenance;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.calvaria.Provenance;
 
 /**
  * A 3-D image on a {@link Geometry}: storage is separate from placement. Three storages exist: compact binary masks,
@@ -23,29 +22,52 @@ public abstract sealed class Volume implements Provenance.Stamped permits MaskVo
         this.sourceType = sourceType;
     }
 
-    public final Geometry geometry() { return geometry; }
+    public final Geometry geometry() {
+        return geometry;
+    }
 
-    public final int nx() { return geometry.nx(); }
-    public final int ny() { return geometry.ny(); }
-    public final int nz() { return geometry.nz(); }
-    public final int voxelCount() { return geometry.voxelCount(); }
+    public final int nx() {
+        return geometry.nx();
+    }
+
+    public final int ny() {
+        return geometry.ny();
+    }
+
+    public final int nz() {
+        return geometry.nz();
+    }
+
+    public final int voxelCount() {
+        return geometry.voxelCount();
+    }
 
     /** The voxel type this volume had in the file it was read from (or should be written as by default). */
-    public final VoxelType sourceType() { return sourceType; }
+    public final VoxelType sourceType() {
+        return sourceType;
+    }
 
-    public final void setSourceType(VoxelType type) { this.sourceType = Objects.requireNonNull(type); }
+    public final void setSourceType(VoxelType type) {
+        this.sourceType = Objects.requireNonNull(type);
+    }
 
     /** Mutable, ordered key/value metadata written into file headers. */
     @Override
-    public final Map<String, String> metadata() { return metadata; }
+    public final Map<String, String> metadata() {
+        return metadata;
+    }
 
     public abstract double get(int index);
 
     public abstract void set(int index, double value);
 
-    public final double get(int x, int y, int z) { return get(geometry.index(x, y, z)); }
+    public final double get(int x, int y, int z) {
+        return get(geometry.index(x, y, z));
+    }
 
-    public final void set(int x, int y, int z, double value) { set(geometry.index(x, y, z), value); }
+    public final void set(int x, int y, int z, double value) {
+        set(geometry.index(x, y, z), value);
+    }
 
     /** Voxel value, or {@code outside} when (x, y, z) is off the grid. */
     public final double getOr(int x, int y, int z, double outside) {

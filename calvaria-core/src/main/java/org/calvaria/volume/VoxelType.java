@@ -26,30 +26,76 @@ public enum VoxelType {
         this.max = max;
     }
 
-    public String nrrdName() { return nrrdName; }
-    public int niftiCode() { return niftiCode; }
-    public int bytes() { return bytes; }
-    public boolean isInteger() { return integer; }
-    public double min() { return min; }
-    public double max() { return max; }
+    public String nrrdName() {
+        return nrrdName;
+    }
+
+    public int niftiCode() {
+        return niftiCode;
+    }
+
+    public int bytes() {
+        return bytes;
+    }
+
+    public boolean isInteger() {
+        return integer;
+    }
+
+    public double min() {
+        return min;
+    }
+
+    public double max() {
+        return max;
+    }
 
     /** True when every value of this type is held exactly by a Java short. */
-    public boolean fitsShort() { return this == INT8 || this == UINT8 || this == INT16; }
+    public boolean fitsShort() {
+        return this == INT8 || this == UINT8 || this == INT16;
+    }
 
     public static VoxelType fromNrrd(String name) {
         String n = name.trim().toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
         switch (n) {
-            case "signed char": case "int8": case "int8_t": return INT8;
-            case "uchar": case "unsigned char": case "uint8": case "uint8_t": return UINT8;
-            case "short": case "short int": case "signed short": case "signed short int": case "int16":
-            case "int16_t": return INT16;
-            case "ushort": case "unsigned short": case "unsigned short int": case "uint16": case "uint16_t":
+            case "signed char":
+            case "int8":
+            case "int8_t":
+                return INT8;
+            case "uchar":
+            case "unsigned char":
+            case "uint8":
+            case "uint8_t":
+                return UINT8;
+            case "short":
+            case "short int":
+            case "signed short":
+            case "signed short int":
+            case "int16":
+            case "int16_t":
+                return INT16;
+            case "ushort":
+            case "unsigned short":
+            case "unsigned short int":
+            case "uint16":
+            case "uint16_t":
                 return UINT16;
-            case "int": case "signed int": case "int32": case "int32_t": return INT32;
-            case "uint": case "unsigned int": case "uint32": case "uint32_t": return UINT32;
-            case "float": return FLOAT32;
-            case "double": return FLOAT64;
-            default: return null;
+            case "int":
+            case "signed int":
+            case "int32":
+            case "int32_t":
+                return INT32;
+            case "uint":
+            case "unsigned int":
+            case "uint32":
+            case "uint32_t":
+                return UINT32;
+            case "float":
+                return FLOAT32;
+            case "double":
+                return FLOAT64;
+            default:
+                return null;
         }
     }
 

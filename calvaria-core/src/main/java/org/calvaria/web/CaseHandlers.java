@@ -2,12 +2,6 @@ package org.calvaria.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.calvaria.Json;
-import org.calvaria.Provenance;
-import org.eclipse.jetty.http.HttpHeader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -18,6 +12,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.calvaria.Json;
+import org.calvaria.Provenance;
+import org.eclipse.jetty.http.HttpHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The answers about cases: the page's settings, opening an upload (its body written to the case's private folder as
@@ -81,10 +80,16 @@ final class CaseHandlers {
             // Nothing lands on disk; the body is read and dropped so that the client gets the answer.
             HttpError tooLarge = new HttpError(413, Uploads.tooLargeMessage(max));
             if (declared > max + UNREAD_BODY_LIMIT) throw tooLarge;
-            BodyReader.read(ex.request, b -> { }, 0, UNREAD_BODY_LIMIT, r -> ex.guard(() -> {
-                if (r.ending() == BodyReader.Ending.CLIENT_GONE) ex.clientGone(r.failure(), r.bytes(), declared);
-                else ex.sendError(tooLarge);
-            }));
+            BodyReader.read(
+                    ex.request,
+                    b -> {},
+                    0,
+                    UNREAD_BODY_LIMIT,
+                    r -> ex.guard(() -> {
+                        if (r.ending() == BodyReader.Ending.CLIENT_GONE)
+                            ex.clientGone(r.failure(), r.bytes(), declared);
+                        else ex.sendError(tooLarge);
+                    }));
             return;
         }
         if (declared == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
@@ -97,35 +102,45 @@ final class CaseHandlers {
             LOG.warn("cannot write an upload in {}: {}", store.root(), Folders.reason(e));
             throw Folders.cannotWrite(e);
         }
-        BodyReader.read(ex.request, b -> {
-            while (b.hasRemaining()) file.write(b);
-        }, max, UNREAD_BODY_LIMIT, r -> ex.guard(() -> {
-            try {
-                file.close();
-            } catch (IOException e) {
-                LOG.debug("closing {}: {}", upload.file(), e.toString());
-            }
-            if (r.ending() != BodyReader.Ending.COMPLETE) {
-                store.discard(upload);
-                bodyFailed(ex, r, declared, max);
-                return;
-            }
-            java.util.concurrent.CompletableFuture<?> unused = store.open(upload, r.bytes()).whenComplete((c, failure) -> {
-                if (failure == null) ex.guard(() -> ex.sendJson(201, json(c)));
-                else ex.fail(failure);
-            });
-        }));
+        BodyReader.read(
+                ex.request,
+                b -> {
+                    while (b.hasRemaining()) file.write(b);
+                },
+                max,
+                UNREAD_BODY_LIMIT,
+                r -> ex.guard(() -> {
+                    try {
+                        file.close();
+                    } catch (IOException e) {
+                        LOG.debug("closing {}: {}", upload.file(), e.toString());
+                    }
+                    if (r.ending() != BodyReader.Ending.COMPLETE) {
+                        store.discard(upload);
+                        bodyFailed(ex, r, declared, max);
+                        return;
+                    }
+                    java.util.concurrent.CompletableFuture<?> unused = store.open(upload, r.bytes())
+                            .whenComplete((c, failure) -> {
+                                if (failure == null) ex.guard(() -> ex.sendJson(201, json(c)));
+                                else ex.fail(failure);
+                            });
+                }));
     }
 
     /** The answer for a body that did not arrive whole (it is too large, ended early, stalled or its client left). */
     private void bodyFailed(Exchange ex, BodyReader.Result r, long declared, long limit) {
         switch (r.ending()) {
             case TOO_LARGE -> ex.sendError(new HttpError(413, Uploads.tooLargeMessage(limit)));
-            case ENDED_EARLY -> ex.sendError(HttpError.badRequest("the " + ex.what + " ended after " + r.bytes()
-                    + (declared >= 0 ? " of the " + declared + " bytes it announced" : " bytes, before its end")
-                    + ": the connection was cut; send it again"));
-            case STALLED -> ex.sendError(new HttpError(408, "the " + ex.what + " stalled: nothing arrived for "
-                    + idleTimeout.toSeconds() + " s after " + r.bytes() + " bytes; send it again"));
+            case ENDED_EARLY ->
+                ex.sendError(HttpError.badRequest("the " + ex.what + " ended after " + r.bytes()
+                        + (declared >= 0 ? " of the " + declared + " bytes it announced" : " bytes, before its end")
+                        + ": the connection was cut; send it again"));
+            case STALLED ->
+                ex.sendError(new HttpError(
+                        408,
+                        "the " + ex.what + " stalled: nothing arrived for " + idleTimeout.toSeconds() + " s after "
+                                + r.bytes() + " bytes; send it again"));
             case CLIENT_GONE -> ex.clientGone(r.failure(), r.bytes(), declared);
             case SINK_FAILED -> {
                 if (r.failure() instanceof IOException io) {
@@ -151,18 +166,24 @@ final class CaseHandlers {
     void receiveDesign(Exchange ex, OpenedCase c) {
         ex.what = "design request for case " + c.id;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        BodyReader.read(ex.request, b -> {
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            body.write(bytes, 0, bytes.length);
-        }, MAX_DESIGN_BODY, UNREAD_BODY_LIMIT, r -> ex.guard(() -> {
-            if (r.ending() == BodyReader.Ending.TOO_LARGE) throw HttpError.badRequest("the request body is too long");
-            if (r.ending() != BodyReader.Ending.COMPLETE) {
-                bodyFailed(ex, r, ex.request.getLength(), MAX_DESIGN_BODY);
-                return;
-            }
-            startDesign(ex, c, body.toByteArray());
-        }));
+        BodyReader.read(
+                ex.request,
+                b -> {
+                    byte[] bytes = new byte[b.remaining()];
+                    b.get(bytes);
+                    body.write(bytes, 0, bytes.length);
+                },
+                MAX_DESIGN_BODY,
+                UNREAD_BODY_LIMIT,
+                r -> ex.guard(() -> {
+                    if (r.ending() == BodyReader.Ending.TOO_LARGE)
+                        throw HttpError.badRequest("the request body is too long");
+                    if (r.ending() != BodyReader.Ending.COMPLETE) {
+                        bodyFailed(ex, r, ex.request.getLength(), MAX_DESIGN_BODY);
+                        return;
+                    }
+                    startDesign(ex, c, body.toByteArray());
+                }));
     }
 
     private void startDesign(Exchange ex, OpenedCase c, byte[] body) throws IOException {
@@ -175,8 +196,10 @@ final class CaseHandlers {
         }
         DesignRequest request = DesignRequest.parse(json, service.threshold());
         if (!c.canDesign()) {
-            throw new HttpError(409, "'" + c.name + "' is a mesh (STL): it can be viewed, but designing an implant"
-                    + " needs a volume; open the skull as NRRD, NIfTI or a zipped DICOM folder");
+            throw new HttpError(
+                    409,
+                    "'" + c.name + "' is a mesh (STL): it can be viewed, but designing an implant"
+                            + " needs a volume; open the skull as NRRD, NIfTI or a zipped DICOM folder");
         }
         DesignJob job = store.startDesign(c, request);
         ex.response.getHeaders().put(HttpHeader.LOCATION, "/api/jobs/" + job.id);
@@ -205,8 +228,10 @@ final class CaseHandlers {
         // What identifies a DICOM scan; the page masks the patient's name and ID until asked to show them.
         if (c.identity != null) m.put("identity", c.identity);
         if (!c.canDesign()) {
-            m.put("note", "This is a mesh (STL): it can be viewed, but designing an implant needs a volume. Open the"
-                    + " skull as NRRD, NIfTI or a zipped DICOM CT folder.");
+            m.put(
+                    "note",
+                    "This is a mesh (STL): it can be viewed, but designing an implant needs a volume. Open the"
+                            + " skull as NRRD, NIfTI or a zipped DICOM CT folder.");
         }
         m.put("jobs", c.jobs.stream().map(jobs::json).toList());
         return m;

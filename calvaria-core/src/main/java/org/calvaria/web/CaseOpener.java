@@ -1,9 +1,5 @@
 package org.calvaria.web;
 
-import org.calvaria.io.VolumeFormat;
-import org.calvaria.io.VolumeIO;
-import org.calvaria.volume.Volume;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.calvaria.io.VolumeFormat;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.volume.Volume;
 
 /**
  * Opens one received upload ({@link CaseStore} calls it on its opening thread): unpacks a zip, recognises the format
@@ -39,19 +38,20 @@ final class CaseOpener {
     String userNames(String message, String caseId) {
         Map<String, String> names = fileNames.get(caseId);
         if (message == null || names == null) return message;
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bf[0-9]{6}(?:\\.dcm)?\\b").matcher(message);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("\\bf[0-9]{6}(?:\\.dcm)?\\b").matcher(message);
         StringBuilder b = new StringBuilder();
         while (m.find()) {
             String original = names.get(m.group());
-            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(original == null ? m.group()
-                    : "'" + original + "'"));
+            m.appendReplacement(
+                    b, java.util.regex.Matcher.quoteReplacement(original == null ? m.group() : "'" + original + "'"));
         }
         m.appendTail(b);
         return b.toString();
     }
 
-    OpenedCase identifyAndPrepare(String id, String name, Path upload, long bytes, Path inputFolder,
-                                          Path viewFolder) throws IOException {
+    OpenedCase identifyAndPrepare(String id, String name, Path upload, long bytes, Path inputFolder, Path viewFolder)
+            throws IOException {
         Path input = upload;
         String format;
         Map<String, String> identity = null;
@@ -73,8 +73,13 @@ final class CaseOpener {
             }
             if (headers.size() > 1) {
                 throw HttpError.badRequest("the upload holds " + headers.size() + " NRRD headers ("
-                        + String.join(", ", headers.stream().map(h -> "'" + names.get(h.getFileName().toString())
-                        + "'").toList()) + "); send one skull at a time");
+                        + String.join(
+                                ", ",
+                                headers.stream()
+                                        .map(h ->
+                                                "'" + names.get(h.getFileName().toString()) + "'")
+                                        .toList())
+                        + "); send one skull at a time");
             }
             if (headers.size() == 1) {
                 // An NRRD header with its data file (detached .nhdr + .raw/.raw.gz), sent together or zipped.
@@ -95,8 +100,19 @@ final class CaseOpener {
         VolumeFormat detected = VolumeFormat.detect(input);
         if (detected == VolumeFormat.STL) {
             Path stl = Files.move(upload, viewFolder.resolve("skull.stl"));
-            return new OpenedCase(id, name, OpenedCase.Kind.MESH, "STL mesh", inputFolder.getParent(), stl, stl,
-                    bytes, null, null, null, false);
+            return new OpenedCase(
+                    id,
+                    name,
+                    OpenedCase.Kind.MESH,
+                    "STL mesh",
+                    inputFolder.getParent(),
+                    stl,
+                    stl,
+                    bytes,
+                    null,
+                    null,
+                    null,
+                    false);
         }
         if (format == null) {
             // A name with the right extension, for pipelines that look at it; the content decides the format.
@@ -119,8 +135,19 @@ final class CaseOpener {
         double[] range = v.valueRange();
         // What the viewer loads: a downsampled volume for the slices and a decimated skull surface (ViewFiles).
         Path view = ViewFiles.prepareCase(v, binary, range, viewFolder);
-        OpenedCase c = new OpenedCase(id, name, OpenedCase.Kind.VOLUME, format, inputFolder.getParent(), input, view,
-                bytes, v.geometry().sizes(), v.geometry().spacing(), range, binary);
+        OpenedCase c = new OpenedCase(
+                id,
+                name,
+                OpenedCase.Kind.VOLUME,
+                format,
+                inputFolder.getParent(),
+                input,
+                view,
+                bytes,
+                v.geometry().sizes(),
+                v.geometry().spacing(),
+                range,
+                binary);
         if (identity != null && !identity.isEmpty()) c.identity = identity;
         return c;
     }

@@ -1,9 +1,5 @@
 package org.calvaria.web;
 
-import org.calvaria.CalvariaException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,6 +22,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.calvaria.CalvariaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cases opened and the design jobs run since the server started, with their files under one private temporary
@@ -52,6 +51,7 @@ final class CaseStore implements AutoCloseable {
     private final Semaphore designSlots = new Semaphore(MAX_PENDING_DESIGNS);
     /** Opening a large CT takes memory; one at a time keeps two big uploads from exhausting the heap together. */
     private final ThreadPoolExecutor openThread;
+
     private final Map<String, OpenedCase> cases = new ConcurrentHashMap<>();
     private final Map<String, DesignJob> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger caseCounter = new AtomicInteger();
@@ -59,6 +59,7 @@ final class CaseStore implements AutoCloseable {
 
     /** A workspace kept after the server stops (cases and runs saved and loaded again), or a temporary folder. */
     private final boolean persistent;
+
     private final Map<String, java.util.concurrent.Future<?>> running = new ConcurrentHashMap<>();
 
     CaseStore(Path root, DesignService service, long maxUploadBytes) {
@@ -82,7 +83,10 @@ final class CaseStore implements AutoCloseable {
             caseCounter.set(loaded.maxCase());
             jobCounter.set(loaded.maxJob());
             if (!loaded.cases().isEmpty()) {
-                LOG.info("workspace {}: {} cases and {} runs listed again", root, loaded.cases().size(),
+                LOG.info(
+                        "workspace {}: {} cases and {} runs listed again",
+                        root,
+                        loaded.cases().size(),
                         loaded.jobs().size());
             }
         }
@@ -92,8 +96,8 @@ final class CaseStore implements AutoCloseable {
         // One design at a time: each uses the machine's cores and memory fully; later ones wait in the queue, whose
         // length designSlots bounds.
         this.designThread = Executors.newSingleThreadExecutor(daemon("calvaria-design"));
-        this.openThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(MAX_WAITING_OPENS), daemon("calvaria-open"));
+        this.openThread = new ThreadPoolExecutor(
+                1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_WAITING_OPENS), daemon("calvaria-open"));
     }
 
     private static ThreadFactory daemon(String name) {
@@ -120,15 +124,16 @@ final class CaseStore implements AutoCloseable {
 
     OpenedCase findCase(String id) {
         OpenedCase c = cases.get(id);
-        if (c == null) throw HttpError.notFound("no case '" + id + "' on this server (it may have been restarted);"
-                + " open the skull again");
+        if (c == null)
+            throw HttpError.notFound(
+                    "no case '" + id + "' on this server (it may have been restarted);" + " open the skull again");
         return c;
     }
 
     DesignJob findJob(String id) {
         DesignJob j = jobs.get(id);
-        if (j == null) throw HttpError.notFound("no design job '" + id + "' on this server (it may have been"
-                + " restarted)");
+        if (j == null)
+            throw HttpError.notFound("no design job '" + id + "' on this server (it may have been" + " restarted)");
         return j;
     }
 
@@ -147,7 +152,8 @@ final class CaseStore implements AutoCloseable {
             deleteRecursively(folder);
             throw Folders.cannotWrite(e);
         }
-        return new Upload(id, cleanName(fileName), folder, folder.resolve("input").resolve("upload.bin"));
+        return new Upload(
+                id, cleanName(fileName), folder, folder.resolve("input").resolve("upload.bin"));
     }
 
     /** Removes an upload that will not be opened (refused, cut off, or failed). */
@@ -171,8 +177,8 @@ final class CaseStore implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             discard(u);
-            result.completeExceptionally(new HttpError(503, "the server is busy opening " + MAX_WAITING_OPENS
-                    + " other files; try again in a minute"));
+            result.completeExceptionally(new HttpError(
+                    503, "the server is busy opening " + MAX_WAITING_OPENS + " other files; try again in a minute"));
         }
         return result;
     }
@@ -183,8 +189,8 @@ final class CaseStore implements AutoCloseable {
         boolean ok = false;
         try {
             if (bytes == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
-            OpenedCase c = opener.identifyAndPrepare(u.id(), name, u.file(), bytes, folder.resolve("input"),
-                    folder.resolve("view"));
+            OpenedCase c = opener.identifyAndPrepare(
+                    u.id(), name, u.file(), bytes, folder.resolve("input"), folder.resolve("view"));
             if (persistent) Workspace.saveCase(c);
             cases.put(u.id(), c);
             ok = true;
@@ -193,13 +199,16 @@ final class CaseStore implements AutoCloseable {
         } catch (CalvariaException e) {
             throw new HttpError(422, opener.userNames(humanise(e.getMessage(), name, folder), u.id()));
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            throw new HttpError(422, "cannot read '" + name + "': "
-                    + opener.userNames(humanise(e.getMessage(), name, folder), u.id()));
+            throw new HttpError(
+                    422,
+                    "cannot read '" + name + "': " + opener.userNames(humanise(e.getMessage(), name, folder), u.id()));
         } catch (HttpError e) {
             throw new HttpError(e.status, opener.userNames(e.getMessage(), u.id()));
         } catch (OutOfMemoryError e) {
-            throw new HttpError(500, "not enough memory to open '" + name + "'; restart the server with more"
-                    + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
+            throw new HttpError(
+                    500,
+                    "not enough memory to open '" + name + "'; restart the server with more"
+                            + " (for example JAVA_OPTS=-Xmx16g) or crop the scan");
         } catch (java.nio.file.FileSystemException e) {
             LOG.warn("cannot write the files of case {} in {}: {}", u.id(), folder, Folders.reason(e));
             throw Folders.cannotWrite(e);
@@ -211,12 +220,13 @@ final class CaseStore implements AutoCloseable {
         }
     }
 
-
     /** Queues a design of {@code c} and returns its job at once; 503 when {@link #MAX_PENDING_DESIGNS} wait or run. */
     DesignJob startDesign(OpenedCase c, DesignRequest request) {
         if (!designSlots.tryAcquire()) {
-            throw new HttpError(503, MAX_PENDING_DESIGNS + " designs are already waiting or running; wait for one to"
-                    + " finish, then try again");
+            throw new HttpError(
+                    503,
+                    MAX_PENDING_DESIGNS + " designs are already waiting or running; wait for one to"
+                            + " finish, then try again");
         }
         boolean queued = false;
         try {
@@ -295,7 +305,10 @@ final class CaseStore implements AutoCloseable {
                 LOG.warn("design {}: cannot make the viewer's meshes: {}", job.id, e.toString());
             }
             job.succeeded(outcome);
-            LOG.info("design {} of case {} done in {} s", job.id, job.forCase.id,
+            LOG.info(
+                    "design {} of case {} done in {} s",
+                    job.id,
+                    job.forCase.id,
                     String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         } catch (DesignJob.Cancelled e) {
             LOG.info("design {} stopped: cancelled", job.id);
@@ -371,13 +384,13 @@ final class CaseStore implements AutoCloseable {
             String dicom = folder.resolve("input").resolve("dicom").toString();
             m = m.replace(dicom + "/", "").replace(dicom, "the zip's files");
             String inputs = folder.resolve("input").toString();
-            m = m.replaceAll(java.util.regex.Pattern.quote(inputs) + "/(input\\.[a-z.]+|upload\\.bin)",
+            m = m.replaceAll(
+                    java.util.regex.Pattern.quote(inputs) + "/(input\\.[a-z.]+|upload\\.bin)",
                     java.util.regex.Matcher.quoteReplacement("'" + name + "'"));
             m = m.replace(folder.toString(), "the upload");
         }
         return m.replaceAll("/[^\\s'\"]*calvaria-serve-[^\\s'\"]*", "the upload");
     }
-
 
     static void deleteRecursively(Path folder) {
         if (folder == null || !Files.exists(folder)) return;

@@ -1,22 +1,28 @@
 package org.calvaria.web;
 
-import org.calvaria.Json;
-import org.calvaria.implant.DesignStage;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.Json;
+import org.calvaria.implant.DesignStage;
 
 /** One run of the design service on one case; updated by the design thread, read by HTTP threads. */
 final class DesignJob {
-    enum State { QUEUED, RUNNING, DONE, FAILED, CANCELLED }
+    enum State {
+        QUEUED,
+        RUNNING,
+        DONE,
+        FAILED,
+        CANCELLED
+    }
 
     final String id;
     final OpenedCase forCase;
     final double threshold;
     /** The page's settings: threshold, clearance, thickness, mould and fit check. */
     final DesignRequest request;
+
     final Path outputFolder;
     /** When queued (set again when loaded from a workspace). */
     Instant queuedAt = Instant.now();
@@ -84,8 +90,8 @@ final class DesignJob {
     }
 
     /** Restores a job read from a workspace. */
-    synchronized void restore(State s, List<DesignStage> stages, String err, DesignOutcome o, Instant started,
-                              Instant finished) {
+    synchronized void restore(
+            State s, List<DesignStage> stages, String err, DesignOutcome o, Instant started, Instant finished) {
         state = s;
         stagesSeen.clear();
         stagesSeen.addAll(stages);
@@ -128,6 +134,12 @@ final class DesignJob {
         return new Snapshot(state, stage, List.copyOf(stagesSeen), error, outcome, startedAt, finishedAt);
     }
 
-    record Snapshot(State state, DesignStage stage, List<DesignStage> stagesSeen, String error, DesignOutcome outcome,
-                    Instant startedAt, Instant finishedAt) {}
+    record Snapshot(
+            State state,
+            DesignStage stage,
+            List<DesignStage> stagesSeen,
+            String error,
+            DesignOutcome outcome,
+            Instant startedAt,
+            Instant finishedAt) {}
 }

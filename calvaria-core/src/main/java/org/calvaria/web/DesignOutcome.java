@@ -15,8 +15,15 @@ import java.util.Objects;
  * @param holesJson          the holes found and their rim points (JSON, see {@link RimMarks}), optional
  * @param rimsStl            markers along the holes' rims for the 3-D view (STL in the viewer's RAS mm), optional
  */
-public record DesignOutcome(Path implantStl, Path implantNrrd, Path completedSkullNrrd, Path reportJson,
-                            Path previewPng, Figures figures, Path holesJson, Path rimsStl) {
+public record DesignOutcome(
+        Path implantStl,
+        Path implantNrrd,
+        Path completedSkullNrrd,
+        Path reportJson,
+        Path previewPng,
+        Figures figures,
+        Path holesJson,
+        Path rimsStl) {
     public DesignOutcome {
         Objects.requireNonNull(implantStl, "implantStl");
         Objects.requireNonNull(implantNrrd, "implantNrrd");
@@ -25,8 +32,13 @@ public record DesignOutcome(Path implantStl, Path implantNrrd, Path completedSku
     }
 
     /** An outcome without hole data (a pipeline that does not look for holes). */
-    public DesignOutcome(Path implantStl, Path implantNrrd, Path completedSkullNrrd, Path reportJson,
-                         Path previewPng, Figures figures) {
+    public DesignOutcome(
+            Path implantStl,
+            Path implantNrrd,
+            Path completedSkullNrrd,
+            Path reportJson,
+            Path previewPng,
+            Figures figures) {
         this(implantStl, implantNrrd, completedSkullNrrd, reportJson, previewPng, figures, null, null);
     }
 

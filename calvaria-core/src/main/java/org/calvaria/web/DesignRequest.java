@@ -1,15 +1,14 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.calvaria.CalvariaException;
-import org.calvaria.manufacture.Manufacture;
-import org.calvaria.manufacture.Mould;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.calvaria.CalvariaException;
+import org.calvaria.manufacture.Manufacture;
+import org.calvaria.manufacture.Mould;
 
 /**
  * What the page asks of one design: the threshold, and the manufacturing settings {@code design} takes on the command
@@ -39,9 +38,17 @@ public record DesignRequest(double threshold, Manufacture.Options manufacture, b
     /** The manufacturing options with this job's output files: mould folder, fit-check STL and 3MF of all parts. */
     public Manufacture.Options manufactureIn(Path outputFolder) {
         Manufacture.Options m = manufacture;
-        return new Manufacture.Options(m.clearanceMm(), m.minThicknessMm(), m.thicknessMm(),
-                fitCheck ? outputFolder.resolve(FIT_CHECK_STL) : null, outputFolder.resolve(ALL_PARTS_3MF),
-                m.fitCheckMarginMm(), m.rimRadiusMm(), null, null, mould ? outputFolder.resolve(MOULD_FOLDER) : null,
+        return new Manufacture.Options(
+                m.clearanceMm(),
+                m.minThicknessMm(),
+                m.thicknessMm(),
+                fitCheck ? outputFolder.resolve(FIT_CHECK_STL) : null,
+                outputFolder.resolve(ALL_PARTS_3MF),
+                m.fitCheckMarginMm(),
+                m.rimRadiusMm(),
+                null,
+                null,
+                mould ? outputFolder.resolve(MOULD_FOLDER) : null,
                 m.mould() != null ? m.mould() : Mould.Options.defaults());
     }
 
@@ -60,12 +67,33 @@ public record DesignRequest(double threshold, Manufacture.Options manufacture, b
     static Map<String, Object> settingsForPage() {
         Manufacture.Options d = Manufacture.Options.defaults();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("clearanceMm", control(d.clearanceMm(), 0, 5, 0.1, "Gap left between the implant's edge and the bone,"
-                + " so the cast part drops into the hole (only bone-facing surfaces move; 0 keeps the designed shape)."));
-        m.put("minThicknessMm", control(d.minThicknessMm(), 0, 10, 0.5, "Places thinner than this are thickened"
-                + " inward, towards the brain, never outward (0 = off; 2 mm suits PMMA)."));
-        m.put("thicknessMm", control(null, 1, 15, 0.5, "A plate of this constant thickness following the outer"
-                + " surface instead (e.g. 4 or 5 mm); empty keeps the designed thickness."));
+        m.put(
+                "clearanceMm",
+                control(
+                        d.clearanceMm(),
+                        0,
+                        5,
+                        0.1,
+                        "Gap left between the implant's edge and the bone,"
+                                + " so the cast part drops into the hole (only bone-facing surfaces move; 0 keeps the designed shape)."));
+        m.put(
+                "minThicknessMm",
+                control(
+                        d.minThicknessMm(),
+                        0,
+                        10,
+                        0.5,
+                        "Places thinner than this are thickened"
+                                + " inward, towards the brain, never outward (0 = off; 2 mm suits PMMA)."));
+        m.put(
+                "thicknessMm",
+                control(
+                        null,
+                        1,
+                        15,
+                        0.5,
+                        "A plate of this constant thickness following the outer"
+                                + " surface instead (e.g. 4 or 5 mm); empty keeps the designed thickness."));
         return m;
     }
 
@@ -90,21 +118,37 @@ public record DesignRequest(double threshold, Manufacture.Options manufacture, b
         }
         double threshold = number(json, "threshold", setting.defaultValue());
         if (!setting.accepts(threshold)) {
-            throw HttpError.badRequest(String.format(Locale.ROOT, "threshold %s is outside %s..%s", fmt(threshold),
-                    fmt(setting.min()), fmt(setting.max())));
+            throw HttpError.badRequest(String.format(
+                    Locale.ROOT,
+                    "threshold %s is outside %s..%s",
+                    fmt(threshold),
+                    fmt(setting.min()),
+                    fmt(setting.max())));
         }
         Manufacture.Options d = Manufacture.Options.defaults();
         double clearance = number(json, "clearanceMm", d.clearanceMm());
         double minThickness = number(json, "minThicknessMm", d.minThicknessMm());
         Double thickness = json.hasNonNull("thicknessMm") ? number(json, "thicknessMm", 0) : null;
-        Manufacture.Options m = new Manufacture.Options(clearance, minThickness, thickness, null, null,
-                d.fitCheckMarginMm(), d.rimRadiusMm(), null, null, null, d.mould());
+        Manufacture.Options m = new Manufacture.Options(
+                clearance,
+                minThickness,
+                thickness,
+                null,
+                null,
+                d.fitCheckMarginMm(),
+                d.rimRadiusMm(),
+                null,
+                null,
+                null,
+                d.mould());
         try {
             m.validate();
         } catch (CalvariaException e) {
             // The command line's message, in the page's words: "clearance must be 0..5 mm, got 7.0"
-            throw HttpError.badRequest(e.getMessage().replace("--clearance", "clearance")
-                    .replace("--min-thickness", "minimum thickness").replace("--thickness", "thickness"));
+            throw HttpError.badRequest(e.getMessage()
+                    .replace("--clearance", "clearance")
+                    .replace("--min-thickness", "minimum thickness")
+                    .replace("--thickness", "thickness"));
         }
         return new DesignRequest(threshold, m, flag(json, "mould"), flag(json, "fitCheck"));
     }

@@ -1,10 +1,9 @@
 package org.calvaria.web;
 
-import org.calvaria.implant.DesignStage;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
+import org.calvaria.implant.DesignStage;
 
 /**
  * What the web app asks of the implant design pipeline. The server stays independent of how implants are made: the
@@ -14,8 +13,14 @@ import java.util.function.Consumer;
  */
 public interface DesignService {
     /** The stages, in order, that the page lists while a design runs (JSON: their labels). */
-    List<DesignStage> STAGES = List.of(DesignStage.READ, DesignStage.SEGMENT, DesignStage.NORMALISE,
-            DesignStage.COMPLETE, DesignStage.MAP_BACK, DesignStage.IMPLANT, DesignStage.MESH);
+    List<DesignStage> STAGES = List.of(
+            DesignStage.READ,
+            DesignStage.SEGMENT,
+            DesignStage.NORMALISE,
+            DesignStage.COMPLETE,
+            DesignStage.MAP_BACK,
+            DesignStage.IMPLANT,
+            DesignStage.MESH);
 
     /**
      * Designs an implant for one defective skull.
@@ -38,7 +43,8 @@ public interface DesignService {
      * The mould folder, fit-check STL and 3MF go into {@code outputFolder} under {@link DesignRequest}'s fixed names.
      * By default only the threshold is used, for services that make no such parts.
      */
-    default DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<DesignStage> stageListener)
+    default DesignOutcome design(
+            Path input, Path outputFolder, DesignRequest request, Consumer<DesignStage> stageListener)
             throws Exception {
         return design(input, outputFolder, request.threshold(), stageListener);
     }

@@ -1,7 +1,5 @@
 package org.calvaria.web;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +14,7 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import org.calvaria.CalvariaException;
 
 /**
  * Unpacks a zipped DICOM folder safely. Entry names are never used as paths (files get generated names in one flat
@@ -47,8 +46,10 @@ final class DicomZip {
         long cap = 2 * maxUploadBytes;
         long byRatio = Math.max(MIN_UNPACK_BYTES, MAX_RATIO * zipBytes);
         if (byRatio < cap) {
-            return new Limit(byRatio, MAX_RATIO + " times its own size; CT slices never compress that well, so this"
-                    + " looks like a zip bomb");
+            return new Limit(
+                    byRatio,
+                    MAX_RATIO + " times its own size; CT slices never compress that well, so this"
+                            + " looks like a zip bomb");
         }
         return new Limit(cap, null);
     }
@@ -103,16 +104,17 @@ final class DicomZip {
                 // in a folder on disk.
                 String last = e.getName().substring(e.getName().lastIndexOf('/') + 1);
                 boolean dicomName = org.calvaria.io.DicomSeriesReader.namedLikeDicom(last);
-                Path target = folder.resolve(String.format(Locale.ROOT, "f%06d", written.size() + 1)
-                        + (dicomName ? ".dcm" : ""));
+                Path target = folder.resolve(
+                        String.format(Locale.ROOT, "f%06d", written.size() + 1) + (dicomName ? ".dcm" : ""));
                 written.add(target);
                 names.put(target.getFileName().toString(), e.getName());
                 // ZipFile does not check an entry's CRC-32: compute it while copying and compare at the end, so a
                 // damaged entry (a flipped bit in stored data, or deflate data that still decodes) is refused.
                 CRC32 crc = new CRC32();
                 long size = 0;
-                try (InputStream in = zf.getInputStream(e); OutputStream out = Files.newOutputStream(target,
-                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                try (InputStream in = zf.getInputStream(e);
+                        OutputStream out = Files.newOutputStream(
+                                target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     int n;
                     while ((n = in.read(buffer)) >= 0) {
                         total += n;
@@ -124,8 +126,9 @@ final class DicomZip {
                 }
                 if ((e.getSize() >= 0 && e.getSize() != size) || (e.getCrc() >= 0 && e.getCrc() != crc.getValue())) {
                     throw new CalvariaException("the zip file is damaged: entry " + written.size() + " ("
-                            + shortName(e.getName()) + ") fails its " + (e.getSize() >= 0 && e.getSize() != size
-                            ? "length" : "CRC-32") + " check; zip the DICOM folder again");
+                            + shortName(e.getName()) + ") fails its "
+                            + (e.getSize() >= 0 && e.getSize() != size ? "length" : "CRC-32")
+                            + " check; zip the DICOM folder again");
                 }
             }
             if (files.isEmpty()) {
@@ -134,11 +137,13 @@ final class DicomZip {
             ok = true;
             return files.size();
         } catch (ZipException e) {
-            throw new CalvariaException("the zip file is damaged or uses a feature that cannot be read ("
-                    + e.getMessage() + "); zip the DICOM folder again without encryption", e);
-        } catch (java.io.EOFException e) {
-            throw new CalvariaException("the zip file is damaged: its data ends too early; zip the DICOM folder again",
+            throw new CalvariaException(
+                    "the zip file is damaged or uses a feature that cannot be read (" + e.getMessage()
+                            + "); zip the DICOM folder again without encryption",
                     e);
+        } catch (java.io.EOFException e) {
+            throw new CalvariaException(
+                    "the zip file is damaged: its data ends too early; zip the DICOM folder again", e);
         } catch (IOException e) {
             throw new CalvariaException("cannot unpack the zip file: " + Folders.reason(e), e);
         } finally {
@@ -170,7 +175,10 @@ final class DicomZip {
     private static boolean isJunk(String name) {
         String n = name.replace('\\', '/');
         String base = n.substring(n.lastIndexOf('/') + 1);
-        return n.startsWith("__MACOSX/") || n.contains("/__MACOSX/") || base.startsWith(".")
-                || base.equalsIgnoreCase("Thumbs.db") || base.equalsIgnoreCase("desktop.ini");
+        return n.startsWith("__MACOSX/")
+                || n.contains("/__MACOSX/")
+                || base.startsWith(".")
+                || base.equalsIgnoreCase("Thumbs.db")
+                || base.equalsIgnoreCase("desktop.ini");
     }
 }

@@ -1,6 +1,14 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.calvaria.Json;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -10,15 +18,6 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 /**
  * One request and its answer. Every answer is written without waiting for the client; a client that has gone
@@ -34,6 +33,7 @@ final class Exchange {
     final String path;
     /** What the request does, for log lines ("upload of 'skull.nrrd'"). */
     String what;
+
     private final AtomicBoolean answered = new AtomicBoolean();
     /** True while the server stops: failed writes are then expected, not logged. */
     private final BooleanSupplier stopping;
@@ -67,8 +67,8 @@ final class Exchange {
             return;
         }
         LOG.warn("request {} {} failed", method, path, e);
-        sendError(new HttpError(500, "internal error (" + e.getClass().getSimpleName()
-                + "); the server's log has the details"));
+        sendError(new HttpError(
+                500, "internal error (" + e.getClass().getSimpleName() + "); the server's log has the details"));
     }
 
     void sendError(HttpError e) {
@@ -118,8 +118,12 @@ final class Exchange {
     /** The client left while its request body was arriving: one line, and no answer to write. */
     void clientGone(Throwable failure, long bytes, long declared) {
         answered.set(true);
-        LOG.info("client went away during {} after {}{} bytes: {}", describe(), bytes,
-                declared >= 0 ? " of " + declared : "", reason(failure));
+        LOG.info(
+                "client went away during {} after {}{} bytes: {}",
+                describe(),
+                bytes,
+                declared >= 0 ? " of " + declared : "",
+                reason(failure));
         callback.failed(failure);
     }
 

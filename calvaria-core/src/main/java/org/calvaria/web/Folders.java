@@ -40,7 +40,6 @@ final class Folders {
 
     /** The answer for a request that failed because the server's own folder could not be written. */
     static HttpError cannotWrite(IOException e) {
-        return new HttpError(500, "the server cannot write to its temporary folder (" + reason(e) + "); "
-                + WHAT_TO_DO);
+        return new HttpError(500, "the server cannot write to its temporary folder (" + reason(e) + "); " + WHAT_TO_DO);
     }
 }

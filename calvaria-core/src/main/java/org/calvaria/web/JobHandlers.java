@@ -16,8 +16,8 @@ import java.util.Map;
  */
 final class JobHandlers {
     /** Files a finished job offers, by the name used in its URL. */
-    static final List<String> FILE_KINDS = List.of("implant.stl", "implant.nrrd", "completed.nrrd", "report.json",
-            "preview.png", "holes.json", "rims.stl");
+    static final List<String> FILE_KINDS = List.of(
+            "implant.stl", "implant.nrrd", "completed.nrrd", "report.json", "preview.png", "holes.json", "rims.stl");
 
     private final CaseStore store;
 
@@ -29,8 +29,10 @@ final class JobHandlers {
     void cancel(Exchange ex, String id) {
         DesignJob job = store.findJob(id);
         if (!store.cancel(job)) {
-            throw new HttpError(409, "design " + job.id + " has already ended ("
-                    + job.snapshot().state().name().toLowerCase(Locale.ROOT) + ")");
+            throw new HttpError(
+                    409,
+                    "design " + job.id + " has already ended ("
+                            + job.snapshot().state().name().toLowerCase(Locale.ROOT) + ")");
         }
         ex.sendJson(200, json(job));
     }
@@ -42,8 +44,12 @@ final class JobHandlers {
         if (s.state() != DesignJob.State.DONE) throw new HttpError(409, "design " + job.id + " has no result");
         byte[] html = RunReport.html(job, s.outcome(), job.verdict(s.outcome()), json(job))
                 .getBytes(StandardCharsets.UTF_8);
-        ex.response.getHeaders().put("Content-Security-Policy", "default-src 'none'; img-src 'self' data:;"
-                + " style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+        ex.response
+                .getHeaders()
+                .put(
+                        "Content-Security-Policy",
+                        "default-src 'none'; img-src 'self' data:;"
+                                + " style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
         ex.send(200, "text/html; charset=utf-8", html);
     }
 
@@ -67,11 +73,13 @@ final class JobHandlers {
         }
         DesignJob.Snapshot s = job.snapshot();
         if (s.state() != DesignJob.State.DONE) {
-            throw new HttpError(409, "design " + job.id + " is " + s.state().name().toLowerCase(Locale.ROOT)
-                    + "; its files exist once it is done");
+            throw new HttpError(
+                    409,
+                    "design " + job.id + " is " + s.state().name().toLowerCase(Locale.ROOT)
+                            + "; its files exist once it is done");
         }
-        Path file = PartFiles.DOWNLOADS.contains(kind) ? PartFiles.file(job.outputFolder, kind)
-                : fileOf(s.outcome(), kind);
+        Path file =
+                PartFiles.DOWNLOADS.contains(kind) ? PartFiles.file(job.outputFolder, kind) : fileOf(s.outcome(), kind);
         if (file == null) throw HttpError.notFound("this design made no " + kind);
         String download = job.forCase.safeBaseName() + "-t" + DesignRequest.fmt(job.threshold) + "-" + kind;
         ex.sendFile(file, Routes.contentType(kind), download);
@@ -107,7 +115,9 @@ final class JobHandlers {
         if (s.finishedAt() != null) {
             m.put("finishedAt", s.finishedAt().toString());
             if (s.startedAt() != null) {
-                m.put("elapsedSeconds", Duration.between(s.startedAt(), s.finishedAt()).toMillis() / 1000.0);
+                m.put(
+                        "elapsedSeconds",
+                        Duration.between(s.startedAt(), s.finishedAt()).toMillis() / 1000.0);
             }
         }
         if (s.error() != null) m.put("error", s.error());
@@ -126,16 +136,19 @@ final class JobHandlers {
             }
             // The manufacturing parts (mould, fit check, 3MF of all parts), when the run made them.
             for (String kind : PartFiles.DOWNLOADS) {
-                if (PartFiles.file(job.outputFolder, kind) != null) files.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
+                if (PartFiles.file(job.outputFolder, kind) != null)
+                    files.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
             }
             m.put("files", files);
             // The viewer's files (decimated meshes, RAS); "thickness.mz3" only when the run made one.
             Map<String, String> view = new LinkedHashMap<>();
             for (String kind : ViewFiles.RUN_KINDS) {
-                if (ViewFiles.runFile(job.outputFolder, kind) != null) view.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
+                if (ViewFiles.runFile(job.outputFolder, kind) != null)
+                    view.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
             }
             for (String kind : PartFiles.VIEWS) {
-                if (PartFiles.file(job.outputFolder, kind) != null) view.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
+                if (PartFiles.file(job.outputFolder, kind) != null)
+                    view.put(kind, "/api/jobs/" + job.id + "/files/" + kind);
             }
             m.put("view", view);
         }

@@ -7,11 +7,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** One skull the user opened: where its files lie (all generated names) and what the page shows about it. */
 final class OpenedCase {
-    enum Kind { VOLUME, MESH }
+    enum Kind {
+        VOLUME,
+        MESH
+    }
 
     final String id;
     /** The uploaded file's name, cleaned; for display and download names only, never a path. */
     final String name;
+
     final Kind kind;
     final String format;
     /** The case's private folder (generated name), holding input/ and view/. */
@@ -20,6 +24,7 @@ final class OpenedCase {
     final Path input;
     /** The file the viewer loads; its URL ends in {@link #viewName} so that NiiVue picks the right reader. */
     final Path viewFile;
+
     final String viewName;
     final long uploadBytes;
     /** When opened (set again when loaded from a workspace). */
@@ -31,13 +36,25 @@ final class OpenedCase {
     java.util.Map<String, String> identity;
     /** Volumes only (else null): sizes, spacing (mm), value range, whether 0/1. */
     final int[] sizes;
+
     final double[] spacingMm;
     final double[] valueRange;
     final boolean binary;
     final List<DesignJob> jobs = new CopyOnWriteArrayList<>();
 
-    OpenedCase(String id, String name, Kind kind, String format, Path folder, Path input, Path viewFile, long uploadBytes,
-               int[] sizes, double[] spacingMm, double[] valueRange, boolean binary) {
+    OpenedCase(
+            String id,
+            String name,
+            Kind kind,
+            String format,
+            Path folder,
+            Path input,
+            Path viewFile,
+            long uploadBytes,
+            int[] sizes,
+            double[] spacingMm,
+            double[] valueRange,
+            boolean binary) {
         this.id = id;
         this.name = name;
         this.kind = kind;

@@ -1,14 +1,6 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.calvaria.Json;
-import org.calvaria.mesh.MeshDecimator;
-import org.calvaria.mesh.MeshIO;
-import org.calvaria.mesh.Mz3;
-import org.calvaria.mesh.TriangleMesh;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -18,6 +10,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.calvaria.Json;
+import org.calvaria.mesh.MeshDecimator;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.Mz3;
+import org.calvaria.mesh.TriangleMesh;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The manufacturing parts a run offers (issue 11): the two-part casting mould, the fit-check model and a 3MF with
@@ -30,8 +29,8 @@ final class PartFiles {
     private static final Logger LOG = LoggerFactory.getLogger(PartFiles.class);
 
     /** Downloads, by the name used in the URL, in the order the page lists them. */
-    static final List<String> DOWNLOADS = List.of("mould.zip", "mould-outer.stl", "mould-inner.stl", "mould.3mf",
-            "fit-check.stl", "implant.3mf");
+    static final List<String> DOWNLOADS =
+            List.of("mould.zip", "mould-outer.stl", "mould-inner.stl", "mould.3mf", "fit-check.stl", "implant.3mf");
     /** View meshes: the halves in RAS mm, moved apart along the pull direction. */
     static final List<String> VIEWS = List.of("mould-outer.mz3", "mould-inner.mz3");
 
@@ -71,7 +70,8 @@ final class PartFiles {
         if (outer == null || inner == null) return;
         Path mould = folder.resolve(DesignRequest.MOULD_FOLDER);
         Path tmp = folder.resolve(ZIP + ".part");
-        try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(tmp);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (String name : List.of("outer.stl", "inner.stl", "report.json")) {
                 Path f = mould.resolve(name);
                 if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) continue;
@@ -91,7 +91,9 @@ final class PartFiles {
         try {
             JsonNode a = Json.MAPPER.readTree(report.toFile()).path("pullDirectionLps");
             if (a.isArray() && a.size() == 3) {
-                double x = -a.get(0).asDouble(), y = -a.get(1).asDouble(), z = a.get(2).asDouble();
+                double x = -a.get(0).asDouble(),
+                        y = -a.get(1).asDouble(),
+                        z = a.get(2).asDouble();
                 double l = Math.sqrt(x * x + y * y + z * z);
                 if (l > 1e-9) return new double[] {x / l, y / l, z / l};
             }

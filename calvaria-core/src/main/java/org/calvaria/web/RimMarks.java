@@ -1,14 +1,13 @@
 package org.calvaria.web;
 
-import org.calvaria.Json;
-import org.calvaria.mesh.MeshIO;
-import org.calvaria.mesh.TriangleMesh;
-import org.calvaria.normalise.Hole;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.calvaria.Json;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.normalise.Hole;
 
 /**
  * The holes' rims for the page: the points as JSON (physical LPS mm, at most {@link #MAX_POINTS} per hole), and a
@@ -63,8 +62,9 @@ final class RimMarks {
         double r = MARKER_MM;
         for (int p = 0; p < pts.size(); p++) {
             double x = -pts.get(p)[0], y = -pts.get(p)[1], z = pts.get(p)[2];
-            double[][] corners = {{x + r, y, z}, {x - r, y, z}, {x, y + r, z}, {x, y - r, z}, {x, y, z + r},
-                {x, y, z - r}};
+            double[][] corners = {
+                {x + r, y, z}, {x - r, y, z}, {x, y + r, z}, {x, y - r, z}, {x, y, z + r}, {x, y, z - r}
+            };
             for (int c = 0; c < 6; c++) {
                 for (int a = 0; a < 3; a++) v[(p * 6 + c) * 3 + a] = (float) corners[c][a];
             }

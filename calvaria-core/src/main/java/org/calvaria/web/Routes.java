@@ -1,11 +1,5 @@
 package org.calvaria.web;
 
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -14,6 +8,11 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Which request goes where: the Host and Origin checks every request passes first, the routes of the API (answered
@@ -55,16 +54,20 @@ final class Routes {
     private static final Pattern JOB_REPORT = Pattern.compile("/api/jobs/" + ID + "/report.html");
     private static final Pattern JOB_FILE = Pattern.compile("/api/jobs/" + ID + "/files/([A-Za-z0-9._-]{1,40})");
     /** Asset names: plain segments, none starting with a dot, so ".." and hidden files can never be named. */
-    private static final Pattern ASSET = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,80}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,80}){0,4}");
-    private static final String CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline';"
-            + " script-src 'self'; connect-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none';"
-            + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    private static final Pattern ASSET =
+            Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,80}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,80}){0,4}");
+
+    private static final String CSP =
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline';"
+                    + " script-src 'self'; connect-src 'self' data: blob:; worker-src 'self' blob:; object-src 'none';"
+                    + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
     private final CaseStore store;
     private final CaseHandlers cases;
     private final JobHandlers jobs;
     /** Bound to a loopback address: only requests addressed to a loopback name are answered. */
     private final boolean loopbackOnly;
+
     private final BooleanSupplier stopping;
 
     Routes(CaseStore store, CaseHandlers cases, JobHandlers jobs, boolean loopbackOnly, BooleanSupplier stopping) {
@@ -90,8 +93,13 @@ final class Routes {
         String method = ex.method;
         String rawPath = ex.path;
         // No route needs escapes, dots as path segments or a trailing query: refuse them before decoding anything.
-        if (rawPath == null || rawPath.contains("%") || rawPath.contains("\\") || rawPath.contains("//")
-                || rawPath.contains("/./") || rawPath.contains("/../") || rawPath.endsWith("/..")
+        if (rawPath == null
+                || rawPath.contains("%")
+                || rawPath.contains("\\")
+                || rawPath.contains("//")
+                || rawPath.contains("/./")
+                || rawPath.contains("/../")
+                || rawPath.endsWith("/..")
                 || rawPath.endsWith("/.")) {
             throw HttpError.notFound("no such page");
         }
@@ -110,7 +118,9 @@ final class Routes {
             ex.sendJson(200, cases.configJson());
         } else if (path.equals("/api/cases")) {
             if (method.equals("GET")) {
-                ex.sendJson(200, Map.of("cases", store.cases().stream().map(cases::json).toList()));
+                ex.sendJson(
+                        200,
+                        Map.of("cases", store.cases().stream().map(cases::json).toList()));
             } else if (method.equals("POST")) {
                 cases.receiveUpload(ex);
             } else {
@@ -157,7 +167,9 @@ final class Routes {
         String host = request.getHeaders().get(HttpHeader.HOST);
         if (loopbackOnly && host != null) {
             String h = host.toLowerCase(Locale.ROOT).replaceFirst(":[0-9]+$", "");
-            boolean loopbackName = h.equals("localhost") || h.endsWith(".localhost") || h.equals("[::1]")
+            boolean loopbackName = h.equals("localhost")
+                    || h.endsWith(".localhost")
+                    || h.equals("[::1]")
                     || h.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
             if (!loopbackName) throw new HttpError(403, "this server answers only requests to localhost");
         }

@@ -12,7 +12,12 @@ package org.calvaria.web;
  */
 public record ThresholdSetting(String label, double defaultValue, double min, double max, double step, String help) {
     /** A probability cut-off for the completed skull, the usual meaning for an autoencoder's output. */
-    public static final ThresholdSetting DEFAULT = new ThresholdSetting("Threshold", 0.5, 0.05, 0.95, 0.05,
+    public static final ThresholdSetting DEFAULT = new ThresholdSetting(
+            "Threshold",
+            0.5,
+            0.05,
+            0.95,
+            0.05,
             "Probability above which a voxel of the completed skull counts as bone; lower gives a thicker implant.");
 
     public ThresholdSetting {

@@ -1,7 +1,5 @@
 package org.calvaria.web;
 
-import org.calvaria.volume.VoxelType;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.calvaria.volume.VoxelType;
 
 /**
  * Looks at an uploaded file's header before any volume reader does, and refuses what a reader must never be given
@@ -31,6 +30,7 @@ import java.util.zip.GZIPInputStream;
 final class UploadCheck {
     /** Deflate cannot expand data more than about 1032 times. */
     static final long MAX_DEFLATE_RATIO = 1032;
+
     private static final int MAX_NRRD_HEADER = 1 << 20;
     private static final int NIFTI1_HEADER = 348;
 
@@ -56,8 +56,8 @@ final class UploadCheck {
         if (head.length >= 7 && new String(head, 0, 7, StandardCharsets.US_ASCII).equals("NRRD000")) {
             checkNrrd(file, name, memoryBudget);
         } else {
-            checkNifti(file, name, memoryBudget, head.length >= 2 && (head[0] & 0xff) == 0x1f
-                    && (head[1] & 0xff) == 0x8b);
+            checkNifti(
+                    file, name, memoryBudget, head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b);
         }
     }
 
@@ -91,7 +91,9 @@ final class UploadCheck {
             int f = line.indexOf(": ");
             if (kv >= 0 && (f < 0 || kv < f)) continue;
             if (f >= 0) {
-                fields.put(line.substring(0, f).trim().toLowerCase(Locale.ROOT), line.substring(f + 2).trim());
+                fields.put(
+                        line.substring(0, f).trim().toLowerCase(Locale.ROOT),
+                        line.substring(f + 2).trim());
             } else if (line.endsWith(":")) {
                 fields.put(line.substring(0, line.length() - 1).trim().toLowerCase(Locale.ROOT), "");
             }
@@ -131,7 +133,9 @@ final class UploadCheck {
             checkNrrd(header, shown, memoryBudget);
             return header; // data attached: nothing to match
         }
-        if (reachesOutside(dataFile) || dataFile.contains("%") || dataFile.trim().contains(" ")) {
+        if (reachesOutside(dataFile)
+                || dataFile.contains("%")
+                || dataFile.trim().contains(" ")) {
             throw HttpError.badRequest("'" + shown + "' names its data as '" + dataFile + "': only one data file"
                     + " beside the header can be read (no lists, patterns or paths outside the upload)");
         }
@@ -140,7 +144,8 @@ final class UploadCheck {
         String match = null;
         for (Map.Entry<String, String> e : names.entrySet()) {
             String original = e.getValue().replace('\\', '/');
-            if (original.equals(headerDir + wanted) || (match == null && baseName(original).equals(baseName(wanted)))) {
+            if (original.equals(headerDir + wanted)
+                    || (match == null && baseName(original).equals(baseName(wanted)))) {
                 match = e.getKey();
                 if (original.equals(headerDir + wanted)) break;
             }
@@ -162,7 +167,7 @@ final class UploadCheck {
                 case "raw" -> requireHolds(who, declared, count * type.bytes(), available, 1);
                 case "gzip", "gz" -> requireHolds(who, declared, count * type.bytes(), available, MAX_DEFLATE_RATIO);
                 case "ascii", "text", "txt" -> requireHolds(who, declared, count, available, 1);
-                default -> { }
+                default -> {}
             }
             requireMemory(shown, declared, count, type, memoryBudget);
         }
@@ -207,7 +212,9 @@ final class UploadCheck {
             case "gzip", "gz" -> requireHolds(name, declared, count * type.bytes(), available, MAX_DEFLATE_RATIO);
             // ASCII: at least one character per value (a digit; the separators make it more)
             case "ascii", "text", "txt" -> requireHolds(name, declared, count, available, 1);
-            default -> { return; }
+            default -> {
+                return;
+            }
         }
         requireMemory(name, declared, count, type, memoryBudget);
     }
@@ -232,7 +239,7 @@ final class UploadCheck {
     private static void checkNifti(Path file, String name, long memoryBudget, boolean gzip) throws IOException {
         byte[] header;
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = gzip ? new GZIPInputStream(raw, 4096) : raw) {
+                InputStream in = gzip ? new GZIPInputStream(raw, 4096) : raw) {
             header = in.readNBytes(NIFTI1_HEADER);
         } catch (IOException e) {
             return; // damaged gzip: the reader says so
@@ -269,14 +276,18 @@ final class UploadCheck {
     }
 
     private static void requireHolds(String name, String declared, long needBytes, long availableBytes, long ratio) {
-        long canHold = availableBytes <= 0 ? 0 : (availableBytes > Long.MAX_VALUE / ratio ? Long.MAX_VALUE
-                : availableBytes * ratio);
+        long canHold = availableBytes <= 0
+                ? 0
+                : (availableBytes > Long.MAX_VALUE / ratio ? Long.MAX_VALUE : availableBytes * ratio);
         if (needBytes > canHold) {
-            String holds = ratio == 1 ? "holds only " + Uploads.describeBytes(Math.max(0, availableBytes)) + " of data"
+            String holds = ratio == 1
+                    ? "holds only " + Uploads.describeBytes(Math.max(0, availableBytes)) + " of data"
                     : "holds only " + Uploads.describeBytes(Math.max(0, availableBytes / ratio))
-                    + " of compressed data, which cannot unpack to that much";
-            throw new HttpError(422, "'" + name + "' declares " + declared + " (" + Uploads.describeBytes(needBytes)
-                    + ") but " + holds + "; the file is truncated or its header is wrong: export it again");
+                            + " of compressed data, which cannot unpack to that much";
+            throw new HttpError(
+                    422,
+                    "'" + name + "' declares " + declared + " (" + Uploads.describeBytes(needBytes) + ") but " + holds
+                            + "; the file is truncated or its header is wrong: export it again");
         }
     }
 
@@ -284,10 +295,12 @@ final class UploadCheck {
         // The readers hold 16-bit types as shorts and all others as floats.
         long memory = count * (type.fitsShort() ? 2 : 4);
         if (memory > budget) {
-            throw new HttpError(413, "'" + name + "' declares " + declared + ", which take "
-                    + Uploads.describeBytes(memory) + " of memory to open; this server can spend "
-                    + Uploads.describeBytes(budget) + ": crop the scan, or restart the server with more memory"
-                    + " (for example JAVA_OPTS=-Xmx16g)");
+            throw new HttpError(
+                    413,
+                    "'" + name + "' declares " + declared + ", which take "
+                            + Uploads.describeBytes(memory) + " of memory to open; this server can spend "
+                            + Uploads.describeBytes(budget) + ": crop the scan, or restart the server with more memory"
+                            + " (for example JAVA_OPTS=-Xmx16g)");
         }
     }
 
@@ -320,7 +333,10 @@ final class UploadCheck {
     /** Whether a header's data file name could point outside the header's own folder. */
     static boolean reachesOutside(String dataFile) {
         String d = dataFile.trim();
-        if (d.startsWith("LIST") || d.startsWith("/") || d.startsWith("\\") || d.startsWith("~")
+        if (d.startsWith("LIST")
+                || d.startsWith("/")
+                || d.startsWith("\\")
+                || d.startsWith("~")
                 || d.matches("^[A-Za-z]:.*")) {
             return true;
         }

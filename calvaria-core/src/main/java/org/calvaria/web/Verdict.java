@@ -1,7 +1,6 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +39,8 @@ final class Verdict {
                     double c = h.get("closedFraction").asDouble();
                     one.put("closedFraction", c);
                     if (c < MIN_CLOSED) {
-                        reasons.add(String.format(Locale.ROOT, "the implant closes only %.0f%% of the %s hole",
-                                100 * c, region));
+                        reasons.add(String.format(
+                                Locale.ROOT, "the implant closes only %.0f%% of the %s hole", 100 * c, region));
                     }
                 } else {
                     reasons.add("the report does not say how much of the " + region + " hole the implant closes");
@@ -57,8 +56,11 @@ final class Verdict {
             defect = "no hole found";
             reasons.add("no hole was found in the skull");
         } else {
-            defect = holes.size() + (holes.size() == 1 ? " hole: " : " holes: ")
-                    + String.join(", ", holes.stream().map(h -> (String) h.get("region")).toList());
+            defect = holes.size()
+                    + (holes.size() == 1 ? " hole: " : " holes: ")
+                    + String.join(
+                            ", ",
+                            holes.stream().map(h -> (String) h.get("region")).toList());
         }
         Integer pieces = null;
         JsonNode implant = report == null ? null : report.get("implant");

@@ -1,5 +1,9 @@
 package org.calvaria.web;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.calvaria.io.NiftiIO;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.manufacture.Thickness;
@@ -16,11 +20,6 @@ import org.calvaria.volume.Volume;
 import org.calvaria.volume.VoxelType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What the page's viewer loads, made small enough for software WebGL to show at once (issue 12, item 3): the skull,

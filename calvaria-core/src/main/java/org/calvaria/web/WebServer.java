@@ -1,5 +1,20 @@
 package org.calvaria.web;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import org.calvaria.CalvariaException;
 import org.calvaria.Json;
 import org.eclipse.jetty.http.HttpHeader;
@@ -16,22 +31,6 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.net.BindException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The local web app behind {@code calvaria serve}: a page with a 3-D viewer, and a small JSON API to open skulls,
@@ -70,8 +69,13 @@ public final class WebServer implements AutoCloseable {
      * @param tempParent     where the private temporary folder is made (null: the system's temporary folder)
      * @param idleTimeout    how long a connection may send and receive nothing before it is closed
      */
-    public record Options(InetAddress bindAddress, int port, long maxUploadBytes, Path tempParent,
-                          Duration idleTimeout, Path workspace) {
+    public record Options(
+            InetAddress bindAddress,
+            int port,
+            long maxUploadBytes,
+            Path tempParent,
+            Duration idleTimeout,
+            Path workspace) {
         /** Without a workspace: everything lives in a temporary folder removed when the server stops. */
         public Options(InetAddress bindAddress, int port, long maxUploadBytes, Path tempParent, Duration idleTimeout) {
             this(bindAddress, port, maxUploadBytes, tempParent, idleTimeout, null);
@@ -87,8 +91,8 @@ public final class WebServer implements AutoCloseable {
 
         /** Loopback, port 8080, 1 GB uploads, system temporary folder, 30 s idle timeout. */
         public static Options defaults() {
-            return new Options(InetAddress.getLoopbackAddress(), 8080, DEFAULT_MAX_UPLOAD_BYTES, null,
-                    DEFAULT_IDLE_TIMEOUT);
+            return new Options(
+                    InetAddress.getLoopbackAddress(), 8080, DEFAULT_MAX_UPLOAD_BYTES, null, DEFAULT_IDLE_TIMEOUT);
         }
 
         public Options withPort(int p) {
@@ -136,7 +140,8 @@ public final class WebServer implements AutoCloseable {
     /** Binds the port and starts serving; fails with a one-line message when the port is taken. */
     public synchronized WebServer start() {
         if (jetty != null) throw new IllegalStateException("already started");
-        Path root = options.workspace() != null ? openWorkspace(options.workspace())
+        Path root = options.workspace() != null
+                ? openWorkspace(options.workspace())
                 : createWorkFolder(options.tempParent());
         QueuedThreadPool threads = new QueuedThreadPool(HTTP_THREADS, 2, 60_000);
         threads.setName("calvaria-http");
@@ -159,12 +164,20 @@ public final class WebServer implements AutoCloseable {
             }
         });
         server.setErrorHandler(new JsonErrorHandler());
-        CaseStore cases = new CaseStore(root, service, options.maxUploadBytes(), UploadCheck.defaultMemoryBudget(),
+        CaseStore cases = new CaseStore(
+                root,
+                service,
+                options.maxUploadBytes(),
+                UploadCheck.defaultMemoryBudget(),
                 options.workspace() != null);
         store = cases; // before the first request can arrive
         JobHandlers jobs = new JobHandlers(cases);
-        routes = new Routes(cases, new CaseHandlers(cases, service, jobs, options.maxUploadBytes(),
-                options.idleTimeout()), jobs, options.bindAddress().isLoopbackAddress(), () -> stopping);
+        routes = new Routes(
+                cases,
+                new CaseHandlers(cases, service, jobs, options.maxUploadBytes(), options.idleTimeout()),
+                jobs,
+                options.bindAddress().isLoopbackAddress(),
+                () -> stopping);
         try {
             server.start();
         } catch (Exception e) {
@@ -176,9 +189,12 @@ public final class WebServer implements AutoCloseable {
             cases.close();
             store = null;
             if (causedBy(e, BindException.class)) {
-                throw new CalvariaException("cannot listen on " + hostForUrl(options.bindAddress()) + ":"
-                        + options.port() + " (" + rootMessage(e) + "); the port is probably in use: choose another"
-                        + " with --port", e);
+                throw new CalvariaException(
+                        "cannot listen on " + hostForUrl(options.bindAddress()) + ":"
+                                + options.port() + " (" + rootMessage(e)
+                                + "); the port is probably in use: choose another"
+                                + " with --port",
+                        e);
             }
             throw new CalvariaException("cannot start the web server: " + rootMessage(e), e);
         }
@@ -198,8 +214,8 @@ public final class WebServer implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path root = dir.toRealPath();
-            java.nio.channels.FileChannel ch = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            java.nio.channels.FileChannel ch =
+                    FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             if (ch.tryLock() == null) {
                 ch.close();
                 throw new CalvariaException("another 'calvaria serve' is using the workspace " + root + "; stop it,"
@@ -210,8 +226,10 @@ public final class WebServer implements AutoCloseable {
         } catch (java.nio.channels.OverlappingFileLockException e) {
             throw new CalvariaException("this program already serves the workspace " + dir);
         } catch (IOException e) {
-            throw new CalvariaException("cannot use the workspace " + dir + ": " + Folders.reason(e)
-                    + "; choose a folder this user can write to with --workspace DIR", e);
+            throw new CalvariaException(
+                    "cannot use the workspace " + dir + ": " + Folders.reason(e)
+                            + "; choose a folder this user can write to with --workspace DIR",
+                    e);
         }
     }
 
@@ -221,9 +239,11 @@ public final class WebServer implements AutoCloseable {
             if (parent != null) Files.createDirectories(parent);
             return Files.createTempDirectory(where, "calvaria-serve-");
         } catch (IOException e) {
-            throw new CalvariaException("cannot create a temporary folder for uploads in " + where + ": "
-                    + Folders.reason(e) + "; choose a folder this user can write to with --temp-dir DIR"
-                    + (parent == null ? " (or set JAVA_OPTS=-Djava.io.tmpdir=DIR)" : ""), e);
+            throw new CalvariaException(
+                    "cannot create a temporary folder for uploads in " + where + ": "
+                            + Folders.reason(e) + "; choose a folder this user can write to with --temp-dir DIR"
+                            + (parent == null ? " (or set JAVA_OPTS=-Djava.io.tmpdir=DIR)" : ""),
+                    e);
         }
     }
 
@@ -246,8 +266,8 @@ public final class WebServer implements AutoCloseable {
     /** The address to open in a browser (the loopback address when listening on all interfaces). */
     public URI url() {
         requireStarted();
-        InetAddress a = options.bindAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress()
-                : options.bindAddress();
+        InetAddress a =
+                options.bindAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : options.bindAddress();
         return URI.create("http://" + hostForUrl(a) + ":" + port() + "/");
     }
 
@@ -310,8 +330,9 @@ public final class WebServer implements AutoCloseable {
     /** Errors Jetty answers by itself (malformed requests, headers too large): JSON like every other error. */
     private static final class JsonErrorHandler extends ErrorHandler {
         @Override
-        protected void generateResponse(Request request, Response response, int code, String message,
-                                        Throwable cause, Callback callback) throws IOException {
+        protected void generateResponse(
+                Request request, Response response, int code, String message, Throwable cause, Callback callback)
+                throws IOException {
             byte[] body = Json.compact().writeValueAsBytes(Map.of("error", errorText(code, message)));
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
@@ -320,7 +341,8 @@ public final class WebServer implements AutoCloseable {
 
         private static String errorText(int code, String message) {
             String what = HttpStatus.getMessage(code).toLowerCase(Locale.ROOT);
-            return message == null || message.isBlank() || message.equalsIgnoreCase(what) ? what
+            return message == null || message.isBlank() || message.equalsIgnoreCase(what)
+                    ? what
                     : what + ": " + message;
         }
     }

@@ -1,12 +1,6 @@
 package org.calvaria.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.calvaria.Json;
-import org.calvaria.implant.DesignStage;
-import org.calvaria.files.Outputs;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.calvaria.Json;
+import org.calvaria.files.Outputs;
+import org.calvaria.implant.DesignStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cases and runs kept on disk, so that they survive a restart of the server ({@code serve --workspace DIR}). Each
@@ -82,8 +81,17 @@ final class Workspace {
             files.put("rimsStl", name(o.rimsStl()));
             m.put("files", files);
             DesignOutcome.Figures f = o.figures();
-            m.put("figures", Map.of("implantVolumeMl", f.implantVolumeMl(), "surfaceAreaMm2", f.surfaceAreaMm2(),
-                    "boundingBoxMm", f.boundingBoxMm(), "seconds", f.seconds()));
+            m.put(
+                    "figures",
+                    Map.of(
+                            "implantVolumeMl",
+                            f.implantVolumeMl(),
+                            "surfaceAreaMm2",
+                            f.surfaceAreaMm2(),
+                            "boundingBoxMm",
+                            f.boundingBoxMm(),
+                            "seconds",
+                            f.seconds()));
         }
         write(job.outputFolder.resolve(JOB_RECORD), m);
     }
@@ -145,7 +153,9 @@ final class Workspace {
         if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) return List.of();
         try (Stream<Path> s = Files.list(parent)) {
             return s.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> ID.matcher(p.getFileName().toString()).matches()).sorted().toList();
+                    .filter(p -> ID.matcher(p.getFileName().toString()).matches())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             LOG.warn("workspace: cannot list {}: {}", parent, e.toString());
             return List.of();
@@ -179,13 +189,25 @@ final class Workspace {
             spacing = Json.MAPPER.treeToValue(j.get("spacingMm"), double[].class);
             range = Json.MAPPER.treeToValue(j.get("valueRange"), double[].class);
         }
-        OpenedCase c = new OpenedCase(id, CaseStore.cleanName(j.path("name").asText("upload")), kind,
-                j.path("format").asText(""), folder, input, view, j.path("uploadBytes").asLong(), sizes, spacing,
-                range, j.path("binary").asBoolean(false));
+        OpenedCase c = new OpenedCase(
+                id,
+                CaseStore.cleanName(j.path("name").asText("upload")),
+                kind,
+                j.path("format").asText(""),
+                folder,
+                input,
+                view,
+                j.path("uploadBytes").asLong(),
+                sizes,
+                spacing,
+                range,
+                j.path("binary").asBoolean(false));
         c.openedAt = Instant.parse(j.path("openedAt").asText());
         if (j.has("identity") && j.get("identity").isObject()) {
             Map<String, String> identity = new LinkedHashMap<>();
-            j.get("identity").properties().forEach(e -> identity.put(e.getKey(), e.getValue().asText()));
+            j.get("identity")
+                    .properties()
+                    .forEach(e -> identity.put(e.getKey(), e.getValue().asText()));
             c.identity = identity;
         }
         return c;
@@ -199,11 +221,12 @@ final class Workspace {
         if (!id.equals(folder.getFileName().toString())) throw new IOException("its record names another run");
         OpenedCase c = cases.get(j.path("caseId").asText());
         if (c == null) throw new IOException("its case is gone");
-        DesignJob job = new DesignJob(id, c,
-                DesignRequest.fromRecord(j.path("threshold").asDouble(), j.get("settings")), folder);
+        DesignJob job = new DesignJob(
+                id, c, DesignRequest.fromRecord(j.path("threshold").asDouble(), j.get("settings")), folder);
         job.queuedAt = Instant.parse(j.path("queuedAt").asText());
         Instant started = j.has("startedAt") ? Instant.parse(j.get("startedAt").asText()) : null;
-        Instant finished = j.has("finishedAt") ? Instant.parse(j.get("finishedAt").asText()) : null;
+        Instant finished =
+                j.has("finishedAt") ? Instant.parse(j.get("finishedAt").asText()) : null;
         List<DesignStage> stages = new ArrayList<>();
         for (JsonNode s : j.path("stagesSeen")) {
             try {
@@ -220,19 +243,32 @@ final class Workspace {
             Path report = inside(folder, f.path("reportJson").asText(null));
             if (stl == null || nrrd == null || report == null) throw new IOException("its files are missing");
             JsonNode g = j.path("figures");
-            DesignOutcome.Figures figures = new DesignOutcome.Figures(g.path("implantVolumeMl").asDouble(),
+            DesignOutcome.Figures figures = new DesignOutcome.Figures(
+                    g.path("implantVolumeMl").asDouble(),
                     g.path("surfaceAreaMm2").asDouble(),
-                    Json.MAPPER.treeToValue(g.path("boundingBoxMm"), double[].class), g.path("seconds").asDouble());
-            DesignOutcome o = new DesignOutcome(stl, nrrd, inside(folder, f.path("completedSkullNrrd").asText(null)),
-                    report, inside(folder, f.path("previewPng").asText(null)), figures,
-                    inside(folder, f.path("holesJson").asText(null)), inside(folder, f.path("rimsStl").asText(null)));
+                    Json.MAPPER.treeToValue(g.path("boundingBoxMm"), double[].class),
+                    g.path("seconds").asDouble());
+            DesignOutcome o = new DesignOutcome(
+                    stl,
+                    nrrd,
+                    inside(folder, f.path("completedSkullNrrd").asText(null)),
+                    report,
+                    inside(folder, f.path("previewPng").asText(null)),
+                    figures,
+                    inside(folder, f.path("holesJson").asText(null)),
+                    inside(folder, f.path("rimsStl").asText(null)));
             job.restore(DesignJob.State.DONE, stages, null, o, started, finished);
         } else if (state.equals("FAILED") || state.equals("CANCELLED")) {
             job.restore(DesignJob.State.valueOf(state), stages, j.path("error").asText(null), null, started, finished);
         } else {
             // queued or running when the server stopped: it did not finish
-            job.restore(DesignJob.State.FAILED, stages, "interrupted: the server stopped before this design finished;"
-                    + " design again", null, started, finished != null ? finished : Instant.now());
+            job.restore(
+                    DesignJob.State.FAILED,
+                    stages,
+                    "interrupted: the server stopped before this design finished;" + " design again",
+                    null,
+                    started,
+                    finished != null ? finished : Instant.now());
         }
         return job;
     }

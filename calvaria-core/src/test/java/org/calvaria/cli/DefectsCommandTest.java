@@ -1,5 +1,16 @@
 package org.calvaria.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.calvaria.Progress;
 import org.calvaria.dataset.JsonFiles;
 import org.calvaria.io.NrrdIO;
@@ -9,21 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class DefectsCommandTest {
     @TempDir
     static Path dir;
+
     static Path skullFile;
     static MaskVolume skull;
 
@@ -40,14 +40,31 @@ class DefectsCommandTest {
     void writesDefectsImplantsJsonAndPreviewsReproducibly() {
         Path a = dir.resolve("a"), b = dir.resolve("b");
         for (Path out : List.of(a, b)) {
-            int rc = Main.run("defects", skullFile.toString(), "-o", out.toString(), "--count", "3", "--type",
-                    "cylinder,cube", "--fraction", "0.2", "--seed", "4", "--preview", "--threads", "2", "-q");
+            int rc = Main.run(
+                    "defects",
+                    skullFile.toString(),
+                    "-o",
+                    out.toString(),
+                    "--count",
+                    "3",
+                    "--type",
+                    "cylinder,cube",
+                    "--fraction",
+                    "0.2",
+                    "--seed",
+                    "4",
+                    "--preview",
+                    "--threads",
+                    "2",
+                    "-q");
             assertEquals(0, rc);
         }
         Map<String, Object> doc = JsonFiles.readMap(a.resolve("head_defects.json"));
         List<Map<String, Object>> defects = (List<Map<String, Object>>) doc.get("defects");
         assertEquals(3, defects.size());
-        assertEquals(List.of("cylinder", "cube", "cylinder"), defects.stream().map(d -> d.get("type")).toList());
+        assertEquals(
+                List.of("cylinder", "cube", "cylinder"),
+                defects.stream().map(d -> d.get("type")).toList());
         for (Map<String, Object> d : defects) {
             String name = (String) d.get("name");
             MaskVolume def = MaskVolume.requireBinary(NrrdIO.read(a.resolve("defective_skull/" + name + ".nrrd")), "d");
@@ -66,11 +83,18 @@ class DefectsCommandTest {
     @Test
     void badInputsFailWithOneLineAndNoOutput() {
         Path out = dir.resolve("bad");
-        assertFailure(2, "unknown defect type", "defects", skullFile.toString(), "-o", out.toString(), "--type",
-                "banana");
+        assertFailure(
+                2, "unknown defect type", "defects", skullFile.toString(), "-o", out.toString(), "--type", "banana");
         assertFailure(1, "out of range", "defects", skullFile.toString(), "-o", out.toString(), "--fraction", "2");
-        assertFailure(2, "fraction range", "defects", skullFile.toString(), "-o", out.toString(),
-                "--fraction-range", "0.4,0.1");
+        assertFailure(
+                2,
+                "fraction range",
+                "defects",
+                skullFile.toString(),
+                "-o",
+                out.toString(),
+                "--fraction-range",
+                "0.4,0.1");
         assertFailure(2, "placement", "defects", skullFile.toString(), "-o", out.toString(), "--placement", "top");
         assertFailure(1, "", "defects", dir.resolve("missing.nrrd").toString(), "-o", out.toString());
         assertFailure(2, "", "defects", skullFile.toString());

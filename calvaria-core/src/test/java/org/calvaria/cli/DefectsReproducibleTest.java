@@ -1,9 +1,6 @@
 package org.calvaria.cli;
 
-import org.calvaria.io.NrrdIO;
-import org.calvaria.synth.SyntheticSkull;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.synth.SyntheticSkull;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's claim for {@code defects}: same seed, same bytes, once {@code SOURCE_DATE_EPOCH} fixes the creation
@@ -39,7 +38,9 @@ class DefectsReproducibleTest {
         assertFalse(files.isEmpty());
         assertEquals(files, files(out), "the same files");
         for (Path f : files) {
-            assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(out.resolve(f)),
+            assertArrayEquals(
+                    Files.readAllBytes(first.resolve(f)),
+                    Files.readAllBytes(out.resolve(f)),
                     f + " differs between the runs");
         }
         String json = Files.readString(out.resolve("head_defects.json"), StandardCharsets.UTF_8);
@@ -54,9 +55,26 @@ class DefectsReproducibleTest {
 
     private void run(Path skull, Path out) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Dcalvaria.noprogress=true", Main.class.getName(), "defects", skull.toString(), "-o", out.toString(),
-                "--count", "2", "--type", "cylinder,sphere", "--fraction", "0.2", "--seed", "4", "--preview", "-q");
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dcalvaria.noprogress=true",
+                Main.class.getName(),
+                "defects",
+                skull.toString(),
+                "-o",
+                out.toString(),
+                "--count",
+                "2",
+                "--type",
+                "cylinder,sphere",
+                "--fraction",
+                "0.2",
+                "--seed",
+                "4",
+                "--preview",
+                "-q");
         pb.environment().put("SOURCE_DATE_EPOCH", EPOCH);
         File log = tmp.resolve("log.txt").toFile();
         pb.redirectErrorStream(true).redirectOutput(log);

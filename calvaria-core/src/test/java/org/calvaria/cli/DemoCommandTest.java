@@ -1,19 +1,18 @@
 package org.calvaria.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The README's main job: {@code calvaria demo} with nothing but the jar. */
 class DemoCommandTest {
@@ -37,7 +36,8 @@ class DemoCommandTest {
         assertEquals(dice, Double.parseDouble(m.group(1)), 0.0006, "printed Dice is the measured one");
         TriangleMesh stl = MeshIO.read(tmp.resolve("implant.stl"));
         assertTrue(stl.isWatertight());
-        Map<?, ?> report = new ObjectMapper().readValue(tmp.resolve("report.json").toFile(), Map.class);
+        Map<?, ?> report =
+                new ObjectMapper().readValue(tmp.resolve("report.json").toFile(), Map.class);
         assertTrue(report.containsKey("secondsPerStage"));
         assertTrue(tmp.resolve("preview.png").toFile().length() > 1000);
     }

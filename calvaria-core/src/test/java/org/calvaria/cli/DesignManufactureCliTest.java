@@ -1,6 +1,12 @@
 package org.calvaria.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.calvaria.manufacture.ThreeMf;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.TriangleMesh;
@@ -8,13 +14,6 @@ import org.calvaria.testing.CliRun;
 import org.calvaria.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code calvaria design} with the manufacturing options, on held-out SkullFix 069 and on bad values. */
 class DesignManufactureCliTest {
@@ -24,16 +23,30 @@ class DesignManufactureCliTest {
     @Test
     void designWritesClearanceThicknessFitCheckAnd3mf() throws Exception {
         Path in = SharedData.skullfix("defective_skull", "069");
-        CliRun.Result r = CliRun.run("design", in.toString(), "-o", tmp.resolve("implant.stl").toString(),
-                "--report", tmp.resolve("report.json").toString(), "--fit-check", tmp.resolve("fit.stl").toString(),
-                "--3mf", tmp.resolve("implant.3mf").toString(), "--mould", tmp.resolve("mould").toString(),
-                "--thickness-map", tmp.resolve("thickness.ply").toString(), "--thickness-preview",
-                tmp.resolve("thickness.png").toString(), "--quiet");
+        CliRun.Result r = CliRun.run(
+                "design",
+                in.toString(),
+                "-o",
+                tmp.resolve("implant.stl").toString(),
+                "--report",
+                tmp.resolve("report.json").toString(),
+                "--fit-check",
+                tmp.resolve("fit.stl").toString(),
+                "--3mf",
+                tmp.resolve("implant.3mf").toString(),
+                "--mould",
+                tmp.resolve("mould").toString(),
+                "--thickness-map",
+                tmp.resolve("thickness.ply").toString(),
+                "--thickness-preview",
+                tmp.resolve("thickness.png").toString(),
+                "--quiet");
         assertEquals(0, r.exitCode(), r.err());
         System.out.println(r.out());
         assertTrue(r.out().contains("thickness: min"), r.out());
         assertTrue(r.out().contains("gap to bone along the rim (clearance 0.5 mm)"), r.out());
-        Map<?, ?> report = new ObjectMapper().readValue(tmp.resolve("report.json").toFile(), Map.class);
+        Map<?, ?> report =
+                new ObjectMapper().readValue(tmp.resolve("report.json").toFile(), Map.class);
         Map<?, ?> thickness = (Map<?, ?>) report.get("thickness");
         for (String k : List.of("minMm", "p5Mm", "medianMm", "maxMm")) assertTrue(thickness.containsKey(k), k);
         Map<?, ?> clearance = (Map<?, ?>) report.get("clearance");
@@ -42,7 +55,8 @@ class DesignManufactureCliTest {
         TriangleMesh fit = MeshIO.read(tmp.resolve("fit.stl"));
         assertTrue(fit.isWatertight(), "fit-check model must be watertight");
         ThreeMf.Model m = ThreeMf.read(tmp.resolve("implant.3mf"));
-        assertEquals(List.of("implant", "fit-check", "mould outer half", "mould inner half"),
+        assertEquals(
+                List.of("implant", "fit-check", "mould outer half", "mould inner half"),
                 List.copyOf(m.objects().keySet()));
         // the final mesh crosses itself nowhere
         Map<?, ?> manufacture = (Map<?, ?>) report.get("manufacture");
@@ -62,7 +76,11 @@ class DesignManufactureCliTest {
         assertTrue(((Map<?, ?>) report.get("thicknessMap")).containsKey("file"));
         List<?> outputs = (List<?>) report.get("outputs");
         for (String f : List.of("thickness.ply", "thickness.png", "mould/report.json")) {
-            assertTrue(outputs.stream().anyMatch(o -> ((Map<?, ?>) o).get("file").toString().endsWith(f)), f);
+            assertTrue(
+                    outputs.stream()
+                            .anyMatch(
+                                    o -> ((Map<?, ?>) o).get("file").toString().endsWith(f)),
+                    f);
         }
         TriangleMesh stl = MeshIO.read(tmp.resolve("implant.stl"));
         assertEquals(stl.triangleCount(), m.objects().get("implant").triangleCount());
@@ -73,8 +91,16 @@ class DesignManufactureCliTest {
     void threeMfByExtensionAndAPrinterTooSmall() throws Exception {
         Path in = SharedData.skullfix("defective_skull", "069");
         // an implant and mould that do not fit a 40 mm printer: one line, no file, no mould folder
-        CliRun.Result small = CliRun.run("design", in.toString(), "-o", tmp.resolve("implant.3mf").toString(),
-                "--mould", tmp.resolve("m").toString(), "--max-print-mm", "40", "--quiet");
+        CliRun.Result small = CliRun.run(
+                "design",
+                in.toString(),
+                "-o",
+                tmp.resolve("implant.3mf").toString(),
+                "--mould",
+                tmp.resolve("m").toString(),
+                "--max-print-mm",
+                "40",
+                "--quiet");
         assertEquals(1, small.exitCode(), small.err());
         assertEquals(1, small.errLines().size(), small.err());
         assertTrue(small.err().contains("--max-print-mm"), small.err());
@@ -82,8 +108,8 @@ class DesignManufactureCliTest {
             assertEquals(0, files.count(), "nothing may be written");
         }
         // -o x.3mf writes the implant as a 3MF object
-        CliRun.Result r = CliRun.run("design", in.toString(), "-o", tmp.resolve("implant.3mf").toString(),
-                "--quiet");
+        CliRun.Result r = CliRun.run(
+                "design", in.toString(), "-o", tmp.resolve("implant.3mf").toString(), "--quiet");
         assertEquals(0, r.exitCode(), r.err());
         ThreeMf.Model m = ThreeMf.read(tmp.resolve("implant.3mf"));
         assertEquals(List.of("implant"), List.copyOf(m.objects().keySet()));
@@ -96,8 +122,8 @@ class DesignManufactureCliTest {
         Files.writeString(in, "not read: the options are checked first");
         Path full = Files.createDirectories(tmp.resolve("full"));
         Files.writeString(full.resolve("x.txt"), "x");
-        CliRun.Result r = CliRun.run("design", in.toString(), "-o", tmp.resolve("implant.stl").toString(),
-                "--mould", full.toString());
+        CliRun.Result r = CliRun.run(
+                "design", in.toString(), "-o", tmp.resolve("implant.stl").toString(), "--mould", full.toString());
         assertEquals(1, r.exitCode(), r.err());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().contains("not empty"), r.err());
@@ -108,9 +134,15 @@ class DesignManufactureCliTest {
     void impossibleSettingsFailAsBadUsageAndNoOutput() throws Exception {
         Path in = tmp.resolve("skull.nrrd");
         Files.writeString(in, "not read: the options are checked first");
-        for (String[] bad : new String[][] {{"--thickness", "3", "--min-thickness", "5"}, {"--clearance", "9"},
-            {"--thickness", "40"}, {"--3mf", tmp.resolve("x.stl").toString()}, {"--rim-radius", "9"},
-            {"--thickness-map", tmp.resolve("t.vtk").toString()}, {"--max-print-mm", "0"}}) {
+        for (String[] bad : new String[][] {
+            {"--thickness", "3", "--min-thickness", "5"},
+            {"--clearance", "9"},
+            {"--thickness", "40"},
+            {"--3mf", tmp.resolve("x.stl").toString()},
+            {"--rim-radius", "9"},
+            {"--thickness-map", tmp.resolve("t.vtk").toString()},
+            {"--max-print-mm", "0"}
+        }) {
             String[] args = new String[4 + bad.length];
             args[0] = "design";
             args[1] = in.toString();

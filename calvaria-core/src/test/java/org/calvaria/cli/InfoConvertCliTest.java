@@ -1,11 +1,22 @@
 package org.calvaria.cli;
 
 import static org.calvaria.testing.CliRun.run;
-import org.calvaria.testing.CliRun.Result;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.calvaria.Provenance;
 import org.calvaria.io.NiftiIO;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.VolumeIO;
+import org.calvaria.testing.CliRun.Result;
 import org.calvaria.testing.DicomFixtures;
 import org.calvaria.testing.SharedData;
 import org.calvaria.volume.Geometry;
@@ -17,18 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code calvaria info}, {@code calvaria convert} and {@code --version}, run through {@link Main#run}. */
 class InfoConvertCliTest {
@@ -48,15 +47,18 @@ class InfoConvertCliTest {
     /** A small CT-like volume on an oblique grid with known values -40 .. 213. */
     private static ShortVolume ct() {
         double[] rot = Geometry.rotation(new double[] {0, 0, 1}, Math.toRadians(30));
-        Geometry g = new Geometry(4, 3, 2, new double[] {10, -20, 30},
-                Geometry.multiply(rot, new double[] {0.5, 0, 0, 0, 0.5, 0, 0, 0, 2}));
+        Geometry g = new Geometry(
+                4, 3, 2, new double[] {10, -20, 30}, Geometry.multiply(rot, new double[] {0.5, 0, 0, 0, 0.5, 0, 0, 0, 2
+                }));
         ShortVolume v = new ShortVolume(g);
         for (int i = 0; i < v.voxelCount(); i++) v.set(i, i * 11 - 40);
         return v;
     }
 
     private static String line(String text, String label) {
-        return text.lines().filter(l -> l.startsWith(label)).findFirst()
+        return text.lines()
+                .filter(l -> l.startsWith(label))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no '" + label + "' line in:\n" + text));
     }
 
@@ -64,7 +66,8 @@ class InfoConvertCliTest {
     void versionPrintsTheVersionAndExitsZero() {
         Result r = run("--version");
         assertEquals(0, r.exitCode(), r.err());
-        assertEquals("calvaria " + Provenance.version(), r.out().lines().findFirst().orElse(""));
+        assertEquals(
+                "calvaria " + Provenance.version(), r.out().lines().findFirst().orElse(""));
         assertTrue(Provenance.version().matches("\\d+\\.\\d+\\.\\d+.*"), Provenance.version());
     }
 
@@ -84,11 +87,13 @@ class InfoConvertCliTest {
         assertEquals("spacing:     0.5 x 0.5 x 2 mm", line(a.out(), "spacing:"));
         assertEquals("values:      -40 .. 213", line(a.out(), "values:"));
         assertEquals("type:        int16 (stored as ShortVolume)", line(a.out(), "type:"));
-        assertEquals("direction:   (0.866025, 0.5, 0) (-0.5, 0.866025, 0) (0, 0, 1)  [oblique grid]",
+        assertEquals(
+                "direction:   (0.866025, 0.5, 0) (-0.5, 0.866025, 0) (0, 0, 1)  [oblique grid]",
                 line(a.out(), "direction:"));
         assertEquals("origin:      (10.0000, -20.0000, 30.0000) mm LPS", line(a.out(), "origin:"));
-        for (String label : new String[] {"type:", "sizes:", "spacing:", "direction:", "origin:", "values:",
-            "foreground:", "volume:"}) {
+        for (String label : new String[] {
+            "type:", "sizes:", "spacing:", "direction:", "origin:", "values:", "foreground:", "volume:"
+        }) {
             assertEquals(line(a.out(), label), line(b.out(), label), label);
         }
     }
@@ -136,8 +141,11 @@ class InfoConvertCliTest {
         assertEquals("convert ct.nii", v.metadata().get("calvaria_made_by"), "provenance of the last step");
 
         if (Files.getFileAttributeView(nii, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
-                    assertDoesNotThrow(() -> Files.getPosixFilePermissions(nii))), "outputs readable like any file");
+            assertEquals(
+                    "rw-r--r--",
+                    java.nio.file.attribute.PosixFilePermissions.toString(
+                            assertDoesNotThrow(() -> Files.getPosixFilePermissions(nii))),
+                    "outputs readable like any file");
         }
 
         Path asFloat = tmp.resolve("out/ct-float.nii.gz");
@@ -217,14 +225,23 @@ class InfoConvertCliTest {
     void wrongSizesAndUnknownTypeFailCleanly() throws IOException {
         Path out = freshOutputFolder("sizes");
         Path shortData = handMadeNifti("short.nii", 4, 16, 100); // needs 1024 bytes
-        assertCleanFailure(run("convert", shortData.toString(), out.resolve("x.nrrd").toString()), out,
+        assertCleanFailure(
+                run("convert", shortData.toString(), out.resolve("x.nrrd").toString()),
+                out,
                 "truncated or its header is wrong");
         Path complex = handMadeNifti("complex.nii", 32, 64, 8 * 8 * 8 * 8);
-        assertCleanFailure(run("convert", complex.toString(), out.resolve("x.nrrd").toString()), out,
+        assertCleanFailure(
+                run("convert", complex.toString(), out.resolve("x.nrrd").toString()),
+                out,
                 "unsupported NIfTI datatype 32 (complex64)");
         Path nrrd = tmp.resolve("ct.nrrd");
         NrrdIO.write(ct(), nrrd);
-        Result badType = run("convert", "--type", "int12", nrrd.toString(), out.resolve("x.nii").toString());
+        Result badType = run(
+                "convert",
+                "--type",
+                "int12",
+                nrrd.toString(),
+                out.resolve("x.nii").toString());
         assertEquals(2, badType.exitCode(), "a bad option value is bad usage: " + badType.err());
         assertTrue(badType.err().startsWith("unknown --type 'int12'"), badType.err());
         assertTrue(badType.err().contains("Usage: calvaria convert"), "picocli's usage follows: " + badType.err());
@@ -238,8 +255,8 @@ class InfoConvertCliTest {
     void foldersEmptyAndMissingFilesFailCleanly() throws IOException {
         Path out = freshOutputFolder("folders");
         Path emptyFolder = Files.createDirectories(tmp.resolve("not-dicom"));
-        assertCleanFailure(run("convert", emptyFolder.toString(), out.resolve("x.nii").toString()), out,
-                "no DICOM images found");
+        assertCleanFailure(
+                run("convert", emptyFolder.toString(), out.resolve("x.nii").toString()), out, "no DICOM images found");
         Path nrrd = tmp.resolve("ct.nrrd");
         NrrdIO.write(ct(), nrrd);
         Path folderAsOutput = Files.createDirectories(out.resolve("target.nii"));
@@ -247,14 +264,15 @@ class InfoConvertCliTest {
         Files.delete(folderAsOutput);
         assertCleanFailure(r, out, "is a folder; give a file name");
         Path empty = Files.write(tmp.resolve("empty.nii"), new byte[0]);
-        assertCleanFailure(run("convert", empty.toString(), out.resolve("x.nrrd").toString()), out, "empty (0 bytes)");
+        assertCleanFailure(
+                run("convert", empty.toString(), out.resolve("x.nrrd").toString()), out, "empty (0 bytes)");
         assertCleanFailure(run("info", empty.toString()), out, "empty (0 bytes)");
         Path missing = tmp.resolve("missing.nrrd");
-        assertCleanFailure(run("convert", missing.toString(), out.resolve("x.nii").toString()), out,
-                "does not exist");
+        assertCleanFailure(
+                run("convert", missing.toString(), out.resolve("x.nii").toString()), out, "does not exist");
         assertCleanFailure(run("info", missing.toString()), out, "does not exist");
-        assertCleanFailure(run("convert", nrrd.toString(), out.resolve("x.vtk").toString()), out,
-                "cannot tell the output format");
+        assertCleanFailure(
+                run("convert", nrrd.toString(), out.resolve("x.vtk").toString()), out, "cannot tell the output format");
     }
 
     @Test
@@ -262,23 +280,30 @@ class InfoConvertCliTest {
         Path out = freshOutputFolder("detached");
         Files.write(tmp.resolve("elsewhere.raw"), new byte[8]);
         Path dir = Files.createDirectories(tmp.resolve("case"));
-        Path header = Files.writeString(dir.resolve("ct.nhdr"), "NRRD0004\ntype: uint8\ndimension: 3\n"
-                + "sizes: 2 2 2\nencoding: raw\ndata file: ../elsewhere.raw\n");
-        assertCleanFailure(run("info", header.toString()), out, "data file '../elsewhere.raw' lies outside the"
-                + " header's folder");
-        assertCleanFailure(run("convert", header.toString(), out.resolve("x.nii").toString()), out, "lies outside");
+        Path header = Files.writeString(
+                dir.resolve("ct.nhdr"),
+                "NRRD0004\ntype: uint8\ndimension: 3\n" + "sizes: 2 2 2\nencoding: raw\ndata file: ../elsewhere.raw\n");
+        assertCleanFailure(
+                run("info", header.toString()),
+                out,
+                "data file '../elsewhere.raw' lies outside the" + " header's folder");
+        assertCleanFailure(
+                run("convert", header.toString(), out.resolve("x.nii").toString()), out, "lies outside");
     }
 
     @Test
     void aDamagedDicomSliceFailsUnlessAllowGapsIsGiven() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("series"));
         try (Stream<Path> files = Files.list(DicomFixtures.path("oblique-ct"))) {
-            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName().toString()));
+            for (Path f : (Iterable<Path>) files::iterator)
+                Files.copy(f, dir.resolve(f.getFileName().toString()));
         }
         byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
         Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, 300));
         Path out = freshOutputFolder("gaps");
-        assertCleanFailure(run("convert", dir.toString(), out.resolve("ct.nrrd").toString()), out,
+        assertCleanFailure(
+                run("convert", dir.toString(), out.resolve("ct.nrrd").toString()),
+                out,
                 "slice_d.dcm is a damaged DICOM file");
         Result r = run("info", "--allow-gaps", dir.toString());
         assertEquals(0, r.exitCode(), r.err());
@@ -297,9 +322,13 @@ class InfoConvertCliTest {
         assertTrue(r.err().contains("uneven slice gaps of 1 to 2.5 mm"), r.err());
         Volume v = VolumeIO.read(nrrd);
         assertEquals(6, v.geometry().nz());
-        assertTrue(v.metadata().get("dicom_resampled").contains("onto 6 slices 0.9 mm apart"), v.metadata().toString());
+        assertTrue(
+                v.metadata().get("dicom_resampled").contains("onto 6 slices 0.9 mm apart"),
+                v.metadata().toString());
         Files.delete(nrrd);
-        assertCleanFailure(run("convert", "--max-slice-gap-ratio", "2", uneven.toString(), nrrd.toString()), out,
+        assertCleanFailure(
+                run("convert", "--max-slice-gap-ratio", "2", uneven.toString(), nrrd.toString()),
+                out,
                 "more than --max-slice-gap-ratio 2");
         Result bad = run("info", "--max-slice-gap-ratio", "0.5", uneven.toString());
         assertEquals(2, bad.exitCode(), bad.err());
@@ -322,7 +351,8 @@ class InfoConvertCliTest {
         Path out = freshOutputFolder("usage");
         Path nrrd = tmp.resolve("ct.nrrd");
         NrrdIO.write(ct(), nrrd);
-        Result r = run("convert", "--bogus", nrrd.toString(), out.resolve("x.nii").toString());
+        Result r =
+                run("convert", "--bogus", nrrd.toString(), out.resolve("x.nii").toString());
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("Unknown option: '--bogus'"), r.err());
         try (Stream<Path> left = Files.list(out)) {

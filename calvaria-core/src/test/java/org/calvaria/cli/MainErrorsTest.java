@@ -1,16 +1,15 @@
 package org.calvaria.cli;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.Progress;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.calvaria.Progress;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * Errors (out of memory, stack overflow) end as one {@code error:} line and exit code 1, never a stack trace, and every
@@ -41,7 +40,8 @@ class MainErrorsTest {
             };
             CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(boom);
             spec.mixinStandardHelpOptions(true);
-            spec.addOption(CommandLine.Model.OptionSpec.builder("-v", "--verbose").build());
+            spec.addOption(
+                    CommandLine.Model.OptionSpec.builder("-v", "--verbose").build());
             cl.addSubcommand("boom", spec);
             cl.setErr(new java.io.PrintWriter(captured, true)); // after adding: it reaches every subcommand
             String[] args = new String[extra.length + 1];
@@ -78,11 +78,14 @@ class MainErrorsTest {
     @Test
     void stackOverflowAndOtherErrorsAreOneLine() {
         String line = errorLine(runBoom(StackOverflowError::new));
-        assertEquals("error: stack overflow running 'calvaria boom'; run with JAVA_OPTS=-Xss512m (or a smaller"
-                + " input)", line);
+        assertEquals(
+                "error: stack overflow running 'calvaria boom'; run with JAVA_OPTS=-Xss512m (or a smaller" + " input)",
+                line);
         line = errorLine(runBoom(() -> new NoClassDefFoundError("org/tensorflow/Graph")));
-        assertEquals("error: internal failure running 'calvaria boom' (NoClassDefFoundError: org/tensorflow/Graph);"
-                + " run with --verbose for details", line);
+        assertEquals(
+                "error: internal failure running 'calvaria boom' (NoClassDefFoundError: org/tensorflow/Graph);"
+                        + " run with --verbose for details",
+                line);
     }
 
     @Test

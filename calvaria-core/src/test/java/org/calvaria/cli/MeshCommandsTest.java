@@ -1,5 +1,14 @@
 package org.calvaria.cli;
 
+import static org.calvaria.evaluate.Metrics.dice;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.MarchingCubes;
@@ -13,16 +22,6 @@ import org.calvaria.volume.Volume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-
-import static org.calvaria.evaluate.Metrics.dice;
-import static org.junit.jupiter.api.Assertions.*;
 
 class MeshCommandsTest {
     @TempDir
@@ -75,8 +74,18 @@ class MeshCommandsTest {
         assertTrue(m.isWatertight());
 
         Path ply = tmp.resolve("smooth.ply"), cloud = tmp.resolve("cloud.xyz");
-        out = run(0, "mesh", in.toString(), "-o", ply.toString(), "--smooth", "10", "--decimate", "0.5",
-                "--points", cloud.toString());
+        out = run(
+                0,
+                "mesh",
+                in.toString(),
+                "-o",
+                ply.toString(),
+                "--smooth",
+                "10",
+                "--decimate",
+                "0.5",
+                "--points",
+                cloud.toString());
         TriangleMesh d = MeshIO.read(ply);
         assertTrue(Math.abs(d.triangleCount() - m.triangleCount() / 2) < 0.02 * m.triangleCount(), out);
         assertTrue(d.isWatertight());
@@ -103,17 +112,22 @@ class MeshCommandsTest {
         assertTrue(out.contains("no surface at --iso 5000"), out);
 
         Path empty = write(new MaskVolume(Geometry.axisAligned(5, 5, 5, 1.0)), "empty.nrrd");
-        assertTrue(run(1, "mesh", empty.toString(), "-o", tmp.resolve("e.stl").toString()).contains("empty mask"));
-        assertTrue(run(1, "mesh", empty.toString(), "-o", tmp.resolve("e.vtk").toString()).contains(".stl, .ply or .obj"));
-        String bad = run(2, "mesh", empty.toString(), "-o", empty.toString().replace(".nrrd", ".ply"), "--decimate",
-                "2");
+        assertTrue(run(1, "mesh", empty.toString(), "-o", tmp.resolve("e.stl").toString())
+                .contains("empty mask"));
+        assertTrue(run(1, "mesh", empty.toString(), "-o", tmp.resolve("e.vtk").toString())
+                .contains(".stl, .ply or .obj"));
+        String bad =
+                run(2, "mesh", empty.toString(), "-o", empty.toString().replace(".nrrd", ".ply"), "--decimate", "2");
         assertTrue(bad.contains("--decimate") && bad.contains("Usage: calvaria mesh"), bad);
         bad = run(2, "mesh", empty.toString(), "-o", tmp.resolve("e.stl").toString(), "--smooth", "-1");
         assertTrue(bad.contains("--smooth must be 0..10000, got -1") && bad.contains("Usage: calvaria mesh"), bad);
         run(2, "mesh", empty.toString(), "-o", tmp.resolve("e.stl").toString(), "--no-such-flag");
         run(2, "mesh", empty.toString());
         try (var files = Files.list(tmp)) {
-            assertEquals(0, files.filter(p -> p.getFileName().toString().startsWith(".")).count(),
+            assertEquals(
+                    0,
+                    files.filter(p -> p.getFileName().toString().startsWith("."))
+                            .count(),
                     "no temporary files left behind");
         }
     }
@@ -139,15 +153,38 @@ class MeshCommandsTest {
         assertEquals(MeshIO.read(stl).enclosedVolumeMm3(), ml, 0.05 * ml);
 
         // bad inputs: a volume given as mesh, a corrupt STL, both grid options, neither
-        assertTrue(run(1, "voxelize", in.toString(), "--spacing", "1", "-o", tmp.resolve("x.nrrd").toString())
+        assertTrue(run(
+                        1,
+                        "voxelize",
+                        in.toString(),
+                        "--spacing",
+                        "1",
+                        "-o",
+                        tmp.resolve("x.nrrd").toString())
                 .contains("is a volume, not a mesh"));
         Path broken = tmp.resolve("broken.stl");
         byte[] bytes = Files.readAllBytes(stl);
         Files.write(broken, Arrays.copyOf(bytes, bytes.length - 30));
-        assertTrue(run(1, "voxelize", broken.toString(), "--like", in.toString(), "-o", tmp.resolve("y.nrrd").toString())
+        assertTrue(run(
+                        1,
+                        "voxelize",
+                        broken.toString(),
+                        "--like",
+                        in.toString(),
+                        "-o",
+                        tmp.resolve("y.nrrd").toString())
                 .contains("truncated or corrupt binary STL"));
         assertFalse(Files.exists(tmp.resolve("y.nrrd")));
-        run(2, "voxelize", stl.toString(), "--like", in.toString(), "--spacing", "1", "-o", tmp.resolve("z.nrrd").toString());
+        run(
+                2,
+                "voxelize",
+                stl.toString(),
+                "--like",
+                in.toString(),
+                "--spacing",
+                "1",
+                "-o",
+                tmp.resolve("z.nrrd").toString());
         run(2, "voxelize", stl.toString(), "-o", tmp.resolve("z.nrrd").toString());
         assertTrue(run(1, "voxelize", stl.toString(), "--like", in.toString(), "-o", in.toString())
                 .contains("is the input file"));
@@ -159,8 +196,18 @@ class MeshCommandsTest {
         Path implantStl = tmp.resolve("implant.stl");
         MeshIO.writeStlBinary(MarchingCubes.extract(implant), implantStl, "test");
         Path png = tmp.resolve("preview.png");
-        run(0, "preview", s.toString(), "--overlay", implantStl.toString(), "-o", png.toString(), "--title", "case",
-                "--size", "160");
+        run(
+                0,
+                "preview",
+                s.toString(),
+                "--overlay",
+                implantStl.toString(),
+                "-o",
+                png.toString(),
+                "--title",
+                "case",
+                "--size",
+                "160");
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(320, img.getWidth());
         int red = 0, bone = 0;
@@ -175,10 +222,16 @@ class MeshCommandsTest {
         assertTrue(bone > 3000, "bone pixels " + bone);
 
         run(0, "preview", i.toString(), "-o", tmp.resolve("implant.png").toString(), "--size", "64", "--smooth", "5");
-        assertTrue(run(2, "preview", s.toString(), "-o", tmp.resolve("p.jpg").toString()).contains(".png"));
+        assertTrue(run(2, "preview", s.toString(), "-o", tmp.resolve("p.jpg").toString())
+                .contains(".png"));
         ShortVolume ct = new ShortVolume(Geometry.axisAligned(6, 6, 6, 1.0));
         ct.set(3, 3, 3, 900);
-        assertTrue(run(1, "preview", write(ct, "ct.nrrd").toString(), "-o", tmp.resolve("ct.png").toString())
+        assertTrue(run(
+                        1,
+                        "preview",
+                        write(ct, "ct.nrrd").toString(),
+                        "-o",
+                        tmp.resolve("ct.png").toString())
                 .contains("not a binary mask"));
     }
 

@@ -1,6 +1,12 @@
 package org.calvaria.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.calvaria.manufacture.ThreeMf;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
@@ -11,13 +17,6 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** {@code calvaria mould}: the folder appears whole, bad input gets one line and no folder. */
 class MouldCommandTest {
@@ -31,12 +30,14 @@ class MouldCommandTest {
         Geometry g = Geometry.axisAligned(n, n, 60, s, s, s, new double[] {-(n - 1) * s / 2, -(n - 1) * s / 2, 40});
         MaskVolume m = new MaskVolume(g);
         double[] p = new double[3];
-        for (int k = 0; k < 60; k++) for (int j = 0; j < n; j++) for (int i = 0; i < n; i++) {
-            g.indexToPhysical(i, j, k, p);
-            double r = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
-            double polar = Math.toDegrees(Math.atan2(Math.hypot(p[0], p[1]), p[2]));
-            if (r <= 60 && r > 56 && polar < 25) m.set(i, j, k, true);
-        }
+        for (int k = 0; k < 60; k++)
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++) {
+                    g.indexToPhysical(i, j, k, p);
+                    double r = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+                    double polar = Math.toDegrees(Math.atan2(Math.hypot(p[0], p[1]), p[2]));
+                    if (r <= 60 && r > 56 && polar < 25) m.set(i, j, k, true);
+                }
         return MeshSmoothing.taubin(MarchingCubes.extract(m), 10);
     }
 
@@ -57,7 +58,8 @@ class MouldCommandTest {
         for (String k : List.of("cavityVolumeMl", "pmmaVolumeMl", "pmmaMassG", "halves", "undercuts")) {
             assertTrue(rep.containsKey(k), k);
         }
-        assertEquals(List.of("mould outer half", "mould inner half", "implant"),
+        assertEquals(
+                List.of("mould outer half", "mould inner half", "implant"),
                 List.copyOf(ThreeMf.read(out.resolve("mould.3mf")).objects().keySet()));
         // A second run into the same (now full) folder is refused.
         CliRun.Result again = CliRun.run("mould", stl.toString(), "-o", out.toString(), "--quiet");
@@ -73,8 +75,10 @@ class MouldCommandTest {
         MeshIO.write(new TriangleMesh(p.vertices(), t), open, false, "test");
         Path closed = tmp.resolve("closed.stl");
         MeshIO.write(p, closed, false, "test");
-        String[][] cases = {{"mould", open.toString(), "-o", tmp.resolve("m1").toString()},
-            {"mould", closed.toString(), "-o", tmp.resolve("m2").toString(), "--max-print-mm", "30"}};
+        String[][] cases = {
+            {"mould", open.toString(), "-o", tmp.resolve("m1").toString()},
+            {"mould", closed.toString(), "-o", tmp.resolve("m2").toString(), "--max-print-mm", "30"}
+        };
         // a bad option value is bad usage: exit 2, the message, then the usage
         String[] wall = {"mould", closed.toString(), "-o", tmp.resolve("m3").toString(), "--wall", "0.2"};
         CliRun.Result bad = CliRun.run(wall);

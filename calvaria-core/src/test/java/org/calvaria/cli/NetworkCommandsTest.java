@@ -1,16 +1,15 @@
 package org.calvaria.cli;
 
 import static org.calvaria.testing.CliRun.run;
-import org.calvaria.testing.CliRun.Result;
-import org.calvaria.complete.ModelFile;
-import org.calvaria.train.Trainer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.complete.ModelFile;
+import org.calvaria.testing.CliRun.Result;
+import org.calvaria.train.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NetworkCommandsTest {
     @TempDir
@@ -19,19 +18,53 @@ class NetworkCommandsTest {
     @Test
     void trainOnSyntheticDataThenResume() throws Exception {
         Path dir = tmp.resolve("run");
-        Result r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70",
-                "--epochs", "1",
-                "--steps-per-epoch", "2", "--batch", "2", "--val-samples", "2", "--synthetic-skulls", "4",
-                "--optimizer", "adam", "-q");
+        Result r = run(
+                "train",
+                "--data",
+                "synthetic",
+                "-o",
+                dir.toString(),
+                "--grid",
+                "16x16x8",
+                "--height-mm",
+                "70",
+                "--epochs",
+                "1",
+                "--steps-per-epoch",
+                "2",
+                "--batch",
+                "2",
+                "--val-samples",
+                "2",
+                "--synthetic-skulls",
+                "4",
+                "--optimizer",
+                "adam",
+                "-q");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("model: "), r.out());
         ModelFile m = ModelFile.read(dir.resolve(Trainer.MODEL));
         assertEquals("wu2022", m.architecture().name());
         assertEquals(70, m.grid().heightMm());
         assertEquals("adam", m.training().get("optimizer"));
-        r = run("train", "--data", "synthetic", "-o", dir.toString(), "--grid", "16x16x8", "--height-mm", "70",
-                "--epochs", "2",
-                "--val-samples", "2", "--synthetic-skulls", "4", "--resume", "-q");
+        r = run(
+                "train",
+                "--data",
+                "synthetic",
+                "-o",
+                dir.toString(),
+                "--grid",
+                "16x16x8",
+                "--height-mm",
+                "70",
+                "--epochs",
+                "2",
+                "--val-samples",
+                "2",
+                "--synthetic-skulls",
+                "4",
+                "--resume",
+                "-q");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(3, Files.readAllLines(dir.resolve(Trainer.LOG)).size());
         // the same folder again without --resume is refused, exit 1, one line
@@ -54,7 +87,13 @@ class NetworkCommandsTest {
         assertEquals(2, r.exitCode(), "bad usage");
         assertTrue(r.err().contains("adadelta or adam"), r.err());
         assertTrue(r.err().contains("Usage: calvaria train"), "picocli's usage follows: " + r.err());
-        r = run("train", "--data", tmp.resolve("nowhere").toString(), "-o", tmp.resolve("x").toString(), "-q");
+        r = run(
+                "train",
+                "--data",
+                tmp.resolve("nowhere").toString(),
+                "-o",
+                tmp.resolve("x").toString(),
+                "-q");
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("is not a folder"), r.err());
         r = run("train", "--data", "synthetic", "--bogus");
@@ -78,11 +117,25 @@ class NetworkCommandsTest {
 
     @Test
     void benchNetPrintsFiguresOnATinyGrid() {
-        Result r = run("bench", "net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
-                "--threads", "1", "--design-case", "none", "-q");
+        Result r = run(
+                "bench",
+                "net",
+                "--grid",
+                "16x16x8",
+                "--batch",
+                "2",
+                "--repeats",
+                "1",
+                "--matmul-size",
+                "128",
+                "--threads",
+                "1",
+                "--design-case",
+                "none",
+                "-q");
         assertEquals(0, r.exitCode(), r.err());
-        for (String key : new String[] {"forward cost:", "forward time:", "train step:", "matmul floor:",
-            "forward / floor:"}) {
+        for (String key :
+                new String[] {"forward cost:", "forward time:", "train step:", "matmul floor:", "forward / floor:"}) {
             assertTrue(r.out().contains(key), r.out());
         }
         // 16x16x8: 2*27*(8+64+64+8)*2048 + coarser levels
@@ -92,16 +145,30 @@ class NetworkCommandsTest {
     @Test
     void benchNetTimesTheDesignStagesOfAGivenSkull() throws Exception {
         org.calvaria.volume.MaskVolume skull = new org.calvaria.synth.SyntheticSkull(3).rasterize(2.0, 2.0);
-        org.calvaria.defects.Defect d = new org.calvaria.defects.DefectGenerator(3)
-                .cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
+        org.calvaria.defects.Defect d =
+                new org.calvaria.defects.DefectGenerator(3).cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
         java.nio.file.Path file = tmp.resolve("defective.nrrd");
         org.calvaria.io.NrrdIO.write(d.defective(), file);
         // 'bench-net', the old spelling, still runs it
-        Result r = run("bench-net", "--grid", "16x16x8", "--batch", "2", "--repeats", "1", "--matmul-size", "128",
-                "--threads", "1", "--design-case", file.toString(), "-q");
+        Result r = run(
+                "bench-net",
+                "--grid",
+                "16x16x8",
+                "--batch",
+                "2",
+                "--repeats",
+                "1",
+                "--matmul-size",
+                "128",
+                "--threads",
+                "1",
+                "--design-case",
+                file.toString(),
+                "-q");
         assertEquals(0, r.exitCode(), r.err());
-        for (String stage : new String[] {"design stages:", "normalise=", "complete=", "map back=", "implant=",
-            "mesh=", "total="}) {
+        for (String stage :
+                new String[] {"design stages:", "normalise=", "complete=", "map back=", "implant=", "mesh=", "total="
+                }) {
             assertTrue(r.out().contains(stage), r.out());
         }
     }

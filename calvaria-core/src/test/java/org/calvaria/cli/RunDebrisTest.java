@@ -1,12 +1,7 @@
 package org.calvaria.cli;
 
-import org.calvaria.io.NrrdIO;
-import org.calvaria.testing.CliRun.Result;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.calvaria.testing.CliRun.run;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.calvaria.testing.CliRun.run;
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.testing.CliRun.Result;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a killed run leaves behind is cleaned up by the next run writing the same outputs. */
 class RunDebrisTest {
@@ -44,13 +43,19 @@ class RunDebrisTest {
         }
         Path unrelated = Files.write(d.resolve(".notes.txt"), new byte[] {1});
 
-        Result r = run("mesh", in.toString(), "-o", d.resolve("s.stl").toString(), "--points",
+        Result r = run(
+                "mesh",
+                in.toString(),
+                "-o",
+                d.resolve("s.stl").toString(),
+                "--points",
                 d.resolve("s.ply").toString());
 
         assertEquals(0, r.exitCode(), r.err());
         try (Stream<Path> s = Files.list(d)) {
-            assertEquals(List.of(".notes.txt", "s.ply", "s.stl"), s.map(p -> p.getFileName().toString()).sorted()
-                    .toList());
+            assertEquals(
+                    List.of(".notes.txt", "s.ply", "s.stl"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertTrue(Files.exists(unrelated));
     }
@@ -63,7 +68,12 @@ class RunDebrisTest {
         Path in = tmp.resolve("cube.nrrd");
         NrrdIO.write(cube, in);
         Files.writeString(d.resolve("file"), "a file, not a folder");
-        Result r = run("mesh", in.toString(), "-o", d.resolve("s.stl").toString(), "--points",
+        Result r = run(
+                "mesh",
+                in.toString(),
+                "-o",
+                d.resolve("s.stl").toString(),
+                "--points",
                 d.resolve("file/s.xyz").toString());
         assertEquals(1, r.exitCode(), r.err());
         assertEquals(1, r.errLines().size(), r.err());

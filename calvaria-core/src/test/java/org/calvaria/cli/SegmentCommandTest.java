@@ -1,5 +1,13 @@
 package org.calvaria.cli;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.morphology.ConnectedComponents;
@@ -12,15 +20,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class SegmentCommandTest {
     static SyntheticCt synthetic;
@@ -68,8 +67,10 @@ class SegmentCommandTest {
         assertEquals(0, back.intersectionCount(synthetic.table));
 
         Path nrrd = tmp.resolve("skull-raw.nrrd");
-        assertEquals(0, run(err, "segment", ct.toString(), "-o", nrrd.toString(), "--no-crop", "--median-mm", "1",
-                "--no-fill"), err.toString());
+        assertEquals(
+                0,
+                run(err, "segment", ct.toString(), "-o", nrrd.toString(), "--no-crop", "--median-mm", "1", "--no-fill"),
+                err.toString());
         MaskVolume full = (MaskVolume) VolumeIO.read(nrrd);
         assertTrue(full.geometry().sameGrid(synthetic.ct.geometry(), 1e-9));
         assertTrue(full.metadata().get("calvaria_made_by").contains("median 1 mm"));
@@ -95,14 +96,31 @@ class SegmentCommandTest {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "segment", ct.toString(), "-o", out.toString(), "--threshold", "5000"));
         assertTrue(err.toString().contains("-1024..3071"), err.toString());
-        assertEquals(2, run(err, "segment", ct.toString(), "-o", out.toString(), "--raw-window", "1200,1817",
-                "--threshold", "200"));
+        assertEquals(
+                2,
+                run(
+                        err,
+                        "segment",
+                        ct.toString(),
+                        "-o",
+                        out.toString(),
+                        "--raw-window",
+                        "1200,1817",
+                        "--threshold",
+                        "200"));
         assertEquals(2, run(err, "segment", ct.toString(), "-o", out.toString(), "--raw-window", "1200"));
         assertEquals(2, run(err, "segment", ct.toString(), "-o", out.toString(), "--raw-window", "a,b"));
         assertTrue(err.toString().contains("two numbers LO,HI"), err.toString());
         assertEquals(2, run(err, "segment", ct.toString(), "-o", out.toString(), "--median-mm", "-1"));
         assertEquals(2, run(err, "segment", ct.toString()));
-        assertEquals(1, run(err, "segment", ct.toString(), "-o", tmp.resolve("skull.txt").toString()));
+        assertEquals(
+                1,
+                run(
+                        err,
+                        "segment",
+                        ct.toString(),
+                        "-o",
+                        tmp.resolve("skull.txt").toString()));
         assertEquals(1, run(err, "segment", ct.toString(), "-o", ct.toString()), "never overwrite the input");
         assertFalse(Files.exists(out));
     }

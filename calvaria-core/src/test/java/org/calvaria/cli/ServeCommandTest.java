@@ -1,12 +1,11 @@
 package org.calvaria.cli;
 
 import static org.calvaria.testing.CliRun.run;
-import org.calvaria.testing.CliRun.Result;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.ServerSocket;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.testing.CliRun.Result;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code calvaria serve}: options and the model are checked before anything listens (the served pipeline itself is
@@ -61,8 +60,10 @@ class ServeCommandTest {
             assertEquals(1, r.exitCode());
             String err = r.err().strip();
             assertEquals(1, err.lines().count(), "one line: " + err);
-            assertTrue(err.startsWith("error: cannot create a temporary folder for uploads in " + file
-                    + ": it is a file, not a folder; choose a folder this user can write to with --temp-dir"), err);
+            assertTrue(
+                    err.startsWith("error: cannot create a temporary folder for uploads in " + file
+                            + ": it is a file, not a folder; choose a folder this user can write to with --temp-dir"),
+                    err);
             assertEquals("", r.out(), "no URL is printed");
         } finally {
             java.nio.file.Files.deleteIfExists(file);

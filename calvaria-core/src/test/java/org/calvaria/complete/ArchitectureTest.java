@@ -1,11 +1,10 @@
 package org.calvaria.complete;
 
-import org.calvaria.CalvariaException;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
     @Test
@@ -14,12 +13,15 @@ class ArchitectureTest {
         List<Architecture.Layer> layers = a.layers();
         assertEquals(12, layers.size());
         // Table 1, "Channels" column, top to bottom
-        assertArrayEquals(new int[] {8, 8, 4, 4, 4, 4, 4, 4, 4, 8, 8, 1},
+        assertArrayEquals(
+                new int[] {8, 8, 4, 4, 4, 4, 4, 4, 4, 8, 8, 1},
                 layers.stream().mapToInt(Architecture.Layer::outChannels).toArray());
-        assertArrayEquals(new int[] {1, 1, 1, 1, 2, 4, 8, 16, 1, 1, 1, 1},
+        assertArrayEquals(
+                new int[] {1, 1, 1, 1, 2, 4, 8, 16, 1, 1, 1, 1},
                 layers.stream().mapToInt(Architecture.Layer::dilation).toArray());
         assertEquals(8269, a.parameterCount());
-        long fromShapes = a.variableShapes().values().stream().mapToLong(Weights::size).sum();
+        long fromShapes =
+                a.variableShapes().values().stream().mapToLong(Weights::size).sum();
         assertEquals(8269, fromShapes);
         assertEquals(8269, Weights.glorotUniform(a, 3).parameterCount());
     }

@@ -1,13 +1,12 @@
 package org.calvaria.complete;
 
-import org.calvaria.CalvariaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CompletionModelTest {
     @TempDir
@@ -39,7 +38,9 @@ class CompletionModelTest {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        assertTrue(min >= 0 && max <= 1 && max - min > 1e-3, "probabilities in [0,1] and not constant: " + min + ".." + max);
+        assertTrue(
+                min >= 0 && max <= 1 && max - min > 1e-3,
+                "probabilities in [0,1] and not constant: " + min + ".." + max);
         // samples are independent: predicting the second alone gives the same numbers
         float[] second = java.util.Arrays.copyOfRange(input, grid.voxelCount(), 2 * grid.voxelCount());
         try (CompletionModel m = CompletionModel.load(file, 1)) {

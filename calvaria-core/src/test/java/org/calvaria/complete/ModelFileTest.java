@@ -1,8 +1,6 @@
 package org.calvaria.complete;
 
-import org.calvaria.CalvariaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,8 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelFileTest {
     @TempDir
@@ -75,7 +74,8 @@ class ModelFileTest {
             Path p = tmp.resolve("t" + length + ModelFile.EXTENSION);
             Files.write(p, Arrays.copyOf(b, length));
             CalvariaException e = assertThrows(CalvariaException.class, () -> ModelFile.read(p));
-            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("not a Calvaria model"),
+            assertTrue(
+                    e.getMessage().contains("truncated") || e.getMessage().contains("not a Calvaria model"),
                     length + ": " + e.getMessage());
             assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
         }
@@ -94,17 +94,21 @@ class ModelFileTest {
         }
         byte[] wrongMagic = b.clone();
         wrongMagic[0] = 'X';
-        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(wrongMagic, "m")).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(wrongMagic, "m"))
+                .getMessage()
                 .contains("not a Calvaria model"));
         byte[] extra = Arrays.copyOf(b, b.length + 4);
-        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(extra, "m")).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(extra, "m"))
+                .getMessage()
                 .contains("corrupt"));
         Path missing = tmp.resolve("none" + ModelFile.EXTENSION);
-        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(missing)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(missing))
+                .getMessage()
                 .contains("does not exist"));
         Path text = tmp.resolve("text" + ModelFile.EXTENSION);
         Files.writeString(text, "this is not a model, just some text of reasonable length");
-        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(text)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> ModelFile.read(text))
+                .getMessage()
                 .contains("not a Calvaria model"));
     }
 
@@ -120,7 +124,8 @@ class ModelFileTest {
     void weightsOfAnotherArchitectureAreRefused() {
         // same file, but its header claims e3 has 8 channels: the stored e3/kernel [3,3,3,4,4] no longer fits
         byte[] b = sample().toBytes();
-        byte[] edited = editHeader(b, h -> h.replaceFirst("\"widths\" : \\[ 8, 8, 4, 4 \\]", "\"widths\" : [ 8, 8, 4, 8 ]"));
+        byte[] edited =
+                editHeader(b, h -> h.replaceFirst("\"widths\" : \\[ 8, 8, 4, 4 \\]", "\"widths\" : [ 8, 8, 4, 8 ]"));
         CalvariaException e = assertThrows(CalvariaException.class, () -> ModelFile.read(edited, "model y"));
         assertTrue(e.getMessage().contains("e3/kernel") && e.getMessage().contains("another network"), e.getMessage());
         // and through the API: wide16 weights cannot be given to wu2022

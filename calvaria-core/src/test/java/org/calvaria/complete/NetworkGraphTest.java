@@ -1,5 +1,12 @@
 package org.calvaria.complete;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -9,14 +16,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
-
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class NetworkGraphTest {
     @Test
@@ -41,7 +40,8 @@ class NetworkGraphTest {
             expected.put("out", new long[] {1, 40, 112, 112, 1});
             assertEquals(List.copyOf(expected.keySet()), List.copyOf(outputs.keySet()));
             float[] x = new float[grid.voxelCount()];
-            try (Session s = new Session(g); TFloat32 t = TensorFlowSupport.tensor(x, 1, 40, 112, 112, 1)) {
+            try (Session s = new Session(g);
+                    TFloat32 t = TensorFlowSupport.tensor(x, 1, 40, 112, 112, 1)) {
                 Session.Runner r = s.runner().feed(in, t);
                 outputs.values().forEach(r::fetch);
                 try (Result res = r.run()) {
@@ -88,12 +88,12 @@ class NetworkGraphTest {
     static float[] runLogits(Architecture arch, GridSpec grid, Weights w, float[] input, int n) {
         try (Graph g = new Graph()) {
             Ops tf = Ops.create(g);
-            Placeholder<TFloat32> in = tf.placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, grid.nz(), grid.ny(), grid.nx(), 1)));
+            Placeholder<TFloat32> in =
+                    tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, grid.nz(), grid.ny(), grid.nx(), 1)));
             Operand<TFloat32> out = NetworkGraph.logits(tf, arch, grid, in, name -> constant(tf, w, name));
             try (Session s = new Session(g);
-                 TFloat32 t = TensorFlowSupport.tensor(input, n, grid.nz(), grid.ny(), grid.nx(), 1);
-                 Result res = s.runner().feed(in, t).fetch(out).run()) {
+                    TFloat32 t = TensorFlowSupport.tensor(input, n, grid.nz(), grid.ny(), grid.nx(), 1);
+                    Result res = s.runner().feed(in, t).fetch(out).run()) {
                 return TensorFlowSupport.values((TFloat32) res.get(0));
             }
         }

@@ -8,14 +8,18 @@ import java.util.List;
  */
 final class ReferenceNetwork {
     record Tensor(int d, int h, int w, int c, double[] v) {
-        Tensor(int d, int h, int w, int c) { this(d, h, w, c, new double[d * h * w * c]); }
+        Tensor(int d, int h, int w, int c) {
+            this(d, h, w, c, new double[d * h * w * c]);
+        }
 
         double get(int z, int y, int x, int ch) {
             if (z < 0 || y < 0 || x < 0 || z >= d || y >= h || x >= w) return 0;
             return v[((z * h + y) * w + x) * c + ch];
         }
 
-        void set(int z, int y, int x, int ch, double value) { v[((z * h + y) * w + x) * c + ch] = value; }
+        void set(int z, int y, int x, int ch, double value) {
+            v[((z * h + y) * w + x) * c + ch] = value;
+        }
     }
 
     private ReferenceNetwork() {}
@@ -51,7 +55,8 @@ final class ReferenceNetwork {
                             for (int ky = 0; ky < 3; ky++) {
                                 for (int kx = 0; kx < 3; kx++) {
                                     for (int c = 0; c < ci; c++) {
-                                        double v = in.get(z + (kz - 1) * dil, y + (ky - 1) * dil, x + (kx - 1) * dil, c);
+                                        double v =
+                                                in.get(z + (kz - 1) * dil, y + (ky - 1) * dil, x + (kx - 1) * dil, c);
                                         s += v * k[(((kz * 3 + ky) * 3 + kx) * ci + c) * co + o];
                                     }
                                 }
@@ -67,23 +72,29 @@ final class ReferenceNetwork {
 
     static Tensor pool(Tensor in) {
         Tensor out = new Tensor(in.d / 2, in.h / 2, in.w / 2, in.c);
-        for (int z = 0; z < out.d; z++) for (int y = 0; y < out.h; y++) for (int x = 0; x < out.w; x++) {
-            for (int c = 0; c < in.c; c++) {
-                double m = Double.NEGATIVE_INFINITY;
-                for (int dz = 0; dz < 2; dz++) for (int dy = 0; dy < 2; dy++) for (int dx = 0; dx < 2; dx++) {
-                    m = Math.max(m, in.get(2 * z + dz, 2 * y + dy, 2 * x + dx, c));
+        for (int z = 0; z < out.d; z++)
+            for (int y = 0; y < out.h; y++)
+                for (int x = 0; x < out.w; x++) {
+                    for (int c = 0; c < in.c; c++) {
+                        double m = Double.NEGATIVE_INFINITY;
+                        for (int dz = 0; dz < 2; dz++)
+                            for (int dy = 0; dy < 2; dy++)
+                                for (int dx = 0; dx < 2; dx++) {
+                                    m = Math.max(m, in.get(2 * z + dz, 2 * y + dy, 2 * x + dx, c));
+                                }
+                        out.set(z, y, x, c, m);
+                    }
                 }
-                out.set(z, y, x, c, m);
-            }
-        }
         return out;
     }
 
     static Tensor up(Tensor in) {
         Tensor out = new Tensor(in.d * 2, in.h * 2, in.w * 2, in.c);
-        for (int z = 0; z < out.d; z++) for (int y = 0; y < out.h; y++) for (int x = 0; x < out.w; x++) {
-            for (int c = 0; c < in.c; c++) out.set(z, y, x, c, in.get(z / 2, y / 2, x / 2, c));
-        }
+        for (int z = 0; z < out.d; z++)
+            for (int y = 0; y < out.h; y++)
+                for (int x = 0; x < out.w; x++) {
+                    for (int c = 0; c < in.c; c++) out.set(z, y, x, c, in.get(z / 2, y / 2, x / 2, c));
+                }
         return out;
     }
 

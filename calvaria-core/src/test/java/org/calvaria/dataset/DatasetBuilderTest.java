@@ -1,5 +1,13 @@
 package org.calvaria.dataset;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.defects.DefectType;
@@ -10,15 +18,6 @@ import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class DatasetBuilderTest {
     @Test
     @SuppressWarnings("unchecked")
@@ -26,11 +25,12 @@ class DatasetBuilderTest {
         Progress.enabled(false);
         Path skulls = Files.createDirectories(dir.resolve("skulls/complete_skull"));
         for (int i = 0; i < 2; i++) {
-            NrrdIO.write(new SyntheticSkull(300 + i).rasterize(2.0, 2.0), skulls.resolve(String.format("%03d.nrrd", i)));
+            NrrdIO.write(
+                    new SyntheticSkull(300 + i).rasterize(2.0, 2.0), skulls.resolve(String.format("%03d.nrrd", i)));
         }
         Path out = dir.resolve("ds");
-        DatasetBuilder.Options o = new DatasetBuilder.Options(3, true, NetworkGrid.wu2022(), true, true,
-                DefectType.wu2022(), 0.1, 0.3, null, 9, 2, null, 0.5);
+        DatasetBuilder.Options o = new DatasetBuilder.Options(
+                3, true, NetworkGrid.wu2022(), true, true, DefectType.wu2022(), 0.1, 0.3, null, 9, 2, null, 0.5);
         DatasetBuilder.Result r = DatasetBuilder.build(dir.resolve("skulls"), out, o);
         assertEquals(6, r.samples());
         assertEquals(6, r.written());
@@ -55,8 +55,10 @@ class DatasetBuilderTest {
         List<Map<String, Object>> samples = (List<Map<String, Object>>) manifest.get("samples");
         Map<String, Object> first = samples.get(0);
         assertEquals("000_00", first.get("name"));
-        assertTrue(first.containsKey("augmentation") && first.containsKey("defect")
-                && first.containsKey("defect_original_grid") && first.containsKey("sample_seed"));
+        assertTrue(first.containsKey("augmentation")
+                && first.containsKey("defect")
+                && first.containsKey("defect_original_grid")
+                && first.containsKey("sample_seed"));
 
         // Resume: one sample lost its implant file; only it is rebuilt, to the same voxels.
         Path implant = out.resolve("implant/001_02.nrrd");
@@ -69,8 +71,8 @@ class DatasetBuilderTest {
         assertEquals(6, JsonFiles.readMap(again.manifest()).get("sample_count"));
 
         // Other options into the same folder are refused.
-        DatasetBuilder.Options other = new DatasetBuilder.Options(3, true, NetworkGrid.wu2022(), true, true,
-                DefectType.wu2022(), 0.1, 0.3, null, 10, 2, null, 0.5);
+        DatasetBuilder.Options other = new DatasetBuilder.Options(
+                3, true, NetworkGrid.wu2022(), true, true, DefectType.wu2022(), 0.1, 0.3, null, 10, 2, null, 0.5);
         assertThrows(CalvariaException.class, () -> DatasetBuilder.build(dir.resolve("skulls"), out, other));
     }
 

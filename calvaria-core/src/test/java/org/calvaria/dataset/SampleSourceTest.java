@@ -1,5 +1,18 @@
 package org.calvaria.dataset;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.calvaria.defects.Augmentation;
 import org.calvaria.defects.DefectGenerator;
 import org.calvaria.defects.DefectType;
@@ -11,20 +24,6 @@ import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SampleSourceTest {
     private static final NetworkGrid GRID = NetworkGrid.wu2022();
@@ -38,7 +37,10 @@ class SampleSourceTest {
             MaskVolume s = new SyntheticSkull(100 + i).rasterize(2.0, 2.0);
             if (i == 0) firstSkull = s;
             MaskVolume real = null;
-            if (i == 5) real = new DefectGenerator(9).cut(s, DefectType.CRANIOTOMY, 0.15).defective();
+            if (i == 5)
+                real = new DefectGenerator(9)
+                        .cut(s, DefectType.CRANIOTOMY, 0.15)
+                        .defective();
             skulls.add(GridSkull.map("skull" + i, "synthetic " + i, s, real, GRID));
         }
         library = new SkullLibrary(GRID, skulls);
@@ -48,8 +50,8 @@ class SampleSourceTest {
     void sameSeedGivesTheSameStreamWhateverTheThreads() {
         SampleOptions o = SampleOptions.defaults(123).withRealDefectShare(0.5);
         try (SkullSampleSource a = library.samples(o.withThreads(1, 0));
-             SkullSampleSource b = library.samples(o.withThreads(3, 8));
-             SkullSampleSource c = library.samples(o.withSeed(124))) {
+                SkullSampleSource b = library.samples(o.withThreads(3, 8));
+                SkullSampleSource c = library.samples(o.withSeed(124))) {
             for (int round = 0; round < 2; round++) {
                 Batch x = a.next(4), y = b.next(4), z = c.next(4);
                 assertEquals(4, x.count());
@@ -109,11 +111,11 @@ class SampleSourceTest {
     @Test
     void fastAugmentedGridEqualsGenericTransform() {
         GridSkull s = library.skulls().get(2);
-        for (Augmentation a : List.of(new Augmentation(6, -6, 2), new Augmentation(-2, 4, 0),
-                new Augmentation(0, 0, 2))) {
+        for (Augmentation a :
+                List.of(new Augmentation(6, -6, 2), new Augmentation(-2, 4, 0), new Augmentation(0, 0, 2))) {
             MaskVolume fast = s.completeOnGrid(a, GRID);
-            org.calvaria.volume.FloatVolume slow = a.transform(s.complete(), s.augmentationCentre(GRID),
-                    GRID.spacingMm());
+            org.calvaria.volume.FloatVolume slow =
+                    a.transform(s.complete(), s.augmentationCentre(GRID), GRID.spacingMm());
             MaskVolume expected = new MaskVolume(fast.geometry());
             int offset = GridSkull.EXTRA_SLICES * 112 * 112;
             for (int i = 0; i < expected.voxelCount(); i++) {
@@ -151,7 +153,8 @@ class SampleSourceTest {
     @Test
     void cacheSkipsTheFullResolutionReadAndGivesTheSameGrid(@TempDir Path dir) throws Exception {
         Path skulls = Files.createDirectories(dir.resolve("skulls"));
-        for (int i = 0; i < 2; i++) NrrdIO.write(new SyntheticSkull(200 + i).rasterize(2.0, 2.0), skulls.resolve("h" + i + ".nrrd"));
+        for (int i = 0; i < 2; i++)
+            NrrdIO.write(new SyntheticSkull(200 + i).rasterize(2.0, 2.0), skulls.resolve("h" + i + ".nrrd"));
         Path cache = dir.resolve("cache");
         SkullLibrary first = SkullLibrary.load(skulls, GRID, cache, 2);
         try (Stream<Path> s = Files.list(cache)) {

@@ -1,5 +1,9 @@
 package org.calvaria.dataset;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.calvaria.defects.DefectType;
 import org.calvaria.normalise.NetworkGrid;
 import org.calvaria.synth.SyntheticSkull;
@@ -7,10 +11,6 @@ import org.calvaria.testing.Cuts;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class VaultSampleFactoryTest {
     private static final NetworkGrid GRID = NetworkGrid.wu2022();
@@ -26,7 +26,10 @@ public class VaultSampleFactoryTest {
     }
 
     private static SampleOptions options() {
-        return SampleOptions.defaults(3).withTypes(DefectType.all()).withFractions(0.05, 0.55).withThreads(1, 0);
+        return SampleOptions.defaults(3)
+                .withTypes(DefectType.all())
+                .withFractions(0.05, 0.55)
+                .withThreads(1, 0);
     }
 
     @Test
@@ -38,7 +41,9 @@ public class VaultSampleFactoryTest {
             assertEquals(a.defective().cardinality(), a.defective().intersectionCount(a.complete()));
             long implant = a.complete().cardinality() - a.defective().cardinality();
             assertTrue(implant > 100, "implant voxels " + implant + " for " + a.description());
-            assertTrue(a.complete().cardinality() > 10_000, "bone on the grid " + a.complete().cardinality());
+            assertTrue(
+                    a.complete().cardinality() > 10_000,
+                    "bone on the grid " + a.complete().cardinality());
         }
     }
 
@@ -58,14 +63,16 @@ public class VaultSampleFactoryTest {
         }
         // uniform over the cap up to 100 degrees: (cos 60 - cos 100) / (1 - cos 100) = 57 % lies below 60 degrees
         assertTrue(low > 1050 && low < 1250, "low " + low);
-        assertTrue(left > 200 && right > 200 && front > 200 && back > 200, left + " " + right + " " + front + " " + back);
+        assertTrue(
+                left > 200 && right > 200 && front > 200 && back > 200, left + " " + right + " " + front + " " + back);
     }
 
     @Test
     void realDefectSamplesAreCentredOnTheRealHole() {
         assertNotNull(withRealHole.realHole(), "the cut is found as a hole");
         assertTrue(withRealHole.realHole().normal()[0] < -0.8, "hole on the right side");
-        VaultSampleFactory f = new VaultSampleFactory(GRID, options().withRealDefectShare(1).withAugment(false));
+        VaultSampleFactory f =
+                new VaultSampleFactory(GRID, options().withRealDefectShare(1).withAugment(false));
         Sample s = f.make(withRealHole, 9);
         assertTrue(s.isRealDefect());
         MaskVolume implant = s.complete().copy().andNot(s.defective());

@@ -1,5 +1,12 @@
 package org.calvaria.defects;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
 import org.calvaria.CalvariaException;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.normalise.GridPlacement;
@@ -10,14 +17,6 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DefectGeneratorTest {
     private static MaskVolume synthetic;
@@ -57,7 +56,8 @@ class DefectGeneratorTest {
 
     @Test
     void everyTypeOnRealSkull() {
-        MaskVolume skull = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull", "000")), "skull");
+        MaskVolume skull =
+                MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull", "000")), "skull");
         DefectGenerator gen = new DefectGenerator(3);
         long upper = upperCraniumVoxels(skull, NetworkGrid.wu2022().place(skull));
         double[] sizes = {0.08, 0.3};
@@ -91,12 +91,14 @@ class DefectGeneratorTest {
             assertEquals(DefectPlacement.MIDLINE, mid.placement());
             double midX = (double) mid.parameters().get("midline_x_mm");
             long[] sides = sides(mid.implant(), midX);
-            assertTrue(sides[0] > 0.05 * mid.removedVoxels() && sides[1] > 0.05 * mid.removedVoxels(),
+            assertTrue(
+                    sides[0] > 0.05 * mid.removedVoxels() && sides[1] > 0.05 * mid.removedVoxels(),
                     t + " sides " + sides[0] + "/" + sides[1]);
             Defect off = gen.cut(syntheticOnGrid, t, 0.05, DefectPlacement.OFF_MIDLINE);
             long[] s2 = sides(off.implant(), midX);
-            assertTrue(Math.min(s2[0], s2[1]) < 0.05 * off.removedVoxels(), t + " off-midline sides " + s2[0] + "/"
-                    + s2[1]);
+            assertTrue(
+                    Math.min(s2[0], s2[1]) < 0.05 * off.removedVoxels(),
+                    t + " off-midline sides " + s2[0] + "/" + s2[1]);
         }
     }
 
@@ -111,7 +113,8 @@ class DefectGeneratorTest {
         @SuppressWarnings("unchecked")
         double midX = (double) ((java.util.Map<String, Object>) d.parameters().get("left")).get("midline_x_mm");
         long[] sides = sides(d.implant(), midX);
-        assertTrue(sides[0] > 0.3 * d.removedVoxels() && sides[1] > 0.3 * d.removedVoxels(),
+        assertTrue(
+                sides[0] > 0.3 * d.removedVoxels() && sides[1] > 0.3 * d.removedVoxels(),
                 "left/right " + sides[0] + "/" + sides[1]);
         // a bridge of bone separates the two cuts
         assertEquals(2, componentCount(d.implant()), "two separate holes");
@@ -128,9 +131,11 @@ class DefectGeneratorTest {
         MaskVolume coarse = head.rasterize(1.5, 1.5), fine = head.rasterize(1.0, 1.0);
         Defect a = new DefectGenerator(11).cut(coarse, DefectType.ELLIPSOID, 0.2);
         Defect b = new DefectGenerator(11).cut(fine, DefectType.ELLIPSOID, 0.2);
-        double[] ca = (double[]) a.parameters().get("centre_mm"), cb = (double[]) b.parameters().get("centre_mm");
+        double[] ca = (double[]) a.parameters().get("centre_mm"),
+                cb = (double[]) b.parameters().get("centre_mm");
         for (int i = 0; i < 3; i++) assertEquals(ca[i], cb[i], 2.0, "centre axis " + i);
-        assertEquals((double) a.parameters().get("scale_mm"), (double) b.parameters().get("scale_mm"), 3.0);
+        assertEquals(
+                (double) a.parameters().get("scale_mm"), (double) b.parameters().get("scale_mm"), 3.0);
     }
 
     @Test

@@ -1,21 +1,20 @@
 package org.calvaria.evaluate;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.io.SkullFixFolder;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.calvaria.CalvariaException;
+import org.calvaria.io.SkullFixFolder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DatasetTest {
     @TempDir
@@ -38,21 +37,25 @@ class DatasetTest {
         touch("implant/002.nrrd");
         touch("complete_skull/001.nrrd");
         Dataset ds = Dataset.open(dir);
-        assertEquals(List.of("001", "002"), ds.cases().stream().map(Dataset.Case::id).toList());
+        assertEquals(
+                List.of("001", "002"), ds.cases().stream().map(Dataset.Case::id).toList());
         assertEquals("skullfix", ds.cases().get(0).defectType());
         assertTrue(ds.cases().get(0).completeSkull() != null);
         assertNull(ds.cases().get(1).completeSkull());
 
         Files.writeString(dir.resolve("manifest.json"), "[{\"id\": \"001\", \"defectType\": \"bilateral\"}]");
         assertEquals("bilateral", Dataset.open(dir).cases().get(0).defectType());
-        Files.writeString(dir.resolve("manifest.json"), "{\"002\": {\"type\": \"frontoorbital\"}, \"001\": \"parietotemporal\"}");
+        Files.writeString(
+                dir.resolve("manifest.json"), "{\"002\": {\"type\": \"frontoorbital\"}, \"001\": \"parietotemporal\"}");
         Map<String, String> types = Dataset.readManifest(dir.resolve("manifest.json"));
         assertEquals(Map.of("001", "parietotemporal", "002", "frontoorbital"), types);
         Files.writeString(dir.resolve("manifest.json"), "{not json");
         assertThrows(CalvariaException.class, () -> Dataset.open(dir));
         Files.delete(dir.resolve("manifest.json"));
 
-        assertEquals(List.of("002"), ds.select(List.of("002")).cases().stream().map(Dataset.Case::id).toList());
+        assertEquals(
+                List.of("002"),
+                ds.select(List.of("002")).cases().stream().map(Dataset.Case::id).toList());
         CalvariaException e = assertThrows(CalvariaException.class, () -> ds.select(List.of("009")));
         assertTrue(e.getMessage().contains("009"));
         touch("implant/002.nii");

@@ -1,16 +1,15 @@
 package org.calvaria.evaluate;
 
-import org.calvaria.morphology.Morphology;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.calvaria.morphology.Morphology;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.Test;
 
 class DistanceTransformTest {
 
@@ -27,23 +26,30 @@ class DistanceTransformTest {
         double[] p = g.indexToPhysical(x, y, z);
         double best = Double.POSITIVE_INFINITY;
         double[] q = new double[3];
-        for (int k = 0; k < g.nz(); k++) for (int j = 0; j < g.ny(); j++) for (int i = 0; i < g.nx(); i++) {
-            if (!f.isSet(i, j, k)) continue;
-            g.indexToPhysical(i, j, k, q);
-            best = Math.min(best, Math.sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1])
-                    + (p[2] - q[2]) * (p[2] - q[2])));
-        }
+        for (int k = 0; k < g.nz(); k++)
+            for (int j = 0; j < g.ny(); j++)
+                for (int i = 0; i < g.nx(); i++) {
+                    if (!f.isSet(i, j, k)) continue;
+                    g.indexToPhysical(i, j, k, q);
+                    best = Math.min(
+                            best,
+                            Math.sqrt((p[0] - q[0]) * (p[0] - q[0])
+                                    + (p[1] - q[1]) * (p[1] - q[1])
+                                    + (p[2] - q[2]) * (p[2] - q[2])));
+                }
         return best;
     }
 
     static void assertMatchesBruteForce(MaskVolume f) {
         float[] d2 = DistanceTransform.squaredDistanceMm2(f);
         Geometry g = f.geometry();
-        for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-            double expected = bruteDistance(f, x, y, z);
-            double got = Math.sqrt(d2[g.index(x, y, z)]);
-            assertEquals(expected, got, 1e-4 * Math.max(1, expected), "voxel " + x + "," + y + "," + z);
-        }
+        for (int z = 0; z < g.nz(); z++)
+            for (int y = 0; y < g.ny(); y++)
+                for (int x = 0; x < g.nx(); x++) {
+                    double expected = bruteDistance(f, x, y, z);
+                    double got = Math.sqrt(d2[g.index(x, y, z)]);
+                    assertEquals(expected, got, 1e-4 * Math.max(1, expected), "voxel " + x + "," + y + "," + z);
+                }
     }
 
     @Test
@@ -83,21 +89,23 @@ class DistanceTransformTest {
     void refusesShearedGrids() {
         Geometry sheared = new Geometry(5, 5, 5, new double[3], new double[] {1, 0, 0.4, 0, 1, 0, 0, 0, 1});
         assertFalse(DistanceTransform.isOrthogonal(sheared));
-        assertThrows(IllegalArgumentException.class,
-                () -> DistanceTransform.squaredDistanceMm2(new MaskVolume(sheared)));
+        assertThrows(
+                IllegalArgumentException.class, () -> DistanceTransform.squaredDistanceMm2(new MaskVolume(sheared)));
     }
 
     @Test
     void nearestPointsEqualsBruteForceOnShearedGrid() {
-        Geometry sheared = new Geometry(9, 8, 7, new double[] {1, 2, 3},
-                new double[] {0.5, 0.1, 0.35, 0, 0.6, -0.2, 0, 0, 0.9});
+        Geometry sheared =
+                new Geometry(9, 8, 7, new double[] {1, 2, 3}, new double[] {0.5, 0.1, 0.35, 0, 0.6, -0.2, 0, 0, 0.9});
         MaskVolume f = randomMask(sheared, 0.04, 11);
         NearestPoints tree = new NearestPoints(MaskOps.physicalPoints(f));
         assertEquals(f.cardinality(), tree.size());
-        for (int z = 0; z < 7; z++) for (int y = 0; y < 8; y++) for (int x = 0; x < 9; x++) {
-            double[] p = sheared.indexToPhysical(x, y, z);
-            assertEquals(bruteDistance(f, x, y, z), tree.nearestDistance(p[0], p[1], p[2]), 1e-12);
-        }
+        for (int z = 0; z < 7; z++)
+            for (int y = 0; y < 8; y++)
+                for (int x = 0; x < 9; x++) {
+                    double[] p = sheared.indexToPhysical(x, y, z);
+                    assertEquals(bruteDistance(f, x, y, z), tree.nearestDistance(p[0], p[1], p[2]), 1e-12);
+                }
         // Points off the grid and a large random cloud with duplicates.
         Random r = new Random(5);
         double[] cloud = new double[3 * 3000];
@@ -121,15 +129,20 @@ class DistanceTransformTest {
         MaskVolume m = randomMask(g, 0.02, 3);
         double r = 1.6;
         MaskVolume dil = Morphology.dilate(m, r);
-        for (int z = 0; z < 10; z++) for (int y = 0; y < 12; y++) for (int x = 0; x < 14; x++) {
-            assertEquals(bruteDistance(m, x, y, z) <= r, dil.isSet(x, y, z), "dilation at " + x + "," + y + "," + z);
-        }
+        for (int z = 0; z < 10; z++)
+            for (int y = 0; y < 12; y++)
+                for (int x = 0; x < 14; x++) {
+                    assertEquals(
+                            bruteDistance(m, x, y, z) <= r, dil.isSet(x, y, z), "dilation at " + x + "," + y + "," + z);
+                }
         MaskVolume dense = randomMask(g, 0.9, 4);
         MaskVolume ero = Morphology.erode(dense, r);
         MaskVolume background = dense.copy().invert();
-        for (int z = 0; z < 10; z++) for (int y = 0; y < 12; y++) for (int x = 0; x < 14; x++) {
-            boolean expected = dense.isSet(x, y, z) && bruteDistance(background, x, y, z) > r;
-            assertEquals(expected, ero.isSet(x, y, z), "erosion at " + x + "," + y + "," + z);
-        }
+        for (int z = 0; z < 10; z++)
+            for (int y = 0; y < 12; y++)
+                for (int x = 0; x < 14; x++) {
+                    boolean expected = dense.isSet(x, y, z) && bruteDistance(background, x, y, z) > r;
+                    assertEquals(expected, ero.isSet(x, y, z), "erosion at " + x + "," + y + "," + z);
+                }
     }
 }

@@ -1,7 +1,18 @@
 package org.calvaria.evaluate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.calvaria.Progress;
 import org.calvaria.cli.Main;
 import org.calvaria.io.NrrdIO;
@@ -13,18 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The evaluate command end to end on a small synthetic dataset: outputs, resume, bad input. */
 class EvaluateCommandTest {
     static final Geometry GRID = Geometry.axisAligned(84, 102, 52, 2.0, 2.0, 2.5, new double[] {-83, -101, -36});
@@ -32,6 +31,7 @@ class EvaluateCommandTest {
 
     @TempDir
     static Path tmp;
+
     static Path dataset, predictions;
     static MaskVolume skull;
 
@@ -45,15 +45,17 @@ class EvaluateCommandTest {
         Files.createDirectories(dataset.resolve("defective_skull"));
         Files.createDirectories(dataset.resolve("implant"));
         Files.createDirectories(predictions);
-        Map<String, double[]> centres = Map.of("l1", new double[] {45, -10, 48}, "l2", new double[] {50, 20, 40},
-                "t1", new double[] {0, -10, 72});
+        Map<String, double[]> centres = Map.of(
+                "l1", new double[] {45, -10, 48}, "l2", new double[] {50, 20, 40}, "t1", new double[] {0, -10, 72});
         for (Map.Entry<String, double[]> e : centres.entrySet()) {
             MaskVolume truth = skull.copy().and(MirrorBaselineTest.ball(GRID, e.getValue(), 22));
             NrrdIO.write(truth, dataset.resolve("implant/" + e.getKey() + ".nrrd"));
             NrrdIO.write(skull.copy().andNot(truth), dataset.resolve("defective_skull/" + e.getKey() + ".nrrd"));
         }
-        Files.writeString(dataset.resolve("manifest.json"), "{\"cases\": [{\"id\": \"l1\", \"defect_type\": \"side\"},"
-                + " {\"id\": \"l2\", \"defect_type\": \"side\"}, {\"id\": \"t1\", \"defect_type\": \"top\"}]}");
+        Files.writeString(
+                dataset.resolve("manifest.json"),
+                "{\"cases\": [{\"id\": \"l1\", \"defect_type\": \"side\"},"
+                        + " {\"id\": \"l2\", \"defect_type\": \"side\"}, {\"id\": \"t1\", \"defect_type\": \"top\"}]}");
         // Predictions: l1 perfect, l2 empty, t1 the truth on a finer, shifted grid (resampled back by the evaluator).
         Files.copy(dataset.resolve("implant/l1.nrrd"), predictions.resolve("l1.nrrd"));
         NrrdIO.write(new MaskVolume(GRID), predictions.resolve("l2.nrrd"));
@@ -72,8 +74,19 @@ class EvaluateCommandTest {
     void writesReportFilesThatParseAndResumes() throws IOException {
         Path out = tmp.resolve("out");
         StringWriter err = new StringWriter();
-        int code = run(err, "evaluate", dataset.toString(), "--pred", predictions.toString(), "--baseline",
-                "mirror,empty,hull", "-o", out.toString(), "--threads", "2", "-q");
+        int code = run(
+                err,
+                "evaluate",
+                dataset.toString(),
+                "--pred",
+                predictions.toString(),
+                "--baseline",
+                "mirror,empty,hull",
+                "-o",
+                out.toString(),
+                "--threads",
+                "2",
+                "-q");
         assertEquals(0, code, err.toString());
 
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
@@ -92,34 +105,79 @@ class EvaluateCommandTest {
             for (String f : List.of("mean", "median", "std", "p5", "p95", "n")) assertTrue(dice.has(f), m + " " + f);
             assertEquals(3, dice.path("n").asInt());
         }
-        assertEquals(1, summary.path("methods").path("preds").path("hd95_mm").path("n_undefined").asInt());
-        assertEquals(3, summary.path("methods").path("empty").path("hd95_mm").path("n_undefined").asInt());
-        assertTrue(summary.path("by_defect_type").has("side") && summary.path("by_defect_type").has("top"));
+        assertEquals(
+                1,
+                summary.path("methods")
+                        .path("preds")
+                        .path("hd95_mm")
+                        .path("n_undefined")
+                        .asInt());
+        assertEquals(
+                3,
+                summary.path("methods")
+                        .path("empty")
+                        .path("hd95_mm")
+                        .path("n_undefined")
+                        .asInt());
+        assertTrue(summary.path("by_defect_type").has("side")
+                && summary.path("by_defect_type").has("top"));
         // Mirroring fills the side defects and fails on the one across the midline.
-        double mirrorSide = summary.path("by_defect_type").path("side").path("mirror").path("dice").path("mean").asDouble();
-        double mirrorTop = summary.path("by_defect_type").path("top").path("mirror").path("dice").path("mean").asDouble();
+        double mirrorSide = summary.path("by_defect_type")
+                .path("side")
+                .path("mirror")
+                .path("dice")
+                .path("mean")
+                .asDouble();
+        double mirrorTop = summary.path("by_defect_type")
+                .path("top")
+                .path("mirror")
+                .path("dice")
+                .path("mean")
+                .asDouble();
         assertTrue(mirrorSide > 0.9 && mirrorTop < 0.5, "mirror side " + mirrorSide + ", top " + mirrorTop);
-        assertEquals(1, summary.path("by_midline").path("crosses_midline").path("mirror").path("dice").path("n").asInt());
-        assertEquals(2, summary.path("by_midline").path("one_side").path("mirror").path("dice").path("n").asInt());
-        assertTrue(summary.path("midline_share_dice_spearman").path("mirror").asDouble() < 0,
+        assertEquals(
+                1,
+                summary.path("by_midline")
+                        .path("crosses_midline")
+                        .path("mirror")
+                        .path("dice")
+                        .path("n")
+                        .asInt());
+        assertEquals(
+                2,
+                summary.path("by_midline")
+                        .path("one_side")
+                        .path("mirror")
+                        .path("dice")
+                        .path("n")
+                        .asInt());
+        assertTrue(
+                summary.path("midline_share_dice_spearman").path("mirror").asDouble() < 0,
                 "mirror gets worse as the defect straddles the midline");
 
         JsonNode t1 = JSON.readTree(out.resolve("cases/t1/preds.json").toFile());
         assertTrue(t1.path("note").asText().contains("resampled"), t1.toString());
         assertTrue(t1.path("metrics").path("dice").asDouble() > 0.95, t1.toString());
-        assertEquals(0.0, JSON.readTree(out.resolve("cases/l1/hull.json").toFile())
-                .path("metrics").path("skull_overlap_voxels").asDouble());
+        assertEquals(
+                0.0,
+                JSON.readTree(out.resolve("cases/l1/hull.json").toFile())
+                        .path("metrics")
+                        .path("skull_overlap_voxels")
+                        .asDouble());
 
         String html = Files.readString(out.resolve("report.html"));
         // one picture per case and method, and again for the worst cases (here all three) at the top
         assertEquals(24, count(html, "<img "), "one picture per case and method, plus the worst cases");
         assertEquals(24, count(html, "src=\"data:image/png;base64,"));
-        int worstL2 = html.indexOf("id=\"worst-l2\""), worstT1 = html.indexOf("id=\"worst-t1\""),
+        int worstL2 = html.indexOf("id=\"worst-l2\""),
+                worstT1 = html.indexOf("id=\"worst-t1\""),
                 worstL1 = html.indexOf("id=\"worst-l1\"");
-        assertTrue(worstL2 > 0 && worstL2 < worstT1 && worstT1 < worstL1,
+        assertTrue(
+                worstL2 > 0 && worstL2 < worstT1 && worstT1 < worstL1,
                 "worst first by the first method's Dice (l2 0, t1 > 0.95, l1 1)");
         assertEquals(5, count(html, "<svg "), "a box plot per headline metric and the midline scatter plot");
-        assertFalse(html.contains("src=\"http") || html.contains("href=\"http") || html.contains("<link"),
+        assertFalse(
+                html.contains("src=\"http") || html.contains("href=\"http") || html.contains("<link"),
                 "self-contained");
         for (String id : List.of("l1", "l2", "t1")) assertTrue(html.contains("id=\"case-" + id + "\""));
 
@@ -132,14 +190,18 @@ class EvaluateCommandTest {
         methods.put("hull", FloorBaselines.hull());
         Evaluator.Evaluation again = Evaluator.evaluate(Dataset.open(dataset), methods, options);
         assertEquals(12, again.reusedResults());
-        Files.copy(dataset.resolve("implant/l2.nrrd"), predictions.resolve("l2.nrrd"),
+        Files.copy(
+                dataset.resolve("implant/l2.nrrd"),
+                predictions.resolve("l2.nrrd"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.setLastModifiedTime(predictions.resolve("l2.nrrd"),
+        Files.setLastModifiedTime(
+                predictions.resolve("l2.nrrd"),
                 java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
         methods.put("preds", FilePredictions.open(predictions));
         Evaluator.Evaluation changed = Evaluator.evaluate(Dataset.open(dataset), methods, options);
         assertEquals(11, changed.reusedResults());
-        assertEquals(1.0, ReportStatistics.result(changed, "l2", "preds").metrics().get("dice"));
+        assertEquals(
+                1.0, ReportStatistics.result(changed, "l2", "preds").metrics().get("dice"));
         // Put the empty prediction back for the other tests.
         NrrdIO.write(new MaskVolume(GRID), predictions.resolve("l2.nrrd"));
     }
@@ -152,13 +214,30 @@ class EvaluateCommandTest {
         Path partial = tmp.resolve("partial");
         Files.createDirectories(partial);
         Files.copy(predictions.resolve("l1.nrrd"), partial.resolve("l1.nrrd"));
-        assertEquals(1, run(err, "evaluate", dataset.toString(), "--pred", partial.toString(), "-o", out.toString(), "-q"));
-        assertTrue(err.toString().contains("no predicted implant") && err.toString().contains("l2"), err.toString());
+        assertEquals(
+                1, run(err, "evaluate", dataset.toString(), "--pred", partial.toString(), "-o", out.toString(), "-q"));
+        assertTrue(
+                err.toString().contains("no predicted implant")
+                        && err.toString().contains("l2"),
+                err.toString());
         assertFalse(Files.exists(out.resolve("metrics.csv")));
         // ... which is fine when only the present case is asked for.
         err = new StringWriter();
-        assertEquals(0, run(err, "evaluate", dataset.toString(), "--pred", partial.toString(), "--cases", "l1",
-                "-o", out.toString(), "-q", "--no-images"), err.toString());
+        assertEquals(
+                0,
+                run(
+                        err,
+                        "evaluate",
+                        dataset.toString(),
+                        "--pred",
+                        partial.toString(),
+                        "--cases",
+                        "l1",
+                        "-o",
+                        out.toString(),
+                        "-q",
+                        "--no-images"),
+                err.toString());
         assertEquals(1 + 11, Files.readAllLines(out.resolve("metrics.csv")).size());
 
         err = new StringWriter();
@@ -168,11 +247,23 @@ class EvaluateCommandTest {
         assertEquals(2, run(err, "evaluate", dataset.toString(), "-o", out.toString(), "-q"));
         assertTrue(err.toString().contains("nothing to evaluate"), err.toString());
         err = new StringWriter();
-        assertEquals(1, run(err, "evaluate", dataset.toString(), "--baseline", "empty", "--cases", "zz",
-                "-o", out.toString(), "-q"));
+        assertEquals(
+                1,
+                run(
+                        err,
+                        "evaluate",
+                        dataset.toString(),
+                        "--baseline",
+                        "empty",
+                        "--cases",
+                        "zz",
+                        "-o",
+                        out.toString(),
+                        "-q"));
         assertTrue(err.toString().contains("no case zz"), err.toString());
         err = new StringWriter();
-        assertEquals(1, run(err, "evaluate", dataset.toString(), "--baseline", "empty", "-o", dataset.toString(), "-q"));
+        assertEquals(
+                1, run(err, "evaluate", dataset.toString(), "--baseline", "empty", "-o", dataset.toString(), "-q"));
         assertTrue(err.toString().contains("overlaps the input"), err.toString());
         err = new StringWriter();
         assertEquals(2, run(err, "evaluate", dataset.toString(), "--frobnicate"));
@@ -185,8 +276,19 @@ class EvaluateCommandTest {
         NrrdIO.write(ct, intensities.resolve("l1.nrrd"));
         Path out2 = tmp.resolve("bad-out2");
         err = new StringWriter();
-        assertEquals(1, run(err, "evaluate", dataset.toString(), "--pred", intensities.toString(), "--cases", "l1",
-                "-o", out2.toString(), "-q"));
+        assertEquals(
+                1,
+                run(
+                        err,
+                        "evaluate",
+                        dataset.toString(),
+                        "--pred",
+                        intensities.toString(),
+                        "--cases",
+                        "l1",
+                        "-o",
+                        out2.toString(),
+                        "-q"));
         assertTrue(err.toString().contains("not a binary mask"), err.toString());
         assertEquals(1, err.toString().strip().lines().count(), "one line: " + err);
         assertFalse(Files.exists(out2.resolve("metrics.csv")));
@@ -197,14 +299,24 @@ class EvaluateCommandTest {
         Files.copy(dataset.resolve("defective_skull/l1.nrrd"), emptyTruth.resolve("defective_skull/x.nrrd"));
         NrrdIO.write(new MaskVolume(GRID), emptyTruth.resolve("implant/x.nrrd"));
         err = new StringWriter();
-        assertEquals(1, run(err, "evaluate", emptyTruth.toString(), "--baseline", "empty", "-o",
-                tmp.resolve("bad-out3").toString(), "-q"));
+        assertEquals(
+                1,
+                run(
+                        err,
+                        "evaluate",
+                        emptyTruth.toString(),
+                        "--baseline",
+                        "empty",
+                        "-o",
+                        tmp.resolve("bad-out3").toString(),
+                        "-q"));
         assertTrue(err.toString().contains("empty"), err.toString());
     }
 
     @Test
     void caseRangesExpandWithPadding() {
-        assertEquals(List.of("060", "061", "062", "abc"),
+        assertEquals(
+                List.of("060", "061", "062", "abc"),
                 org.calvaria.cli.EvaluateCommandAccess.expand(List.of("060-062", "abc")));
     }
 

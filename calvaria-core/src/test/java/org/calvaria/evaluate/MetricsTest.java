@@ -1,41 +1,43 @@
 package org.calvaria.evaluate;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.Test;
 
 class MetricsTest {
 
     static MaskVolume ball(Geometry g, double cx, double cy, double cz, double radius) {
         MaskVolume m = new MaskVolume(g);
         double[] p = new double[3];
-        for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-            g.indexToPhysical(x, y, z, p);
-            double dx = p[0] - cx, dy = p[1] - cy, dz = p[2] - cz;
-            if (dx * dx + dy * dy + dz * dz <= radius * radius) m.set(x, y, z, true);
-        }
+        for (int z = 0; z < g.nz(); z++)
+            for (int y = 0; y < g.ny(); y++)
+                for (int x = 0; x < g.nx(); x++) {
+                    g.indexToPhysical(x, y, z, p);
+                    double dx = p[0] - cx, dy = p[1] - cy, dz = p[2] - cz;
+                    if (dx * dx + dy * dy + dz * dz <= radius * radius) m.set(x, y, z, true);
+                }
         return m;
     }
 
     static MaskVolume box(Geometry g, int x0, int y0, int z0, int x1, int y1, int z1) {
         MaskVolume m = new MaskVolume(g);
-        for (int z = z0; z <= z1; z++) for (int y = y0; y <= y1; y++) for (int x = x0; x <= x1; x++) m.set(x, y, z, true);
+        for (int z = z0; z <= z1; z++)
+            for (int y = y0; y <= y1; y++) for (int x = x0; x <= x1; x++) m.set(x, y, z, true);
         return m;
     }
 
     static final Geometry ANISO = Geometry.axisAligned(64, 64, 40, 0.5, 0.5, 0.8, new double[] {-16, -16, -16});
     /** Columns not orthogonal: the z axis leans 0.35 mm along x per slice (a gantry tilt kept as shear). */
-    static final Geometry SHEARED = new Geometry(64, 64, 40, new double[] {-22, -16, -16},
-            new double[] {0.5, 0, 0.35, 0, 0.5, 0, 0, 0, 0.8});
+    static final Geometry SHEARED =
+            new Geometry(64, 64, 40, new double[] {-22, -16, -16}, new double[] {0.5, 0, 0.35, 0, 0.5, 0, 0, 0, 0.8});
 
     @Test
     void concentricSpheresHaveHausdorffEqualToRadiusDifference() {
@@ -101,24 +103,30 @@ class MetricsTest {
         int lo = (int) Math.floor(h);
         double hd95 = pool.get(lo) + (h - lo) * (pool.get(Math.min(lo + 1, pool.size() - 1)) - pool.get(lo));
         double assd = (ab.stream().mapToDouble(x -> x).average().orElseThrow()
-                + ba.stream().mapToDouble(x -> x).average().orElseThrow()) / 2;
+                        + ba.stream().mapToDouble(x -> x).average().orElseThrow())
+                / 2;
         return new double[] {pool.get(pool.size() - 1), hd95, assd};
     }
 
     static List<double[]> points(MaskVolume m) {
         List<double[]> out = new ArrayList<>();
         Geometry g = m.geometry();
-        for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-            if (m.isSet(x, y, z)) out.add(g.indexToPhysical(x, y, z));
-        }
+        for (int z = 0; z < g.nz(); z++)
+            for (int y = 0; y < g.ny(); y++)
+                for (int x = 0; x < g.nx(); x++) {
+                    if (m.isSet(x, y, z)) out.add(g.indexToPhysical(x, y, z));
+                }
         return out;
     }
 
     static double nearest(double[] p, List<double[]> set) {
         double best = Double.POSITIVE_INFINITY;
         for (double[] q : set) {
-            best = Math.min(best, Math.sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1])
-                    + (p[2] - q[2]) * (p[2] - q[2])));
+            best = Math.min(
+                    best,
+                    Math.sqrt((p[0] - q[0]) * (p[0] - q[0])
+                            + (p[1] - q[1]) * (p[1] - q[1])
+                            + (p[2] - q[2]) * (p[2] - q[2])));
         }
         return best;
     }
@@ -201,8 +209,8 @@ class MetricsTest {
         assertEquals(skull.cardinality(), over.skullOverlapVoxels());
         assertEquals(10, over.toMap().size());
 
-        CalvariaException e = assertThrows(CalvariaException.class,
-                () -> Metrics.compute(truth, new MaskVolume(g), skull, 10));
+        CalvariaException e =
+                assertThrows(CalvariaException.class, () -> Metrics.compute(truth, new MaskVolume(g), skull, 10));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 

@@ -1,13 +1,13 @@
 package org.calvaria.evaluate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MirrorBaselineTest {
     static final SyntheticSkull SKULL = new SyntheticSkull(3);
@@ -17,13 +17,15 @@ class MirrorBaselineTest {
         double c = Math.cos(Math.toRadians(yawDeg)), s = Math.sin(Math.toRadians(yawDeg));
         MaskVolume m = new MaskVolume(g);
         double[] p = new double[3];
-        for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-            g.indexToPhysical(x, y, z, p);
-            // Undo the pose: shift back, rotate by -yaw about the vertical axis.
-            double px = p[0] - shiftX, py = p[1];
-            double qx = c * px + s * py, qy = -s * px + c * py;
-            if (SKULL.isBone(qx, qy, p[2]) || SKULL.isBone(-qx, qy, p[2])) m.set(x, y, z, true);
-        }
+        for (int z = 0; z < g.nz(); z++)
+            for (int y = 0; y < g.ny(); y++)
+                for (int x = 0; x < g.nx(); x++) {
+                    g.indexToPhysical(x, y, z, p);
+                    // Undo the pose: shift back, rotate by -yaw about the vertical axis.
+                    double px = p[0] - shiftX, py = p[1];
+                    double qx = c * px + s * py, qy = -s * px + c * py;
+                    if (SKULL.isBone(qx, qy, p[2]) || SKULL.isBone(-qx, qy, p[2])) m.set(x, y, z, true);
+                }
         return m;
     }
 
@@ -59,8 +61,8 @@ class MirrorBaselineTest {
         FloorBaselines.TruthInformedPredictor boxed = new MirrorBaseline().withDefectBox(10);
         double diceTopBoxed = Metrics.dice(boxed.predict(defectiveTop, truthTop), truthTop);
         double diceSideBoxed = Metrics.dice(boxed.predict(defectiveSide, truthSide), truthSide);
-        System.out.printf("mirror inside the defect box: one-sided Dice %.4f, midline Dice %.4f%n", diceSideBoxed,
-                diceTopBoxed);
+        System.out.printf(
+                "mirror inside the defect box: one-sided Dice %.4f, midline Dice %.4f%n", diceSideBoxed, diceTopBoxed);
         assertTrue(diceSideBoxed > 0.9 && diceTopBoxed < 0.5);
         assertThrows(org.calvaria.CalvariaException.class, () -> boxed.predict(defectiveTop));
     }
@@ -75,9 +77,14 @@ class MirrorBaselineTest {
         MaskVolume defective = skull.copy().andNot(truth);
         MirrorBaseline.Result r = new MirrorBaseline().design(defective);
         double dice = Metrics.dice(r.implant(), truth);
-        System.out.printf("mirror, nearly symmetric skull: Dice %.4f, raw candidate %d voxels in %d pieces after"
-                + " opening, implant %d voxels in %d components, truth %d%n", dice, r.candidateVoxels(),
-                r.candidateComponents(), r.implant().cardinality(), Metrics.componentCount(r.implant()),
+        System.out.printf(
+                "mirror, nearly symmetric skull: Dice %.4f, raw candidate %d voxels in %d pieces after"
+                        + " opening, implant %d voxels in %d components, truth %d%n",
+                dice,
+                r.candidateVoxels(),
+                r.candidateComponents(),
+                r.implant().cardinality(),
+                Metrics.componentCount(r.implant()),
                 truth.cardinality());
         assertTrue(r.candidateVoxels() > 1.3 * truth.cardinality(), "the raw mirror image should hold slivers");
         assertTrue(dice > 0.85, "Dice " + dice);
@@ -96,8 +103,8 @@ class MirrorBaselineTest {
         double[] got = p.normal();
         double angle = Math.toDegrees(Math.acos(Math.abs(got[0] * n[0] + got[1] * n[1] + got[2] * n[2])));
         double sign = Math.signum(got[0] * n[0] + got[1] * n[1] + got[2] * n[2]);
-        System.out.printf("plane: %s, expected n=(%.4f, %.4f, 0) d=%.3f; angle error %.3f deg%n", p, n[0], n[1],
-                offset, angle);
+        System.out.printf(
+                "plane: %s, expected n=(%.4f, %.4f, 0) d=%.3f; angle error %.3f deg%n", p, n[0], n[1], offset, angle);
         assertTrue(angle < 1.0, "normal off by " + angle + " degrees");
         assertEquals(offset, sign * p.offset(), 0.75);
         // Reflection through the estimated plane maps the skull onto itself almost everywhere.
@@ -109,8 +116,9 @@ class MirrorBaselineTest {
     void mirrorIsAnExactReflectionOnAnObliqueGrid() {
         // Oblique (rotated about x) anisotropic grid like several SkullFix scans; the plane x = 0.
         double a = Math.toRadians(8);
-        Geometry g = new Geometry(30, 26, 20, new double[] {-7.25, -6, -5},
-                new double[] {0.5, 0, 0, 0, 0.5 * Math.cos(a), 0.7 * Math.sin(a), 0, -0.5 * Math.sin(a), 0.7 * Math.cos(a)});
+        Geometry g = new Geometry(30, 26, 20, new double[] {-7.25, -6, -5}, new double[] {
+            0.5, 0, 0, 0, 0.5 * Math.cos(a), 0.7 * Math.sin(a), 0, -0.5 * Math.sin(a), 0.7 * Math.cos(a)
+        });
         MaskVolume m = ball(g, new double[] {3, 1, 2}, 3);
         MaskVolume expected = ball(g, new double[] {-3, 1, 2}, 3);
         MaskVolume mirrored = MirrorBaseline.mirror(m, new SymmetryPlane(new double[] {1, 0, 0}, 0));

@@ -1,5 +1,11 @@
 package org.calvaria.evaluate;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.calvaria.cli.Main;
 import org.calvaria.defects.DefectType;
 import org.calvaria.io.NrrdIO;
@@ -7,13 +13,6 @@ import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class SizeStudyTest {
     @TempDir
@@ -27,7 +26,8 @@ class SizeStudyTest {
         List<DefectType> types = List.of(DefectType.SPHERE, DefectType.CYLINDER);
         List<Double> fractions = List.of(0.1, 0.3);
         // The oracle knows the complete skull: its implant is exactly the removed bone.
-        SizeStudy.Result perfect = SizeStudy.run(skulls, types, fractions, d -> skull.copy().andNot(d), 1, 0.8);
+        SizeStudy.Result perfect =
+                SizeStudy.run(skulls, types, fractions, d -> skull.copy().andNot(d), 1, 0.8);
         assertEquals(4, perfect.rows().size());
         for (SizeStudy.Row r : perfect.rows()) {
             assertEquals(1.0, r.dice(), 1e-12);
@@ -46,8 +46,17 @@ class SizeStudyTest {
         Path skull = tmp.resolve("skull.nrrd");
         NrrdIO.write(new SyntheticSkull(6).rasterize(1.5, 1.5), skull);
         Path out = tmp.resolve("study");
-        int code = Main.run("study", "size", skull.toString(), "--types", "sphere,ellipsoid", "--fractions",
-                "0.1,0.25", "-o", out.toString(), "-q");
+        int code = Main.run(
+                "study",
+                "size",
+                skull.toString(),
+                "--types",
+                "sphere,ellipsoid",
+                "--fractions",
+                "0.1,0.25",
+                "-o",
+                out.toString(),
+                "-q");
         assertEquals(0, code);
         List<String> csv = Files.readAllLines(out.resolve("size-study.csv"));
         assertEquals(1 + 4, csv.size(), String.join("\n", csv));
@@ -61,8 +70,17 @@ class SizeStudyTest {
         assertTrue(md.contains("| 10 % |") && md.contains("| 25 % |"), md);
         String svg = Files.readString(out.resolve("size-study.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), svg);
-        assertEquals(1, Main.run("study", "size", skull.toString(), "--fractions", "0.9", "-o",
-                tmp.resolve("bad").toString(), "-q"));
+        assertEquals(
+                1,
+                Main.run(
+                        "study",
+                        "size",
+                        skull.toString(),
+                        "--fractions",
+                        "0.9",
+                        "-o",
+                        tmp.resolve("bad").toString(),
+                        "-q"));
         assertFalse(Files.exists(tmp.resolve("bad")), "no output for a refused study");
     }
 }

@@ -1,20 +1,21 @@
 package org.calvaria.evaluate;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.calvaria.io.VolumeIO;
 import org.calvaria.testing.SharedData;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Metrics and the mirror baseline on real SkullFix case 000 (an oblique 512 x 512 x 237 grid). */
 class SkullFixEvaluationTest {
 
     @Test
     void trueImplantAgainstItselfAndMirrorBaselineOnCase000() {
-        MaskVolume defective = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "000")), "d");
+        MaskVolume defective =
+                MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "000")), "d");
         MaskVolume truth = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("implant", "000")), "t");
         assertEquals(281_767, truth.cardinality());
         assertFalse(truth.geometry().isAxisAligned(1e-6), "case 000 is oblique");

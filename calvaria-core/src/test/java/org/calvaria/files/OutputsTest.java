@@ -1,8 +1,6 @@
 package org.calvaria.files;
 
-import org.calvaria.CalvariaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +9,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Outputs}: which files a run reads and writes, and that they never coincide. */
 class OutputsTest {
@@ -27,7 +26,9 @@ class OutputsTest {
 
     private Path header(String name, String dataFileField) throws Exception {
         Path h = tmp.resolve(name);
-        Files.writeString(h, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + dataFileField,
+        Files.writeString(
+                h,
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + dataFileField,
                 StandardCharsets.ISO_8859_1);
         return h;
     }
@@ -78,7 +79,8 @@ class OutputsTest {
         Path hard = Files.createLink(tmp.resolve("hard.nrrd"), in);
         assertTrue(clash(List.of(in), List.of(hard)).contains("is the input file"));
         // distinct files pass, and nulls are skipped
-        Outputs.requireDistinct(java.util.Arrays.asList(in, null),
+        Outputs.requireDistinct(
+                java.util.Arrays.asList(in, null),
                 java.util.Arrays.asList(real.resolve("d.stl"), null, real.resolve("d.nrrd")));
     }
 
@@ -98,16 +100,23 @@ class OutputsTest {
     @Test
     void staleTemporariesOfTheSameTargetAreRemovedByTheNextWrite() throws Exception {
         Path d = Files.createDirectories(tmp.resolve("stale"));
-        aged(Files.write(d.resolve(".s.stl8008005041921771015.part"), new byte[1000]), 5);   // a killed run's
-        aged(Files.write(d.resolve(".s.stl42.part"), new byte[10]), 5);                      // a killed run's
-        Files.write(d.resolve(".s.stl77.part"), new byte[10]);              // fresh: may be a live writer's
+        aged(Files.write(d.resolve(".s.stl8008005041921771015.part"), new byte[1000]), 5); // a killed run's
+        aged(Files.write(d.resolve(".s.stl42.part"), new byte[10]), 5); // a killed run's
+        Files.write(d.resolve(".s.stl77.part"), new byte[10]); // fresh: may be a live writer's
         aged(Files.write(d.resolve(".other.stl123.part"), new byte[10]), 5); // another target's
-        aged(Files.write(d.resolve("s.stl123.part"), new byte[10]), 5);      // not our naming
-        aged(Files.write(d.resolve(".s.stl12x.part"), new byte[10]), 5);     // not our naming
+        aged(Files.write(d.resolve("s.stl123.part"), new byte[10]), 5); // not our naming
+        aged(Files.write(d.resolve(".s.stl12x.part"), new byte[10]), 5); // not our naming
         aged(Files.write(d.resolve(".s.stl123.part.bak"), new byte[10]), 5); // not our naming
         Outputs.writeAtomically(d.resolve("s.stl"), out -> out.write(1));
-        assertEquals(List.of(".other.stl123.part", ".s.stl123.part.bak", ".s.stl12x.part", ".s.stl77.part", "s.stl",
-                "s.stl123.part"), names(d));
+        assertEquals(
+                List.of(
+                        ".other.stl123.part",
+                        ".s.stl123.part.bak",
+                        ".s.stl12x.part",
+                        ".s.stl77.part",
+                        "s.stl",
+                        "s.stl123.part"),
+                names(d));
     }
 
     @Test
@@ -115,12 +124,20 @@ class OutputsTest {
         Path d = Files.createDirectories(tmp.resolve("killed"));
         Path target = d.resolve("big.stl");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-                KilledWriter.class.getName(), target.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        javaBin,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KilledWriter.class.getName(),
+                        target.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
             var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
             String line;
-            while ((line = lines.readLine()) != null && !line.equals("writing")) { /* JVM start-up */ }
+            while ((line = lines.readLine()) != null && !line.equals("writing")) {
+                /* JVM start-up */
+            }
             assertEquals("writing", line, "the writer process did not start");
             List<String> during = names(d);
             assertEquals(1, during.size(), "one temporary while writing: " + during);
@@ -151,10 +168,14 @@ class OutputsTest {
             assertEquals("old a", Files.readString(d.resolve("a.stl")), "nothing moves before the commit");
             assertFalse(Files.exists(d.resolve("b.json")));
             List<OutputSet.Entry> e = set.entries();
-            assertEquals(List.of(d.resolve("a.stl"), d.resolve("b.json")), e.stream().map(OutputSet.Entry::target)
-                    .toList());
-            assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest("new a".getBytes(StandardCharsets.UTF_8))), e.get(0).sha256());
+            assertEquals(
+                    List.of(d.resolve("a.stl"), d.resolve("b.json")),
+                    e.stream().map(OutputSet.Entry::target).toList());
+            assertEquals(
+                    java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest("new a".getBytes(StandardCharsets.UTF_8))),
+                    e.get(0).sha256());
             assertEquals(5, e.get(0).bytes());
             set.commit();
         }
@@ -196,7 +217,8 @@ class OutputsTest {
                 Outputs.writeAtomically(d.resolve("second.stl"), out -> out.write(2));
                 inner.commit();
             }
-            assertEquals(List.of(), names(d).stream().filter(n -> !n.startsWith(".")).toList());
+            assertEquals(
+                    List.of(), names(d).stream().filter(n -> !n.startsWith(".")).toList());
             assertEquals(2, outer.entries().size());
             outer.commit();
         }

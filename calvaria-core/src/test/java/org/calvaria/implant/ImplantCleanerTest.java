@@ -1,11 +1,11 @@
 package org.calvaria.implant;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import org.calvaria.morphology.ConnectedComponents;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class ImplantCleanerTest {
     /** 0.5 mm voxels: a 6 mm thick plate (the implant), a 1 mm shell along a "skull surface", and a speck. */
@@ -23,7 +23,8 @@ class ImplantCleanerTest {
             }
         }
         // a 2-voxel (1 mm) thick shell touching the plate's side, as subtraction leaves along the skull
-        for (int z = 10; z < 12; z++) for (int y = 0; y < 120; y++) for (int x = 90; x < 120; x++) raw.set(x, y, z, true);
+        for (int z = 10; z < 12; z++)
+            for (int y = 0; y < 120; y++) for (int x = 90; x < 120; x++) raw.set(x, y, z, true);
         // a detached 3x3x3 speck
         for (int z = 30; z < 33; z++) for (int y = 5; y < 8; y++) for (int x = 5; x < 8; x++) raw.set(x, y, z, true);
 

@@ -1,5 +1,9 @@
 package org.calvaria.implant;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.calvaria.CalvariaException;
 import org.calvaria.evaluate.Metrics;
 import org.calvaria.normalise.NetworkGrid;
@@ -7,10 +11,6 @@ import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.testing.Cuts;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Both design paths (hole-oriented grids, one grid under the vertex), run with a perfect completion so that only
  * their geometry is tested. */
@@ -49,7 +49,8 @@ public class ImplantDesignerTest {
     @Test
     void intactSkullIsRefusedWithAClearMessage() {
         MaskVolume skull = new SyntheticSkull(2).rasterize(1.5, 1.5);
-        CalvariaException e = assertThrows(CalvariaException.class,
+        CalvariaException e = assertThrows(
+                CalvariaException.class,
                 () -> ImplantDesigner.designWithTruth(skull, skull, NetworkGrid.wu2022(), OPTIONS));
         assertTrue(e.getMessage().startsWith("no hole found in the skull"), e.getMessage());
     }
@@ -63,7 +64,8 @@ public class ImplantDesignerTest {
         for (int k = 0; k < 9; k++) m[k] *= 0.6;
         MaskVolume child = adult.withGeometry(new org.calvaria.volume.Geometry(g.nx(), g.ny(), g.nz(), g.origin(), m));
         MaskVolume defective = Cuts.withoutBall(child, Cuts.unit(1, 0, 0.5), 15);
-        CalvariaException e = assertThrows(CalvariaException.class,
+        CalvariaException e = assertThrows(
+                CalvariaException.class,
                 () -> ImplantDesigner.designWithTruth(defective, child, NetworkGrid.wu2022(), OPTIONS));
         assertTrue(e.getMessage().contains("not validated for children"), e.getMessage());
     }
@@ -71,8 +73,8 @@ public class ImplantDesignerTest {
     @Test
     void aHoleFacingDownwardsIsNotDesigned() {
         // a closed spherical shell (outer radius 80 mm, 7 mm thick) with a 20 mm opening 125 degrees from the top
-        org.calvaria.volume.Geometry g = org.calvaria.volume.Geometry.axisAligned(90, 90, 90, 2, 2, 2,
-                new double[] {-89, -89, -89});
+        org.calvaria.volume.Geometry g =
+                org.calvaria.volume.Geometry.axisAligned(90, 90, 90, 2, 2, 2, new double[] {-89, -89, -89});
         MaskVolume shell = new MaskVolume(g);
         for (int z = 0; z < 90; z++) {
             for (int y = 0; y < 90; y++) {
@@ -85,7 +87,8 @@ public class ImplantDesignerTest {
         }
         MaskVolume defective = Cuts.withoutBall(shell, Cuts.unit(0.6, 0.5, -0.6), 20);
         assertEquals(1, org.calvaria.normalise.HoleFinder.find(defective).size());
-        CalvariaException e = assertThrows(CalvariaException.class,
+        CalvariaException e = assertThrows(
+                CalvariaException.class,
                 () -> ImplantDesigner.designWithTruth(defective, shell, NetworkGrid.wu2022(), OPTIONS));
         assertTrue(e.getMessage().contains("skull base"), e.getMessage());
     }
@@ -97,8 +100,8 @@ public class ImplantDesignerTest {
         MaskVolume defective = skull.copy().andNot(truth);
         java.util.List<DesignStage> stages = new java.util.ArrayList<>();
         StageTimer timer = new StageTimer(stages::add);
-        ImplantDesigner.Design d = ImplantDesigner.designUnderVertexWithTruth(defective, skull, NetworkGrid.wu2022(),
-                OPTIONS, timer);
+        ImplantDesigner.Design d =
+                ImplantDesigner.designUnderVertexWithTruth(defective, skull, NetworkGrid.wu2022(), OPTIONS, timer);
         timer.end();
         double dice = Metrics.dice(d.implant(), truth);
         assertTrue(dice > 0.9, "Dice of the perfect completion through the vertex grid: " + dice);
@@ -106,22 +109,23 @@ public class ImplantDesignerTest {
         assertTrue(d.implant().geometry().equals(defective.geometry()), "on the defective skull's own grid");
         assertTrue(d.completed().sameVoxels(defective.copy().or(d.implant())), "completed = defective + implant");
         assertTrue(d.implantCoveredFraction() > 0.999, "covered " + d.implantCoveredFraction());
-        java.util.List<DesignStage> order = java.util.List.of(DesignStage.NORMALISE, DesignStage.COMPLETE,
-                DesignStage.MAP_BACK, DesignStage.IMPLANT);
+        java.util.List<DesignStage> order = java.util.List.of(
+                DesignStage.NORMALISE, DesignStage.COMPLETE, DesignStage.MAP_BACK, DesignStage.IMPLANT);
         assertEquals(order, stages);
         assertEquals(order, java.util.List.copyOf(timer.seconds().keySet()));
         assertTrue(d.holes().isEmpty(), "the vertex path designs no separate holes");
-        assertEquals(d.implant().cardinality() * defective.geometry().voxelVolumeMm3() / 1000.0, d.implantVolumeMl(),
-                1e-9);
+        assertEquals(
+                d.implant().cardinality() * defective.geometry().voxelVolumeMm3() / 1000.0, d.implantVolumeMl(), 1e-9);
     }
 
     @Test
     void vertexGridOnAnIntactSkullAddsAlmostNothing() {
         MaskVolume skull = new SyntheticSkull(11).rasterize(1.0, 1.0);
-        ImplantDesigner.Design d = ImplantDesigner.designUnderVertexWithTruth(skull, skull, NetworkGrid.wu2022(),
-                OPTIONS, StageTimer.silent());
+        ImplantDesigner.Design d = ImplantDesigner.designUnderVertexWithTruth(
+                skull, skull, NetworkGrid.wu2022(), OPTIONS, StageTimer.silent());
         // the completion is the skull itself: what the round trip adds is resampling noise, which the cleaner drops
-        assertTrue(d.implant().cardinality() < skull.cardinality() / 1000,
+        assertTrue(
+                d.implant().cardinality() < skull.cardinality() / 1000,
                 "implant voxels " + d.implant().cardinality() + " of " + skull.cardinality());
     }
 
@@ -129,8 +133,10 @@ public class ImplantDesignerTest {
     void anEmptySkullIsRefused() {
         MaskVolume skull = new SyntheticSkull(2).rasterize(1.5, 1.5);
         MaskVolume empty = new MaskVolume(skull.geometry());
-        CalvariaException e = assertThrows(CalvariaException.class, () -> ImplantDesigner.designUnderVertexWithTruth(
-                empty, skull, NetworkGrid.wu2022(), OPTIONS, StageTimer.silent()));
+        CalvariaException e = assertThrows(
+                CalvariaException.class,
+                () -> ImplantDesigner.designUnderVertexWithTruth(
+                        empty, skull, NetworkGrid.wu2022(), OPTIONS, StageTimer.silent()));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 }

@@ -1,14 +1,13 @@
 package org.calvaria.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.calvaria.Progress;
 import org.calvaria.testing.FuzzChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Coverage-guided fuzzing of the DICOM Part-10 header parser and of the series reader on a one-file folder. The
@@ -38,7 +37,7 @@ class DicomFuzzTest {
         Path folder = FuzzChecks.emptyFolder(root.resolve("case"));
         Path file = Files.write(folder.resolve("a.dcm"), data);
         FuzzChecks.check("DICOM header", NrrdFuzzTest.ALLOCATION, () -> DicomHeader.read(file), IOException.class);
-        FuzzChecks.check("DICOM series", NrrdFuzzTest.ALLOCATION, () -> DicomSeriesReader.read(folder,
-                ReadOptions.defaults()));
+        FuzzChecks.check(
+                "DICOM series", NrrdFuzzTest.ALLOCATION, () -> DicomSeriesReader.read(folder, ReadOptions.defaults()));
     }
 }

@@ -1,9 +1,19 @@
 package org.calvaria.io;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.testing.DicomFixtures;
@@ -17,17 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** Reads the DICOM fixtures made by src/test/resources/dicom/make-fixtures.sh; expected values follow its formulas. */
 class DicomSeriesReaderTest {
@@ -95,14 +94,19 @@ class DicomSeriesReaderTest {
         assertEquals("head A", a.metadata().get("dicom_series_description"));
         // Implicit VR, signed pixels, intercept -1024; z rises with k while InstanceNumber falls.
         Geometry g = a.geometry();
-        assertTrue(g.sameGrid(new Geometry(10, 8, 5, new double[] {-30, -20, -20},
-                new double[] {0.6, 0, 0, 0, 0.8, 0, 0, 0, 2.5}), 1e-9), g.toString());
+        assertTrue(
+                g.sameGrid(
+                        new Geometry(
+                                10, 8, 5, new double[] {-30, -20, -20}, new double[] {0.6, 0, 0, 0, 0.8, 0, 0, 0, 2.5}),
+                        1e-9),
+                g.toString());
         for (int k = 0; k < 5; k++) {
             for (int y = 0; y < 8; y++) {
                 for (int x = 0; x < 10; x++) assertEquals(50 * k + x + 10 * y - 200 - 1024, a.get(x, y, k));
             }
         }
-        List<String> warnings = appender.list.stream().filter(ev -> ev.getLevel() == Level.WARN)
+        List<String> warnings = appender.list.stream()
+                .filter(ev -> ev.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage)
                 .collect(Collectors.toList());
         assertEquals(1, warnings.size(), warnings.toString());
@@ -135,8 +139,10 @@ class DicomSeriesReaderTest {
         } finally {
             logger.detachAppender(appender);
         }
-        return appender.list.stream().filter(ev -> ev.getLevel() == Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+        return appender.list.stream()
+                .filter(ev -> ev.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage)
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -148,8 +154,11 @@ class DicomSeriesReaderTest {
         assertTrue(warned.get(0).contains("largest 2.5 mm between u2.dcm and u3.dcm"), warned.get(0));
         // 4.5 mm span / median 1 mm -> 5 intervals of 0.9 mm: the first and last slices are kept where they were
         Geometry g = v[0].geometry();
-        assertTrue(g.sameGrid(new Geometry(8, 8, 6, new double[] {0, 0, 0},
-                new double[] {1, 0, 0, 0, 1, 0, 0, 0, 0.9}), 1e-9), g.toString());
+        assertTrue(
+                g.sameGrid(
+                        new Geometry(8, 8, 6, new double[] {0, 0, 0}, new double[] {1, 0, 0, 0, 1, 0, 0, 0, 0.9}),
+                        1e-9),
+                g.toString());
         // linear along z, rounded to whole HU: z = 0, .9, 1.8 follow k = z; above z = 2 the value climbs 1 per 2.5 mm
         int[] expected = {0, 1, 2, 2, 3, 3};
         for (int k = 0; k < 6; k++) {
@@ -157,15 +166,24 @@ class DicomSeriesReaderTest {
                 for (int x = 0; x < 8; x++) assertEquals(x + y + expected[k], v[0].get(x, y, k), "z index " + k);
             }
         }
-        assertTrue(v[0].metadata().get("dicom_resampled").startsWith("uneven slice gaps of 1 to 2.5 mm (median 1 mm,"
-                + " largest 2.5 mm between u2.dcm and u3.dcm): 4 slices resampled by linear interpolation onto 6"
-                + " slices 0.9 mm apart"), v[0].metadata().toString());
+        assertTrue(
+                v[0].metadata()
+                        .get("dicom_resampled")
+                        .startsWith("uneven slice gaps of 1 to 2.5 mm (median 1 mm,"
+                                + " largest 2.5 mm between u2.dcm and u3.dcm): 4 slices resampled by linear interpolation onto 6"
+                                + " slices 0.9 mm apart"),
+                v[0].metadata().toString());
         assertEquals("2.5", v[0].metadata().get("dicom_largest_slice_gap_mm"));
 
-        CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(fixture("uneven"),
-                ReadOptions.defaults().withMaxSliceGapRatio(2)));
-        assertTrue(e.getMessage().contains("the gap between u2.dcm and u3.dcm is 2.5 mm, 2.5 times the median gap of 1"
-                + " mm (more than --max-slice-gap-ratio 2)"), e.getMessage());
+        CalvariaException e = assertThrows(
+                CalvariaException.class,
+                () -> DicomSeriesReader.read(
+                        fixture("uneven"), ReadOptions.defaults().withMaxSliceGapRatio(2)));
+        assertTrue(
+                e.getMessage()
+                        .contains("the gap between u2.dcm and u3.dcm is 2.5 mm, 2.5 times the median gap of 1"
+                                + " mm (more than --max-slice-gap-ratio 2)"),
+                e.getMessage());
     }
 
     @Test
@@ -174,7 +192,9 @@ class DicomSeriesReaderTest {
         Files.write(dir.resolve("slice_e.dcm"), Arrays.copyOf(Files.readAllBytes(dir.resolve("slice_e.dcm")), 250));
         Volume v = DicomSeriesReader.read(dir, ReadOptions.defaults().withAllowGaps(true));
         // k = 3 is gone: the 2 x 1.25 mm gap is bridged, the grid is the original one again
-        assertTrue(v.geometry().sameGrid(DicomFixtures.obliqueCtGrid(), 1e-4), v.geometry().toString());
+        assertTrue(
+                v.geometry().sameGrid(DicomFixtures.obliqueCtGrid(), 1e-4),
+                v.geometry().toString());
         for (int k = 0; k < 6; k++) assertEquals(DicomFixtures.obliqueCtHu(5, 7, k), v.get(5, 7, k), "k " + k);
         assertEquals("slice_e.dcm", v.metadata().get("dicom_skipped_files"));
         assertNotNull(v.metadata().get("dicom_resampled"));
@@ -196,8 +216,8 @@ class DicomSeriesReaderTest {
         assertArrayEquals(new double[] {-125, -123.5404569, 5.8360586}, g.origin(), 1e-6);
         assertArrayEquals(new double[] {-125, -123.5404569, 157.7760586}, g.indexToPhysical(0, 0, 36), 1e-6);
         double norm = Math.hypot(0.9483237, 0.3173047);
-        assertArrayEquals(new double[] {0, 0.9483237 / norm * 0.4882812, -0.3173047 / norm * 0.4882812},
-                g.axisVector(1), 1e-12);
+        assertArrayEquals(
+                new double[] {0, 0.9483237 / norm * 0.4882812, -0.3173047 / norm * 0.4882812}, g.axisVector(1), 1e-12);
         double[] z = g.axisVector(2);
         assertEquals(0, z[0], 1e-9);
         assertEquals(0, z[1], 1e-9); // the table moves along z: the stack leans like the gantry
@@ -235,15 +255,15 @@ class DicomSeriesReaderTest {
         double norm = Math.hypot(0.9483237, 0.3173047);
         assertArrayEquals(new double[] {0, 0.9483237 / norm * ps, -0.3173047 / norm * ps}, g.axisVector(1), 1e-12);
         assertArrayEquals(new double[] {0, 0, 2.5}, g.axisVector(2), 1e-9); // table steps, not the slice normal
-        assertArrayEquals(new double[] {-123.5, -15.64097, 742.345191756896 + 53 * 2.5}, g.indexToPhysical(0, 0, 53),
-                1e-6);
+        assertArrayEquals(
+                new double[] {-123.5, -15.64097, 742.345191756896 + 53 * 2.5}, g.indexToPhysical(0, 0, 53), 1e-6);
         assertFalse(g.isAxisAligned(1e-6));
     }
 
     @Test
     void compressedSliceIsRefusedNamingItsTransferSyntax() {
-        CalvariaException e = assertThrows(CalvariaException.class,
-                () -> DicomSeriesReader.read(fixture("compressed")));
+        CalvariaException e =
+                assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(fixture("compressed")));
         assertTrue(e.getMessage().contains("1.2.840.10008.1.2.4.70"), e.getMessage());
         assertTrue(e.getMessage().contains("c1.dcm"), e.getMessage());
     }
@@ -276,7 +296,8 @@ class DicomSeriesReaderTest {
         java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(ob + 8, 0xfffffff0);
         Files.write(victim, bytes);
         CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(victim));
-        assertEquals(victim + " is a damaged DICOM file (file meta element (0002,0001) claims 4294967280 bytes)",
+        assertEquals(
+                victim + " is a damaged DICOM file (file meta element (0002,0001) claims 4294967280 bytes)",
                 e.getMessage());
         assertFalse(e.getMessage().contains("len < 0"), e.getMessage());
     }
@@ -297,9 +318,11 @@ class DicomSeriesReaderTest {
         byte[] all = Files.readAllBytes(dir.resolve("slice_d.dcm"));
         Files.write(dir.resolve("slice_d.dcm"), Arrays.copyOf(all, 200)); // DICM marker kept, header cut
         CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
-        assertEquals(dir.resolve("slice_d.dcm").toAbsolutePath().normalize() + " is a damaged DICOM file (the file"
-                + " ends inside its header (truncated)), so the series would miss a slice; re-export the series, or"
-                + " give --allow-gaps to read it without this file", e.getMessage());
+        assertEquals(
+                dir.resolve("slice_d.dcm").toAbsolutePath().normalize() + " is a damaged DICOM file (the file"
+                        + " ends inside its header (truncated)), so the series would miss a slice; re-export the series, or"
+                        + " give --allow-gaps to read it without this file",
+                e.getMessage());
 
         Logger logger = (Logger) LoggerFactory.getLogger(DicomSeriesReader.class);
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -313,9 +336,13 @@ class DicomSeriesReaderTest {
         }
         assertArrayEquals(new int[] {16, 12, 5}, v.geometry().sizes());
         assertEquals("slice_d.dcm", v.metadata().get("dicom_skipped_files"));
-        assertTrue(appender.list.stream().anyMatch(ev -> ev.getLevel() == Level.WARN
-                && ev.getFormattedMessage().startsWith("skipping slice_d.dcm: damaged DICOM file (the file ends"
-                        + " inside its header")), appender.list.toString());
+        assertTrue(
+                appender.list.stream()
+                        .anyMatch(ev -> ev.getLevel() == Level.WARN
+                                && ev.getFormattedMessage()
+                                        .startsWith("skipping slice_d.dcm: damaged DICOM file (the file ends"
+                                                + " inside its header")),
+                appender.list.toString());
         for (int k = 0; k < 5; k++) assertEquals(DicomFixtures.obliqueCtHu(3, 4, k), v.get(3, 4, k));
     }
 
@@ -337,8 +364,10 @@ class DicomSeriesReaderTest {
             }
             Files.write(dir.resolve("slice_d.dcm"), bad);
             CalvariaException e = assertThrows(CalvariaException.class, () -> DicomSeriesReader.read(dir));
-            assertTrue(e.getMessage().contains("slice_d.dcm is a damaged DICOM file")
-                    && e.getMessage().contains("--allow-gaps"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("slice_d.dcm is a damaged DICOM file")
+                            && e.getMessage().contains("--allow-gaps"),
+                    e.getMessage());
             Volume v = DicomSeriesReader.read(dir, ReadOptions.defaults().withAllowGaps(true));
             assertEquals("slice_d.dcm", v.metadata().get("dicom_skipped_files"));
             try (Stream<Path> s = Files.walk(dir)) {
@@ -386,7 +415,8 @@ class DicomSeriesReaderTest {
     private Path copyOf(String fixtureName) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve(fixtureName));
         try (Stream<Path> files = Files.list(fixture(fixtureName))) {
-            for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, dir.resolve(f.getFileName().toString()));
+            for (Path f : (Iterable<Path>) files::iterator)
+                Files.copy(f, dir.resolve(f.getFileName().toString()));
         }
         return dir;
     }

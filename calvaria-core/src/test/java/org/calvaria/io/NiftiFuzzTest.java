@@ -1,14 +1,13 @@
 package org.calvaria.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.calvaria.Progress;
 import org.calvaria.testing.FuzzChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Coverage-guided fuzzing of the NIfTI-1 reader, plain and gzip (an input starting with the gzip magic is written as

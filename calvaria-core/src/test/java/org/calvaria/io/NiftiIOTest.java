@@ -1,14 +1,6 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.FloatVolume;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.ShortVolume;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +11,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.FloatVolume;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NiftiIOTest {
     @TempDir
@@ -42,15 +41,16 @@ class NiftiIOTest {
      * are not orthogonal), plus a flipped x axis (left-handed index frame).
      */
     static Geometry sheared() {
-        return new Geometry(7, 5, 4, new double[] {-12.5, 30.25, 7},
-                new double[] {-0.45, 0, 0, 0, 0.44, 0.2, 0, 0, 0.625});
+        return new Geometry(
+                7, 5, 4, new double[] {-12.5, 30.25, 7}, new double[] {-0.45, 0, 0, 0, 0.44, 0.2, 0, 0, 0.625});
     }
 
     private static FloatVolume randomVolume(Geometry g, VoxelType t, long seed) {
         Random r = new Random(seed);
         FloatVolume v = new FloatVolume(g);
         for (int i = 0; i < v.voxelCount(); i++) {
-            double x = t.isInteger() ? Math.max(t.min(), Math.min(t.max(), r.nextInt(70000) - 20000))
+            double x = t.isInteger()
+                    ? Math.max(t.min(), Math.min(t.max(), r.nextInt(70000) - 20000))
                     : r.nextGaussian() * 100;
             v.set(i, (float) x);
         }
@@ -69,8 +69,10 @@ class NiftiIOTest {
                     Volume back = NiftiIO.read(p);
                     assertTrue(back.geometry().sameGrid(g, 1e-4), g + " came back as " + back.geometry());
                     for (int[] ijk : new int[][] {{0, 0, 0}, {3, 1, 2}, {g.nx() - 1, g.ny() - 1, g.nz() - 1}}) {
-                        assertArrayEquals(g.indexToPhysical(ijk[0], ijk[1], ijk[2]),
-                                back.geometry().indexToPhysical(ijk[0], ijk[1], ijk[2]), 1e-4);
+                        assertArrayEquals(
+                                g.indexToPhysical(ijk[0], ijk[1], ijk[2]),
+                                back.geometry().indexToPhysical(ijk[0], ijk[1], ijk[2]),
+                                1e-4);
                     }
                     assertEquals(t, back.sourceType());
                     for (int i = 0; i < v.voxelCount(); i++) {
@@ -247,12 +249,25 @@ class NiftiIOTest {
         // 90 degrees about z: quaternion (a, b, c, d) = (cos 45, 0, 0, sin 45), R = [[0,-1,0],[1,0,0],[0,0,1]].
         // With pixdim (2, 3, 4) and qfac = -1 the RAS steps are i -> (0, 2, 0), j -> (-3, 0, 0), k -> (0, 0, -4).
         float s = (float) Math.sin(Math.PI / 4);
-        byte[] data = ByteBuffer.allocate(2 * 2 * 3 * 2).order(ByteOrder.BIG_ENDIAN)
-                .putShort((short) 1).putShort((short) -2).putShort((short) 300).putShort((short) 4)
-                .putShort((short) 5).putShort((short) 6).putShort((short) 7).putShort((short) 8)
-                .putShort((short) 9).putShort((short) 10).putShort((short) 11).putShort((short) -32768).array();
+        byte[] data = ByteBuffer.allocate(2 * 2 * 3 * 2)
+                .order(ByteOrder.BIG_ENDIAN)
+                .putShort((short) 1)
+                .putShort((short) -2)
+                .putShort((short) 300)
+                .putShort((short) 4)
+                .putShort((short) 5)
+                .putShort((short) 6)
+                .putShort((short) 7)
+                .putShort((short) 8)
+                .putShort((short) 9)
+                .putShort((short) 10)
+                .putShort((short) 11)
+                .putShort((short) -32768)
+                .array();
         byte[] file = new HandMade(ByteOrder.BIG_ENDIAN, 4, 16, 2, 3, 2)
-                .pixdim(-1, 2, 3, 4).qform(0, 0, s, 10, 20, 30).with(data);
+                .pixdim(-1, 2, 3, 4)
+                .qform(0, 0, s, 10, 20, 30)
+                .with(data);
         Path p = tmp.resolve("be.nii");
         Files.write(p, file);
         Volume v = NiftiIO.read(p);
@@ -275,13 +290,22 @@ class NiftiIOTest {
         byte[] data = new byte[2 * 2 * 2];
         float[][] rows = {{-1, 0, 0.5f, 5}, {0, 2, 0, -6}, {0, 0, 3, 7}};
         Path p = tmp.resolve("sform.nii");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 9, 9, 9)
-                .qform(0, 0, 0, 100, 100, 100).sform(rows).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .pixdim(1, 9, 9, 9)
+                        .qform(0, 0, 0, 100, 100, 100)
+                        .sform(rows)
+                        .with(data));
         Geometry g = NiftiIO.read(p).geometry();
         assertArrayEquals(new double[] {-5, 6, 7}, g.origin(), 0);
         assertArrayEquals(new double[] {1, 0, -0.5, 0, -2, 0, 0, 0, 3}, g.matrix(), 0);
 
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 0.5f, 0.75f, 2).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .pixdim(1, 0.5f, 0.75f, 2)
+                        .with(data));
         Geometry bare = NiftiIO.read(p).geometry();
         assertArrayEquals(new double[] {0, 0, 0}, bare.origin(), 0);
         assertArrayEquals(new double[] {-0.5, 0, 0, 0, -0.75, 0, 0, 0, 2}, bare.matrix(), 0);
@@ -290,8 +314,13 @@ class NiftiIOTest {
     @Test
     void spatialUnitsInMetresAreConvertedToMillimetres() throws IOException {
         Path p = tmp.resolve("metres.nii");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 0.001f, 0.001f, 0.002f)
-                .qform(0, 0, 0, 0.01f, 0, 0).units(1).with(new byte[8]));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .pixdim(1, 0.001f, 0.001f, 0.002f)
+                        .qform(0, 0, 0, 0.01f, 0, 0)
+                        .units(1)
+                        .with(new byte[8]));
         Geometry g = NiftiIO.read(p).geometry();
         assertArrayEquals(new double[] {1, 1, 2}, g.spacing(), 1e-4);
         assertArrayEquals(new double[] {-10, 0, 0}, g.origin(), 1e-4);
@@ -301,7 +330,11 @@ class NiftiIOTest {
     void sclSlopeAndInterceptAreAppliedAsFloats() throws IOException {
         byte[] data = {0, 1, (byte) 200, (byte) 255, 10, 20, 30, 40};
         Path p = tmp.resolve("scaled.nii");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).scale(0.5f, -10).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .scale(0.5f, -10)
+                        .with(data));
         Volume v = NiftiIO.read(p);
         assertInstanceOf(FloatVolume.class, v);
         assertEquals(VoxelType.FLOAT32, v.sourceType());
@@ -309,7 +342,11 @@ class NiftiIOTest {
 
         // slope 0 means "no scaling" and slope 1 / intercept 0 is the identity: both keep the stored integers
         for (float[] si : new float[][] {{0, 5}, {1, 0}}) {
-            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).scale(si[0], si[1]).with(data));
+            Files.write(
+                    p,
+                    new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                            .scale(si[0], si[1])
+                            .with(data));
             Volume raw = NiftiIO.read(p);
             assertInstanceOf(ShortVolume.class, raw);
             assertEquals(VoxelType.UINT8, raw.sourceType());
@@ -317,10 +354,22 @@ class NiftiIOTest {
         }
 
         // int16 with a slope of 1 but an intercept (CT stored unsigned): values shift, result is float
-        byte[] ct = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0).putShort((short) 1024)
-                .putShort((short) 3000).putShort((short) 24).putShort((short) 1).putShort((short) 2)
-                .putShort((short) 3).putShort((short) 4).array();
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 512, 16, 2, 2, 2).scale(1, -1024).with(ct));
+        byte[] ct = ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) 0)
+                .putShort((short) 1024)
+                .putShort((short) 3000)
+                .putShort((short) 24)
+                .putShort((short) 1)
+                .putShort((short) 2)
+                .putShort((short) 3)
+                .putShort((short) 4)
+                .array();
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 512, 16, 2, 2, 2)
+                        .scale(1, -1024)
+                        .with(ct));
         Volume hu = NiftiIO.read(p);
         assertEquals(-1024, hu.get(0));
         assertEquals(0, hu.get(1));
@@ -333,7 +382,11 @@ class NiftiIOTest {
         Arrays.fill(gapAndData, 0, 48, (byte) 0x7f); // bytes that are not voxels
         for (int i = 0; i < 8; i++) gapAndData[48 + i] = (byte) (i + 1);
         Path p = tmp.resolve("offset.nii");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).voxOffset(400).with(gapAndData));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .voxOffset(400)
+                        .with(gapAndData));
         Volume v = NiftiIO.read(p);
         for (int i = 0; i < 8; i++) assertEquals(i + 1, v.get(i));
     }
@@ -341,11 +394,23 @@ class NiftiIOTest {
     @Test
     void fourDimensionsWithOneTimePointIsAccepted() throws IOException {
         Path p = tmp.resolve("4d.nii");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).dim(0, 4).dim(4, 1).with(new byte[8]));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .dim(0, 4)
+                        .dim(4, 1)
+                        .with(new byte[8]));
         assertEquals(8, NiftiIO.read(p).voxelCount());
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).dim(0, 4).dim(4, 3).with(new byte[24]));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .dim(0, 4)
+                        .dim(4, 3)
+                        .with(new byte[24]));
         assertMessage(p, "time series");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 1).dim(0, 2).with(new byte[4]));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 1).dim(0, 2).with(new byte[4]));
         assertMessage(p, "dim[0] is 2");
     }
 
@@ -403,7 +468,8 @@ class NiftiIOTest {
         flipped[flipped.length / 2] ^= 0x02; // inside a stored deflate block: decodes, only the CRC-32 tells
         Files.write(p, flipped);
         CalvariaException e = assertThrows(CalvariaException.class, () -> NiftiIO.read(p));
-        assertEquals(p + " is corrupt: gzip checksum mismatch; the file is damaged, re-export or re-download it",
+        assertEquals(
+                p + " is corrupt: gzip checksum mismatch; the file is damaged, re-export or re-download it",
                 e.getMessage());
 
         Files.write(p, StrictGzipInputStreamTest.concat(stored, new byte[16]));
@@ -419,7 +485,8 @@ class NiftiIOTest {
     @Test
     void declaredSizesAreCheckedAgainstTheFileAndTheHeapBeforeReading() throws IOException {
         // 32000 x 32000 x 1000 float64 = 8 TB declared; a few hundred bytes given: refused at once, plain or gzip
-        byte[] tiny = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 32000, 32000, 1000).pixdim(1, 1, 1, 1)
+        byte[] tiny = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 32000, 32000, 1000)
+                .pixdim(1, 1, 1, 1)
                 .with(new byte[16]);
         Path plain = Files.write(tmp.resolve("tiny.nii"), tiny);
         Path gz = Files.write(tmp.resolve("tiny.nii.gz"), StrictGzipInputStreamTest.gzip(tiny, 6));
@@ -427,22 +494,35 @@ class NiftiIOTest {
             long t0 = System.nanoTime();
             CalvariaException e = assertThrows(CalvariaException.class, () -> NiftiIO.read(p));
             assertTrue((System.nanoTime() - t0) < 1_000_000_000L, "took too long");
-            assertTrue(e.getMessage().contains("voxels is too large") || e.getMessage().contains("too short")
-                    || e.getMessage().contains("truncated"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("voxels is too large")
+                            || e.getMessage().contains("too short")
+                            || e.getMessage().contains("truncated"),
+                    e.getMessage());
         }
-        byte[] small = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 1000, 1000, 1400).pixdim(1, 1, 1, 1)
+        byte[] small = new HandMade(ByteOrder.LITTLE_ENDIAN, 64, 64, 1000, 1000, 1400)
+                .pixdim(1, 1, 1, 1)
                 .with(new byte[16]);
         Files.write(gz, StrictGzipInputStreamTest.gzip(small, 6));
         assertMessage(gz, "the file is too short for its declared size");
 
         // more bytes than declared in a .nii: the header is wrong
-        Files.write(plain, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, 1).with(new byte[9]));
+        Files.write(
+                plain,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .pixdim(1, 1, 1, 1)
+                        .with(new byte[9]));
         assertMessage(plain, "1 more than that");
 
         // the voxel array must fit the heap before it is allocated
         Path big = tmp.resolve("big.nii.gz");
-        Files.write(big, StrictGzipInputStreamTest.gzip(new HandMade(ByteOrder.LITTLE_ENDIAN, 4, 16, 256, 256, 256)
-                .pixdim(1, 1, 1, 1).with(new byte[256 * 256 * 256 * 2]), 1));
+        Files.write(
+                big,
+                StrictGzipInputStreamTest.gzip(
+                        new HandMade(ByteOrder.LITTLE_ENDIAN, 4, 16, 256, 256, 256)
+                                .pixdim(1, 1, 1, 1)
+                                .with(new byte[256 * 256 * 256 * 2]),
+                        1));
         ReadLimits.heapLimitForTests = 16L << 20;
         try {
             assertMessage(big, "needs 32 MiB of memory but Java may use only 16 MiB more");
@@ -457,31 +537,60 @@ class NiftiIOTest {
         byte[] data = new byte[8];
         for (float bad : new float[] {0, -1, Float.NaN, Float.POSITIVE_INFINITY}) {
             // method 1 (no qform, no sform) and the qform both take the voxel size from pixdim
-            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, bad, 1).with(data));
+            Files.write(
+                    p,
+                    new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                            .pixdim(1, 1, bad, 1)
+                            .with(data));
             assertMessage(p, "NIfTI pixdim[2] (voxel size along axis 1) is " + bad);
-            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, bad)
-                    .qform(0, 0, 0, 1, 2, 3).with(data));
+            Files.write(
+                    p,
+                    new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                            .pixdim(1, 1, 1, bad)
+                            .qform(0, 0, 0, 1, 2, 3)
+                            .with(data));
             assertMessage(p, "NIfTI pixdim[3]");
         }
         // an sform with its own spacing does not need pixdim
         float[][] rows = {{-1, 0, 0, 5}, {0, 2, 0, -6}, {0, 0, 3, 7}};
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 0, 0, 0).sform(rows).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .pixdim(1, 0, 0, 0)
+                        .sform(rows)
+                        .with(data));
         assertArrayEquals(new double[] {1, 2, 3}, NiftiIO.read(p).geometry().spacing(), 0);
         // a singular sform with no qform to fall back on
         float[][] flat = {{0, 0, 0, 5}, {0, 2, 0, -6}, {0, 0, 3, 7}};
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(flat).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(flat).with(data));
         assertMessage(p, "sform is singular (zero spacing or collinear axes) and there is no qform");
         // absurd placement
         float[][] far = {{1, 0, 0, 5e6f}, {0, 1, 0, 0}, {0, 0, 1, 0}};
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(far).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).sform(far).with(data));
         assertMessage(p, "more than 1 km from the scanner's centre");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).pixdim(1, 1, 1, 2e7f).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .pixdim(1, 1, 1, 2e7f)
+                        .with(data));
         assertMessage(p, "voxel spacing of axis 2 is 20000000 mm");
-        Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).qform(Float.NaN, 0, 0, 0, 0, 0).with(data));
+        Files.write(
+                p,
+                new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                        .qform(Float.NaN, 0, 0, 0, 0, 0)
+                        .with(data));
         assertMessage(p, "qform holds a non-finite number");
         // vox_offset below 352 in a single file
         for (float off : new float[] {0, 348, 351}) {
-            Files.write(p, new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2).voxOffset(off).with(data));
+            Files.write(
+                    p,
+                    new HandMade(ByteOrder.LITTLE_ENDIAN, 2, 8, 2, 2, 2)
+                            .voxOffset(off)
+                            .with(data));
             assertMessage(p, "NIfTI vox_offset " + off + " is below 352");
         }
     }

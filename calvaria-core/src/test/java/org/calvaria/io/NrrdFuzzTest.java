@@ -1,17 +1,16 @@
 package org.calvaria.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.calvaria.Progress;
-import org.calvaria.testing.FuzzChecks;
-import org.calvaria.volume.Volume;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.calvaria.Progress;
+import org.calvaria.testing.FuzzChecks;
+import org.calvaria.volume.Volume;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Coverage-guided fuzzing of the NRRD reader (Jazzer). Under {@code mvn verify} each method replays its committed

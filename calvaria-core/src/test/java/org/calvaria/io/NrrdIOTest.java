@@ -1,5 +1,12 @@
 package org.calvaria.io;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
 import org.calvaria.CalvariaException;
 import org.calvaria.testing.SharedData;
 import org.calvaria.volume.FloatVolume;
@@ -11,21 +18,13 @@ import org.calvaria.volume.VoxelType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
-
 class NrrdIOTest {
     @TempDir
     Path tmp;
 
     static Geometry sheared() {
-        return new Geometry(7, 5, 4, new double[] {-12.5, 30.25, 7},
-                new double[] {0.45, 0, 0, 0, 0.44, 0.099, 0, -0.07, 0.625});
+        return new Geometry(
+                7, 5, 4, new double[] {-12.5, 30.25, 7}, new double[] {0.45, 0, 0, 0, 0.44, 0.099, 0, -0.07, 0.625});
     }
 
     @Test
@@ -35,7 +34,8 @@ class NrrdIOTest {
             for (NrrdIO.Encoding enc : NrrdIO.Encoding.values()) {
                 FloatVolume v = new FloatVolume(sheared());
                 for (int i = 0; i < v.voxelCount(); i++) {
-                    double x = t.isInteger() ? Math.max(t.min(), Math.min(t.max(), r.nextInt(60000) - 20000))
+                    double x = t.isInteger()
+                            ? Math.max(t.min(), Math.min(t.max(), r.nextInt(60000) - 20000))
                             : r.nextGaussian() * 100;
                     v.set(i, (float) x);
                 }
@@ -116,7 +116,8 @@ class NrrdIOTest {
         all[all.length / 2] ^= 0x04; // inside a stored block: still decodes, only the CRC-32 can tell
         Files.write(p, all);
         CalvariaException e = assertThrows(CalvariaException.class, () -> NrrdIO.read(p));
-        assertEquals(p + " is corrupt: gzip checksum mismatch; the file is damaged, re-export or re-download it",
+        assertEquals(
+                p + " is corrupt: gzip checksum mismatch; the file is damaged, re-export or re-download it",
                 e.getMessage());
 
         // a flip in ordinary deflate data: caught one way or the other
@@ -138,19 +139,23 @@ class NrrdIOTest {
         byte[] all = Files.readAllBytes(p);
         Path garbage = tmp.resolve("garbage.nrrd");
         Files.write(garbage, concat(all, "trailing junk".getBytes()));
-        assertEquals(garbage + " is corrupt: unexpected bytes after the end of the gzip data; the file is damaged,"
-                + " re-export or re-download it", assertThrows(CalvariaException.class, () -> NrrdIO.read(garbage))
-                .getMessage());
+        assertEquals(
+                garbage + " is corrupt: unexpected bytes after the end of the gzip data; the file is damaged,"
+                        + " re-export or re-download it",
+                assertThrows(CalvariaException.class, () -> NrrdIO.read(garbage))
+                        .getMessage());
         Path noTrailer = tmp.resolve("no-trailer.nrrd");
         Files.write(noTrailer, java.util.Arrays.copyOf(all, all.length - 8));
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(noTrailer)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(noTrailer))
+                .getMessage()
                 .contains("truncated"));
         // more voxels compressed than the header declares
         String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1)
                 .replaceFirst("sizes: 64 64 64", "sizes: 64 64 63");
         Path extra = tmp.resolve("extra.nrrd");
         Files.write(extra, text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        String msg = assertThrows(CalvariaException.class, () -> NrrdIO.read(extra)).getMessage();
+        String msg =
+                assertThrows(CalvariaException.class, () -> NrrdIO.read(extra)).getMessage();
         assertTrue(msg.contains("8192 bytes more than"), msg);
     }
 
@@ -162,7 +167,8 @@ class NrrdIOTest {
         int headerEnd = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("\n\n") + 2;
         byte[] data = StrictGzipInputStreamTest.gunzip(java.util.Arrays.copyOfRange(all, headerEnd, all.length));
         int half = data.length / 2;
-        byte[] twoMembers = concat(StrictGzipInputStreamTest.gzip(java.util.Arrays.copyOf(data, half), 6),
+        byte[] twoMembers = concat(
+                StrictGzipInputStreamTest.gzip(java.util.Arrays.copyOf(data, half), 6),
                 StrictGzipInputStreamTest.gzip(java.util.Arrays.copyOfRange(data, half, data.length), 1));
         Path two = tmp.resolve("two.nrrd");
         Files.write(two, concat(java.util.Arrays.copyOf(all, headerEnd), twoMembers));
@@ -173,12 +179,14 @@ class NrrdIOTest {
     /** A detached header in {@code folder} for 2x2x2 uint8 raw data in the named data file(s). */
     private Path detached(Path folder, String name, String dataFileLine) throws IOException {
         Files.createDirectories(folder);
-        return Files.writeString(folder.resolve(name), "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\n"
-                + "encoding: raw\n" + dataFileLine + "\n");
+        return Files.writeString(
+                folder.resolve(name),
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\n" + "encoding: raw\n" + dataFileLine + "\n");
     }
 
     private static String refusal(Path header) {
-        String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(header)).getMessage();
+        String m =
+                assertThrows(CalvariaException.class, () -> NrrdIO.read(header)).getMessage();
         assertFalse(m.contains("\n"), m);
         return m;
     }
@@ -193,15 +201,23 @@ class NrrdIOTest {
         Files.write(dir.resolve("ct.raw"), eight);
 
         // inside the folder or a subfolder: read
-        assertEquals(8, NrrdIO.read(detached(dir, "a.nhdr", "data file: data/ct.raw")).get(7));
-        assertEquals(8, NrrdIO.read(detached(dir, "b.nhdr", "data file: data/../ct.raw")).get(7));
-        assertEquals(List.of(dir.resolve("data/ct.raw").toAbsolutePath().normalize()),
+        assertEquals(
+                8,
+                NrrdIO.read(detached(dir, "a.nhdr", "data file: data/ct.raw")).get(7));
+        assertEquals(
+                8,
+                NrrdIO.read(detached(dir, "b.nhdr", "data file: data/../ct.raw"))
+                        .get(7));
+        assertEquals(
+                List.of(dir.resolve("data/ct.raw").toAbsolutePath().normalize()),
                 NrrdIO.dataFiles(dir.resolve("a.nhdr")));
 
         // outside: refused, also when the file exists, for every form of the field
         String m = refusal(detached(dir, "c.nhdr", "data file: ../secret.raw"));
-        assertTrue(m.contains("data file '../secret.raw' lies outside the header's folder")
-                && m.contains("move the data file there"), m);
+        assertTrue(
+                m.contains("data file '../secret.raw' lies outside the header's folder")
+                        && m.contains("move the data file there"),
+                m);
         m = refusal(detached(dir, "d.nhdr", "data file: " + secret.toAbsolutePath()));
         assertTrue(m.contains("is an absolute path"), m);
         m = refusal(detached(dir, "e.nhdr", "data file: data/../../secret.raw"));
@@ -219,7 +235,8 @@ class NrrdIOTest {
         assertEquals(2, NrrdIO.dataFiles(list).size());
         assertTrue(refusal(list).contains("multi-file NRRD data (2 data files) is not supported"));
         Path format = detached(dir, "j.nhdr", "data file: data/slice%03d.raw 1 9 2");
-        assertEquals(dir.resolve("data/slice009.raw").toAbsolutePath().normalize(),
+        assertEquals(
+                dir.resolve("data/slice009.raw").toAbsolutePath().normalize(),
                 NrrdIO.dataFiles(format).get(4));
 
         // printf-style formats Java cannot take are refused by name, not thrown as a formatter exception (fuzz find)
@@ -227,10 +244,14 @@ class NrrdIOTest {
             m = refusal(detached(dir, "f2.nhdr", "data file: " + bad + " 1 2 1"));
             assertTrue(m.contains("must hold one integer conversion such as %03d"), bad + ": " + m);
         }
-        assertEquals(dir.resolve("s7.raw").toAbsolutePath().normalize(),
-                NrrdIO.dataFiles(detached(dir, "f3.nhdr", "data file: s%i.raw 7 8 1")).get(0));
-        assertEquals(dir.resolve("s0012.raw").toAbsolutePath().normalize(),
-                NrrdIO.dataFiles(detached(dir, "f4.nhdr", "data file: s%04u.raw 12 13 1")).get(0));
+        assertEquals(
+                dir.resolve("s7.raw").toAbsolutePath().normalize(),
+                NrrdIO.dataFiles(detached(dir, "f3.nhdr", "data file: s%i.raw 7 8 1"))
+                        .get(0));
+        assertEquals(
+                dir.resolve("s0012.raw").toAbsolutePath().normalize(),
+                NrrdIO.dataFiles(detached(dir, "f4.nhdr", "data file: s%04u.raw 12 13 1"))
+                        .get(0));
 
         // a long name is quoted in part
         m = refusal(detached(dir, "k.nhdr", "data file: /" + "x".repeat(5000)));
@@ -242,13 +263,15 @@ class NrrdIOTest {
         // float 1024 x 1024 x 600 = 2.5 GB of voxel data (more than 2^31 bytes): 150 identical gzip members of 16 MiB,
         // voxel i holding i % 4096, so the file is small and every voxel's value is known.
         int perMember = 1 << 22;
-        java.nio.ByteBuffer member = java.nio.ByteBuffer.allocate(4 * perMember).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer member =
+                java.nio.ByteBuffer.allocate(4 * perMember).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < perMember; i++) member.putFloat(i % 4096);
         byte[] gz = StrictGzipInputStreamTest.gzip(member.array(), 6);
         Path p = tmp.resolve("big.nrrd");
         try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(p))) {
             out.write(("NRRD0004\ntype: float\ndimension: 3\nsizes: 1024 1024 600\nendian: little\nencoding: gzip\n"
-                    + "spacings: 0.5 0.5 0.5\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                            + "spacings: 0.5 0.5 0.5\n\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             for (int m = 0; m < 150; m++) out.write(gz);
         }
         Volume v;
@@ -268,8 +291,10 @@ class NrrdIOTest {
     @Test
     void aTinyFileDeclaringGigabytesFailsAtOnce() throws IOException {
         for (String enc : new String[] {"raw", "gzip", "ascii"}) {
-            byte[] file = java.util.Arrays.copyOf(("NRRD0004\ntype: double\ndimension: 3\nsizes: 1000 1000 1400\n"
-                    + "encoding: " + enc + "\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 136);
+            byte[] file = java.util.Arrays.copyOf(
+                    ("NRRD0004\ntype: double\ndimension: 3\nsizes: 1000 1000 1400\n" + "encoding: " + enc + "\n\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    136);
             Path p = Files.write(tmp.resolve("tiny-" + enc + ".nrrd"), file);
             long t0 = System.nanoTime();
             CalvariaException e = assertThrows(CalvariaException.class, () -> NrrdIO.read(p));
@@ -279,26 +304,34 @@ class NrrdIOTest {
         }
         Path p = tmp.resolve("tiny.nrrd");
         Files.writeString(p, "NRRD0004\ntype: double\ndimension: 3\nsizes: 1000 1000 1400\nencoding: raw\n\n");
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p))
+                .getMessage()
                 .contains("1000x1000x1400 double (11200000000 bytes) but the file holds 0 bytes"));
     }
 
     @Test
     void aHugeLineSkipIsCheckedAgainstTheFileSize() throws IOException {
         Path p = tmp.resolve("skip.nrrd");
-        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
-                + "line skip: 999999999\n\n12345678");
+        Files.writeString(
+                p,
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
+                        + "line skip: 999999999\n\n12345678");
         long t0 = System.nanoTime();
         CalvariaException e = assertThrows(CalvariaException.class, () -> NrrdIO.read(p));
         assertTrue((System.nanoTime() - t0) < 1_000_000_000L, "took too long");
         assertTrue(e.getMessage().contains("'line skip: 999999999' asks to skip more lines"), e.getMessage());
         // a line skip that the file can satisfy in bytes but not in lines
-        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
-                + "line skip: 3\n\none\n12345678");
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("line skip"));
+        Files.writeString(
+                p,
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + "line skip: 3\n\none\n12345678");
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p))
+                .getMessage()
+                .contains("line skip"));
         // and a good one
-        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
-                + "line skip: 2\n\none\ntwo\n12345678");
+        Files.writeString(
+                p,
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n"
+                        + "line skip: 2\n\none\ntwo\n12345678");
         assertEquals('8', NrrdIO.read(p).get(7));
     }
 
@@ -309,8 +342,9 @@ class NrrdIOTest {
         String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
         assertTrue(m.contains("holds 9 bytes of data, 1 more than its header's 2x2x2 uint8 (8 bytes)"), m);
         // byte skip -1: the data is the end of the file
-        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\nbyte skip: -1\n\n"
-                + "xx12345678");
+        Files.writeString(
+                p,
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\nbyte skip: -1\n\n" + "xx12345678");
         assertEquals('1', NrrdIO.read(p).get(0));
     }
 
@@ -319,13 +353,21 @@ class NrrdIOTest {
         // 256x256x256 int16 = 32 MiB of voxels; with a 16 MiB heap assumed the reader must refuse before allocating
         Path p = tmp.resolve("mem.nrrd");
         byte[] gz = StrictGzipInputStreamTest.gzip(new byte[256 * 256 * 256 * 2], 1);
-        Files.write(p, concat(("NRRD0004\ntype: int16\ndimension: 3\nsizes: 256 256 256\nendian: little\n"
-                + "encoding: gzip\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII), gz));
+        Files.write(
+                p,
+                concat(
+                        ("NRRD0004\ntype: int16\ndimension: 3\nsizes: 256 256 256\nendian: little\n"
+                                        + "encoding: gzip\n\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        gz));
         ReadLimits.heapLimitForTests = 16L << 20;
         try {
-            String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
-            assertEquals(p + ": reading its 256x256x256 int16 voxels needs 32 MiB of memory but Java may use only"
-                    + " 16 MiB more (maximum heap 16 MiB); run with JAVA_OPTS=-Xmx16g, or crop the scan first", m);
+            String m =
+                    assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
+            assertEquals(
+                    p + ": reading its 256x256x256 int16 voxels needs 32 MiB of memory but Java may use only"
+                            + " 16 MiB more (maximum heap 16 MiB); run with JAVA_OPTS=-Xmx16g, or crop the scan first",
+                    m);
         } finally {
             ReadLimits.heapLimitForTests = 0;
         }
@@ -339,8 +381,8 @@ class NrrdIOTest {
 
     private String failure(String fields, String data) throws IOException {
         Path p = tmp.resolve("f.nrrd");
-        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + fields
-                + "\n" + data);
+        Files.writeString(
+                p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + fields + "\n" + data);
         String m = assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage();
         assertFalse(m.contains("\n"), m);
         assertFalse(m.contains("Exception"), m);
@@ -370,16 +412,23 @@ class NrrdIOTest {
 
         // byte skip -1 is raw-only
         Path gz = tmp.resolve("gz.nrrd");
-        Files.write(gz, concat("NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: gzip\nbyte skip: -1\n\n"
-                .getBytes(), StrictGzipInputStreamTest.gzip(new byte[8], 6)));
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(gz)).getMessage()
+        Files.write(
+                gz,
+                concat(
+                        "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: gzip\nbyte skip: -1\n\n"
+                                .getBytes(),
+                        StrictGzipInputStreamTest.gzip(new byte[8], 6)));
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(gz))
+                .getMessage()
                 .contains("works only for raw data"));
 
         // space units other than mm are converted
         Path p = tmp.resolve("metres.nrrd");
-        Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + sp
-                + "space units: \"m\" \"m\" \"m\"\nspace directions: (0.001,0,0) (0,0.001,0) (0,0,0.002)\n"
-                + "space origin: (0.1,0,0)\n\n12345678");
+        Files.writeString(
+                p,
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n" + sp
+                        + "space units: \"m\" \"m\" \"m\"\nspace directions: (0.001,0,0) (0,0.001,0) (0,0,0.002)\n"
+                        + "space origin: (0.1,0,0)\n\n12345678");
         Geometry g = NrrdIO.read(p).geometry();
         assertArrayEquals(new double[] {1, 1, 2}, g.spacing(), 1e-12);
         assertArrayEquals(new double[] {100, 0, 0}, g.origin(), 1e-12);
@@ -399,10 +448,12 @@ class NrrdIOTest {
         assertTrue(failure("space directions: (1,0,0) (0,x,0) (0,0,1)\n")
                 .contains("'x' in NRRD field 'space directions' is not a number"));
         Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 99999999999\nencoding: raw\n\n");
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p))
+                .getMessage()
                 .contains("must be whole numbers below 2^31"));
         Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: ascii\n\n1 2 3 4 5 6 x 8");
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p))
+                .getMessage()
                 .contains("ASCII value 7, 'x', is not a number"));
         // quoted header text is capped
         String m2 = failure("type: " + "y".repeat(10_000) + "\n");
@@ -415,11 +466,17 @@ class NrrdIOTest {
     void unknownTypeAndWrongSizesFailClearly() throws IOException {
         Path p = tmp.resolve("bad.nrrd");
         Files.writeString(p, "NRRD0004\ntype: complex\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n12345678");
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("type"));
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p))
+                .getMessage()
+                .contains("type"));
         Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 2 2\nencoding: raw\n\n1234");
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("truncated"));
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p))
+                .getMessage()
+                .contains("truncated"));
         Files.writeString(p, "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 2 -2 2\nencoding: raw\n\n1234");
-        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p)).getMessage().contains("positive"));
+        assertTrue(assertThrows(CalvariaException.class, () -> NrrdIO.read(p))
+                .getMessage()
+                .contains("positive"));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package org.calvaria.io;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,8 +12,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** Gzip data is accepted only whole: checksum, length, truncation and trailing bytes are all checked. */
 class StrictGzipInputStreamTest {
@@ -43,7 +42,8 @@ class StrictGzipInputStreamTest {
     }
 
     private static String failure(byte[] gz) {
-        return assertThrows(StrictGzipInputStream.CorruptGzipException.class, () -> readAll(gz)).getMessage();
+        return assertThrows(StrictGzipInputStream.CorruptGzipException.class, () -> readAll(gz))
+                .getMessage();
     }
 
     @Test

@@ -1,13 +1,6 @@
 package org.calvaria.io;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.files.Outputs;
-import org.calvaria.testing.DicomFixtures;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.ShortVolume;
-import org.calvaria.volume.VoxelType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,8 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.calvaria.files.Outputs;
+import org.calvaria.testing.DicomFixtures;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.VoxelType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Formats are recognised by content; names only matter for outputs. */
 class VolumeFormatTest {
@@ -58,8 +57,7 @@ class VolumeFormatTest {
     @Test
     void dicomFoldersAndFilesAreRecognised() {
         assertEquals(VolumeFormat.DICOM_SERIES, VolumeFormat.detect(DicomFixtures.path("oblique-ct")));
-        assertEquals(VolumeFormat.DICOM_FILE,
-                VolumeFormat.detect(DicomFixtures.path("two-series/a1.dcm")));
+        assertEquals(VolumeFormat.DICOM_FILE, VolumeFormat.detect(DicomFixtures.path("two-series/a1.dcm")));
     }
 
     @Test
@@ -68,8 +66,10 @@ class VolumeFormatTest {
         stl.put("binary stl written by a test".getBytes(StandardCharsets.US_ASCII));
         stl.putInt(80, 2);
         Path binary = Files.write(tmp.resolve("mesh.stl"), stl.array());
-        Path ascii = Files.writeString(tmp.resolve("mesh2.stl"), "solid s\n facet normal 0 0 1\n  outer loop\n"
-                + "   vertex 0 0 0\n   vertex 1 0 0\n   vertex 0 1 0\n  endloop\n endfacet\nendsolid s\n");
+        Path ascii = Files.writeString(
+                tmp.resolve("mesh2.stl"),
+                "solid s\n facet normal 0 0 1\n  outer loop\n"
+                        + "   vertex 0 0 0\n   vertex 1 0 0\n   vertex 0 1 0\n  endloop\n endfacet\nendsolid s\n");
         assertEquals(VolumeFormat.STL, VolumeFormat.detect(binary));
         assertEquals(VolumeFormat.STL, VolumeFormat.detect(ascii));
         CalvariaException e = assertThrows(CalvariaException.class, () -> VolumeIO.read(binary));
@@ -83,7 +83,8 @@ class VolumeFormatTest {
         CalvariaException e = assertThrows(CalvariaException.class, () -> VolumeIO.read(text));
         assertTrue(e.getMessage().contains("not a supported volume"), e.getMessage());
 
-        Path gz = Files.write(tmp.resolve("notes.nii.gz"), gzip("plain text, gzipped".getBytes(StandardCharsets.UTF_8)));
+        Path gz =
+                Files.write(tmp.resolve("notes.nii.gz"), gzip("plain text, gzipped".getBytes(StandardCharsets.UTF_8)));
         assertEquals(VolumeFormat.UNKNOWN, VolumeFormat.detect(gz));
         e = assertThrows(CalvariaException.class, () -> VolumeIO.read(gz));
         assertTrue(e.getMessage().contains("gzip-compressed but holds no NIfTI-1"), e.getMessage());
@@ -92,15 +93,18 @@ class VolumeFormatTest {
     @Test
     void emptyMissingAndTruncatedFilesFailClearly() throws IOException {
         Path empty = Files.write(tmp.resolve("empty.nrrd"), new byte[0]);
-        assertTrue(assertThrows(CalvariaException.class, () -> VolumeFormat.detect(empty)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> VolumeFormat.detect(empty))
+                .getMessage()
                 .contains("empty (0 bytes)"));
         Path missing = tmp.resolve("missing.nii");
-        assertTrue(assertThrows(CalvariaException.class, () -> VolumeFormat.detect(missing)).getMessage()
+        assertTrue(assertThrows(CalvariaException.class, () -> VolumeFormat.detect(missing))
+                .getMessage()
                 .contains("does not exist"));
         Path full = tmp.resolve("full.nii.gz");
         NiftiIO.write(small(), full, VoxelType.INT16);
         Path cut = Files.write(tmp.resolve("cut.nii.gz"), Arrays.copyOf(Files.readAllBytes(full), 20));
-        String m = assertThrows(CalvariaException.class, () -> VolumeFormat.detect(cut)).getMessage();
+        String m = assertThrows(CalvariaException.class, () -> VolumeFormat.detect(cut))
+                .getMessage();
         assertTrue(m.contains("damaged or truncated"), m);
     }
 
@@ -126,9 +130,11 @@ class VolumeFormatTest {
         assertThrows(CalvariaException.class, () -> VolumeIO.formatForName(Path.of("x.gz")));
         assertThrows(CalvariaException.class, () -> VolumeIO.formatForName(Path.of("x.stl")));
         Path folder = Files.createDirectories(tmp.resolve("out.nii"));
-        String m = assertThrows(CalvariaException.class, () -> Outputs.requireFileTarget(folder)).getMessage();
+        String m = assertThrows(CalvariaException.class, () -> Outputs.requireFileTarget(folder))
+                .getMessage();
         assertTrue(m.contains("is a folder"), m);
-        m = assertThrows(CalvariaException.class, () -> VolumeIO.write(small(), folder)).getMessage();
+        m = assertThrows(CalvariaException.class, () -> VolumeIO.write(small(), folder))
+                .getMessage();
         assertTrue(m.contains("is a folder"), m);
         Path file = Files.writeString(tmp.resolve("plain"), "x");
         m = assertThrows(CalvariaException.class, () -> Outputs.requireFileTarget(file.resolve("out.nii")))
@@ -148,8 +154,12 @@ class VolumeFormatTest {
     @Test
     void aGzipFileEndingEarlySaysSoInWords() throws IOException {
         byte[] full = gz("not an image at all\n".getBytes(StandardCharsets.ISO_8859_1));
-        for (byte[] cut : new byte[][] {Arrays.copyOf(full, 2), Arrays.copyOf(full, 10), Arrays.copyOf(full, 14),
-                Arrays.copyOf(full, full.length - 4)}) {
+        for (byte[] cut : new byte[][] {
+            Arrays.copyOf(full, 2),
+            Arrays.copyOf(full, 10),
+            Arrays.copyOf(full, 14),
+            Arrays.copyOf(full, full.length - 4)
+        }) {
             Path p = Files.write(tmp.resolve("cut.nii.gz"), cut);
             CalvariaException e = assertThrows(CalvariaException.class, () -> VolumeIO.read(p));
             assertFalse(e.getMessage().contains("null"), e.getMessage());

@@ -13,7 +13,9 @@ final class Caps {
 
     /** Semi-axes a, b, c (mm) of the outer surface, thickness t, cap = points with polar angle <= maxPolarDeg. */
     record Cap(double a, double b, double c, double t, double maxPolarDeg) {
-        static Cap sphere(double r, double t, double maxPolarDeg) { return new Cap(r, r, r, t, maxPolarDeg); }
+        static Cap sphere(double r, double t, double maxPolarDeg) {
+            return new Cap(r, r, r, t, maxPolarDeg);
+        }
 
         /** Signed distance to the outer ellipsoid (negative inside), mm. */
         double signedDistance(double x, double y, double z) {
@@ -43,25 +45,31 @@ final class Caps {
             org.calvaria.volume.FloatVolume f = new org.calvaria.volume.FloatVolume(g);
             double[] p = new double[3];
             double minR = Math.min(a, Math.min(b, c));
-            for (int k = 0; k < g.nz(); k++) for (int j = 0; j < g.ny(); j++) for (int i = 0; i < g.nx(); i++) {
-                g.indexToPhysical(i, j, k, p);
-                double q = x2(p) / (a * a) + y2(p) / (b * b) + p[2] * p[2] / (c * c);
-                double sl = Math.sqrt(q);
-                if (sl > 1 + 3 * s / minR || (1 - sl) * minR > t + 3 * s) {
-                    f.set(i, j, k, -1);
-                    continue;
-                }
-                double d = signedDistance(p[0], p[1], p[2]);
-                double depth = Math.min(-d, d + t);
-                double cone = Math.toRadians(maxPolarDeg - polarDeg(p[0], p[1], p[2])) * minR;
-                f.set(i, j, k, Math.min(depth, cone));
-            }
+            for (int k = 0; k < g.nz(); k++)
+                for (int j = 0; j < g.ny(); j++)
+                    for (int i = 0; i < g.nx(); i++) {
+                        g.indexToPhysical(i, j, k, p);
+                        double q = x2(p) / (a * a) + y2(p) / (b * b) + p[2] * p[2] / (c * c);
+                        double sl = Math.sqrt(q);
+                        if (sl > 1 + 3 * s / minR || (1 - sl) * minR > t + 3 * s) {
+                            f.set(i, j, k, -1);
+                            continue;
+                        }
+                        double d = signedDistance(p[0], p[1], p[2]);
+                        double depth = Math.min(-d, d + t);
+                        double cone = Math.toRadians(maxPolarDeg - polarDeg(p[0], p[1], p[2])) * minR;
+                        f.set(i, j, k, Math.min(depth, cone));
+                    }
             return f;
         }
 
-        private static double x2(double[] p) { return p[0] * p[0]; }
+        private static double x2(double[] p) {
+            return p[0] * p[0];
+        }
 
-        private static double y2(double[] p) { return p[1] * p[1]; }
+        private static double y2(double[] p) {
+            return p[1] * p[1];
+        }
 
         /** The cap voxelized on an axis-aligned grid with the given spacing (centres inside the shell are set). */
         MaskVolume mask(double sx, double sy, double sz) {
@@ -69,14 +77,16 @@ final class Caps {
             int nx = (int) Math.ceil(2 * (a + m) / sx), ny = (int) Math.ceil(2 * (b + m) / sy);
             double zLo = Math.min(c * Math.cos(Math.toRadians(maxPolarDeg)) - t - m, 0);
             int nz = (int) Math.ceil((c + m - zLo) / sz);
-            Geometry g = Geometry.axisAligned(nx, ny, nz, sx, sy, sz,
-                    new double[] {-(nx - 1) * sx / 2, -(ny - 1) * sy / 2, zLo});
+            Geometry g = Geometry.axisAligned(
+                    nx, ny, nz, sx, sy, sz, new double[] {-(nx - 1) * sx / 2, -(ny - 1) * sy / 2, zLo});
             MaskVolume mask = new MaskVolume(g);
             double[] p = new double[3];
-            for (int k = 0; k < nz; k++) for (int j = 0; j < ny; j++) for (int i = 0; i < nx; i++) {
-                g.indexToPhysical(i, j, k, p);
-                if (inShell(p[0], p[1], p[2])) mask.set(i, j, k, true);
-            }
+            for (int k = 0; k < nz; k++)
+                for (int j = 0; j < ny; j++)
+                    for (int i = 0; i < nx; i++) {
+                        g.indexToPhysical(i, j, k, p);
+                        if (inShell(p[0], p[1], p[2])) mask.set(i, j, k, true);
+                    }
             return mask;
         }
     }

@@ -1,5 +1,7 @@
 package org.calvaria.manufacture;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import org.calvaria.CalvariaException;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.Voxelizer;
@@ -7,8 +9,6 @@ import org.calvaria.testing.SharedData;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class ManufactureTest {
     static final double S = 0.5;
@@ -26,16 +26,18 @@ class ManufactureTest {
     /** The same on a grid of {@code S}-mm voxels. */
     static MaskVolume shell(double r, double t, double fromDeg, double toDeg, double S) {
         int n = (int) Math.ceil(2 * (70 + 3) / S);
-        Geometry g = Geometry.axisAligned(n, n, n, S, S, S,
-                new double[] {-(n - 1) * S / 2, -(n - 1) * S / 2, -(n - 1) * S / 2});
+        Geometry g = Geometry.axisAligned(
+                n, n, n, S, S, S, new double[] {-(n - 1) * S / 2, -(n - 1) * S / 2, -(n - 1) * S / 2});
         MaskVolume m = new MaskVolume(g);
         double[] p = new double[3];
-        for (int k = 0; k < n; k++) for (int j = 0; j < n; j++) for (int i = 0; i < n; i++) {
-            g.indexToPhysical(i, j, k, p);
-            double rr = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
-            double polar = Caps.Cap.polarDeg(p[0], p[1], p[2]);
-            if (rr <= r && rr > r - t && polar >= fromDeg && polar < toDeg) m.set(i, j, k, true);
-        }
+        for (int k = 0; k < n; k++)
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++) {
+                    g.indexToPhysical(i, j, k, p);
+                    double rr = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+                    double polar = Caps.Cap.polarDeg(p[0], p[1], p[2]);
+                    if (rr <= r && rr > r - t && polar >= fromDeg && polar < toDeg) m.set(i, j, k, true);
+                }
         return m;
     }
 
@@ -54,8 +56,8 @@ class ManufactureTest {
     void thinCapIsThickenedInwardToTheMinimum() {
         MaskVolume skull = skull(30);
         MaskVolume implant = shell(70, 1.2, 0, 30);
-        Manufacture.Result r = Manufacture.process(implant, skull, new Manufacture.Options(0, 2.0, null, null, null, 20),
-                10);
+        Manufacture.Result r =
+                Manufacture.process(implant, skull, new Manufacture.Options(0, 2.0, null, null, null, 20), 10);
         // The outer surface does not move: nothing is added farther out than the original implant.
         MaskVolume added = r.implant().copy().andNot(implant);
         assertTrue(added.cardinality() > implant.cardinality() / 2, "little was added: " + added.cardinality());
@@ -71,8 +73,8 @@ class ManufactureTest {
     void uniformShellFollowsTheOuterSurface() {
         MaskVolume skull = skull(30);
         MaskVolume implant = shell(70, 6, 0, 30);
-        Manufacture.Result r = Manufacture.process(implant, skull, new Manufacture.Options(0, 0, 4.0, null, null, 20),
-                10);
+        Manufacture.Result r =
+                Manufacture.process(implant, skull, new Manufacture.Options(0, 0, 4.0, null, null, 20), 10);
         assertTrue(maxRadius(r.implant()) <= maxRadius(implant) + 1e-9);
         assertEquals(0, r.implant().copy().andNot(implant).cardinality(), "a thinner shell only removes voxels");
         Thickness.Stats t = r.thickness();
@@ -84,9 +86,11 @@ class ManufactureTest {
     void clearanceLeavesAGapAtTheRimAndKeepsThePlate() {
         MaskVolume skull = skull(30);
         MaskVolume implant = shell(70, 6, 0, 30);
-        Manufacture.Result r = Manufacture.process(implant, skull, new Manufacture.Options(0.5, 0, null, null, null, 20),
-                10);
-        assertTrue(r.gaps().minOverall() >= 0.4, r.gaps().line() + ", smallest anywhere " + r.gaps().minOverall());
+        Manufacture.Result r =
+                Manufacture.process(implant, skull, new Manufacture.Options(0.5, 0, null, null, null, 20), 10);
+        assertTrue(
+                r.gaps().minOverall() >= 0.4,
+                r.gaps().line() + ", smallest anywhere " + r.gaps().minOverall());
         assertEquals(0, r.implant().copy().andNot(implant).cardinality(), "clearance only removes");
         // Away from the rim (polar angle < 25 degrees) nothing changed.
         MaskVolume centre = shell(70, 6, 0, 25);
@@ -95,10 +99,9 @@ class ManufactureTest {
 
     @Test
     void clearanceLargerThanHalfTheHoleIsRefused() {
-        MaskVolume skull = skull(4);          // a hole about 10 mm across
+        MaskVolume skull = skull(4); // a hole about 10 mm across
         MaskVolume implant = shell(70, 6, 0, 4);
-        CalvariaException e = assertThrows(CalvariaException.class,
-                () -> Clearance.apply(implant, skull, 3.0, 0));
+        CalvariaException e = assertThrows(CalvariaException.class, () -> Clearance.apply(implant, skull, 3.0, 0));
         assertTrue(e.getMessage().contains("larger than half the hole"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
@@ -138,15 +141,16 @@ class ManufactureTest {
         MaskVolume back = Voxelizer.voxelize(fit, skull.geometry());
         MaskVolume touching = org.calvaria.morphology.Morphology.dilate(implant, 3.0 * Math.sqrt(3) * 1.01)
                 .and(skull);
-        assertTrue(back.intersectionCount(touching) > 0.9 * touching.cardinality(),
+        assertTrue(
+                back.intersectionCount(touching) > 0.9 * touching.cardinality(),
                 back.intersectionCount(touching) + " of " + touching.cardinality() + " rim voxels");
     }
 
     @Test
     void skullFixClearanceOnTheTrueImplant() {
         MaskVolume implant = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("implant", "069")), "implant");
-        MaskVolume skull = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "069")),
-                "skull");
+        MaskVolume skull =
+                MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "069")), "skull");
         Manufacture.Result r = Manufacture.process(implant, skull, Manufacture.Options.defaults(), 10);
         System.out.println("SkullFix 069, true implant, defaults: " + r.gaps().line() + "; smallest anywhere "
                 + r.gaps().minOverall() + "; " + r.thickness().line());

@@ -1,5 +1,9 @@
 package org.calvaria.manufacture;
 
+import static org.calvaria.evaluate.Metrics.dice;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -13,15 +17,11 @@ import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-
-import static org.calvaria.evaluate.Metrics.dice;
-import static org.junit.jupiter.api.Assertions.*;
-
 class MouldTest {
     /** A cap implant: spherical shell of radius 70, 5 mm thick, polar angle up to 30 degrees, as a smoothed mesh. */
     static TriangleMesh cap() {
-        return MeshSmoothing.taubin(MarchingCubes.extract(Caps.Cap.sphere(70, 5, 30).mask(0.5, 0.5, 0.5)), 10);
+        return MeshSmoothing.taubin(
+                MarchingCubes.extract(Caps.Cap.sphere(70, 5, 30).mask(0.5, 0.5, 0.5)), 10);
     }
 
     static TriangleMesh rotated(TriangleMesh m, double[] rot) {
@@ -67,8 +67,8 @@ class MouldTest {
         MaskVolume outer = Voxelizer.voxelize(r.outer(), g), inner = Voxelizer.voxelize(r.inner(), g);
         assertTrue(outer.sameVoxels(r.outerMask()), "outer STL voxelizes back to its mask");
         assertEquals(0, outer.intersectionCount(inner), "halves are disjoint");
-        TriangleMesh cast = shrinkPercent == 0 ? implant
-                : Mould.scaled(implant, Mould.frame(implant)[0], 1 + shrinkPercent / 100);
+        TriangleMesh cast =
+                shrinkPercent == 0 ? implant : Mould.scaled(implant, Mould.frame(implant)[0], 1 + shrinkPercent / 100);
         MaskVolume imp = Voxelizer.voxelize(cast, g);
         assertEquals(0, outer.intersectionCount(imp), "outer half intersects the implant");
         assertEquals(0, inner.intersectionCount(imp), "inner half intersects the implant");
@@ -86,7 +86,8 @@ class MouldTest {
         double d = checkMould(r, implant, 0);
         System.out.println("cap mould: cavity Dice " + d + ", report " + r.report());
         assertTrue(d >= 0.97, "cavity Dice " + d);
-        assertEquals(4, ((java.util.List<?>) ((Map<?, ?>) r.report().get("registrationKeys")).get("centresLps")).size());
+        assertEquals(
+                4, ((java.util.List<?>) ((Map<?, ?>) r.report().get("registrationKeys")).get("centresLps")).size());
         assertTrue(r.report().containsKey("vent"));
         double cavityMl = (Double) r.report().get("cavityVolumeMl");
         assertEquals(implant.enclosedVolumeMm3() / 1000, cavityMl, 0.03 * cavityMl);
@@ -108,8 +109,8 @@ class MouldTest {
         double hs = spout[0] * a[0] + spout[1] * a[1] + spout[2] * a[2];
         double hv = vent[0] * a[0] + vent[1] * a[1] + vent[2] * a[2];
         assertEquals(top, hs, 1.0, "the spout is at the cavity's highest point");
-        double dist = Math.sqrt(Math.pow(spout[0] - vent[0], 2) + Math.pow(spout[1] - vent[1], 2)
-                + Math.pow(spout[2] - vent[2], 2));
+        double dist = Math.sqrt(
+                Math.pow(spout[0] - vent[0], 2) + Math.pow(spout[1] - vent[1], 2) + Math.pow(spout[2] - vent[2], 2));
         assertTrue(dist >= 15 - 0.5, "vent " + dist + " mm from the spout");
         // the vent is the highest point of the cavity at least 15 mm from the spout: on a dome, 15 mm off its top
         assertTrue(hv < hs && hv > hs - 5, "vent height " + hv + " vs spout " + hs);
@@ -128,11 +129,12 @@ class MouldTest {
     @Test
     void aFoldedImplantGetsTheTwoPartWarning() {
         // more than a hemisphere: columns along any pull direction pass through the shell twice near its sides
-        TriangleMesh implant = MeshSmoothing.taubin(MarchingCubes.extract(Caps.Cap.sphere(25, 3, 120).mask(0.5, 0.5,
-                0.5)), 5);
+        TriangleMesh implant = MeshSmoothing.taubin(
+                MarchingCubes.extract(Caps.Cap.sphere(25, 3, 120).mask(0.5, 0.5, 0.5)), 5);
         Mould.Result r = Mould.build(implant, Mould.Options.defaults());
-        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("cannot be moulded in two parts")), r.warnings()
-                .toString());
+        assertTrue(
+                r.warnings().stream().anyMatch(w -> w.contains("cannot be moulded in two parts")),
+                r.warnings().toString());
         Map<?, ?> under = (Map<?, ?>) r.report().get("undercuts");
         assertTrue(((Number) under.get("reentrantColumns")).longValue() > 0);
     }
@@ -148,9 +150,11 @@ class MouldTest {
     }
 
     @Property(tries = 3)
-    void cavityEqualsTheImplantInAnyOrientation(@ForAll @DoubleRange(min = -3.1, max = 3.1) double yaw,
-                                                @ForAll @DoubleRange(min = 0, max = 3.1) double tilt) {
-        double[] rz = Geometry.rotation(new double[] {0, 0, 1}, yaw), rx = Geometry.rotation(new double[] {1, 0, 0}, tilt);
+    void cavityEqualsTheImplantInAnyOrientation(
+            @ForAll @DoubleRange(min = -3.1, max = 3.1) double yaw,
+            @ForAll @DoubleRange(min = 0, max = 3.1) double tilt) {
+        double[] rz = Geometry.rotation(new double[] {0, 0, 1}, yaw),
+                rx = Geometry.rotation(new double[] {1, 0, 0}, tilt);
         TriangleMesh implant = rotated(cap(), Geometry.multiply(rz, rx));
         Mould.Result r = Mould.build(implant, Mould.Options.defaults());
         double d = checkMould(r, implant, 0);
@@ -161,7 +165,8 @@ class MouldTest {
     void openMeshIsRefused() {
         TriangleMesh m = cap();
         int[] t = java.util.Arrays.copyOf(m.triangles(), m.triangles().length - 3);
-        var e = assertThrows(org.calvaria.CalvariaException.class,
+        var e = assertThrows(
+                org.calvaria.CalvariaException.class,
                 () -> Mould.build(new TriangleMesh(m.vertices(), t), Mould.Options.defaults()));
         assertTrue(e.getMessage().contains("not watertight"), e.getMessage());
     }
@@ -174,8 +179,9 @@ class MouldTest {
         Mould.Result r = Mould.build(implant, Mould.Options.defaults());
         double sec = (System.nanoTime() - t0) / 1e9;
         double d = checkMould(r, implant, 0);
-        System.out.printf("SkullFix 069 true implant mould: %.1f s, cavity Dice %.4f, warnings %s, report %s%n", sec, d,
-                r.warnings(), r.report());
+        System.out.printf(
+                "SkullFix 069 true implant mould: %.1f s, cavity Dice %.4f, warnings %s, report %s%n",
+                sec, d, r.warnings(), r.report());
         assertTrue(d >= 0.97, "cavity Dice " + d);
     }
 }

@@ -1,5 +1,14 @@
 package org.calvaria.manufacture;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshIO;
 import org.calvaria.mesh.MeshSmoothing;
@@ -8,23 +17,14 @@ import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
-
 /** The thickness map files, the self-intersection check and the rounded rim, on synthetic caps. */
 class ThicknessMapAndCrossingsTest {
     @TempDir
     Path tmp;
 
     static TriangleMesh cap() {
-        return MeshSmoothing.taubin(MarchingCubes.extract(Caps.Cap.sphere(70, 5, 30).mask(0.5, 0.5, 0.5)), 10);
+        return MeshSmoothing.taubin(
+                MarchingCubes.extract(Caps.Cap.sphere(70, 5, 30).mask(0.5, 0.5, 0.5)), 10);
     }
 
     @Test
@@ -109,8 +109,8 @@ class ThicknessMapAndCrossingsTest {
         MaskVolume skull = ManufactureTest.skull(30);
         MaskVolume implant = ManufactureTest.shell(70, 6, 0, 30);
         Manufacture.Options sharp = new Manufacture.Options(0.5, 0, null, null, null, 20);
-        Manufacture.Options round = new Manufacture.Options(0.5, 0, null, null, null, 20, 1.5, null, null, null,
-                Mould.Options.defaults());
+        Manufacture.Options round =
+                new Manufacture.Options(0.5, 0, null, null, null, 20, 1.5, null, null, null, Mould.Options.defaults());
         Manufacture.Result a = Manufacture.process(implant, skull, sharp, 10);
         Manufacture.Result b = Manufacture.process(implant, skull, round, 10);
         MaskVolume removed = a.implant().copy().andNot(b.implant());
@@ -119,8 +119,9 @@ class ThicknessMapAndCrossingsTest {
         MaskVolume centre = ManufactureTest.shell(70, 6, 0, 25);
         assertEquals(centre.cardinality(), b.implant().intersectionCount(centre), "the plate away from the rim moved");
         assertTrue(b.gaps().minOverall() >= 0.4, b.gaps().line());
-        assertEquals(0L, ((Number) ((java.util.Map<?, ?>) b.report().get("manufacture")).get("selfIntersections"))
-                .longValue());
+        assertEquals(
+                0L,
+                ((Number) ((java.util.Map<?, ?>) b.report().get("manufacture")).get("selfIntersections")).longValue());
         assertTrue(b.mesh().isWatertight());
     }
 }

@@ -1,5 +1,9 @@
 package org.calvaria.manufacture;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -7,11 +11,6 @@ import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshSmoothing;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.volume.MaskVolume;
-
-import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ThicknessTest {
 
@@ -63,9 +62,10 @@ class ThicknessTest {
     }
 
     @Property(tries = 3)
-    void smoothSphericalCapThicknessWithinHalfAVoxel(@ForAll @DoubleRange(min = 40, max = 90) double radius,
-                                                     @ForAll @DoubleRange(min = 1.5, max = 8) double thickness,
-                                                     @ForAll @DoubleRange(min = 25, max = 50) double polarDeg) {
+    void smoothSphericalCapThicknessWithinHalfAVoxel(
+            @ForAll @DoubleRange(min = 40, max = 90) double radius,
+            @ForAll @DoubleRange(min = 1.5, max = 8) double thickness,
+            @ForAll @DoubleRange(min = 25, max = 50) double polarDeg) {
         // The measurement itself: a mesh without voxel steps (iso-surface of a smooth field), every vertex.
         double s = 0.5;
         Caps.Cap cap = Caps.Cap.sphere(radius, thickness, polarDeg);
@@ -73,31 +73,37 @@ class ThicknessTest {
     }
 
     @Property(tries = 3)
-    void smoothEllipsoidalCapThicknessWithinHalfAVoxel(@ForAll @DoubleRange(min = 60, max = 90) double a,
-                                                       @ForAll @DoubleRange(min = 0.6, max = 1.0) double bOverA,
-                                                       @ForAll @DoubleRange(min = 0.6, max = 1.0) double cOverA,
-                                                       @ForAll @DoubleRange(min = 2, max = 7) double thickness) {
+    void smoothEllipsoidalCapThicknessWithinHalfAVoxel(
+            @ForAll @DoubleRange(min = 60, max = 90) double a,
+            @ForAll @DoubleRange(min = 0.6, max = 1.0) double bOverA,
+            @ForAll @DoubleRange(min = 0.6, max = 1.0) double cOverA,
+            @ForAll @DoubleRange(min = 2, max = 7) double thickness) {
         double s = 0.5;
         Caps.Cap cap = new Caps.Cap(a, a * bOverA, a * cOverA, thickness, 35);
         assertAccurate(errors(cap, MarchingCubes.extract(cap.field(s), 0)), s / 2, 0, "smooth " + cap);
     }
 
     @Property(tries = 3)
-    void voxelSphericalCapThickness(@ForAll @DoubleRange(min = 40, max = 90) double radius,
-                                    @ForAll @DoubleRange(min = 1.5, max = 8) double thickness,
-                                    @ForAll @DoubleRange(min = 25, max = 50) double polarDeg) {
+    void voxelSphericalCapThickness(
+            @ForAll @DoubleRange(min = 40, max = 90) double radius,
+            @ForAll @DoubleRange(min = 1.5, max = 8) double thickness,
+            @ForAll @DoubleRange(min = 25, max = 50) double polarDeg) {
         // As the pipeline does it: a binary mask, marching cubes, 10 Taubin rounds. The voxel steps that smoothing
         // leaves move single vertices: at least 95 % stay within half a voxel (measured 96-99 %), all within one.
         double s = 0.5;
-        assertAccurate(errors(Caps.Cap.sphere(radius, thickness, polarDeg), s, s, s), s / 2, 0.05,
+        assertAccurate(
+                errors(Caps.Cap.sphere(radius, thickness, polarDeg), s, s, s),
+                s / 2,
+                0.05,
                 "voxel sphere r=" + radius + " t=" + thickness);
     }
 
     @Property(tries = 3)
-    void voxelEllipsoidalCapThickness(@ForAll @DoubleRange(min = 60, max = 90) double a,
-                                      @ForAll @DoubleRange(min = 0.6, max = 1.0) double bOverA,
-                                      @ForAll @DoubleRange(min = 0.6, max = 1.0) double cOverA,
-                                      @ForAll @DoubleRange(min = 2, max = 7) double thickness) {
+    void voxelEllipsoidalCapThickness(
+            @ForAll @DoubleRange(min = 60, max = 90) double a,
+            @ForAll @DoubleRange(min = 0.6, max = 1.0) double bOverA,
+            @ForAll @DoubleRange(min = 0.6, max = 1.0) double cOverA,
+            @ForAll @DoubleRange(min = 2, max = 7) double thickness) {
         double s = 0.5;
         Caps.Cap cap = new Caps.Cap(a, a * bOverA, a * cOverA, thickness, 35);
         assertAccurate(errors(cap, s, s, s), s / 2, 0.05, "voxel " + cap);
@@ -107,8 +113,7 @@ class ThicknessTest {
     void anisotropicVoxelsUsePhysicalMillimetres() {
         // SkullFix-like voxels: 0.45 x 0.45 in plane, 0.625 mm slices; the bar is half the largest spacing.
         // (Measured: 98.8 % of the face vertices within half a voxel, worst 0.47 mm.)
-        assertAccurate(errors(Caps.Cap.sphere(70, 4, 40), 0.45, 0.45, 0.625), 0.625 / 2, 0.02,
-                "anisotropic sphere");
+        assertAccurate(errors(Caps.Cap.sphere(70, 4, 40), 0.45, 0.45, 0.625), 0.625 / 2, 0.02, "anisotropic sphere");
     }
 
     @org.junit.jupiter.api.Test

@@ -1,5 +1,13 @@
 package org.calvaria.manufacture;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.ZipFile;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.TriangleMesh;
 import org.calvaria.volume.Geometry;
@@ -8,15 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.zip.ZipFile;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class ThreeMfTest {
     @TempDir
@@ -32,11 +31,13 @@ class ThreeMfTest {
     void roundTripKeepsEveryNamedObject() throws Exception {
         TriangleMesh a = box(1, 5), b = box(6, 11);
         Path f = tmp.resolve("parts.3mf");
-        ThreeMf.write(f, List.of(new ThreeMf.Part("implant", a), new ThreeMf.Part("mould <outer> & \"half\"", b)),
-                "test");
+        ThreeMf.write(
+                f, List.of(new ThreeMf.Part("implant", a), new ThreeMf.Part("mould <outer> & \"half\"", b)), "test");
         ThreeMf.Model m = ThreeMf.read(f);
         assertEquals("millimeter", m.unit());
-        assertEquals(List.of("implant", "mould <outer> & \"half\""), List.copyOf(m.objects().keySet()));
+        assertEquals(
+                List.of("implant", "mould <outer> & \"half\""),
+                List.copyOf(m.objects().keySet()));
         TriangleMesh a2 = m.objects().get("implant"), b2 = m.objects().get("mould <outer> & \"half\"");
         assertEquals(a.compacted().vertexCount(), a2.vertexCount());
         assertEquals(a.triangleCount(), a2.triangleCount());
@@ -49,29 +50,33 @@ class ThreeMfTest {
     @Test
     void packageAndModelFollowTheCoreSpecification() throws Exception {
         Path f = tmp.resolve("one.3mf");
-        ThreeMf.write(f, List.of(new ThreeMf.Part("implant", box(1, 5)), new ThreeMf.Part("fit-check", box(6, 11))),
-                "t");
+        ThreeMf.write(
+                f, List.of(new ThreeMf.Part("implant", box(1, 5)), new ThreeMf.Part("fit-check", box(6, 11))), "t");
         try (ZipFile zip = new ZipFile(f.toFile())) {
             // OPC parts the core specification requires.
             assertNotNull(zip.getEntry("[Content_Types].xml"));
             assertNotNull(zip.getEntry("_rels/.rels"));
             assertNotNull(zip.getEntry("3D/3dmodel.model"));
-            String types = new String(zip.getInputStream(zip.getEntry("[Content_Types].xml")).readAllBytes());
+            String types = new String(
+                    zip.getInputStream(zip.getEntry("[Content_Types].xml")).readAllBytes());
             assertTrue(types.contains("application/vnd.ms-package.3dmanufacturing-3dmodel+xml"));
             assertTrue(types.contains("application/vnd.openxmlformats-package.relationships+xml"));
-            String rels = new String(zip.getInputStream(zip.getEntry("_rels/.rels")).readAllBytes());
+            String rels =
+                    new String(zip.getInputStream(zip.getEntry("_rels/.rels")).readAllBytes());
             assertTrue(rels.contains("Target=\"/3D/3dmodel.model\""));
             assertTrue(rels.contains("Type=\"http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel\""));
         }
         ThreeMf.Model m = ThreeMf.read(f);
         javax.xml.parsers.DocumentBuilderFactory dbf = javax.xml.parsers.DocumentBuilderFactory.newInstance();
         dbf.setNamespaceAware(true);
-        Element model = dbf.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(m.modelXml()))
+        Element model = dbf.newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(m.modelXml()))
                 .getDocumentElement();
         assertEquals("model", model.getLocalName());
         assertEquals(ThreeMf.CORE_NS, model.getNamespaceURI());
         assertEquals("millimeter", model.getAttribute("unit"));
-        assertEquals(1, model.getElementsByTagNameNS(ThreeMf.CORE_NS, "resources").getLength());
+        assertEquals(
+                1, model.getElementsByTagNameNS(ThreeMf.CORE_NS, "resources").getLength());
         assertEquals(1, model.getElementsByTagNameNS(ThreeMf.CORE_NS, "build").getLength());
         NodeList objects = model.getElementsByTagNameNS(ThreeMf.CORE_NS, "object");
         Set<String> ids = new HashSet<>();
@@ -80,14 +85,16 @@ class ThreeMfTest {
             assertTrue(Integer.parseInt(o.getAttribute("id")) > 0, "object ids are positive integers");
             assertTrue(ids.add(o.getAttribute("id")), "object ids are unique");
             assertEquals("model", o.getAttribute("type"));
-            Element mesh = (Element) o.getElementsByTagNameNS(ThreeMf.CORE_NS, "mesh").item(0);
+            Element mesh =
+                    (Element) o.getElementsByTagNameNS(ThreeMf.CORE_NS, "mesh").item(0);
             assertNotNull(mesh);
             int nv = mesh.getElementsByTagNameNS(ThreeMf.CORE_NS, "vertex").getLength();
             NodeList tris = mesh.getElementsByTagNameNS(ThreeMf.CORE_NS, "triangle");
             assertTrue(tris.getLength() >= 4 && nv >= 3);
             for (int t = 0; t < tris.getLength(); t++) {
                 Element tri = (Element) tris.item(t);
-                int v1 = Integer.parseInt(tri.getAttribute("v1")), v2 = Integer.parseInt(tri.getAttribute("v2")),
+                int v1 = Integer.parseInt(tri.getAttribute("v1")),
+                        v2 = Integer.parseInt(tri.getAttribute("v2")),
                         v3 = Integer.parseInt(tri.getAttribute("v3"));
                 assertTrue(v1 != v2 && v2 != v3 && v1 != v3, "a triangle's vertices differ");
                 assertTrue(v1 >= 0 && v1 < nv && v2 >= 0 && v2 < nv && v3 >= 0 && v3 < nv);

@@ -1,5 +1,9 @@
 package org.calvaria.mesh;
 
+import static org.calvaria.mesh.MeshFixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
 import org.calvaria.Progress;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
@@ -8,14 +12,11 @@ import org.calvaria.volume.ShortVolume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.Random;
-
-import static org.calvaria.mesh.MeshFixtures.*;
-import static org.junit.jupiter.api.Assertions.*;
-
 class MarchingCubesTest {
     @BeforeAll
-    static void quiet() { Progress.enabled(false); }
+    static void quiet() {
+        Progress.enabled(false);
+    }
 
     /** Euler characteristic V - E + F of a closed mesh (E = 3F/2). */
     static long euler(TriangleMesh m) {
@@ -54,7 +55,8 @@ class MarchingCubesTest {
         int a = 7, b = 5, c = 9;
         Geometry g = Geometry.axisAligned(12, 12, 14, 0.5, 0.6, 0.8, new double[] {1, 2, 3});
         MaskVolume mask = new MaskVolume(g);
-        for (int z = 2; z < 2 + c; z++) for (int y = 3; y < 3 + b; y++) for (int x = 1; x < 1 + a; x++) mask.set(x, y, z, true);
+        for (int z = 2; z < 2 + c; z++)
+            for (int y = 3; y < 3 + b; y++) for (int x = 1; x < 1 + a; x++) mask.set(x, y, z, true);
         TriangleMesh m = MarchingCubes.extract(mask);
         assertTrue(m.isWatertight());
         assertEquals(2, euler(m));
@@ -86,13 +88,16 @@ class MarchingCubesTest {
         // every vertex lies on the physical sphere (to within a small fraction of a voxel)
         float[] v = m.vertices();
         for (int i = 0; i < m.vertexCount(); i++) {
-            double d = Math.sqrt(sq(v[3 * i] - centre[0]) + sq(v[3 * i + 1] - centre[1]) + sq(v[3 * i + 2] - centre[2]));
+            double d =
+                    Math.sqrt(sq(v[3 * i] - centre[0]) + sq(v[3 * i + 1] - centre[1]) + sq(v[3 * i + 2] - centre[2]));
             assertEquals(r, d, 0.1, "vertex " + i);
         }
         MaskVolume mask = sphereMask(g, centre, r);
         TriangleMesh binary = MarchingCubes.extract(mask);
         assertTrue(binary.isWatertight());
-        assertEquals(mask.cardinality() * g.voxelVolumeMm3(), binary.enclosedVolumeMm3(),
+        assertEquals(
+                mask.cardinality() * g.voxelVolumeMm3(),
+                binary.enclosedVolumeMm3(),
                 0.02 * mask.cardinality() * g.voxelVolumeMm3());
     }
 
@@ -102,13 +107,15 @@ class MarchingCubesTest {
         assertTrue(Geometry.det(g.matrix()) < 0);
         double[] centre = g.indexToPhysical(14.5, 14.5, 14.5);
         for (TriangleMesh m : new TriangleMesh[] {
-            MarchingCubes.extract(sphereMask(g, centre, 9)), MarchingCubes.extract(sphereField(g, centre, 9), 0)}) {
+            MarchingCubes.extract(sphereMask(g, centre, 9)), MarchingCubes.extract(sphereField(g, centre, 9), 0)
+        }) {
             assertTrue(m.isWatertight());
             assertTrue(m.enclosedVolumeMm3() > 0.9 * 4.0 / 3 * Math.PI * 729);
             float[] n = m.vertexNormals();
             float[] v = m.vertices();
             for (int i = 0; i < m.vertexCount(); i++) {
-                double dot = n[3 * i] * (v[3 * i] - centre[0]) + n[3 * i + 1] * (v[3 * i + 1] - centre[1])
+                double dot = n[3 * i] * (v[3 * i] - centre[0])
+                        + n[3 * i + 1] * (v[3 * i + 1] - centre[1])
                         + n[3 * i + 2] * (v[3 * i + 2] - centre[2]);
                 assertTrue(dot > 0, "vertex normal " + i + " points inwards");
             }

@@ -10,14 +10,15 @@ final class MeshFixtures {
 
     /** A grid sheared like a gantry-tilted CT (z axis leaning into y), placed off the origin. */
     static Geometry sheared(int n, double spacing) {
-        return new Geometry(n, n, n, new double[] {-40, 25, 7},
-                new double[] {spacing, 0, 0, 0, spacing * 0.98, spacing * 0.22, 0, -spacing * 0.16, spacing * 1.3});
+        return new Geometry(n, n, n, new double[] {-40, 25, 7}, new double[] {
+            spacing, 0, 0, 0, spacing * 0.98, spacing * 0.22, 0, -spacing * 0.16, spacing * 1.3
+        });
     }
 
     /** A grid whose x axis runs backwards (negative determinant). */
     static Geometry leftHanded(int n, double spacing) {
-        return new Geometry(n, n, n, new double[] {30, -5, 12},
-                new double[] {-spacing, 0, 0, 0, spacing, 0, 0, 0, spacing});
+        return new Geometry(
+                n, n, n, new double[] {30, -5, 12}, new double[] {-spacing, 0, 0, 0, spacing, 0, 0, 0, spacing});
     }
 
     /** Signed distance to a sphere surface, positive inside. */
@@ -41,5 +42,7 @@ final class MeshFixtures {
         return MaskVolume.threshold(sphereField(g, centre, radius), 0);
     }
 
-    static double sq(double x) { return x * x; }
+    static double sq(double x) {
+        return x * x;
+    }
 }

@@ -1,11 +1,7 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.Progress;
-import org.calvaria.volume.Geometry;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.calvaria.mesh.MeshFixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,16 +11,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import static org.calvaria.mesh.MeshFixtures.*;
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.calvaria.Progress;
+import org.calvaria.volume.Geometry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MeshIOTest {
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void quiet() { Progress.enabled(false); }
+    static void quiet() {
+        Progress.enabled(false);
+    }
 
     static TriangleMesh sphere() {
         Geometry g = sheared(24, 0.8);
@@ -76,8 +77,10 @@ class MeshIOTest {
         assertTrue(back.isWatertight());
         // upper-case keywords and CRLF line ends from other tools are accepted
         Path other = tmp.resolve("other.stl");
-        Files.writeString(other, "solid x\r\nFACET NORMAL 0 0 1\r\nOUTER LOOP\r\nVERTEX 0 0 0\r\nVERTEX 1 0 0\r\n"
-                + "VERTEX 0 1 0\r\nENDLOOP\r\nENDFACET\r\nENDSOLID x\r\n");
+        Files.writeString(
+                other,
+                "solid x\r\nFACET NORMAL 0 0 1\r\nOUTER LOOP\r\nVERTEX 0 0 0\r\nVERTEX 1 0 0\r\n"
+                        + "VERTEX 0 1 0\r\nENDLOOP\r\nENDFACET\r\nENDSOLID x\r\n");
         TriangleMesh one = MeshIO.read(other);
         assertEquals(1, one.triangleCount());
         assertEquals(0.5, one.surfaceAreaMm2(), 1e-9);
@@ -143,9 +146,11 @@ class MeshIOTest {
 
         // ASCII PLY with a quad and an extra property, as other tools write it
         Path quad = tmp.resolve("quad.ply");
-        Files.writeString(quad, "ply\nformat ascii 1.0\nelement vertex 4\nproperty double x\nproperty double y\n"
-                + "property double z\nproperty uchar red\nelement face 1\nproperty list uchar int vertex_indices\n"
-                + "end_header\n0 0 0 9\n2 0 0 9\n2 3 0 9\n0 3 0 9\n4 0 1 2 3\n");
+        Files.writeString(
+                quad,
+                "ply\nformat ascii 1.0\nelement vertex 4\nproperty double x\nproperty double y\n"
+                        + "property double z\nproperty uchar red\nelement face 1\nproperty list uchar int vertex_indices\n"
+                        + "end_header\n0 0 0 9\n2 0 0 9\n2 3 0 9\n0 3 0 9\n4 0 1 2 3\n");
         TriangleMesh q = MeshIO.read(quad);
         assertEquals(2, q.triangleCount());
         assertEquals(6.0, q.surfaceAreaMm2(), 1e-9);
@@ -169,7 +174,9 @@ class MeshIOTest {
         double[] box = m.boundingBox();
         double cx = (box[0] + box[3]) / 2, cy = (box[1] + box[4]) / 2, cz = (box[2] + box[5]) / 2;
         for (String line : lines.subList(1, lines.size())) {
-            double[] f = Arrays.stream(line.split(" ")).mapToDouble(Double::parseDouble).toArray();
+            double[] f = Arrays.stream(line.split(" "))
+                    .mapToDouble(Double::parseDouble)
+                    .toArray();
             assertEquals(6, f.length);
             assertEquals(1.0, Math.sqrt(f[3] * f[3] + f[4] * f[4] + f[5] * f[5]), 1e-5);
             assertTrue((f[0] - cx) * f[3] + (f[1] - cy) * f[4] + (f[2] - cz) * f[5] > 0);
@@ -189,11 +196,13 @@ class MeshIOTest {
      */
     @Test
     void plyCountsMustFitTheFile() throws IOException {
-        for (String header : new String[] {"ply\nformat ascii 1.0\nelement verte8 99999999\nend_header\n",
-                "ply\nformat ascii 1.0\nelement vertex 99999999\nproperty float x\nproperty float y\n"
-                        + "property float z\nend_header\n0 0 0\n",
-                "ply\nformat binary_little_endian 1.0\nelement vertex 1000\nproperty float x\nproperty float y\n"
-                        + "property float z\nend_header\n" + "x".repeat(100)}) {
+        for (String header : new String[] {
+            "ply\nformat ascii 1.0\nelement verte8 99999999\nend_header\n",
+            "ply\nformat ascii 1.0\nelement vertex 99999999\nproperty float x\nproperty float y\n"
+                    + "property float z\nend_header\n0 0 0\n",
+            "ply\nformat binary_little_endian 1.0\nelement vertex 1000\nproperty float x\nproperty float y\n"
+                    + "property float z\nend_header\n" + "x".repeat(100)
+        }) {
             Path p = Files.write(tmp.resolve("count.stl"), header.getBytes(StandardCharsets.US_ASCII));
             long t0 = System.nanoTime();
             CalvariaException e = assertThrows(CalvariaException.class, () -> MeshIO.read(p));

@@ -1,19 +1,21 @@
 package org.calvaria.mesh;
 
+import static org.calvaria.mesh.MeshFixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
 import org.calvaria.Progress;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import static org.calvaria.mesh.MeshFixtures.*;
-import static org.junit.jupiter.api.Assertions.*;
-
 class MeshProcessingTest {
     static final double R = 10;
 
     @BeforeAll
-    static void quiet() { Progress.enabled(false); }
+    static void quiet() {
+        Progress.enabled(false);
+    }
 
     static TriangleMesh binarySphere() {
         Geometry g = Geometry.axisAligned(48, 48, 48, 0.5, 0.5, 0.5, new double[] {-12, -12, -12});
@@ -60,7 +62,8 @@ class MeshProcessingTest {
         for (double keep : new double[] {0.5, 0.2, 0.05}) {
             TriangleMesh d = MeshDecimator.decimate(m, keep);
             int target = (int) Math.ceil(keep * m.triangleCount());
-            assertTrue(d.triangleCount() <= target + 2 && d.triangleCount() >= target - 2,
+            assertTrue(
+                    d.triangleCount() <= target + 2 && d.triangleCount() >= target - 2,
                     d.triangleCount() + " triangles for target " + target);
             assertTrue(d.isWatertight(), "watertight at keep " + keep);
             assertEquals(1, d.componentCount());

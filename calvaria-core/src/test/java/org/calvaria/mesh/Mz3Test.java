@@ -1,9 +1,9 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.volume.Geometry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -11,11 +11,10 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.calvaria.CalvariaException;
+import org.calvaria.volume.Geometry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Mz3Test {
     @TempDir
@@ -40,8 +39,8 @@ class Mz3Test {
 
     @Test
     void scalarsPerVertexAndGzipRoundTrip() throws Exception {
-        TriangleMesh m = new TriangleMesh(new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1},
-                new int[] {0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3});
+        TriangleMesh m = new TriangleMesh(
+                new float[] {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1}, new int[] {0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3});
         float[] thickness = {2.5f, 3f, 3.5f, 4f};
         Path p = dir.resolve("t.mz3");
         Mz3.write(m, thickness, p);

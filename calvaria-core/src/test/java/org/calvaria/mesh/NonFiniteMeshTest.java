@@ -1,21 +1,19 @@
 package org.calvaria.mesh;
 
-import org.calvaria.CalvariaException;
-import org.calvaria.io.NrrdIO;
-import org.calvaria.testing.CliRun;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.calvaria.testing.CliRun;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** An absurd grid (spacing 1e38 or 1e308 mm) gives no mesh that claims to be fine: it is refused with one line. */
 class NonFiniteMeshTest {
@@ -28,8 +26,8 @@ class NonFiniteMeshTest {
     }
 
     private static MaskVolume cube(double spacing, double origin) {
-        MaskVolume m = new MaskVolume(Geometry.axisAligned(8, 8, 8, spacing, spacing, spacing,
-                new double[] {origin, origin, origin}));
+        MaskVolume m = new MaskVolume(
+                Geometry.axisAligned(8, 8, 8, spacing, spacing, spacing, new double[] {origin, origin, origin}));
         for (int z = 2; z < 6; z++) for (int y = 2; y < 6; y++) for (int x = 2; x < 6; x++) m.set(x, y, z, true);
         return m;
     }
@@ -41,8 +39,8 @@ class NonFiniteMeshTest {
         assertTrue(mesh.isWatertight(), "the connectivity alone looks fine");
         assertFalse(mesh.isFinite(), "area " + mesh.surfaceAreaMm2());
         for (String name : new String[] {"s.stl", "s.ply", "s.obj"}) {
-            CalvariaException e = assertThrows(CalvariaException.class,
-                    () -> MeshIO.write(mesh, tmp.resolve(name), false, "test"));
+            CalvariaException e =
+                    assertThrows(CalvariaException.class, () -> MeshIO.write(mesh, tmp.resolve(name), false, "test"));
             assertTrue(e.getMessage().contains("not finite") && e.getMessage().contains("spacing"), e.getMessage());
         }
         assertThrows(CalvariaException.class, () -> MeshIO.writeStlAscii(mesh, tmp.resolve("a.stl"), "test"));
@@ -60,12 +58,20 @@ class NonFiniteMeshTest {
             throws Exception {
         Path in = tmp.resolve("absurd.nrrd");
         byte[] voxels = new byte[8 * 8 * 8];
-        for (int z = 2; z < 6; z++) for (int y = 2; y < 6; y++) for (int x = 2; x < 6; x++) voxels[x + 8 * (y + 8 * z)] = 1;
-        Files.write(in, concat(("NRRD0004\ntype: uint8\ndimension: 3\nsizes: 8 8 8\nspace: left-posterior-superior\n"
-                + "space directions: (" + spacing + ",0,0) (0," + spacing + ",0) (0,0," + spacing + ")\n"
-                + "space origin: (" + origin + ",0,0)\nencoding: raw\n\n").getBytes(StandardCharsets.US_ASCII), voxels));
+        for (int z = 2; z < 6; z++)
+            for (int y = 2; y < 6; y++) for (int x = 2; x < 6; x++) voxels[x + 8 * (y + 8 * z)] = 1;
+        Files.write(
+                in,
+                concat(
+                        ("NRRD0004\ntype: uint8\ndimension: 3\nsizes: 8 8 8\nspace: left-posterior-superior\n"
+                                        + "space directions: (" + spacing + ",0,0) (0," + spacing + ",0) (0,0,"
+                                        + spacing + ")\n"
+                                        + "space origin: (" + origin + ",0,0)\nencoding: raw\n\n")
+                                .getBytes(StandardCharsets.US_ASCII),
+                        voxels));
         Path out = tmp.resolve("out");
-        CliRun.Result r = CliRun.run("mesh", in.toString(), "-o", out.resolve("s.stl").toString());
+        CliRun.Result r =
+                CliRun.run("mesh", in.toString(), "-o", out.resolve("s.stl").toString());
         assertEquals(1, r.exitCode(), r.out() + r.err());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());

@@ -1,5 +1,9 @@
 package org.calvaria.mesh;
 
+import static org.calvaria.evaluate.Metrics.dice;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
 import org.calvaria.Progress;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.testing.SharedData;
@@ -8,18 +12,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-
-import static org.calvaria.evaluate.Metrics.dice;
-import static org.junit.jupiter.api.Assertions.*;
-
 /** The mesh pipeline on a real SkullFix skull (512 x 512 x 237, sheared grid). Skips when ../shared/data is absent. */
 class SkullFixMeshTest {
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void quiet() { Progress.enabled(false); }
+    static void quiet() {
+        Progress.enabled(false);
+    }
 
     @Test
     void completeSkullMeshIsClosedKeepsItsVolumeAndVoxelizesBack() {
@@ -56,6 +57,7 @@ class SkullFixMeshTest {
         assertEquals(mesh.isWatertight(), small.isWatertight());
         assertEquals(mesh.enclosedVolumeMm3(), small.enclosedVolumeMm3(), 0.01 * mesh.enclosedVolumeMm3());
         MaskVolume voxels = Voxelizer.voxelize(small, implant.geometry());
-        assertTrue(dice(implant, voxels) >= 0.95, "implant dice after smoothing and decimation " + dice(implant, voxels));
+        assertTrue(
+                dice(implant, voxels) >= 0.95, "implant dice after smoothing and decimation " + dice(implant, voxels));
     }
 }

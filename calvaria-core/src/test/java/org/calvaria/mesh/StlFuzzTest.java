@@ -1,14 +1,13 @@
 package org.calvaria.mesh;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.calvaria.Progress;
 import org.calvaria.testing.FuzzChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Coverage-guided fuzzing of the STL reader (binary and ASCII; the input is written as {@code m.stl} and read the way

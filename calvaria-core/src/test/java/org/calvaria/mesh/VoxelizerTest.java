@@ -1,5 +1,10 @@
 package org.calvaria.mesh;
 
+import static org.calvaria.evaluate.Metrics.dice;
+import static org.calvaria.mesh.MeshFixtures.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.volume.Geometry;
@@ -7,15 +12,11 @@ import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.Random;
-
-import static org.calvaria.evaluate.Metrics.dice;
-import static org.calvaria.mesh.MeshFixtures.*;
-import static org.junit.jupiter.api.Assertions.*;
-
 class VoxelizerTest {
     @BeforeAll
-    static void quiet() { Progress.enabled(false); }
+    static void quiet() {
+        Progress.enabled(false);
+    }
 
     @Test
     void meshOfAMaskVoxelizesBackToTheSameMask() {
@@ -45,8 +46,8 @@ class VoxelizerTest {
         assertTrue(truth.cardinality() > 10000, "the sphere lies inside the target grid");
         MaskVolume v = Voxelizer.voxelize(m, target);
         assertTrue(dice(truth, v) > 0.98, "dice " + dice(truth, v));
-        assertEquals(truth.cardinality() * target.voxelVolumeMm3(), m.enclosedVolumeMm3(),
-                0.02 * m.enclosedVolumeMm3());
+        assertEquals(
+                truth.cardinality() * target.voxelVolumeMm3(), m.enclosedVolumeMm3(), 0.02 * m.enclosedVolumeMm3());
         // the same with an inconsistently oriented copy falls back to parity and still fills the sphere
         int[] t = m.triangles().clone();
         for (int i = 0; i < t.length; i += 6) {

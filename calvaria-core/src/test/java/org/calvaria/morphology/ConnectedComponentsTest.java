@@ -1,13 +1,13 @@
 package org.calvaria.morphology;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import org.calvaria.io.VolumeIO;
 import org.calvaria.testing.SharedData;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class ConnectedComponentsTest {
     /** Odd row length: rows start mid-word, which the run extraction must handle. */
@@ -26,12 +26,16 @@ class ConnectedComponentsTest {
                     int[] expected = BruteForce.label(m, true, BruteForce.offsets(conn));
                     Labeling l = ConnectedComponents.label(m, conn);
                     int max = 0;
-                    for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-                        int e = expected[g.index(x, y, z)];
-                        max = Math.max(max, e);
-                        assertEquals(e, l.labelAt(x, y, z), "conn " + conn + " seed " + seed + " at " + x + "," + y
-                                + "," + z);
-                    }
+                    for (int z = 0; z < g.nz(); z++)
+                        for (int y = 0; y < g.ny(); y++)
+                            for (int x = 0; x < g.nx(); x++) {
+                                int e = expected[g.index(x, y, z)];
+                                max = Math.max(max, e);
+                                assertEquals(
+                                        e,
+                                        l.labelAt(x, y, z),
+                                        "conn " + conn + " seed " + seed + " at " + x + "," + y + "," + z);
+                            }
                     assertEquals(max, l.count());
                     assertEquals(m.cardinality(), l.totalVoxels());
                     assertTrue(l.count() > 5, "fixture should have several components, has " + l.count());
@@ -85,15 +89,20 @@ class ConnectedComponentsTest {
         int smallest = bySize[bySize.length - 1];
         MaskVolume seeds = new MaskVolume(ODD);
         outer:
-        for (int z = 0; z < ODD.nz(); z++) for (int y = 0; y < ODD.ny(); y++) for (int x = 0; x < ODD.nx(); x++) {
-            if (l.labelAt(x, y, z) == smallest) {
-                seeds.set(x, y, z, true);
-                break outer;
-            }
-        }
+        for (int z = 0; z < ODD.nz(); z++)
+            for (int y = 0; y < ODD.ny(); y++)
+                for (int x = 0; x < ODD.nx(); x++) {
+                    if (l.labelAt(x, y, z) == smallest) {
+                        seeds.set(x, y, z, true);
+                        break outer;
+                    }
+                }
         MaskVolume touched = ConnectedComponents.keepComponentsTouching(m, seeds, 26);
         assertTrue(touched.sameVoxels(l.mask(smallest)));
-        assertEquals(0, ConnectedComponents.keepComponentsTouching(m, new MaskVolume(ODD), 26).cardinality());
+        assertEquals(
+                0,
+                ConnectedComponents.keepComponentsTouching(m, new MaskVolume(ODD), 26)
+                        .cardinality());
     }
 
     @Test

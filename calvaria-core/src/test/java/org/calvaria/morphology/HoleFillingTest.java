@@ -1,14 +1,13 @@
 package org.calvaria.morphology;
 
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.Test;
 
 class HoleFillingTest {
     static final Geometry G = Geometry.axisAligned(41, 29, 23, 1);
@@ -18,10 +17,12 @@ class HoleFillingTest {
         Geometry g = m.geometry();
         int[] lab = BruteForce.label(m, false, BruteForce.offsets(6));
         Set<Integer> border = new HashSet<>();
-        for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-            boolean edge = x == 0 || y == 0 || z == 0 || x == g.nx() - 1 || y == g.ny() - 1 || z == g.nz() - 1;
-            if (edge && lab[g.index(x, y, z)] > 0) border.add(lab[g.index(x, y, z)]);
-        }
+        for (int z = 0; z < g.nz(); z++)
+            for (int y = 0; y < g.ny(); y++)
+                for (int x = 0; x < g.nx(); x++) {
+                    boolean edge = x == 0 || y == 0 || z == 0 || x == g.nx() - 1 || y == g.ny() - 1 || z == g.nz() - 1;
+                    if (edge && lab[g.index(x, y, z)] > 0) border.add(lab[g.index(x, y, z)]);
+                }
         MaskVolume out = m.copy();
         for (int i = 0; i < lab.length; i++) if (lab[i] > 0 && !border.contains(lab[i])) out.set(i, true);
         return out;
@@ -38,12 +39,14 @@ class HoleFillingTest {
         for (int l : lab) size[l]++;
         Set<Integer> border = new HashSet<>();
         int[] n = g.sizes();
-        for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-            int[] p = {x, y, z};
-            boolean edge = false;
-            for (int a = 0; a < 3; a++) if (a != axis && (p[a] == 0 || p[a] == n[a] - 1)) edge = true;
-            if (edge && lab[g.index(x, y, z)] > 0) border.add(lab[g.index(x, y, z)]);
-        }
+        for (int z = 0; z < g.nz(); z++)
+            for (int y = 0; y < g.ny(); y++)
+                for (int x = 0; x < g.nx(); x++) {
+                    int[] p = {x, y, z};
+                    boolean edge = false;
+                    for (int a = 0; a < 3; a++) if (a != axis && (p[a] == 0 || p[a] == n[a] - 1)) edge = true;
+                    if (edge && lab[g.index(x, y, z)] > 0) border.add(lab[g.index(x, y, z)]);
+                }
         MaskVolume out = m.copy();
         for (int i = 0; i < lab.length; i++) {
             if (lab[i] > 0 && !border.contains(lab[i]) && size[lab[i]] <= maxVoxels) out.set(i, true);
@@ -63,8 +66,8 @@ class HoleFillingTest {
 
     @Test
     void sliceFillMatchesFloodFillOnEveryAxisWithAndWithoutAreaLimit() {
-        Geometry g = new Geometry(41, 29, 23, new double[] {3, -2, 1},
-                new double[] {0.5, 0, 0, 0, 0.5, 0.1, 0, 0, 2}); // sheared: y-z pixel area is not sy*sz
+        Geometry g = new Geometry(41, 29, 23, new double[] {3, -2, 1}, new double[] {0.5, 0, 0, 0, 0.5, 0.1, 0, 0, 2
+        }); // sheared: y-z pixel area is not sy*sz
         for (int axis = 0; axis < 3; axis++) {
             MaskVolume m = BruteForce.random(g, 0.6, 10 + axis);
             m.metadata().put("note", "kept");
@@ -88,17 +91,21 @@ class HoleFillingTest {
     void openShellIsFilledOnlySliceBySlice() {
         Geometry g = Geometry.axisAligned(40, 40, 40, 1);
         MaskVolume closed = new MaskVolume(g);
-        for (int z = 0; z < 40; z++) for (int y = 0; y < 40; y++) for (int x = 0; x < 40; x++) {
-            double r = Math.sqrt((x - 19.5) * (x - 19.5) + (y - 19.5) * (y - 19.5) + (z - 19.5) * (z - 19.5));
-            if (r >= 14 && r <= 17) closed.set(x, y, z, true);
-        }
+        for (int z = 0; z < 40; z++)
+            for (int y = 0; y < 40; y++)
+                for (int x = 0; x < 40; x++) {
+                    double r = Math.sqrt((x - 19.5) * (x - 19.5) + (y - 19.5) * (y - 19.5) + (z - 19.5) * (z - 19.5));
+                    if (r >= 14 && r <= 17) closed.set(x, y, z, true);
+                }
         long inside = HoleFilling.fillInternalHoles(closed).cardinality() - closed.cardinality();
         assertTrue(inside > 4 * 14 * 14 * 14, "cavity of the closed shell is filled: " + inside);
 
         MaskVolume open = closed.copy();
-        for (int z = 30; z < 40; z++) for (int y = 14; y < 26; y++) for (int x = 14; x < 26; x++) {
-            open.set(x, y, z, false); // a window at the top, like the foramen magnum of a skull
-        }
+        for (int z = 30; z < 40; z++)
+            for (int y = 14; y < 26; y++)
+                for (int x = 14; x < 26; x++) {
+                    open.set(x, y, z, false); // a window at the top, like the foramen magnum of a skull
+                }
         assertTrue(HoleFilling.fillInternalHoles(open).sameVoxels(open), "an open shell has no 3-D holes");
         MaskVolume slices = HoleFilling.fillHolesPerSlice(open);
         assertTrue(slices.cardinality() - open.cardinality() > inside / 2, "slices below the window are rings");

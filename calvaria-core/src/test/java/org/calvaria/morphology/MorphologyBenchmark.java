@@ -1,12 +1,11 @@
 package org.calvaria.morphology;
 
-import org.calvaria.io.VolumeIO;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.Volume;
-
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.Volume;
 
 /**
  * Prints timings of the morphology operations on a real mask (speed is measured here, never in unit tests). It lives
@@ -24,7 +23,12 @@ public final class MorphologyBenchmark {
         double radius = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
         Volume v = VolumeIO.read(Path.of(args[0]));
         MaskVolume m = MaskVolume.requireBinary(v, args[0]);
-        System.out.printf(Locale.ROOT, "%s: %s, %d voxels set, %d cores%n", args[0], m.geometry(), m.cardinality(),
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %s, %d voxels set, %d cores%n",
+                args[0],
+                m.geometry(),
+                m.cardinality(),
                 Runtime.getRuntime().availableProcessors());
         System.out.printf(Locale.ROOT, "ball %.2f mm: %s%n", radius, StructuringElement.ball(m.geometry(), radius));
         for (int round = 0; round < 2; round++) { // the first round includes JIT warm-up
@@ -33,7 +37,9 @@ public final class MorphologyBenchmark {
             time("label 6", () -> ConnectedComponents.label(m, 6).count() + " components");
             time("largest 26", () -> ConnectedComponents.largest(m, 26).cardinality() + " voxels");
             time("fill 3-D holes", () -> HoleFilling.fillInternalHoles(m).cardinality() + " voxels");
-            time("fill axial slice holes", () -> HoleFilling.fillHolesPerSlice(m).cardinality() + " voxels");
+            time(
+                    "fill axial slice holes",
+                    () -> HoleFilling.fillHolesPerSlice(m).cardinality() + " voxels");
             time("dilate", () -> Morphology.dilate(m, radius).cardinality() + " voxels");
             time("erode", () -> Morphology.erode(m, radius).cardinality() + " voxels");
             time("close", () -> Morphology.close(m, radius).cardinality() + " voxels");

@@ -1,19 +1,19 @@
 package org.calvaria.morphology;
 
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.Test;
 
 class MorphologyTest {
     /** Anisotropic and sheared (gantry tilt), odd row length. */
-    static final Geometry SHEARED = new Geometry(45, 33, 21, new double[] {-10, 4, 2},
-            new double[] {0.45, 0, 0, 0, 0.45, 0.11, 0, -0.02, 0.62});
+    static final Geometry SHEARED = new Geometry(
+            45, 33, 21, new double[] {-10, 4, 2}, new double[] {0.45, 0, 0, 0, 0.45, 0.11, 0, -0.02, 0.62});
+
     static final Geometry ISO = Geometry.axisAligned(30, 30, 30, 1);
 
     static Set<List<Integer>> offsetsOf(StructuringElement se) {
@@ -89,9 +89,11 @@ class MorphologyTest {
         MaskVolume full = new MaskVolume(ISO).invert();
         assertTrue(Morphology.erode(full, 3).sameVoxels(full));
         MaskVolume twoSlabs = new MaskVolume(ISO);
-        for (int z = 0; z < 30; z++) for (int y = 0; y < 30; y++) for (int x = 0; x < 30; x++) {
-            if (x < 14 || x > 15) twoSlabs.set(x, y, z, true); // a 2 mm gap
-        }
+        for (int z = 0; z < 30; z++)
+            for (int y = 0; y < 30; y++)
+                for (int x = 0; x < 30; x++) {
+                    if (x < 14 || x > 15) twoSlabs.set(x, y, z, true); // a 2 mm gap
+                }
         assertTrue(Morphology.close(twoSlabs, 1.5).sameVoxels(full));
         assertTrue(Morphology.close(twoSlabs, 0.9).sameVoxels(twoSlabs));
     }
@@ -130,8 +132,9 @@ class MorphologyTest {
         BoundingBox a = new BoundingBox(10, 12, 5, 20, 13, 7), b = new BoundingBox(2, 15, 6, 8, 30, 6);
         assertEquals(new BoundingBox(2, 12, 5, 20, 30, 7), a.union(b));
         assertEquals(a.union(b), b.union(a));
-        assertEquals(new BoundingBox(0, 9, 3, 32, 16, 9), a.grownVoxels(new int[] {12, 3, 1}, g).union(a)
-                .grownVoxels(new int[] {0, 0, 1}, g));
+        assertEquals(
+                new BoundingBox(0, 9, 3, 32, 16, 9),
+                a.grownVoxels(new int[] {12, 3, 1}, g).union(a).grownVoxels(new int[] {0, 0, 1}, g));
         assertEquals(new BoundingBox(0, 0, 0, 49, 39, 29), a.grownVoxels(new int[] {99, 99, 99}, g));
         assertEquals(new BoundingBox(0, 0, 0, 49, 39, 29), BoundingBox.of(g));
         Geometry sub = a.subGrid(g);

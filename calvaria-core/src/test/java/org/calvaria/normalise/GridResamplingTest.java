@@ -1,5 +1,10 @@
 package org.calvaria.normalise;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
@@ -8,12 +13,6 @@ import org.calvaria.volume.Resampler;
 import org.calvaria.volume.VoxelType;
 import org.junit.jupiter.api.Test;
 
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The way back from the network grid: {@link GridResampling#toScan}. */
 class GridResamplingTest {
     /** A small grid turned about two axes and shifted, as the hole-oriented grids are. */
@@ -21,9 +20,7 @@ class GridResamplingTest {
         double c = Math.cos(0.4), s = Math.sin(0.4), c2 = Math.cos(0.25), s2 = Math.sin(0.25);
         double sp = 1.75;
         // columns: the grid's x, y and z steps in LPS mm (rotation about z, then about x)
-        double[] m = {sp * c, -sp * s * c2, sp * s * s2,
-            sp * s, sp * c * c2, -sp * c * s2,
-            0, sp * s2, sp * c2};
+        double[] m = {sp * c, -sp * s * c2, sp * s * s2, sp * s, sp * c * c2, -sp * c * s2, 0, sp * s2, sp * c2};
         return new Geometry(16, 12, 8, new double[] {-8, -6, 4}, m);
     }
 
@@ -42,8 +39,9 @@ class GridResamplingTest {
             MaskVolume fast = GridResampling.toScan(probability, scan, t);
             MaskVolume full = MaskVolume.threshold(Resampler.linear(probability, scan, 0), t);
             assertTrue(fast.cardinality() > 0, "threshold " + t);
-            assertTrue(fast.sameVoxels(full), "threshold " + t + ": " + fast.cardinality() + " against "
-                    + full.cardinality() + " voxels");
+            assertTrue(
+                    fast.sameVoxels(full),
+                    "threshold " + t + ": " + fast.cardinality() + " against " + full.cardinality() + " voxels");
             assertTrue(fast.geometry().equals(scan));
         }
     }
@@ -76,8 +74,9 @@ class GridResamplingTest {
     @Test
     void aThresholdOfZeroIsRefused() {
         FloatVolume probability = randomProbability(obliqueGrid(), 1);
-        assertThrows(IllegalArgumentException.class, () -> GridResampling.toScan(probability,
-                Geometry.axisAligned(10, 10, 10, 1, 1, 1, new double[3]), 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> GridResampling.toScan(probability, Geometry.axisAligned(10, 10, 10, 1, 1, 1, new double[3]), 0));
     }
 
     @Test

@@ -1,5 +1,10 @@
 package org.calvaria.normalise;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.testing.Cuts;
@@ -7,12 +12,6 @@ import org.calvaria.testing.SharedData;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class HoleFinderTest {
     private static MaskVolume cutBall(MaskVolume skull, double[] u, double radius) {
@@ -98,15 +97,18 @@ public class HoleFinderTest {
         assertEquals(1, f[2][2], 1e-12);
         // a tilted axis keeps a right-handed orthonormal frame
         double[][] t = OrientedGrid.frame(unit(0.6, -0.3, 0.5), 0.4);
-        double[] cross = {t[0][1] * t[1][2] - t[0][2] * t[1][1], t[0][2] * t[1][0] - t[0][0] * t[1][2],
-            t[0][0] * t[1][1] - t[0][1] * t[1][0]};
+        double[] cross = {
+            t[0][1] * t[1][2] - t[0][2] * t[1][1],
+            t[0][2] * t[1][0] - t[0][0] * t[1][2],
+            t[0][0] * t[1][1] - t[0][1] * t[1][0]
+        };
         for (int k = 0; k < 3; k++) assertEquals(t[2][k], cross[k], 1e-12);
     }
 
     @Test
     void skullFixDefectIsFoundWhereItsImplantIs() {
-        MaskVolume defective = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "005")),
-                "d");
+        MaskVolume defective =
+                MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "005")), "d");
         MaskVolume implant = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("implant", "005")), "i");
         MaskVolume complete = defective.copy().or(implant);
         assertEquals(List.of(), HoleFinder.find(complete), "the complete skull has no hole");
@@ -125,6 +127,8 @@ public class HoleFinderTest {
             n[0]++;
         });
         double[] towards = unit(sum[0] / n[0] - c[0], sum[1] / n[0] - c[1], sum[2] / n[0] - c[2]);
-        assertTrue(angleDeg(towards, holes.get(0).normal()) < 10, "angle " + angleDeg(towards, holes.get(0).normal()));
+        assertTrue(
+                angleDeg(towards, holes.get(0).normal()) < 10,
+                "angle " + angleDeg(towards, holes.get(0).normal()));
     }
 }

@@ -1,5 +1,11 @@
 package org.calvaria.normalise;
 
+import static org.calvaria.evaluate.Metrics.dice;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.calvaria.CalvariaException;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.synth.SyntheticSkull;
@@ -8,12 +14,6 @@ import org.calvaria.volume.FloatVolume;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import static org.calvaria.evaluate.Metrics.dice;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 public class NetworkGridTest {
     private static final NetworkGrid GRID = NetworkGrid.wu2022();
@@ -94,15 +94,16 @@ public class NetworkGridTest {
 
     @Test
     void thereAndBackOnSkullFix() {
-        MaskVolume skull = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull", "000")), "skull");
+        MaskVolume skull =
+                MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull", "000")), "skull");
         assertThereAndBack(skull);
     }
 
     private static void assertThereAndBack(MaskVolume skull) {
         GridPlacement p = GRID.place(skull);
         MaskVolume onGrid = GRID.toGrid(skull, p);
-        MaskVolume backMask = GridResampling.toScan(GRID.toGrid((org.calvaria.volume.Volume) onGrid, p),
-                skull.geometry(), 0.5);
+        MaskVolume backMask =
+                GridResampling.toScan(GRID.toGrid((org.calvaria.volume.Volume) onGrid, p), skull.geometry(), 0.5);
         assertTrue(backMask.geometry().equals(skull.geometry()));
         MaskVolume band = inBand(skull, p);
         double d = dice(band, backMask);
@@ -125,8 +126,8 @@ public class NetworkGridTest {
         double skullTop = highestZ(skull);
         int checked = 0;
         for (long seed = 0; seed < 30 && checked < 3; seed++) {
-            org.calvaria.defects.Defect d = new org.calvaria.defects.DefectGenerator(seed).cut(skull,
-                    org.calvaria.defects.DefectType.SYMMETRICAL_ELLIPSOID, 0.3);
+            org.calvaria.defects.Defect d = new org.calvaria.defects.DefectGenerator(seed)
+                    .cut(skull, org.calvaria.defects.DefectType.SYMMETRICAL_ELLIPSOID, 0.3);
             // only defects that take the highest bone: the bounding-box top drops by more than 5 mm
             if (skullTop - highestZ(d.defective()) < 5) continue;
             checked++;
@@ -140,10 +141,10 @@ public class NetworkGridTest {
 
     @Test
     void realDefectiveSkullIsPlacedLikeItsCompleteSkull() {
-        GridPlacement c = GRID.place(MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull",
-                "000")), "c"));
-        GridPlacement d = GRID.place(MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull",
-                "000")), "d"));
+        GridPlacement c =
+                GRID.place(MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull", "000")), "c"));
+        GridPlacement d =
+                GRID.place(MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("defective_skull", "000")), "d"));
         double[] a = c.grid().origin(), b = d.grid().origin();
         for (int i = 0; i < 3; i++) assertEquals(a[i], b[i], 1.75, "origin axis " + i);
     }

@@ -1,6 +1,12 @@
 package org.calvaria.pipeline;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.mesh.MeshIO;
@@ -12,13 +18,6 @@ import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** The scan-to-STL job with the bundled model, on real SkullFix skulls the model never saw and on bad input. */
 class DesignPipelineTest {
@@ -37,10 +36,10 @@ class DesignPipelineTest {
         Path defectivePath = SharedData.skullfix("defective_skull", "069");
         MaskVolume truth = MaskVolume.requireBinary(NrrdIO.read(SharedData.skullfix("implant", "069")), "implant");
         try (CompletionModel model = CompletionModel.loadDefault()) {
-            DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(tmp.resolve("implant.stl"),
-                    tmp.resolve("implant.nrrd"), null, tmp.resolve("report.json"), null);
-            DesignPipeline.Result r = new DesignPipeline(model, "bundled").run(defectivePath,
-                    DesignPipeline.Settings.defaults(), out, stage -> { });
+            DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(
+                    tmp.resolve("implant.stl"), tmp.resolve("implant.nrrd"), null, tmp.resolve("report.json"), null);
+            DesignPipeline.Result r = new DesignPipeline(model, "bundled")
+                    .run(defectivePath, DesignPipeline.Settings.defaults(), out, stage -> {});
             MaskVolume implant = r.design().implant();
             assertTrue(implant.geometry().sameGrid(truth.geometry(), 1e-6), "implant lies on the input grid");
             assertEquals(0, implant.intersectionCount(r.defective()), "implant must not overlap the skull");
@@ -54,10 +53,12 @@ class DesignPipelineTest {
             assertEquals(voxelMl, stl.enclosedVolumeMm3() / 1000, 0.05 * voxelMl, "mesh volume ~ voxel volume");
             Volume back = NrrdIO.read(tmp.resolve("implant.nrrd"));
             assertEquals(implant.cardinality(), back.countNonZero());
-            Map<?, ?> report = new ObjectMapper().readValue(tmp.resolve("report.json").toFile(), Map.class);
+            Map<?, ?> report =
+                    new ObjectMapper().readValue(tmp.resolve("report.json").toFile(), Map.class);
             assertEquals("CPU", report.get("device"));
             assertTrue(((Map<?, ?>) report.get("secondsPerStage")).containsKey("complete"));
-            assertTrue(((Map<?, ?>) report.get("model")).get("licence").toString().contains("CC BY-NC-SA"));
+            assertTrue(
+                    ((Map<?, ?>) report.get("model")).get("licence").toString().contains("CC BY-NC-SA"));
         }
     }
 
@@ -65,14 +66,18 @@ class DesignPipelineTest {
     void ctInputIsSegmentedFirst() {
         // A CT in HU made from a defective synthetic skull: bone 1200 HU, soft tissue 40, air -1000.
         MaskVolume skull = new org.calvaria.synth.SyntheticSkull(5).rasterize(1.2, 1.2);
-        org.calvaria.defects.Defect d = new org.calvaria.defects.DefectGenerator(5)
-                .cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
+        org.calvaria.defects.Defect d =
+                new org.calvaria.defects.DefectGenerator(5).cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
         ShortVolume ct = new ShortVolume(skull.geometry());
         for (int i = 0; i < ct.voxelCount(); i++) ct.set(i, d.defective().isSet(i) ? 1200 : -1000);
         try (CompletionModel model = CompletionModel.loadDefault()) {
-            DesignPipeline.Result r = new DesignPipeline(model, "bundled").run(ct, "synthetic-ct",
-                    DesignPipeline.Settings.defaults(), new DesignPipeline.OutputFiles(tmp.resolve("i.stl"), null,
-                            null, null, null), s -> { });
+            DesignPipeline.Result r = new DesignPipeline(model, "bundled")
+                    .run(
+                            ct,
+                            "synthetic-ct",
+                            DesignPipeline.Settings.defaults(),
+                            new DesignPipeline.OutputFiles(tmp.resolve("i.stl"), null, null, null, null),
+                            s -> {});
             assertNotNull(r.report().segmentation());
             assertTrue(r.defective().sameVoxels(d.defective()), "segmentation of a clean CT gives the skull back");
             assertFalse(r.design().implant().isEmpty());
@@ -83,22 +88,32 @@ class DesignPipelineTest {
     /** A small defective synthetic skull (bone 1, 1.5 mm voxels). */
     private static MaskVolume smallDefectiveSkull() {
         MaskVolume skull = new org.calvaria.synth.SyntheticSkull(5).rasterize(1.5, 1.5);
-        return new org.calvaria.defects.DefectGenerator(5).cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15)
+        return new org.calvaria.defects.DefectGenerator(5)
+                .cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15)
                 .defective();
     }
 
     private static String sha256(Path p) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(Files.readAllBytes(p)));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
     }
 
     @Test
     void reportRecordsTheChecksumOfEveryOutput() throws Exception {
         Path d = Files.createDirectories(tmp.resolve("set"));
         try (CompletionModel model = CompletionModel.loadDefault()) {
-            new DesignPipeline(model, "bundled").run(smallDefectiveSkull(), "synthetic", DesignPipeline.Settings
-                    .defaults(), new DesignPipeline.OutputFiles(d.resolve("implant.stl"), d.resolve("implant.nhdr"),
-                    null, d.resolve("report.json"), null), s -> { });
+            new DesignPipeline(model, "bundled")
+                    .run(
+                            smallDefectiveSkull(),
+                            "synthetic",
+                            DesignPipeline.Settings.defaults(),
+                            new DesignPipeline.OutputFiles(
+                                    d.resolve("implant.stl"),
+                                    d.resolve("implant.nhdr"),
+                                    null,
+                                    d.resolve("report.json"),
+                                    null),
+                            s -> {});
         }
         Map<?, ?> report = new ObjectMapper().readValue(d.resolve("report.json").toFile(), Map.class);
         java.util.List<?> outputs = (java.util.List<?>) report.get("outputs");
@@ -113,7 +128,9 @@ class DesignPipelineTest {
             assertEquals(sha256(d.resolve(e.get("file").toString())), e.get("sha256"), "checksum of " + e.get("file"));
             named.add(e.get("file"));
         }
-        assertEquals(java.util.Set.of("implant.stl", "implant.raw.gz", "implant.nhdr"), named,
+        assertEquals(
+                java.util.Set.of("implant.stl", "implant.raw.gz", "implant.nhdr"),
+                named,
                 "every other output, the detached mask's data file included");
         try (var files = Files.list(d)) {
             assertEquals(4, files.count(), "no temporaries left: the four outputs only");
@@ -128,8 +145,12 @@ class DesignPipelineTest {
             earlier.put(n, ("earlier run's " + n).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Files.write(d.resolve(n), earlier.get(n));
         }
-        DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(d.resolve("implant.stl"),
-                d.resolve("implant.nrrd"), null, d.resolve("report.json"), d.resolve("preview.png"));
+        DesignPipeline.OutputFiles out = new DesignPipeline.OutputFiles(
+                d.resolve("implant.stl"),
+                d.resolve("implant.nrrd"),
+                null,
+                d.resolve("report.json"),
+                d.resolve("preview.png"));
         MaskVolume skull = smallDefectiveSkull();
         try (CompletionModel model = CompletionModel.loadDefault()) {
             // the second output's writer throws (disk full, say) after the STL was written completely
@@ -138,16 +159,19 @@ class DesignPipelineTest {
                 if (++calls[0] == 2) throw new org.calvaria.CalvariaException("cannot write " + target + ": disk full");
                 write.run();
             });
-            assertThrows(org.calvaria.CalvariaException.class, () -> failing.run(skull, "synthetic",
-                    DesignPipeline.Settings.defaults(), out, s -> { }));
+            assertThrows(
+                    org.calvaria.CalvariaException.class,
+                    () -> failing.run(skull, "synthetic", DesignPipeline.Settings.defaults(), out, s -> {}));
             assertEquals(2, calls[0]);
             assertUnchanged(d, earlier);
 
             // a real writer failing half-way: the mask's name has no volume format, found only when it is written
-            DesignPipeline.OutputFiles badMask = new DesignPipeline.OutputFiles(d.resolve("implant.stl"),
-                    d.resolve("implant.vtk"), null, d.resolve("report.json"), null);
-            assertThrows(org.calvaria.CalvariaException.class, () -> new DesignPipeline(model, "bundled").run(skull,
-                    "synthetic", DesignPipeline.Settings.defaults(), badMask, s -> { }));
+            DesignPipeline.OutputFiles badMask = new DesignPipeline.OutputFiles(
+                    d.resolve("implant.stl"), d.resolve("implant.vtk"), null, d.resolve("report.json"), null);
+            assertThrows(
+                    org.calvaria.CalvariaException.class,
+                    () -> new DesignPipeline(model, "bundled")
+                            .run(skull, "synthetic", DesignPipeline.Settings.defaults(), badMask, s -> {}));
             assertUnchanged(d, earlier);
         }
     }
@@ -157,8 +181,10 @@ class DesignPipelineTest {
             assertArrayEquals(e.getValue(), Files.readAllBytes(d.resolve(e.getKey())), e.getKey() + " was replaced");
         }
         try (var files = Files.list(d)) {
-            assertEquals(earlier.keySet(), files.map(p -> p.getFileName().toString())
-                    .collect(java.util.stream.Collectors.toSet()), "nothing new may appear, not even a temporary");
+            assertEquals(
+                    earlier.keySet(),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()),
+                    "nothing new may appear, not even a temporary");
         }
     }
 
@@ -171,22 +197,67 @@ class DesignPipelineTest {
         for (int i = 0; i < labels.voxelCount(); i++) labels.set(i, i % 3);
         Path labelsPath = tmp.resolve("labels.nrrd");
         NrrdIO.write(labels, labelsPath);
-        assertFails(1, "not a binary mask", "design", labelsPath.toString(), "-o", out.resolve("a.stl").toString());
+        assertFails(
+                1,
+                "not a binary mask",
+                "design",
+                labelsPath.toString(),
+                "-o",
+                out.resolve("a.stl").toString());
         // an empty mask
         Path empty = tmp.resolve("empty.nrrd");
         NrrdIO.write(new MaskVolume(Geometry.axisAligned(20, 20, 20, 1)), empty);
-        assertFails(1, "no bone", "design", empty.toString(), "-o", out.resolve("b.stl").toString());
+        assertFails(
+                1,
+                "no bone",
+                "design",
+                empty.toString(),
+                "-o",
+                out.resolve("b.stl").toString());
         // a corrupt model
         Path model = tmp.resolve("bad.calvaria-model");
         Files.writeString(model, "not a model");
-        assertFails(1, "model", "design", empty.toString(), "-o", out.resolve("c.stl").toString(), "--model",
+        assertFails(
+                1,
+                "model",
+                "design",
+                empty.toString(),
+                "-o",
+                out.resolve("c.stl").toString(),
+                "--model",
                 model.toString());
         // wrong output type, bad option value, unknown flag: bad usage, with picocli's usage
-        assertFails(2, ".stl", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
-        assertFails(2, "Usage: calvaria design", "design", empty.toString(), "-o", out.resolve("d.txt").toString());
-        assertFails(2, "--clearance must be 0..5 mm, got 9", "design", empty.toString(), "-o",
-                out.resolve("f.stl").toString(), "--clearance", "9");
-        assertFails(2, "Unknown option", "design", empty.toString(), "-o", out.resolve("e.stl").toString(), "--bogus");
+        assertFails(
+                2,
+                ".stl",
+                "design",
+                empty.toString(),
+                "-o",
+                out.resolve("d.txt").toString());
+        assertFails(
+                2,
+                "Usage: calvaria design",
+                "design",
+                empty.toString(),
+                "-o",
+                out.resolve("d.txt").toString());
+        assertFails(
+                2,
+                "--clearance must be 0..5 mm, got 9",
+                "design",
+                empty.toString(),
+                "-o",
+                out.resolve("f.stl").toString(),
+                "--clearance",
+                "9");
+        assertFails(
+                2,
+                "Unknown option",
+                "design",
+                empty.toString(),
+                "-o",
+                out.resolve("e.stl").toString(),
+                "--bogus");
         try (var files = Files.list(out)) {
             assertEquals(0, files.count(), "no partial output may be left behind");
         }

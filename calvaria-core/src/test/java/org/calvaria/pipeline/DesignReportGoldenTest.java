@@ -1,9 +1,14 @@
 package org.calvaria.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.calvaria.complete.CompletionModel;
 import org.calvaria.manufacture.Manufacture;
 import org.calvaria.manufacture.Mould;
@@ -11,12 +16,6 @@ import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.ShortVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The design report's JSON, key for key and in the same layout, against a golden file written by the
@@ -35,20 +34,38 @@ class DesignReportGoldenTest {
     void reportJsonMatchesTheGoldenFile() throws Exception {
         // A CT in HU made from a defective synthetic skull, so that the report has a segmentation part and holes.
         MaskVolume skull = new org.calvaria.synth.SyntheticSkull(5).rasterize(1.2, 1.2);
-        org.calvaria.defects.Defect d = new org.calvaria.defects.DefectGenerator(5)
-                .cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
+        org.calvaria.defects.Defect d =
+                new org.calvaria.defects.DefectGenerator(5).cut(skull, org.calvaria.defects.DefectType.SPHERE, 0.15);
         ShortVolume ct = new ShortVolume(skull.geometry());
         for (int i = 0; i < ct.voxelCount(); i++) ct.set(i, d.defective().isSet(i) ? 1200 : -1000);
         Manufacture.Options manufacture = Manufacture.Options.defaults()
                 .withOutputs(tmp.resolve("thickness.ply"), null, null, Mould.Options.defaults());
-        manufacture = new Manufacture.Options(manufacture.clearanceMm(), manufacture.minThicknessMm(), null,
-                tmp.resolve("fit.stl"), tmp.resolve("implant.3mf"), manufacture.fitCheckMarginMm(),
-                manufacture.rimRadiusMm(), manufacture.thicknessMap(), null, null, manufacture.mould());
+        manufacture = new Manufacture.Options(
+                manufacture.clearanceMm(),
+                manufacture.minThicknessMm(),
+                null,
+                tmp.resolve("fit.stl"),
+                tmp.resolve("implant.3mf"),
+                manufacture.fitCheckMarginMm(),
+                manufacture.rimRadiusMm(),
+                manufacture.thicknessMap(),
+                null,
+                null,
+                manufacture.mould());
         DesignPipeline.Settings settings = DesignPipeline.Settings.defaults().withManufacture(manufacture);
         try (CompletionModel model = CompletionModel.loadDefault()) {
-            new DesignPipeline(model, "bundled").run(ct, "synthetic-ct", settings,
-                    new DesignPipeline.OutputFiles(tmp.resolve("implant.stl"), tmp.resolve("implant.nrrd"),
-                            tmp.resolve("completed.nrrd"), tmp.resolve("report.json"), null), s -> { });
+            new DesignPipeline(model, "bundled")
+                    .run(
+                            ct,
+                            "synthetic-ct",
+                            settings,
+                            new DesignPipeline.OutputFiles(
+                                    tmp.resolve("implant.stl"),
+                                    tmp.resolve("implant.nrrd"),
+                                    tmp.resolve("completed.nrrd"),
+                                    tmp.resolve("report.json"),
+                                    null),
+                            s -> {});
         }
         String written = Files.readString(tmp.resolve("report.json"), StandardCharsets.UTF_8);
         ObjectMapper plain = new ObjectMapper();

@@ -1,5 +1,12 @@
 package org.calvaria.render;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.mesh.MarchingCubes;
@@ -10,20 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
-
 class PreviewRendererTest {
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void quiet() { Progress.enabled(false); }
+    static void quiet() {
+        Progress.enabled(false);
+    }
 
     static TriangleMesh ball(Geometry g, double cx, double cy, double cz, double r) {
         MaskVolume m = new MaskVolume(g);
@@ -56,9 +57,12 @@ class PreviewRendererTest {
         Geometry g = Geometry.axisAligned(40, 40, 40, 1.0);
         TriangleMesh skull = ball(g, 20, 20, 18, 14);
         TriangleMesh implant = ball(g, 20, 20, 33, 6); // sits on top: visible from above and from the side
-        BufferedImage img = new PreviewRenderer(200).render(List.of(
-                new PreviewRenderer.Layer(skull, PreviewRenderer.BONE),
-                new PreviewRenderer.Layer(implant, PreviewRenderer.IMPLANT)), "case 000");
+        BufferedImage img = new PreviewRenderer(200)
+                .render(
+                        List.of(
+                                new PreviewRenderer.Layer(skull, PreviewRenderer.BONE),
+                                new PreviewRenderer.Layer(implant, PreviewRenderer.IMPLANT)),
+                        "case 000");
         assertEquals(400, img.getWidth());
         assertTrue(img.getHeight() > 200, "title band added");
         for (int view = 0; view < 2; view++) {
@@ -81,14 +85,16 @@ class PreviewRendererTest {
     @Test
     void withoutTitleOrOverlayOnlyBoneIsDrawn() {
         Geometry g = Geometry.axisAligned(30, 30, 30, 1.0);
-        BufferedImage img = new PreviewRenderer(120).render(
-                List.of(new PreviewRenderer.Layer(ball(g, 15, 15, 15, 10), PreviewRenderer.BONE)), null);
+        BufferedImage img = new PreviewRenderer(120)
+                .render(List.of(new PreviewRenderer.Layer(ball(g, 15, 15, 15, 10), PreviewRenderer.BONE)), null);
         assertEquals(120, img.getHeight());
         int[] c = countColours(img, 0, 240);
         assertEquals(0, c[0]);
         assertTrue(c[1] > 3000);
-        assertThrows(CalvariaException.class, () -> new PreviewRenderer(120).render(
-                List.of(new PreviewRenderer.Layer(TriangleMesh.empty(), PreviewRenderer.BONE)), null));
+        assertThrows(
+                CalvariaException.class,
+                () -> new PreviewRenderer(120)
+                        .render(List.of(new PreviewRenderer.Layer(TriangleMesh.empty(), PreviewRenderer.BONE)), null));
         assertThrows(CalvariaException.class, () -> new PreviewRenderer(5));
     }
 }

@@ -1,13 +1,12 @@
 package org.calvaria.render;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
 import org.calvaria.morphology.BoundingBox;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class VoxelProjectionTest {
     @Test

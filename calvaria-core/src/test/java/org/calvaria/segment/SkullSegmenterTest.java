@@ -1,5 +1,7 @@
 package org.calvaria.segment;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.io.VolumeIO;
@@ -12,8 +14,6 @@ import org.calvaria.volume.ShortVolume;
 import org.calvaria.volume.Volume;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class SkullSegmenterTest {
     static SyntheticCt synthetic;
@@ -66,14 +66,15 @@ class SkullSegmenterTest {
         for (int i = 0; i < raw.voxelCount(); i++) raw.data()[i] += 1024;
         SkullSegmenter.Options hu = SkullSegmenter.Options.defaults();
         MaskVolume a = SkullSegmenter.segment(synthetic.ct, hu, "hu").skull();
-        MaskVolume b = SkullSegmenter.segment(raw, hu.withRawWindow(150 + 1024, 4095), "raw").skull();
+        MaskVolume b = SkullSegmenter.segment(raw, hu.withRawWindow(150 + 1024, 4095), "raw")
+                .skull();
         assertTrue(a.sameVoxels(b));
     }
 
     @Test
     void medianSmoothingKeepsOneComponent() {
-        SkullSegmenter.Result r = SkullSegmenter.segment(synthetic.ct,
-                SkullSegmenter.Options.defaults().withMedianMm(2), "synthetic");
+        SkullSegmenter.Result r = SkullSegmenter.segment(
+                synthetic.ct, SkullSegmenter.Options.defaults().withMedianMm(2), "synthetic");
         assertEquals(1, ConnectedComponents.count(r.skull(), 26));
         // A smooth 6 mm shell hardly changes under a 2 mm median.
         assertEquals(r.largestVoxels(), r.smoothedVoxels(), r.largestVoxels() * 0.05);
@@ -93,8 +94,8 @@ class SkullSegmenterTest {
         }
         ct.set(58, 32, 32, 30); // x = 53 and 55 mm: bone remains at 51 and 57 mm
         ct.set(59, 32, 32, 30);
-        SkullSegmenter.Result res = SkullSegmenter.segment(ct,
-                SkullSegmenter.Options.defaults().withCrop(false, 0), "ball");
+        SkullSegmenter.Result res =
+                SkullSegmenter.segment(ct, SkullSegmenter.Options.defaults().withCrop(false, 0), "ball");
         assertEquals(2, res.filledVoxels());
         assertTrue(res.cavitiesLeftOpen() * 8 / 1000.0 > 400, "the big cavity stays open: " + res.cavitiesLeftOpen());
     }
@@ -102,29 +103,46 @@ class SkullSegmenterTest {
     @Test
     void badInputAndOptionsFailClearly() {
         MaskVolume mask = synthetic.bone;
-        CalvariaException e = assertThrows(CalvariaException.class,
+        CalvariaException e = assertThrows(
+                CalvariaException.class,
                 () -> SkullSegmenter.segment(mask, SkullSegmenter.Options.defaults(), "skull.nrrd"));
         assertTrue(e.getMessage().contains("already a segmentation"), e.getMessage());
         ShortVolume binaryShorts = new ShortVolume(mask.geometry());
         binaryShorts.data()[5] = 1;
-        assertThrows(CalvariaException.class,
+        assertThrows(
+                CalvariaException.class,
                 () -> SkullSegmenter.segment(binaryShorts, SkullSegmenter.Options.defaults(), "b"));
 
-        e = assertThrows(CalvariaException.class,
-                () -> SkullSegmenter.Options.defaults().withHuWindow(5000, Double.POSITIVE_INFINITY).validate());
+        e = assertThrows(
+                CalvariaException.class,
+                () -> SkullSegmenter.Options.defaults()
+                        .withHuWindow(5000, Double.POSITIVE_INFINITY)
+                        .validate());
         assertTrue(e.getMessage().contains("-1024..3071"), e.getMessage());
-        assertThrows(CalvariaException.class, () -> SkullSegmenter.Options.defaults().withHuWindow(-2000, 100).validate());
-        assertThrows(CalvariaException.class, () -> SkullSegmenter.Options.defaults().withHuWindow(300, 200).validate());
-        assertThrows(CalvariaException.class, () -> SkullSegmenter.Options.defaults().withHuWindow(300, 4000).validate());
-        assertThrows(CalvariaException.class, () -> SkullSegmenter.Options.defaults().withMedianMm(11).validate());
-        assertThrows(CalvariaException.class, () -> SkullSegmenter.Options.defaults().withCrop(true, -1).validate());
-        assertThrows(CalvariaException.class, () -> SkullSegmenter.Options.defaults().withRawWindow(5, 1).validate());
+        assertThrows(
+                CalvariaException.class,
+                () -> SkullSegmenter.Options.defaults().withHuWindow(-2000, 100).validate());
+        assertThrows(
+                CalvariaException.class,
+                () -> SkullSegmenter.Options.defaults().withHuWindow(300, 200).validate());
+        assertThrows(
+                CalvariaException.class,
+                () -> SkullSegmenter.Options.defaults().withHuWindow(300, 4000).validate());
+        assertThrows(
+                CalvariaException.class,
+                () -> SkullSegmenter.Options.defaults().withMedianMm(11).validate());
+        assertThrows(
+                CalvariaException.class,
+                () -> SkullSegmenter.Options.defaults().withCrop(true, -1).validate());
+        assertThrows(
+                CalvariaException.class,
+                () -> SkullSegmenter.Options.defaults().withRawWindow(5, 1).validate());
         SkullSegmenter.Options.defaults().withRawWindow(1200, 1817).validate(); // the window of Wu et al.
 
         ShortVolume air = new ShortVolume(Geometry.axisAligned(8, 8, 8, 1));
         java.util.Arrays.fill(air.data(), (short) -1000);
-        e = assertThrows(CalvariaException.class,
-                () -> SkullSegmenter.segment(air, SkullSegmenter.Options.defaults(), "air"));
+        e = assertThrows(
+                CalvariaException.class, () -> SkullSegmenter.segment(air, SkullSegmenter.Options.defaults(), "air"));
         assertTrue(e.getMessage().contains("-1000..-1000"), e.getMessage());
     }
 
@@ -136,9 +154,11 @@ class SkullSegmenterTest {
         MaskVolume band = MaskVolume.threshold(ct, SkullSegmenter.DEFAULT_THRESHOLD_HU);
         // The holder's two arcs lie at x < 50 and x > 210; the skull lies within x 58..203 (index).
         MaskVolume beside = new MaskVolume(g);
-        for (int z = 0; z < g.nz(); z++) for (int y = 0; y < g.ny(); y++) for (int x = 0; x < g.nx(); x++) {
-            if ((x < 50 || x > 210) && band.isSet(x, y, z)) beside.set(x, y, z, true);
-        }
+        for (int z = 0; z < g.nz(); z++)
+            for (int y = 0; y < g.ny(); y++)
+                for (int x = 0; x < g.nx(); x++) {
+                    if ((x < 50 || x > 210) && band.isSet(x, y, z)) beside.set(x, y, z, true);
+                }
         assertTrue(beside.cardinality() > 25_000, "the holder passes the threshold: " + beside.cardinality());
 
         SkullSegmenter.Result r = SkullSegmenter.segment(ct, SkullSegmenter.Options.defaults(), "cranium");

@@ -1,10 +1,9 @@
 package org.calvaria.testing;
 
-import org.calvaria.cli.Main;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.calvaria.cli.Main;
+import picocli.CommandLine;
 
 /**
  * Runs the {@code calvaria} command in-process, as a user would, capturing its exit code, stdout and stderr: the

@@ -1,10 +1,9 @@
 package org.calvaria.testing;
 
-import org.calvaria.volume.Geometry;
-
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
+import org.calvaria.volume.Geometry;
 
 /**
  * The small DICOM series under src/test/resources/dicom (made by make-fixtures.sh there, committed) and what the

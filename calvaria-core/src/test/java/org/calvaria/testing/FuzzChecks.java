@@ -1,13 +1,12 @@
 package org.calvaria.testing;
 
-import org.calvaria.CalvariaException;
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.calvaria.CalvariaException;
 
 /**
  * The properties every fuzz target checks on one input: the code under test ends with a result or with one of the
@@ -21,8 +20,9 @@ public final class FuzzChecks {
     public static final long MAX_MILLIS = 10_000;
 
     /** Words that show a raw Java failure leaking into a message meant for a person. */
-    private static final String[] LEAKS = {"Exception", "len < 0", "(null)", ": null", "Index ", "out of bounds",
-        "java.", "\tat "};
+    private static final String[] LEAKS = {
+        "Exception", "len < 0", "(null)", ": null", "Index ", "out of bounds", "java.", "\tat "
+    };
 
     /** Code under test. */
     @FunctionalInterface
@@ -47,15 +47,15 @@ public final class FuzzChecks {
 
     /** {@link #check} counting what all threads allocate, for code that hands its work to another thread. */
     @SafeVarargs
-    public static Throwable checkAllThreads(String what, long maxAllocatedBytes, Body body,
-                                            Class<? extends Throwable>... allowed) {
+    public static Throwable checkAllThreads(
+            String what, long maxAllocatedBytes, Body body, Class<? extends Throwable>... allowed) {
         return check(what, maxAllocatedBytes, FuzzChecks::allocatedBytesAllThreads, body, allowed);
     }
 
     /** {@link #check(String, long, java.util.function.LongSupplier, Body, Class[])} for this thread. */
     @SafeVarargs
-    public static Throwable check(String what, long maxAllocatedBytes, Body body,
-                                  Class<? extends Throwable>... allowed) {
+    public static Throwable check(
+            String what, long maxAllocatedBytes, Body body, Class<? extends Throwable>... allowed) {
         return check(what, maxAllocatedBytes, FuzzChecks::allocatedBytes, body, allowed);
     }
 
@@ -68,8 +68,12 @@ public final class FuzzChecks {
      * @return the failure it ended with, or null when it returned
      */
     @SafeVarargs
-    public static Throwable check(String what, long maxAllocatedBytes, java.util.function.LongSupplier meter,
-                                  Body body, Class<? extends Throwable>... allowed) {
+    public static Throwable check(
+            String what,
+            long maxAllocatedBytes,
+            java.util.function.LongSupplier meter,
+            Body body,
+            Class<? extends Throwable>... allowed) {
         long a0 = meter.getAsLong();
         long t0 = System.nanoTime();
         Throwable failure = null;
@@ -109,8 +113,8 @@ public final class FuzzChecks {
     public static void requireReadable(String what, String m, String input) {
         if (m == null || m.isBlank()) throw new AssertionError(what + ": an error without a message");
         if (m.contains("\n")) throw new AssertionError(what + ": a message of several lines: " + m);
-        if (m.length() > 1200) throw new AssertionError(what + ": a message of " + m.length() + " characters: "
-                + m.substring(0, 300));
+        if (m.length() > 1200)
+            throw new AssertionError(what + ": a message of " + m.length() + " characters: " + m.substring(0, 300));
         for (String leak : LEAKS) {
             if (input.contains(leak)) continue;
             if (m.contains(leak)) throw new AssertionError(what + ": the message shows '" + leak + "': " + m);

@@ -1,18 +1,5 @@
 package org.calvaria.testing;
 
-import org.calvaria.Progress;
-import org.calvaria.io.NiftiIO;
-import org.calvaria.io.NrrdIO;
-import org.calvaria.mesh.MeshIO;
-import org.calvaria.mesh.TriangleMesh;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.ShortVolume;
-import org.calvaria.volume.Volume;
-import org.calvaria.volume.VoxelType;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,6 +12,18 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.calvaria.Progress;
+import org.calvaria.io.NiftiIO;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.Volume;
+import org.calvaria.volume.VoxelType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Writes the seed corpora of the Jazzer fuzz tests under {@code src/test/resources/org/calvaria/.../*FuzzTestInputs/}
@@ -41,8 +40,8 @@ class FuzzSeeds {
     void write() throws IOException {
         Progress.enabled(false);
         Path tmp = Files.createTempDirectory("calvaria-seeds");
-        ShortVolume ct = new ShortVolume(new Geometry(5, 4, 3, new double[] {1, 2, 3},
-                new double[] {0.5, 0, 0, 0, 0.5, 0.1, 0, 0, 2}));
+        ShortVolume ct = new ShortVolume(
+                new Geometry(5, 4, 3, new double[] {1, 2, 3}, new double[] {0.5, 0, 0, 0, 0.5, 0.1, 0, 0, 2}));
         for (int i = 0; i < ct.voxelCount(); i++) ct.set(i, i * 37 - 200);
         MaskVolume mask = new MaskVolume(Geometry.axisAligned(6, 6, 4, 1.5, 1.5, 2, new double[] {-4, -4, 0}));
         for (int i = 0; i < mask.voxelCount(); i++) mask.set(i, (i * 7) % 3 == 0 ? 1 : 0);
@@ -66,22 +65,34 @@ class FuzzSeeds {
         seed(nrrd, "truncated-gzip", Arrays.copyOf(ctGz, ctGz.length - 5));
         seed(nrrd, "gzip-bit-flip", flip(ctGz, ctGz.length - 12));
         seed(nrrd, "header-only", Arrays.copyOf(ctRaw, headerEnd(ctRaw)));
-        seed(nrrd, "huge-double", ascii("NRRD0004\ntype: double\ndimension: 3\nsizes: 1000 1000 1400\n"
-                + "encoding: raw\nendian: little\n\n" + "x".repeat(40)));
+        seed(
+                nrrd,
+                "huge-double",
+                ascii("NRRD0004\ntype: double\ndimension: 3\nsizes: 1000 1000 1400\n"
+                        + "encoding: raw\nendian: little\n\n" + "x".repeat(40)));
         seed(nrrd, "huge-gzip", replace(ctGz, "sizes: 5 4 3", "sizes: 1024 1024 600"));
         seed(nrrd, "line-skip", replace(ctRaw, "encoding: raw", "line skip: 999999999\nencoding: raw"));
         seed(nrrd, "negative-byte-skip", replace(ctRaw, "encoding: raw", "byte skip: -7\nencoding: raw"));
         seed(nrrd, "byte-skip-minus-one", replace(ctRaw, "encoding: raw", "byte skip: -1\nencoding: raw"));
         seed(nrrd, "nan-spacing", replace(ctRaw, "space origin:", "spacings: nan nan nan\nspace origin:"));
-        seed(nrrd, "crlf", new String(ctRaw, StandardCharsets.ISO_8859_1).substring(0, headerEnd(ctRaw))
-                .replace("\n", "\r\n").concat(new String(ctRaw, headerEnd(ctRaw), ctRaw.length - headerEnd(ctRaw),
-                        StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1));
+        seed(
+                nrrd,
+                "crlf",
+                new String(ctRaw, StandardCharsets.ISO_8859_1)
+                        .substring(0, headerEnd(ctRaw))
+                        .replace("\n", "\r\n")
+                        .concat(new String(
+                                ctRaw, headerEnd(ctRaw), ctRaw.length - headerEnd(ctRaw), StandardCharsets.ISO_8859_1))
+                        .getBytes(StandardCharsets.ISO_8859_1));
         seed(nrrd, "unknown-endian", replace(ctRaw, "endian: little", "endian: middle"));
         seed(nrrd, "bad-type", replace(ctRaw, "type: int16", "type: complex"));
         seed(nrrd, "empty", new byte[0]);
         seed(nrrd, "magic-only", ascii("NRRD0004\n"));
-        seed(nrrd, "data-file-outside", ascii("NRRD0004\ntype: uchar\ndimension: 3\nsizes: 4 4 4\n"
-                + "encoding: raw\ndata file: ../secret.raw\n\n"));
+        seed(
+                nrrd,
+                "data-file-outside",
+                ascii("NRRD0004\ntype: uchar\ndimension: 3\nsizes: 4 4 4\n"
+                        + "encoding: raw\ndata file: ../secret.raw\n\n"));
 
         // ---- NRRD, detached: header up to its blank line, then the data file's bytes
         Path nhdr = RES.resolve("io/NrrdFuzzTestInputs/detached");
@@ -119,7 +130,10 @@ class FuzzSeeds {
         seed(nii, "vox-offset-300", lowOffset);
         byte[] huge = Arrays.copyOf(niiCt, 400);
         ByteBuffer hb = ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN);
-        hb.putShort(42, (short) 1000).putShort(44, (short) 1000).putShort(46, (short) 1400).putShort(70, (short) 64)
+        hb.putShort(42, (short) 1000)
+                .putShort(44, (short) 1000)
+                .putShort(46, (short) 1400)
+                .putShort(70, (short) 64)
                 .putShort(72, (short) 64);
         seed(nii, "huge-double", huge);
         seed(nii, "huge-double-gz", gzip(huge));
@@ -135,7 +149,10 @@ class FuzzSeeds {
         for (String fixture : new String[] {"implicit", "big-endian", "oblique-ct", "compressed", "uneven"}) {
             Path first;
             try (Stream<Path> s = Files.list(DicomFixtures.path(fixture))) {
-                first = s.filter(f -> f.toString().endsWith(".dcm")).sorted().findFirst().orElseThrow();
+                first = s.filter(f -> f.toString().endsWith(".dcm"))
+                        .sorted()
+                        .findFirst()
+                        .orElseThrow();
             }
             byte[] b = Files.readAllBytes(first);
             seed(dcm, fixture, b);
@@ -153,8 +170,8 @@ class FuzzSeeds {
         // ---- STL, binary and ASCII
         Path stl = RES.resolve("mesh/StlFuzzTestInputs/stl");
         Files.createDirectories(stl);
-        TriangleMesh tetra = new TriangleMesh(new float[] {0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 10},
-                new int[] {0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3});
+        TriangleMesh tetra = new TriangleMesh(
+                new float[] {0, 0, 0, 10, 0, 0, 0, 10, 0, 0, 0, 10}, new int[] {0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3});
         Path stlBin = tmp.resolve("t.stl");
         MeshIO.writeStlBinary(tetra, stlBin, "fuzz seed");
         byte[] bin = Files.readAllBytes(stlBin);
@@ -170,8 +187,11 @@ class FuzzSeeds {
         ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putFloat(84 + 12, Float.NaN);
         seed(stl, "binary-nan", nan);
         seed(stl, "ascii-truncated", Arrays.copyOf(asc, asc.length / 2));
-        seed(stl, "ascii-bad-number", ascii(new String(asc, StandardCharsets.ISO_8859_1)
-                .replaceFirst("vertex [^\n]*", "vertex 1e999 abc -")));
+        seed(
+                stl,
+                "ascii-bad-number",
+                ascii(new String(asc, StandardCharsets.ISO_8859_1)
+                        .replaceFirst("vertex [^\n]*", "vertex 1e999 abc -")));
         seed(stl, "header-only", Arrays.copyOf(bin, 84));
         seed(stl, "empty", new byte[0]);
         seed(stl, "ply-header", ascii("ply\nformat ascii 1.0\nelement vertex 99999999\nend_header\n"));
@@ -180,15 +200,20 @@ class FuzzSeeds {
         Path web = RES.resolve("web/UploadFuzzTestInputs/upload");
         Files.createDirectories(web);
         seed(web, "nrrd-mask-gzip", maskGz);
-        seed(web, "nrrd-data-file-outside", ascii("NRRD0004\ntype: uchar\ndimension: 3\nsizes: 4 4 4\n"
-                + "encoding: raw\ndata file: ../../../secret.raw\n\n"));
+        seed(
+                web,
+                "nrrd-data-file-outside",
+                ascii("NRRD0004\ntype: uchar\ndimension: 3\nsizes: 4 4 4\n"
+                        + "encoding: raw\ndata file: ../../../secret.raw\n\n"));
         seed(web, "nrrd-huge", replace(ctGz, "sizes: 5 4 3", "sizes: 1024 1024 600"));
         seed(web, "nifti-mask-gz", gzip(niiMask));
         seed(web, "nifti-huge", huge);
         seed(web, "stl-binary", bin);
         byte[] slice;
         try (Stream<Path> s = Files.list(DicomFixtures.path("implicit"))) {
-            slice = Files.readAllBytes(s.filter(f -> f.toString().endsWith(".dcm")).sorted().findFirst()
+            slice = Files.readAllBytes(s.filter(f -> f.toString().endsWith(".dcm"))
+                    .sorted()
+                    .findFirst()
                     .orElseThrow());
         }
         byte[] zipDicom = zip(new String[] {"series/1.dcm"}, new byte[][] {slice}, true);
@@ -196,14 +221,26 @@ class FuzzSeeds {
         seed(web, "zip-dicom-stored", zip(new String[] {"1.dcm"}, new byte[][] {slice}, false));
         seed(web, "zip-bit-flip", flip(zip(new String[] {"1.dcm"}, new byte[][] {slice}, false), 200));
         seed(web, "zip-truncated", Arrays.copyOf(zipDicom, zipDicom.length / 2));
-        seed(web, "zip-nhdr-outside", zip(new String[] {"h.nhdr"}, new byte[][] {ascii("NRRD0004\ntype: uchar\n"
-                + "dimension: 3\nsizes: 4 4 4\nencoding: raw\ndata file: ../../secret.raw\n\n")}, true));
-        seed(web, "zip-junk-only", zip(new String[] {"__MACOSX/._1.dcm", ".DS_Store"},
-                new byte[][] {new byte[10], new byte[10]}, true));
+        seed(
+                web,
+                "zip-nhdr-outside",
+                zip(
+                        new String[] {"h.nhdr"},
+                        new byte[][] {
+                            ascii("NRRD0004\ntype: uchar\n"
+                                    + "dimension: 3\nsizes: 4 4 4\nencoding: raw\ndata file: ../../secret.raw\n\n")
+                        },
+                        true));
+        seed(
+                web,
+                "zip-junk-only",
+                zip(new String[] {"__MACOSX/._1.dcm", ".DS_Store"}, new byte[][] {new byte[10], new byte[10]}, true));
         seed(web, "zip-zeros", zip(new String[] {"z.dcm"}, new byte[][] {new byte[1 << 20]}, true));
         seed(web, "empty", new byte[0]);
         seed(web, "text", ascii("hello, this is not a skull\n"));
-        Files.walk(tmp).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Files.walk(tmp)
+                .sorted(java.util.Comparator.reverseOrder())
+                .forEach(p -> p.toFile().delete());
     }
 
     private static byte[] nrrdBytes(Path tmp, Volume v, VoxelType t, NrrdIO.Encoding e, String name)

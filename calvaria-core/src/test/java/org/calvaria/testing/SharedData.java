@@ -1,9 +1,8 @@
 package org.calvaria.testing;
 
-import org.junit.jupiter.api.Assumptions;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Locates the real skulls in {@code ../shared/data}. Tests that need them call these methods, which skip the test
@@ -13,9 +12,13 @@ public final class SharedData {
     private SharedData() {}
 
     public static Path root() {
-        Path p = Path.of(System.getProperty("calvaria.shared", "../shared/data")).toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isDirectory(p), "skipped: real skull data not found at " + p
-                + " (place the shared data folder beside the project to run this test)");
+        Path p = Path.of(System.getProperty("calvaria.shared", "../shared/data"))
+                .toAbsolutePath()
+                .normalize();
+        Assumptions.assumeTrue(
+                Files.isDirectory(p),
+                "skipped: real skull data not found at " + p
+                        + " (place the shared data folder beside the project to run this test)");
         return p;
     }
 

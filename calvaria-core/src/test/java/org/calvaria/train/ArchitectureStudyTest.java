@@ -1,5 +1,15 @@
 package org.calvaria.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
 import org.calvaria.CalvariaException;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
@@ -7,17 +17,6 @@ import org.calvaria.complete.ModelFile;
 import org.calvaria.complete.Weights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ArchitectureStudyTest {
     static final GridSpec GRID = new GridSpec(112, 112, 40, 70);
@@ -36,11 +35,15 @@ class ArchitectureStudyTest {
     @Test
     void comparesAtTheShortestRunsCpuTimeWithBestSoFarDice() throws IOException {
         // the cheap run: 3 epochs in 300 CPU s; the wide run: slower per step but better at equal CPU time
-        Path cheap = run("cheap", Architecture.wu2022(),
+        Path cheap = run(
+                "cheap",
+                Architecture.wu2022(),
                 "1,25,0.9,0.8,0.8,0.50,0.9,50.0,100.0",
                 "2,50,0.8,0.7,0.8,0.55,0.8,100.0,200.0",
                 "3,75,0.7,0.7,0.8,0.54,0.8,150.0,300.0");
-        Path wide = run("wide", Architecture.named("8,16,32,64"),
+        Path wide = run(
+                "wide",
+                Architecture.named("8,16,32,64"),
                 "1,25,0.9,0.8,0.8,0.52,0.9,80.0,150.0",
                 "2,50,0.8,0.7,0.8,0.60,0.8,160.0,300.0",
                 "3,75,0.7,0.7,0.8,0.70,0.8,240.0,450.0",
@@ -60,7 +63,8 @@ class ArchitectureStudyTest {
         assertTrue(table.contains("| 0.550 |") && table.contains("| 0.600 |"), table);
         assertTrue(table.contains("0.700 (75, 0.13)"), table);
         // forward GFLOP from the architecture: the wide network costs about 3x the paper's
-        double ratio = Architecture.named("8,16,32,64").forwardFlops(GRID) / Architecture.wu2022().forwardFlops(GRID);
+        double ratio = Architecture.named("8,16,32,64").forwardFlops(GRID)
+                / Architecture.wu2022().forwardFlops(GRID);
         assertTrue(ratio > 2.5 && ratio < 4, "FLOP ratio " + ratio);
 
         Path png = tmp.resolve("study.png");

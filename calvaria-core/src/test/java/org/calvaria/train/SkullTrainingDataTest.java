@@ -1,5 +1,11 @@
 package org.calvaria.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.calvaria.Progress;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
@@ -9,13 +15,6 @@ import org.calvaria.dataset.SampleOptions;
 import org.calvaria.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 /** Training on real SkullFix skulls through the dataset module (skips without ../shared/data). */
 class SkullTrainingDataTest {
@@ -35,8 +34,8 @@ class SkullTrainingDataTest {
         Progress.enabled(false);
         GridSpec grid = new GridSpec(48, 48, 16, 70);
         SampleOptions sampling = SampleOptions.defaults(3).withThreads(1, 2);
-        try (SkullTrainingData data = new SkullTrainingData(skulls, grid, tmp.resolve("cache"), 0.34, sampling, 2, 2,
-                "CC BY-NC-SA 4.0 (SkullFix)")) {
+        try (SkullTrainingData data = new SkullTrainingData(
+                skulls, grid, tmp.resolve("cache"), 0.34, sampling, 2, 2, "CC BY-NC-SA 4.0 (SkullFix)")) {
             assertEquals(1, data.validationSkullIds().size());
             List<Batch> validation = data.validation();
             assertSame(validation, data.validation());
@@ -59,8 +58,8 @@ class SkullTrainingDataTest {
             assertArrayEquals(first.defective(), data.next(2).defective(), "the stream is positioned by index");
 
             Path out = tmp.resolve("run");
-            TrainerOptions o = new TrainerOptions(out, Architecture.wu2022(), 1, 2, 2, Optimizer.ADADELTA, Double.NaN,
-                    LossKind.BCE, 3, false, 2);
+            TrainerOptions o = new TrainerOptions(
+                    out, Architecture.wu2022(), 1, 2, 2, Optimizer.ADADELTA, Double.NaN, LossKind.BCE, 3, false, 2);
             Trainer.Result r = new Trainer(o).train(data);
             ValidationMetrics m = r.epochs().get(0).validation();
             assertEquals(2, m.samples());

@@ -1,12 +1,11 @@
 package org.calvaria.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.dataset.Batch;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class SyntheticTrainingDataTest {
     static final GridSpec GRID = new GridSpec(32, 32, 16, 80);
@@ -42,7 +41,8 @@ class SyntheticTrainingDataTest {
         List<Batch> va = a.validation();
         assertSame(va, a.validation());
         assertEquals(5, va.stream().mapToInt(Batch::count).sum());
-        for (int i = 0; i < va.size(); i++) assertArrayEquals(va.get(i).complete(), b.validation().get(i).complete());
+        for (int i = 0; i < va.size(); i++)
+            assertArrayEquals(va.get(i).complete(), b.validation().get(i).complete());
         a.seek(12);
         assertFalse(java.util.Arrays.equals(a2.defective(), a.next(2).defective()), "another epoch, other pairs");
     }

@@ -1,5 +1,12 @@
 package org.calvaria.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.complete.Architecture;
@@ -9,14 +16,6 @@ import org.calvaria.complete.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class TrainerTest {
     static final GridSpec TINY = new GridSpec(16, 16, 8, 80);
@@ -34,8 +33,8 @@ class TrainerTest {
     }
 
     static TrainerOptions options(Path dir, int epochs) {
-        return new TrainerOptions(dir, Architecture.wu2022(), epochs, 3, 2, Optimizer.ADAM, Double.NaN, LossKind.BCE,
-                5, false, 2);
+        return new TrainerOptions(
+                dir, Architecture.wu2022(), epochs, 3, 2, Optimizer.ADAM, Double.NaN, LossKind.BCE, 5, false, 2);
     }
 
     @Test
@@ -86,8 +85,11 @@ class TrainerTest {
             float[] x = ra.weights().values(name), y = rb.weights().values(name);
             for (int i = 0; i < x.length; i++) assertEquals(y[i], x[i], 1e-5, name + "[" + i + "]");
         }
-        assertEquals(resumed.epochs().get(0).trainLoss(),
-                Double.parseDouble(Files.readAllLines(b.resolve(Trainer.LOG)).get(3).split(",")[2]), 1e-5);
+        assertEquals(
+                resumed.epochs().get(0).trainLoss(),
+                Double.parseDouble(
+                        Files.readAllLines(b.resolve(Trainer.LOG)).get(3).split(",")[2]),
+                1e-5);
     }
 
     @Test
@@ -97,8 +99,8 @@ class TrainerTest {
         CalvariaException e = assertThrows(CalvariaException.class, () -> new Trainer(options(a, 1)).train(data()));
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
         Path empty = tmp.resolve("empty");
-        e = assertThrows(CalvariaException.class,
-                () -> new Trainer(options(empty, 1).withResume(true)).train(data()));
+        e = assertThrows(
+                CalvariaException.class, () -> new Trainer(options(empty, 1).withResume(true)).train(data()));
         assertTrue(e.getMessage().contains("nothing to resume"), e.getMessage());
     }
 }

@@ -1,18 +1,17 @@
 package org.calvaria.train;
 
-import org.calvaria.CalvariaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainingCurveTest {
     @TempDir
@@ -21,10 +20,12 @@ class TrainingCurveTest {
     @Test
     void readsTheLogSkipsAHalfWrittenRowAndDrawsIt() throws Exception {
         Path log = tmp.resolve("training-log.csv");
-        Files.writeString(log, Trainer.CSV_HEADER + "\n"
-                + "1,25,1.3,1.1,0.79,0.02,1.8,70.0\n"
-                + "2,50,1.1,1.0,0.80,0.35,1.7,3600.0\n"
-                + "3,75,0.9,0.8");
+        Files.writeString(
+                log,
+                Trainer.CSV_HEADER + "\n"
+                        + "1,25,1.3,1.1,0.79,0.02,1.8,70.0\n"
+                        + "2,50,1.1,1.0,0.80,0.35,1.7,3600.0\n"
+                        + "3,75,0.9,0.8");
         List<TrainingCurve.Point> points = TrainingCurve.read(log);
         assertEquals(2, points.size());
         assertEquals(50, points.get(1).step());

@@ -1,13 +1,13 @@
 package org.calvaria.train;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import org.calvaria.CalvariaException;
 import org.calvaria.complete.Architecture;
 import org.calvaria.complete.GridSpec;
 import org.calvaria.complete.Weights;
 import org.calvaria.dataset.Batch;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class TrainingGraphTest {
     static final GridSpec TINY = new GridSpec(16, 16, 8, 80);
@@ -23,8 +23,8 @@ class TrainingGraphTest {
         Batch batch = fixedBatch();
         for (Optimizer opt : Optimizer.values()) {
             for (LossKind kind : LossKind.values()) {
-                try (TrainingGraph net = new TrainingGraph(Architecture.wu2022(), TINY, opt,
-                        opt.defaultLearningRate(), kind, 2)) {
+                try (TrainingGraph net =
+                        new TrainingGraph(Architecture.wu2022(), TINY, opt, opt.defaultLearningRate(), kind, 2)) {
                     net.load(Weights.glorotUniform(Architecture.wu2022(), 7), null);
                     double before = net.evaluate(batch).loss();
                     double first = net.step(batch, 1);
@@ -49,14 +49,16 @@ class TrainingGraphTest {
         Weights w;
         Weights slots;
         double next;
-        try (TrainingGraph net = new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADAM, 1e-3, LossKind.BCE, 1)) {
+        try (TrainingGraph net =
+                new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADAM, 1e-3, LossKind.BCE, 1)) {
             net.load(Weights.glorotUniform(Architecture.wu2022(), 2), null);
             for (int s = 1; s <= 3; s++) net.step(batch, s);
             w = net.weights();
             slots = net.slots();
             next = net.step(batch, 4);
         }
-        try (TrainingGraph net = new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADAM, 1e-3, LossKind.BCE, 1)) {
+        try (TrainingGraph net =
+                new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADAM, 1e-3, LossKind.BCE, 1)) {
             net.load(w, slots);
             assertTrue(net.weights().sameAs(w));
             assertTrue(net.slots().sameAs(slots));
@@ -87,9 +89,10 @@ class TrainingGraphTest {
 
     @Test
     void weightsOfAnotherArchitectureAreRefused() {
-        try (TrainingGraph net = new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADADELTA, 1, LossKind.BCE, 1)) {
-            CalvariaException e = assertThrows(CalvariaException.class,
-                    () -> net.load(Weights.glorotUniform(Architecture.wide16(), 1), null));
+        try (TrainingGraph net =
+                new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADADELTA, 1, LossKind.BCE, 1)) {
+            CalvariaException e = assertThrows(
+                    CalvariaException.class, () -> net.load(Weights.glorotUniform(Architecture.wide16(), 1), null));
             assertTrue(e.getMessage().contains("wu2022"), e.getMessage());
         }
     }
@@ -97,7 +100,8 @@ class TrainingGraphTest {
     @Test
     void bceMatchesItsDefinition() {
         Batch batch = fixedBatch();
-        try (TrainingGraph net = new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADADELTA, 1, LossKind.BCE, 1)) {
+        try (TrainingGraph net =
+                new TrainingGraph(Architecture.wu2022(), TINY, Optimizer.ADADELTA, 1, LossKind.BCE, 1)) {
             net.load(Weights.glorotUniform(Architecture.wu2022(), 3), null);
             TrainingGraph.Evaluation e = net.evaluate(batch);
             double sum = 0;

@@ -1,8 +1,8 @@
 package org.calvaria.train;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
 
 class ValidationMetricsTest {
     @Test

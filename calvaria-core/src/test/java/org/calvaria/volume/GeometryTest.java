@@ -1,15 +1,14 @@
 package org.calvaria.volume;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class GeometryTest {
     /** Gantry-tilted CT: the z axis leans in y, spacing differs per axis, and x points right-to-left. */
-    static final Geometry SHEARED = new Geometry(17, 13, 11, new double[] {-60.5, 42.25, -7},
-            new double[] {-0.45, 0, 0, 0, 0.44, 0.21, 0, 0, 0.625});
+    static final Geometry SHEARED = new Geometry(
+            17, 13, 11, new double[] {-60.5, 42.25, -7}, new double[] {-0.45, 0, 0, 0, 0.44, 0.21, 0, 0, 0.625});
 
     @Test
     void indexToPhysicalIsOriginPlusMatrixTimesIndex() {
@@ -40,7 +39,8 @@ class GeometryTest {
         assertNotEquals(s[0] * s[1] * s[2], SHEARED.voxelVolumeMm3(), 1e-6);
         assertFalse(SHEARED.isAxisAligned(1e-6));
         assertTrue(Geometry.axisAligned(2, 2, 2, 0.5, 1, 2, new double[3]).isAxisAligned(1e-6));
-        assertEquals(1.0, Geometry.axisAligned(2, 2, 2, 0.5, 1, 2, new double[3]).voxelVolumeMm3(), 1e-12);
+        assertEquals(
+                1.0, Geometry.axisAligned(2, 2, 2, 0.5, 1, 2, new double[3]).voxelVolumeMm3(), 1e-12);
     }
 
     @Test
@@ -49,11 +49,13 @@ class GeometryTest {
             Geometry f = SHEARED.flipped(axis);
             assertEquals(SHEARED.voxelVolumeMm3(), f.voxelVolumeMm3(), 1e-12);
             int[] n = SHEARED.sizes();
-            for (int k = 0; k < n[2]; k++) for (int j = 0; j < n[1]; j++) for (int i = 0; i < n[0]; i++) {
-                int[] q = {i, j, k};
-                q[axis] = n[axis] - 1 - q[axis];
-                assertArrayEquals(SHEARED.indexToPhysical(i, j, k), f.indexToPhysical(q[0], q[1], q[2]), 1e-9);
-            }
+            for (int k = 0; k < n[2]; k++)
+                for (int j = 0; j < n[1]; j++)
+                    for (int i = 0; i < n[0]; i++) {
+                        int[] q = {i, j, k};
+                        q[axis] = n[axis] - 1 - q[axis];
+                        assertArrayEquals(SHEARED.indexToPhysical(i, j, k), f.indexToPhysical(q[0], q[1], q[2]), 1e-9);
+                    }
             assertTrue(f.flipped(axis).sameGrid(SHEARED, 1e-9), "flipping twice restores the grid");
         }
     }
@@ -65,20 +67,24 @@ class GeometryTest {
         Geometry g = SHEARED.rotatedAbout(centre, rot);
         assertArrayEquals(SHEARED.spacing(), g.spacing(), 1e-12);
         assertEquals(SHEARED.voxelVolumeMm3(), g.voxelVolumeMm3(), 1e-12);
-        for (int k = 0; k < 11; k += 5) for (int j = 0; j < 13; j += 4) for (int i = 0; i < 17; i += 3) {
-            double[] p = SHEARED.indexToPhysical(i, j, k);
-            double[] d = {p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]};
-            double[] expected = new double[3];
-            for (int r = 0; r < 3; r++) {
-                expected[r] = centre[r] + rot[3 * r] * d[0] + rot[3 * r + 1] * d[1] + rot[3 * r + 2] * d[2];
-            }
-            assertArrayEquals(expected, g.indexToPhysical(i, j, k), 1e-9);
-        }
+        for (int k = 0; k < 11; k += 5)
+            for (int j = 0; j < 13; j += 4)
+                for (int i = 0; i < 17; i += 3) {
+                    double[] p = SHEARED.indexToPhysical(i, j, k);
+                    double[] d = {p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]};
+                    double[] expected = new double[3];
+                    for (int r = 0; r < 3; r++) {
+                        expected[r] = centre[r] + rot[3 * r] * d[0] + rot[3 * r + 1] * d[1] + rot[3 * r + 2] * d[2];
+                    }
+                    assertArrayEquals(expected, g.indexToPhysical(i, j, k), 1e-9);
+                }
         // 90 degrees about z (right-hand rule) takes +x to +y.
         double[] quarter = Geometry.rotation(new double[] {0, 0, 1}, Math.PI / 2);
         Geometry unit = Geometry.axisAligned(3, 3, 3, 1);
-        assertArrayEquals(new double[] {0, 2, 0},
-                unit.rotatedAbout(new double[3], quarter).indexToPhysical(2, 0, 0), 1e-12);
+        assertArrayEquals(
+                new double[] {0, 2, 0},
+                unit.rotatedAbout(new double[3], quarter).indexToPhysical(2, 0, 0),
+                1e-12);
     }
 
     @Test
@@ -87,7 +93,8 @@ class GeometryTest {
         assertArrayEquals(SHEARED.indexToPhysical(3, 4, 5), sub.indexToPhysical(1, 1, 1), 1e-12);
         assertTrue(SHEARED.sameGrid(new Geometry(17, 13, 11, SHEARED.origin(), SHEARED.matrix()), 1e-12));
         assertFalse(SHEARED.sameGrid(SHEARED.translated(0.01, 0, 0), 1e-3));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Geometry(2, 2, 2, new double[3], new double[] {1, 0, 0, 0, 1, 0, 1, 0, 0}));
         assertThrows(IllegalArgumentException.class, () -> Geometry.axisAligned(0, 2, 2, 1));
     }

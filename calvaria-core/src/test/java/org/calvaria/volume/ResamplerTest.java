@@ -1,12 +1,11 @@
 package org.calvaria.volume;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.testing.SharedData;
 import org.junit.jupiter.api.Test;
-
-import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
 
 class ResamplerTest {
     static final Geometry SHEARED = GeometryTest.SHEARED;
@@ -49,11 +48,15 @@ class ResamplerTest {
     void cropAndPadKeepPhysicalPositionsExactly() {
         ShortVolume v = randomShorts(SHEARED, 4);
         Volume c = Resampler.crop(v, 3, 2, 1, 9, 7, 6);
-        for (int k = 0; k < 6; k++) for (int j = 0; j < 7; j++) for (int i = 0; i < 9; i++) {
-            assertArrayEquals(SHEARED.indexToPhysical(i + 3, j + 2, k + 1), c.geometry().indexToPhysical(i, j, k),
-                    1e-12);
-            assertEquals(v.get(i + 3, j + 2, k + 1), c.get(i, j, k));
-        }
+        for (int k = 0; k < 6; k++)
+            for (int j = 0; j < 7; j++)
+                for (int i = 0; i < 9; i++) {
+                    assertArrayEquals(
+                            SHEARED.indexToPhysical(i + 3, j + 2, k + 1),
+                            c.geometry().indexToPhysical(i, j, k),
+                            1e-12);
+                    assertEquals(v.get(i + 3, j + 2, k + 1), c.get(i, j, k));
+                }
         Volume padded = Resampler.pad(v, 2, 3);
         assertEquals(17 + 5, padded.nx());
         assertArrayEquals(SHEARED.origin(), padded.geometry().indexToPhysical(2, 2, 2), 1e-12);
@@ -103,30 +106,37 @@ class ResamplerTest {
         ShortVolume v = randomShorts(g, 7);
         Volume r = Resampler.rotate(v, centre, quarter, Resampler.Interpolation.NEAREST);
         assertTrue(r.geometry().sameGrid(g, 0));
-        for (int k = 0; k < 5; k++) for (int j = 0; j < n; j++) for (int i = 0; i < n; i++) {
-            assertEquals(v.get(c + (j - c), c - (i - c), k), r.get(i, j, k), "voxel " + i + "," + j + "," + k);
-        }
+        for (int k = 0; k < 5; k++)
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++) {
+                    assertEquals(v.get(c + (j - c), c - (i - c), k), r.get(i, j, k), "voxel " + i + "," + j + "," + k);
+                }
     }
 
     @Test
     void linearResamplingOfALinearRampIsExact() {
         FloatVolume ramp = new FloatVolume(SHEARED);
         double[] p = new double[3];
-        for (int k = 0; k < 11; k++) for (int j = 0; j < 13; j++) for (int i = 0; i < 17; i++) {
-            SHEARED.indexToPhysical(i, j, k, p);
-            ramp.set(i, j, k, 5 + 0.3 * p[0] - 0.7 * p[1] + 1.1 * p[2]);
-        }
+        for (int k = 0; k < 11; k++)
+            for (int j = 0; j < 13; j++)
+                for (int i = 0; i < 17; i++) {
+                    SHEARED.indexToPhysical(i, j, k, p);
+                    ramp.set(i, j, k, 5 + 0.3 * p[0] - 0.7 * p[1] + 1.1 * p[2]);
+                }
         // An oblique target grid inside the source's voxel centres.
         double[] mid = SHEARED.center();
-        Geometry target = Geometry.axisAligned(6, 5, 4, 0.37, 0.41, 0.5, new double[] {mid[0] - 1, mid[1] - 1, mid[2] - 1})
+        Geometry target = Geometry.axisAligned(
+                        6, 5, 4, 0.37, 0.41, 0.5, new double[] {mid[0] - 1, mid[1] - 1, mid[2] - 1})
                 .rotatedAbout(mid, Geometry.rotation(new double[] {1, 1, 0}, 0.3));
         FloatVolume out = Resampler.linear(ramp, target, Float.NaN);
-        for (int k = 0; k < 4; k++) for (int j = 0; j < 5; j++) for (int i = 0; i < 6; i++) {
-            target.indexToPhysical(i, j, k, p);
-            double[] s = SHEARED.physicalToIndex(p[0], p[1], p[2]);
-            assertTrue(s[0] > 0 && s[1] > 0 && s[2] > 0 && s[0] < 16 && s[1] < 12 && s[2] < 10, "inside");
-            assertEquals(5 + 0.3 * p[0] - 0.7 * p[1] + 1.1 * p[2], out.get(i, j, k), 1e-4);
-        }
+        for (int k = 0; k < 4; k++)
+            for (int j = 0; j < 5; j++)
+                for (int i = 0; i < 6; i++) {
+                    target.indexToPhysical(i, j, k, p);
+                    double[] s = SHEARED.physicalToIndex(p[0], p[1], p[2]);
+                    assertTrue(s[0] > 0 && s[1] > 0 && s[2] > 0 && s[0] < 16 && s[1] < 12 && s[2] < 10, "inside");
+                    assertEquals(5 + 0.3 * p[0] - 0.7 * p[1] + 1.1 * p[2], out.get(i, j, k), 1e-4);
+                }
     }
 
     /** A real gantry-tilted skull to a 1 mm axis-aligned grid and back: the shape survives (Dice 0.948 measured). */
@@ -135,10 +145,17 @@ class ResamplerTest {
         MaskVolume skull = MaskVolume.requireBinary(VolumeIO.read(SharedData.skullfix("complete_skull", "000")), "000");
         assertFalse(skull.geometry().isAxisAligned(1e-6), "case 000 has a gantry tilt");
         double[] b = skull.geometry().physicalBounds();
-        Geometry mm = Geometry.axisAligned((int) Math.ceil(b[3] - b[0]) + 1, (int) Math.ceil(b[4] - b[1]) + 1,
-                (int) Math.ceil(b[5] - b[2]) + 1, 1, 1, 1, new double[] {b[0], b[1], b[2]});
+        Geometry mm = Geometry.axisAligned(
+                (int) Math.ceil(b[3] - b[0]) + 1,
+                (int) Math.ceil(b[4] - b[1]) + 1,
+                (int) Math.ceil(b[5] - b[2]) + 1,
+                1,
+                1,
+                1,
+                new double[] {b[0], b[1], b[2]});
         MaskVolume coarse = Resampler.linearMask(skull, mm);
-        double volumeRatio = coarse.cardinality() * mm.voxelVolumeMm3()
+        double volumeRatio = coarse.cardinality()
+                * mm.voxelVolumeMm3()
                 / (skull.cardinality() * skull.geometry().voxelVolumeMm3());
         assertEquals(1.0, volumeRatio, 0.05, "bone volume is kept at 1 mm");
         // Back by nearest, as a result computed on the 1 mm grid is returned to the patient's grid.

@@ -1,10 +1,9 @@
 package org.calvaria.volume;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 class SupersampledAverageTest {
     /** The plain loop the fast path must reproduce bit for bit: k^3 generic trilinear samples per target voxel. */
@@ -108,7 +107,9 @@ class SupersampledAverageTest {
         Volume[] volumes = {ResamplerTest.randomMask(src, 5), ResamplerTest.randomShorts(src, 6), floats(src, 7)};
         for (Volume v : volumes) {
             for (int k = 1; k <= 4; k++) {
-                assertArrayEquals(reference(v, target, k), SupersampledAverage.onto(v, target, k).data(),
+                assertArrayEquals(
+                        reference(v, target, k),
+                        SupersampledAverage.onto(v, target, k).data(),
                         v.getClass().getSimpleName() + " k<=" + k);
             }
         }

@@ -1,13 +1,12 @@
 package org.calvaria.web;
 
+import java.nio.file.Path;
 import org.calvaria.Provenance;
 import org.calvaria.io.NrrdIO;
 import org.calvaria.synth.SyntheticSkull;
 import org.calvaria.testing.Cuts;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-
-import java.nio.file.Path;
 
 /** A synthetic skull with a round defect at the vertex: the web tests' stand-in for a patient's scan. */
 final class DefectiveSkull {

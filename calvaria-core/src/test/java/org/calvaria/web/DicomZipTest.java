@@ -1,8 +1,6 @@
 package org.calvaria.web;
 
-import org.calvaria.CalvariaException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,8 +10,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Unpacking zipped DICOM folders: generated names only, limits on what is inflated. */
 class DicomZipTest {
@@ -41,8 +40,19 @@ class DicomZipTest {
     @Test
     void entriesGetGeneratedNamesInOneFolderWhateverTheyAreCalled() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
-        Path zip = zip("../../../evil.dcm", "10", "/abs/path.dcm", "20", "a/b/c/d.dcm", "30", "dir/", "0",
-                "__MACOSX/a/._d.dcm", "5", "a/.DS_Store", "5");
+        Path zip = zip(
+                "../../../evil.dcm",
+                "10",
+                "/abs/path.dcm",
+                "20",
+                "a/b/c/d.dcm",
+                "30",
+                "dir/",
+                "0",
+                "__MACOSX/a/._d.dcm",
+                "5",
+                "a/.DS_Store",
+                "5");
         assertEquals(3, DicomZip.extract(zip, out, 1 << 20));
         assertEquals(List.of("f000001.dcm", "f000002.dcm", "f000003.dcm"), unpacked(out));
         assertEquals(30, Files.size(out.resolve("f000003.dcm")));
@@ -93,8 +103,8 @@ class DicomZipTest {
     @Test
     void sizesTheZipDeclaresAreNotTrusted() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
-        byte[] bytes = Files.readAllBytes(zip("slice1.dcm", String.valueOf(4 << 20), "slice2.dcm",
-                String.valueOf(4 << 20)));
+        byte[] bytes =
+                Files.readAllBytes(zip("slice1.dcm", String.valueOf(4 << 20), "slice2.dcm", String.valueOf(4 << 20)));
         // Claim 1000 bytes per entry wherever the zip states an uncompressed size.
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int patched = 0;
@@ -111,15 +121,18 @@ class DicomZipTest {
         Files.write(lying, bytes);
         CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(lying, out, 5L << 20));
         // refused either by the entry's own length check or by the unpacked-size limit, never trusted
-        assertTrue(e.getMessage().equals("the zip unpacks to more than 5 MB; zip only the folder of one CT series")
-                || e.getMessage().contains("fails its length check"), e.getMessage());
+        assertTrue(
+                e.getMessage().equals("the zip unpacks to more than 5 MB; zip only the folder of one CT series")
+                        || e.getMessage().contains("fails its length check"),
+                e.getMessage());
         assertEquals(List.of(), unpacked(out));
     }
 
     @Test
     void theUnpackLimitFollowsTheZipsOwnSize() {
         assertEquals(64L << 20, DicomZip.unpackLimit(100_000, 1L << 30).bytes(), "small zips: the floor");
-        assertEquals(20L * (50L << 20), DicomZip.unpackLimit(50L << 20, 1L << 30).bytes(), "20 times the zip");
+        assertEquals(
+                20L * (50L << 20), DicomZip.unpackLimit(50L << 20, 1L << 30).bytes(), "20 times the zip");
         assertEquals(2L << 30, DicomZip.unpackLimit(900L << 20, 1L << 30).bytes(), "never more than twice the limit");
         assertNull(DicomZip.unpackLimit(900L << 20, 1L << 30).why());
     }
@@ -149,8 +162,10 @@ class DicomZipTest {
             Files.write(zip, bytes);
             Path again = Files.createDirectories(tmp.resolve("again" + method));
             CalvariaException e = assertThrows(CalvariaException.class, () -> DicomZip.extract(zip, again, 1 << 20));
-            assertEquals("the zip file is damaged: entry 1 (slice.dcm) fails its CRC-32 check; zip the DICOM folder"
-                    + " again", e.getMessage());
+            assertEquals(
+                    "the zip file is damaged: entry 1 (slice.dcm) fails its CRC-32 check; zip the DICOM folder"
+                            + " again",
+                    e.getMessage());
         }
     }
 
@@ -158,15 +173,18 @@ class DicomZipTest {
     void emptyAndDamagedZipsAreRefusedWithAMessage() throws IOException {
         Path out = Files.createDirectories(tmp.resolve("out"));
         Path empty = zip("only/a/folder/", "0");
-        assertEquals("the zip file holds no files; zip the folder of one CT series",
-                assertThrows(CalvariaException.class, () -> DicomZip.extract(empty, out, 1 << 20)).getMessage());
+        assertEquals(
+                "the zip file holds no files; zip the folder of one CT series",
+                assertThrows(CalvariaException.class, () -> DicomZip.extract(empty, out, 1 << 20))
+                        .getMessage());
         Path damaged = tmp.resolve("damaged.zip");
         byte[] whole = Files.readAllBytes(zip("a.dcm", "100000"));
         try (OutputStream o = Files.newOutputStream(damaged)) {
             o.write(whole, 0, whole.length / 2);
         }
         assertTrue(assertThrows(CalvariaException.class, () -> DicomZip.extract(damaged, out, 1 << 20))
-                .getMessage().startsWith("the zip file is damaged"));
+                .getMessage()
+                .startsWith("the zip file is damaged"));
     }
 
     /** Found by UploadFuzzTest: a zip whose entry data ends early was refused as "cannot unpack ...: EOFException". */

@@ -1,5 +1,13 @@
 package org.calvaria.web;
 
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.imageio.ImageIO;
 import org.calvaria.CalvariaException;
 import org.calvaria.Json;
 import org.calvaria.Provenance;
@@ -19,15 +27,6 @@ import org.calvaria.normalise.HoleFinder;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
-
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
-import javax.imageio.ImageIO;
 
 /**
  * A stand-in for the real pipeline, for tests only: it reads the skull, "designs" a ball of bone at the top of it
@@ -114,7 +113,8 @@ final class FakeDesignService implements DesignService {
      * parts), from a marching-cubes mesh of the fake implant; clearance and thickness are only recorded in the report.
      */
     @Override
-    public DesignOutcome design(Path input, Path outputFolder, DesignRequest request, Consumer<DesignStage> stageListener)
+    public DesignOutcome design(
+            Path input, Path outputFolder, DesignRequest request, Consumer<DesignStage> stageListener)
             throws Exception {
         double threshold = request.threshold();
         long t0 = System.nanoTime();
@@ -146,8 +146,12 @@ final class FakeDesignService implements DesignService {
                     double r = distance(p, bc);
                     if (r < shell[0] || r > shell[1]) continue;
                     implant.set(i, true);
-                    lo[0] = Math.min(lo[0], x); lo[1] = Math.min(lo[1], y); lo[2] = Math.min(lo[2], z);
-                    hi[0] = Math.max(hi[0], x); hi[1] = Math.max(hi[1], y); hi[2] = Math.max(hi[2], z);
+                    lo[0] = Math.min(lo[0], x);
+                    lo[1] = Math.min(lo[1], y);
+                    lo[2] = Math.min(lo[2], z);
+                    hi[0] = Math.max(hi[0], x);
+                    hi[1] = Math.max(hi[1], y);
+                    hi[2] = Math.max(hi[2], z);
                 }
             }
         }
@@ -171,8 +175,11 @@ final class FakeDesignService implements DesignService {
             one.put("closedFraction", c);
             holeReports.add(one);
             if (c < 0.95) {
-                warnings.add(String.format(java.util.Locale.ROOT, "the implant closes only %.0f%% of the %s; do not"
-                        + " use it without review", 100 * c, h.summary()));
+                warnings.add(String.format(
+                        java.util.Locale.ROOT,
+                        "the implant closes only %.0f%% of the %s; do not" + " use it without review",
+                        100 * c,
+                        h.summary()));
             }
         }
         Path rimsStl = RimMarks.write(holes, closed, outputFolder);
@@ -188,7 +195,8 @@ final class FakeDesignService implements DesignService {
         Manufacture.Options parts = request.manufactureIn(outputFolder);
         if (!implant.isEmpty() && (request.mould() || request.fitCheck())) {
             TriangleMesh mesh = MarchingCubes.extract(implant);
-            TriangleMesh fit = request.fitCheck() ? Manufacture.fitCheck(bone, implant, parts.fitCheckMarginMm()) : null;
+            TriangleMesh fit =
+                    request.fitCheck() ? Manufacture.fitCheck(bone, implant, parts.fitCheckMarginMm()) : null;
             Mould.Result mould = request.mould() ? Mould.build(mesh, parts.mould()) : null;
             if (fit != null) MeshIO.write(fit, parts.fitCheck(), false, "fake design (fit-check model)");
             if (mould != null) Mould.write(mould, mesh, parts.mouldDir(), "fake design");
@@ -197,8 +205,11 @@ final class FakeDesignService implements DesignService {
 
         double[] spacing = g.spacing();
         double ml = implant.cardinality() * g.voxelVolumeMm3() / 1000.0;
-        double[] box = implant.isEmpty() ? new double[3] : new double[] {(hi[0] - lo[0] + 1) * spacing[0],
-            (hi[1] - lo[1] + 1) * spacing[1], (hi[2] - lo[2] + 1) * spacing[2]};
+        double[] box = implant.isEmpty()
+                ? new double[3]
+                : new double[] {
+                    (hi[0] - lo[0] + 1) * spacing[0], (hi[1] - lo[1] + 1) * spacing[1], (hi[2] - lo[2] + 1) * spacing[2]
+                };
         double seconds = (System.nanoTime() - t0) / 1e9;
         DesignOutcome.Figures figures = new DesignOutcome.Figures(ml, area, box, seconds);
         Map<String, Object> report = new LinkedHashMap<>();

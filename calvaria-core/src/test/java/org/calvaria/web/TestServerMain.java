@@ -47,16 +47,26 @@ public final class TestServerMain {
             TestStl.writeSphere(fixtures.resolve("skull-surface.stl"), new double[3], 80, 24);
         }
         DesignService service = real
-                ? new PipelineDesignService(org.calvaria.complete.CompletionModel.loadDefault(), "bundled default model")
+                ? new PipelineDesignService(
+                        org.calvaria.complete.CompletionModel.loadDefault(), "bundled default model")
                 : new FakeDesignService(delay);
-        WebServer server = new WebServer(service, WebServer.Options.defaults()
-                .withBindAddress(InetAddress.getLoopbackAddress()).withPort(port)
-                .withMaxUploadBytes(maxUploadMb << 20).withWorkspace(workspace)).start();
+        WebServer server = new WebServer(
+                        service,
+                        WebServer.Options.defaults()
+                                .withBindAddress(InetAddress.getLoopbackAddress())
+                                .withPort(port)
+                                .withMaxUploadBytes(maxUploadMb << 20)
+                                .withWorkspace(workspace))
+                .start();
         if (alsoFake) {
             // A second server with the fake pipeline, which finds holes: the page's verdict and rim on known cases.
-            WebServer fake = new WebServer(new FakeDesignService(delay), WebServer.Options.defaults()
-                    .withBindAddress(InetAddress.getLoopbackAddress()).withPort(0)
-                    .withMaxUploadBytes(maxUploadMb << 20)).start();
+            WebServer fake = new WebServer(
+                            new FakeDesignService(delay),
+                            WebServer.Options.defaults()
+                                    .withBindAddress(InetAddress.getLoopbackAddress())
+                                    .withPort(0)
+                                    .withMaxUploadBytes(maxUploadMb << 20))
+                    .start();
             System.out.println("CALVARIA_TEST_FAKE_URL=" + fake.url());
         }
         System.out.println("CALVARIA_TEST_SERVER_URL=" + server.url());

@@ -1,8 +1,5 @@
 package org.calvaria.web;
 
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.MaskVolume;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -12,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.MaskVolume;
 
 /** A minimal binary STL writer and checker for the web tests (the project's real mesher lives elsewhere). */
 final class TestStl {
@@ -54,8 +53,11 @@ final class TestStl {
     }
 
     private static double[] point(double[] c, double r, double theta, double phi) {
-        return new double[] {c[0] + r * Math.sin(theta) * Math.cos(phi), c[1] + r * Math.sin(theta) * Math.sin(phi),
-            c[2] + r * Math.cos(theta)};
+        return new double[] {
+            c[0] + r * Math.sin(theta) * Math.cos(phi),
+            c[1] + r * Math.sin(theta) * Math.sin(phi),
+            c[2] + r * Math.cos(theta)
+        };
     }
 
     private static double triangle(ByteBuffer b, double[] p, double[] q, double[] s) {
@@ -64,7 +66,8 @@ final class TestStl {
         double nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
         double len = Math.sqrt(nx * nx + ny * ny + nz * nz);
         b.putFloat((float) (nx / len)).putFloat((float) (ny / len)).putFloat((float) (nz / len));
-        for (double[] v : new double[][] {p, q, s}) b.putFloat((float) v[0]).putFloat((float) v[1]).putFloat((float) v[2]);
+        for (double[] v : new double[][] {p, q, s})
+            b.putFloat((float) v[0]).putFloat((float) v[1]).putFloat((float) v[2]);
         b.putShort((short) 0);
         return len / 2;
     }
@@ -101,7 +104,8 @@ final class TestStl {
         boolean mirrored = Geometry.det(g.matrix()) < 0;
         int triangles = 2 * faces.size();
         ByteBuffer b = ByteBuffer.allocate(84 + 50 * triangles).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("calvaria web test voxel surface".getBytes(StandardCharsets.US_ASCII)).position(80);
+        b.put("calvaria web test voxel surface".getBytes(StandardCharsets.US_ASCII))
+                .position(80);
         b.putInt(triangles);
         double area = 0;
         for (double[][] c : faces) {

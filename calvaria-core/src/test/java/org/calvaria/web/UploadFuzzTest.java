@@ -1,12 +1,6 @@
 package org.calvaria.web;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import org.calvaria.Progress;
-import org.calvaria.io.NrrdIO;
-import org.calvaria.testing.FuzzChecks;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +8,11 @@ import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.calvaria.Progress;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.testing.FuzzChecks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Coverage-guided fuzzing of what the web app does with an upload: the size and header checks, zip unpacking (a
@@ -56,18 +55,24 @@ class UploadFuzzTest {
         CaseStore.Upload u = store.startUpload("upload.bin");
         Files.write(u.file(), data);
         OpenedCase[] opened = new OpenedCase[1];
-        Throwable failure = FuzzChecks.checkAllThreads("upload", ALLOCATION, () -> {
-            try {
-                opened[0] = store.open(u, data.length).get(FuzzChecks.MAX_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Exception x) throw x;
-                throw new AssertionError("opening an upload failed with " + e.getCause(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new AssertionError("opening an upload of " + data.length + " bytes did not end in time");
-            }
-        }, HttpError.class);
+        Throwable failure = FuzzChecks.checkAllThreads(
+                "upload",
+                ALLOCATION,
+                () -> {
+                    try {
+                        opened[0] = store.open(u, data.length).get(FuzzChecks.MAX_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Exception x) throw x;
+                        throw new AssertionError("opening an upload failed with " + e.getCause(), e.getCause());
+                    } catch (TimeoutException e) {
+                        throw new AssertionError("opening an upload of " + data.length + " bytes did not end in time");
+                    }
+                },
+                HttpError.class);
         if (failure instanceof HttpError h) {
-            FuzzChecks.requireReadable("upload refused with " + h.status, h.getMessage(),
+            FuzzChecks.requireReadable(
+                    "upload refused with " + h.status,
+                    h.getMessage(),
                     new String(data, java.nio.charset.StandardCharsets.ISO_8859_1));
             if (h.status < 400 || h.status >= 500) {
                 throw new AssertionError("an upload was answered " + h.status + ": " + h.getMessage());

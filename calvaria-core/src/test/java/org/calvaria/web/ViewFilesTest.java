@@ -1,5 +1,13 @@
 package org.calvaria.web;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.calvaria.io.NiftiIO;
 import org.calvaria.mesh.Mz3;
 import org.calvaria.mesh.TriangleMesh;
@@ -8,15 +16,6 @@ import org.calvaria.volume.MaskVolume;
 import org.calvaria.volume.Volume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ViewFilesTest {
     @TempDir
@@ -27,11 +26,13 @@ class ViewFilesTest {
         double half = n * spacing / 2;
         Geometry g = Geometry.axisAligned(n, n, n, spacing, spacing, spacing, new double[] {-half, -half, -half});
         MaskVolume m = new MaskVolume(g);
-        for (int z = 0; z < n; z++) for (int y = 0; y < n; y++) for (int x = 0; x < n; x++) {
-            double[] p = g.indexToPhysical(x, y, z);
-            double r = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
-            if (r > 37 && r < 40) m.set(g.index(x, y, z), true);
-        }
+        for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+                for (int x = 0; x < n; x++) {
+                    double[] p = g.indexToPhysical(x, y, z);
+                    double r = Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+                    if (r > 37 && r < 40) m.set(g.index(x, y, z), true);
+                }
         return m;
     }
 
@@ -42,7 +43,8 @@ class ViewFilesTest {
         assertEquals(67, small.nx(), "factor 3: ceil(200 / 3)");
         assertEquals(1.35, small.geometry().spacing()[0], 1e-9);
         // the first coarse voxel's centre is the centre of the first 3 x 3 x 3 block
-        assertArrayEquals(m.geometry().indexToPhysical(1, 1, 1), small.geometry().indexToPhysical(0, 0, 0), 1e-9);
+        assertArrayEquals(
+                m.geometry().indexToPhysical(1, 1, 1), small.geometry().indexToPhysical(0, 0, 0), 1e-9);
         assertSame(m, ViewFiles.downsample(m, 200), "small enough already");
     }
 
@@ -67,7 +69,9 @@ class ViewFilesTest {
     @Test
     void rasNegatesXAndY() {
         TriangleMesh m = new TriangleMesh(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, new int[] {0, 1, 2});
-        assertArrayEquals(new float[] {-1, -2, 3, -4, -5, 6, -7, -8, 9}, ViewFiles.toRas(m).vertices());
+        assertArrayEquals(
+                new float[] {-1, -2, 3, -4, -5, 6, -7, -8, 9},
+                ViewFiles.toRas(m).vertices());
         assertArrayEquals(new int[] {0, 1, 2}, ViewFiles.toRas(m).triangles(), "a rotation keeps the winding");
     }
 
@@ -92,7 +96,8 @@ class ViewFilesTest {
         Mz3.Contents back = Mz3.read(file);
         assertEquals(surface.vertexCount(), back.mesh().vertexCount());
         double[] mm = org.calvaria.manufacture.Thickness.perVertex(ViewFiles.toRas(surface));
-        double[] sorted = java.util.Arrays.stream(mm).filter(Double::isFinite).sorted().toArray();
+        double[] sorted =
+                java.util.Arrays.stream(mm).filter(Double::isFinite).sorted().toArray();
         assertEquals(3.0, sorted[sorted.length / 2], 0.75, "median wall thickness of a 3 mm shell");
         // each vertex is drawn in the picture's scale colour for its thickness
         byte[] bytes = Files.readAllBytes(file);
@@ -102,7 +107,8 @@ class ViewFilesTest {
         int k = 0;
         while (!(Math.abs(mm[k] - 3.0) < 0.75)) k++;
         int expected = org.calvaria.manufacture.ThicknessMap.colour(mm[k]).getRGB() & 0xffffff;
-        int got = ((bytes[rgbaStart + 4 * k] & 0xff) << 16) | ((bytes[rgbaStart + 4 * k + 1] & 0xff) << 8)
+        int got = ((bytes[rgbaStart + 4 * k] & 0xff) << 16)
+                | ((bytes[rgbaStart + 4 * k + 1] & 0xff) << 8)
                 | (bytes[rgbaStart + 4 * k + 2] & 0xff);
         assertEquals(expected, got);
         assertEquals(255, bytes[rgbaStart + 4 * k + 3] & 0xff);

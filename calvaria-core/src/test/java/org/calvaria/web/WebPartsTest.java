@@ -1,15 +1,9 @@
 package org.calvaria.web;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.calvaria.manufacture.ThreeMf;
-import org.calvaria.mesh.MeshIO;
-import org.calvaria.mesh.Mz3;
-import org.calvaria.mesh.TriangleMesh;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -23,8 +17,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.manufacture.ThreeMf;
+import org.calvaria.mesh.MeshIO;
+import org.calvaria.mesh.Mz3;
+import org.calvaria.mesh.TriangleMesh;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web app's manufacturing settings and parts (issue 11, item 7): clearance and thickness reach the design service
@@ -34,10 +33,12 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class WebPartsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @TempDir
     static Path shared;
+
     static byte[] skullBytes;
 
     @TempDir
@@ -49,14 +50,18 @@ class WebPartsTest {
     }
 
     private WebServer start() {
-        return new WebServer(new FakeDesignService(0), WebServer.Options.defaults().withPort(0)
-                .withTempParent(tmp.resolve("server"))).start();
+        return new WebServer(
+                        new FakeDesignService(0),
+                        WebServer.Options.defaults().withPort(0).withTempParent(tmp.resolve("server")))
+                .start();
     }
 
     private static HttpResponse<byte[]> send(WebServer s, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -65,8 +70,11 @@ class WebPartsTest {
     }
 
     private static String openCase(WebServer s) throws Exception {
-        HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(s.url().resolve("/api/cases"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(skullBytes)).header("X-File-Name", "skull.nrrd").build(),
+        HttpResponse<byte[]> r = CLIENT.send(
+                HttpRequest.newBuilder(s.url().resolve("/api/cases"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(skullBytes))
+                        .header("X-File-Name", "skull.nrrd")
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         return json(r).get("id").asText();
@@ -101,22 +109,28 @@ class WebPartsTest {
     void settingsReachTheServiceAndThePartsCanBeDownloadedAndViewed() throws Exception {
         try (WebServer s = start()) {
             String caseId = openCase(s);
-            JsonNode job = designAndWait(s, caseId, "{\"threshold\": 0.5, \"clearanceMm\": 1.2,"
-                    + " \"minThicknessMm\": 3, \"thicknessMm\": 4.5, \"mould\": true, \"fitCheck\": true}");
+            JsonNode job = designAndWait(
+                    s,
+                    caseId,
+                    "{\"threshold\": 0.5, \"clearanceMm\": 1.2,"
+                            + " \"minThicknessMm\": 3, \"thicknessMm\": 4.5, \"mould\": true, \"fitCheck\": true}");
             assertEquals("done", job.get("state").asText(), job.toString());
             JsonNode settings = job.get("settings");
             assertEquals(1.2, settings.get("clearanceMm").asDouble());
             assertEquals(3, settings.get("minThicknessMm").asDouble());
             assertEquals(4.5, settings.get("thicknessMm").asDouble());
-            JsonNode report = json(send(s, "GET", job.get("files").get("report.json").asText(), null));
+            JsonNode report =
+                    json(send(s, "GET", job.get("files").get("report.json").asText(), null));
             assertEquals(settings, report.get("manufacture"), "the service got the settings the page sent");
 
             JsonNode files = job.get("files");
             for (String kind : PartFiles.DOWNLOADS) assertTrue(files.has(kind), kind + " offered: " + files);
             HttpResponse<byte[]> zip = send(s, "GET", files.get("mould.zip").asText(), null);
             assertEquals(200, zip.statusCode());
-            assertEquals("application/zip", zip.headers().firstValue("Content-Type").orElse(""));
-            assertTrue(zip.headers().firstValue("Content-Disposition").orElse("").contains("skull-t0.5-mould.zip"));
+            assertEquals(
+                    "application/zip", zip.headers().firstValue("Content-Type").orElse(""));
+            assertTrue(
+                    zip.headers().firstValue("Content-Disposition").orElse("").contains("skull-t0.5-mould.zip"));
             List<String> names = new ArrayList<>();
             try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
                 for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
@@ -139,17 +153,26 @@ class WebPartsTest {
             assertEquals("model/3mf", all.headers().firstValue("Content-Type").orElse(""));
             Path threeMf = tmp.resolve("all.3mf");
             Files.write(threeMf, all.body());
-            assertEquals(List.of("implant", "fit-check", "mould outer half", "mould inner half"),
+            assertEquals(
+                    List.of("implant", "fit-check", "mould outer half", "mould inner half"),
                     new ArrayList<>(ThreeMf.read(threeMf).objects().keySet()));
 
             // The halves opened apart: each view mesh is its half (RAS) moved OPEN_MM along the pull direction.
             JsonNode view = job.get("view");
             Path outerStl = tmp.resolve("outer.stl"), outerView = tmp.resolve("outer.mz3");
             Path innerStl = tmp.resolve("inner.stl"), innerView = tmp.resolve("inner.mz3");
-            Files.write(outerStl, send(s, "GET", files.get("mould-outer.stl").asText(), null).body());
-            Files.write(innerStl, send(s, "GET", files.get("mould-inner.stl").asText(), null).body());
-            Files.write(outerView, send(s, "GET", view.get("mould-outer.mz3").asText(), null).body());
-            Files.write(innerView, send(s, "GET", view.get("mould-inner.mz3").asText(), null).body());
+            Files.write(
+                    outerStl,
+                    send(s, "GET", files.get("mould-outer.stl").asText(), null).body());
+            Files.write(
+                    innerStl,
+                    send(s, "GET", files.get("mould-inner.stl").asText(), null).body());
+            Files.write(
+                    outerView,
+                    send(s, "GET", view.get("mould-outer.mz3").asText(), null).body());
+            Files.write(
+                    innerView,
+                    send(s, "GET", view.get("mould-inner.mz3").asText(), null).body());
             double[] shiftOuter = minus(centre(Mz3.read(outerView).mesh()), ras(centre(MeshIO.read(outerStl))));
             double[] shiftInner = minus(centre(Mz3.read(innerView).mesh()), ras(centre(MeshIO.read(innerStl))));
             assertEquals(PartFiles.OPEN_MM, length(shiftOuter), 1.5, "outer half moved out");
@@ -171,7 +194,8 @@ class WebPartsTest {
             String base = "/api/jobs/" + job.get("id").asText() + "/files/";
             HttpResponse<byte[]> none = send(s, "GET", base + "mould.zip", null);
             assertEquals(404, none.statusCode());
-            assertEquals("this design made no mould.zip", json(none).get("error").asText());
+            assertEquals(
+                    "this design made no mould.zip", json(none).get("error").asText());
             HttpResponse<byte[]> view = send(s, "GET", base + "mould-outer.mz3", null);
             assertEquals(404, view.statusCode());
             // Names the server does not know, or that would reach into the mould folder, are never files.
@@ -195,8 +219,10 @@ class WebPartsTest {
                 {"{\"clearanceMm\": \"wide\"}", "clearanceMm must be a number"},
                 {"{\"minThicknessMm\": 11}", "minimum thickness must be 0..10 mm, got 11.0"},
                 {"{\"thicknessMm\": 0.5}", "thickness must be 1..15 mm (a cranial plate), got 0.5"},
-                {"{\"thicknessMm\": 3, \"minThicknessMm\": 4}",
-                    "thickness 3.00 mm cannot meet minimum thickness 4.00 mm; raise thickness or lower minimum thickness"},
+                {
+                    "{\"thicknessMm\": 3, \"minThicknessMm\": 4}",
+                    "thickness 3.00 mm cannot meet minimum thickness 4.00 mm; raise thickness or lower minimum thickness"
+                },
                 {"{\"mould\": \"yes\"}", "mould must be true or false"},
                 {"{\"threshold\": 0.5, \"fitCheck\": 1}", "fitCheck must be true or false"},
             };

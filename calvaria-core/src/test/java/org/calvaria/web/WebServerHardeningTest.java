@@ -1,24 +1,15 @@
 package org.calvaria.web;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.calvaria.CalvariaException;
-import org.calvaria.io.NrrdIO;
-import org.calvaria.volume.Geometry;
-import org.calvaria.volume.ShortVolume;
-import org.calvaria.volume.VoxelType;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -37,8 +28,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.CalvariaException;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.volume.Geometry;
+import org.calvaria.volume.ShortVolume;
+import org.calvaria.volume.VoxelType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The web server under hostile or unlucky clients (issue 10): stalled connections, bodies that end early, clients
@@ -47,10 +45,12 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class WebServerHardeningTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @TempDir
     static Path shared;
+
     static byte[] skullBytes;
 
     @TempDir
@@ -62,38 +62,46 @@ class WebServerHardeningTest {
     }
 
     private WebServer start(DesignService service) {
-        return new WebServer(service, WebServer.Options.defaults().withPort(0)
-                .withTempParent(tmp.resolve("server"))).start();
+        return new WebServer(service, WebServer.Options.defaults().withPort(0).withTempParent(tmp.resolve("server")))
+                .start();
     }
 
     private WebServer start() {
         return start(new FakeDesignService(0));
     }
 
-    private static HttpResponse<byte[]> send(WebServer s, String method, String path, HttpRequest.BodyPublisher body,
-                                             String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path)).timeout(Duration.ofSeconds(60))
+    private static HttpResponse<byte[]> send(
+            WebServer s, String method, String path, HttpRequest.BodyPublisher body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path))
+                .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
         if (headers.length > 0) b.headers(headers);
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private static JsonNode json(HttpResponse<byte[]> r) throws IOException {
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        assertTrue(
+                r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "JSON answer expected, got " + r.headers().firstValue("Content-Type"));
         return JSON.readTree(r.body());
     }
 
     private static JsonNode upload(WebServer s, byte[] bytes, String name, int expectedStatus) throws Exception {
-        HttpResponse<byte[]> r = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(bytes),
-                "X-File-Name", name);
+        HttpResponse<byte[]> r =
+                send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(bytes), "X-File-Name", name);
         assertEquals(expectedStatus, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         return json(r);
     }
 
     private static HttpResponse<byte[]> postDesign(WebServer s, String caseId) throws Exception {
-        return send(s, "POST", "/api/cases/" + caseId + "/design",
-                HttpRequest.BodyPublishers.ofString("{\"threshold\": 0.5}"), "Content-Type", "application/json");
+        return send(
+                s,
+                "POST",
+                "/api/cases/" + caseId + "/design",
+                HttpRequest.BodyPublishers.ofString("{\"threshold\": 0.5}"),
+                "Content-Type",
+                "application/json");
     }
 
     private static JsonNode await(WebServer s, String jobId) throws Exception {
@@ -155,14 +163,16 @@ class WebServerHardeningTest {
             try {
                 for (int i = 0; i < 25; i++) {
                     Socket headers = connect(s);
-                    headers.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + s.port()
-                            + "\r\nX-Slow: waiting").getBytes(StandardCharsets.ISO_8859_1));
+                    headers.getOutputStream()
+                            .write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + s.port() + "\r\nX-Slow: waiting")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
                     headers.getOutputStream().flush();
                     stalled.add(headers);
                     Socket body = connect(s);
                     OutputStream out = body.getOutputStream();
                     out.write((head(s, "POST /api/cases HTTP/1.1") + "X-File-Name: slow.nrrd\r\n"
-                            + "Content-Length: 100000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                    + "Content-Length: 100000000\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
                     out.write(skullBytes, 0, 1000);
                     out.flush();
                     stalled.add(body);
@@ -174,20 +184,25 @@ class WebServerHardeningTest {
                 String[] page;
                 try (Socket socket = connect(s)) {
                     socket.setSoTimeout(5_000);
-                    socket.getOutputStream().write((head(s, "GET / HTTP/1.1") + "Connection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.ISO_8859_1));
+                    socket.getOutputStream()
+                            .write((head(s, "GET / HTTP/1.1") + "Connection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
                     page = answer(socket);
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(java.util.Locale.ROOT,
-                        "[slowloris] the page answered in %.3f s with 50 stalled connections open%n", seconds);
+                System.out.printf(
+                        java.util.Locale.ROOT,
+                        "[slowloris] the page answered in %.3f s with 50 stalled connections open%n",
+                        seconds);
                 assertEquals("200", page[0], page[1]);
                 assertTrue(page[1].contains("id=\"design-button\""), "the whole page came back");
                 assertTrue(seconds < 2.0, "the page took " + seconds + " s");
 
                 // The API and a real upload still work while the stalled connections hang on.
                 assertEquals(200, send(s, "GET", "/api/config", null).statusCode());
-                assertEquals("s.nrrd", upload(s, skullBytes, "s.nrrd", 201).get("name").asText());
+                assertEquals(
+                        "s.nrrd",
+                        upload(s, skullBytes, "s.nrrd", 201).get("name").asText());
             } finally {
                 closeAll(stalled);
             }
@@ -196,23 +211,37 @@ class WebServerHardeningTest {
 
     @Test
     void stalledConnectionsAreClosedAfterTheIdleTimeoutAndLeaveNoFiles() throws Exception {
-        try (WebServer s = new WebServer(new FakeDesignService(0), WebServer.Options.defaults().withPort(0)
-                .withTempParent(tmp.resolve("server")).withIdleTimeout(Duration.ofMillis(1500))).start();
-             Socket headers = connect(s); Socket body = connect(s)) {
-            headers.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + s.port() + "\r\nX-Slow: w")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            body.getOutputStream().write((head(s, "POST /api/cases HTTP/1.1") + "X-File-Name: slow.nrrd\r\n"
-                    + "Content-Length: 100000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        try (WebServer s = new WebServer(
+                                new FakeDesignService(0),
+                                WebServer.Options.defaults()
+                                        .withPort(0)
+                                        .withTempParent(tmp.resolve("server"))
+                                        .withIdleTimeout(Duration.ofMillis(1500)))
+                        .start();
+                Socket headers = connect(s);
+                Socket body = connect(s)) {
+            headers.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + s.port() + "\r\nX-Slow: w")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            body.getOutputStream()
+                    .write((head(s, "POST /api/cases HTTP/1.1") + "X-File-Name: slow.nrrd\r\n"
+                                    + "Content-Length: 100000\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             body.getOutputStream().write(skullBytes, 0, 1000);
             long t0 = System.nanoTime();
             String[] stalledBody = answer(body);
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertTrue(seconds > 1.0 && seconds < 8, "closed after " + seconds + " s");
             assertEquals("408", stalledBody[0], stalledBody[1]);
-            assertTrue(bodyJson(stalledBody[1]).get("error").asText()
+            assertTrue(bodyJson(stalledBody[1])
+                    .get("error")
+                    .asText()
                     .startsWith("the upload of 'slow.nrrd' stalled: nothing arrived for 1 s after 1000 bytes"));
-            assertEquals(-1, headers.getInputStream().read(), "the half-sent request was dropped: "
-                    + new String(headers.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+            assertEquals(
+                    -1,
+                    headers.getInputStream().read(),
+                    "the half-sent request was dropped: "
+                            + new String(headers.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
             assertEquals(List.of(), filesUnder(s.workFolder()), "the stalled upload's file was removed");
         }
     }
@@ -221,8 +250,10 @@ class WebServerHardeningTest {
     void requestsTheServerRefusesByItselfGetJsonErrorsToo() throws Exception {
         try (WebServer s = start()) {
             try (Socket socket = connect(s)) {
-                socket.getOutputStream().write((head(s, "GET / HTTP/1.1") + "X-Big: " + "a".repeat(40_000)
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream()
+                        .write((head(s, "GET / HTTP/1.1") + "X-Big: " + "a".repeat(40_000)
+                                        + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 String[] a = answer(socket);
                 assertEquals("431", a[0], a[1]);
                 assertTrue(a[1].contains("application/json"), a[1]);
@@ -235,8 +266,9 @@ class WebServerHardeningTest {
                 assertTrue(a[1].contains("application/json"), a[1]);
             }
             try (Socket socket = connect(s)) {
-                socket.getOutputStream().write(("POST /api/cases HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Length: twelve\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream()
+                        .write(("POST /api/cases HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "Content-Length: twelve\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 String[] a = answer(socket);
                 assertEquals("400", a[0], a[1]);
                 assertTrue(a[1].contains("application/json"), a[1]);
@@ -269,7 +301,8 @@ class WebServerHardeningTest {
     void aFileDeclaringAHugeVolumeIsRefusedWithoutAllocatingAndLaterUploadsWork() throws Exception {
         try (WebServer s = start()) {
             long before = allocatedByAllThreads();
-            String message = upload(s, hugeDeclaredNrrd(), "tiny.nrrd", 422).get("error").asText();
+            String message =
+                    upload(s, hugeDeclaredNrrd(), "tiny.nrrd", 422).get("error").asText();
             long allocated = allocatedByAllThreads() - before;
             assertTrue(message.contains("'tiny.nrrd' declares 1100 x 1100 x 1200 float voxels"), message);
             assertTrue(allocated < 256L << 20, "refusing it allocated " + (allocated >> 20) + " MB");
@@ -281,7 +314,9 @@ class WebServerHardeningTest {
                 String caseId = upload(s, skullBytes, "s.nrrd", 201).get("id").asText();
                 HttpResponse<byte[]> job = postDesign(s, caseId);
                 assertEquals(202, job.statusCode());
-                assertEquals("done", await(s, json(job).get("id").asText()).get("state").asText());
+                assertEquals(
+                        "done",
+                        await(s, json(job).get("id").asText()).get("state").asText());
             }
         }
     }
@@ -309,8 +344,10 @@ class WebServerHardeningTest {
         assertTrue(nii.length < 400, "the file is tiny: " + nii.length);
         try (WebServer s = start()) {
             String message = upload(s, nii, "tiny.nii.gz", 422).get("error").asText();
-            assertTrue(message.startsWith("'tiny.nii.gz' declares 2000 x 2000 x 300 float voxels (4.5 GB) but holds"
-                    + " only"), message);
+            assertTrue(
+                    message.startsWith(
+                            "'tiny.nii.gz' declares 2000 x 2000 x 300 float voxels (4.5 GB) but holds" + " only"),
+                    message);
             assertTrue(message.contains("compressed data, which cannot unpack to that much"), message);
             assertEquals(List.of(), filesUnder(s.workFolder()));
         }
@@ -345,7 +382,8 @@ class WebServerHardeningTest {
             upload(s, skullBytes, "another.nrrd", 201);
 
             release.countDown();
-            for (String job : jobs) assertEquals("failed", await(s, job).get("state").asText());
+            for (String job : jobs)
+                assertEquals("failed", await(s, job).get("state").asText());
             for (int i = 0; i < 10; i++) assertEquals(202, postDesign(s, caseId).statusCode(), "failures freed it");
         }
     }
@@ -354,10 +392,12 @@ class WebServerHardeningTest {
 
     @Test
     void aBodyShorterThanItsContentLengthGets400WithAReadableMessage() throws Exception {
-        try (WebServer s = start(); Socket socket = connect(s)) {
+        try (WebServer s = start();
+                Socket socket = connect(s)) {
             OutputStream out = socket.getOutputStream();
             out.write((head(s, "POST /api/cases HTTP/1.1") + "X-File-Name: short.nrrd\r\nContent-Length: 5000\r\n"
-                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                            + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.write(skullBytes, 0, 1000);
             out.flush();
             socket.shutdownOutput();
@@ -366,7 +406,8 @@ class WebServerHardeningTest {
             String message = bodyJson(a[1]).get("error").asText();
             assertTrue(message.contains("ended after 1000 of the 5000 bytes"), message);
             assertEquals(List.of(), filesUnder(s.workFolder()), "the partial upload was removed");
-            assertEquals(0, json(send(s, "GET", "/api/cases", null)).get("cases").size());
+            assertEquals(
+                    0, json(send(s, "GET", "/api/cases", null)).get("cases").size());
         }
     }
 
@@ -387,9 +428,11 @@ class WebServerHardeningTest {
             int n = 192, nz = 192;
             short[] voxels = new short[n * n * nz];
             java.util.Arrays.fill(voxels, (short) -1000);
-            for (int z = 90; z < 100; z++) for (int y = 90; y < 100; y++) for (int x = 90; x < 100; x++) {
-                voxels[x + n * (y + n * z)] = 1000;
-            }
+            for (int z = 90; z < 100; z++)
+                for (int y = 90; y < 100; y++)
+                    for (int x = 90; x < 100; x++) {
+                        voxels[x + n * (y + n * z)] = 1000;
+                    }
             Path ct = tmp.resolve("ct.nrrd");
             NrrdIO.write(new ShortVolume(Geometry.axisAligned(n, n, nz, 1.0), voxels, VoxelType.INT16), ct);
             JsonNode c = upload(s, Files.readAllBytes(ct), "ct.nrrd", 201);
@@ -398,15 +441,16 @@ class WebServerHardeningTest {
 
             // A download cut off after its first bytes, and an upload cut off in the middle.
             try (Socket socket = connect(s)) {
-                socket.getOutputStream().write((head(s, "GET " + view + " HTTP/1.1") + "\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream()
+                        .write((head(s, "GET " + view + " HTTP/1.1") + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 assertEquals(100, socket.getInputStream().readNBytes(100).length);
                 socket.setSoLinger(true, 0); // close with a reset, as a killed browser tab does
             }
             try (Socket socket = connect(s)) {
                 OutputStream out = socket.getOutputStream();
                 out.write((head(s, "POST /api/cases HTTP/1.1") + "X-File-Name: cut.nrrd\r\n"
-                        + "Content-Length: 10000000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                + "Content-Length: 10000000\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(new byte[100_000]);
                 out.flush();
                 Thread.sleep(200);
@@ -417,16 +461,30 @@ class WebServerHardeningTest {
             Thread.sleep(300); // anything else the server would write about it
             List<ILoggingEvent> events = List.copyOf(log.list);
             for (ILoggingEvent e : events) {
-                assertNull(e.getThrowableProxy(), "no stack trace: " + e.getLoggerName() + " " + e.getFormattedMessage());
+                assertNull(
+                        e.getThrowableProxy(), "no stack trace: " + e.getLoggerName() + " " + e.getFormattedMessage());
                 assertFalse(e.getFormattedMessage().contains("\n"), e.getFormattedMessage());
             }
-            assertEquals(1, events.stream().filter(e -> e.getFormattedMessage().contains(view)).count(),
+            assertEquals(
+                    1,
+                    events.stream()
+                            .filter(e -> e.getFormattedMessage().contains(view))
+                            .count(),
                     "one line for the cut-off download: " + messages(events));
-            assertEquals(1, events.stream().filter(e -> e.getFormattedMessage().contains("cut.nrrd")).count(),
+            assertEquals(
+                    1,
+                    events.stream()
+                            .filter(e -> e.getFormattedMessage().contains("cut.nrrd"))
+                            .count(),
                     "one line for the cut-off upload: " + messages(events));
-            assertEquals(List.of(), filesUnder(s.workFolder()).stream()
-                    .filter(p -> !p.startsWith(s.workFolder().resolve("cases").resolve(c.get("id").asText())))
-                    .toList(), "the cut-off upload left no file");
+            assertEquals(
+                    List.of(),
+                    filesUnder(s.workFolder()).stream()
+                            .filter(p -> !p.startsWith(s.workFolder()
+                                    .resolve("cases")
+                                    .resolve(c.get("id").asText())))
+                            .toList(),
+                    "the cut-off upload left no file");
         } finally {
             root.detachAppender(log);
             root.setLevel(before);
@@ -434,10 +492,12 @@ class WebServerHardeningTest {
     }
 
     private static long countMentions(ListAppender<ILoggingEvent> log, String... needles) {
-        return List.copyOf(log.list).stream().filter(e -> {
-            for (String n : needles) if (e.getFormattedMessage().contains(n)) return true;
-            return false;
-        }).count();
+        return List.copyOf(log.list).stream()
+                .filter(e -> {
+                    for (String n : needles) if (e.getFormattedMessage().contains(n)) return true;
+                    return false;
+                })
+                .count();
     }
 
     private static List<String> messages(List<ILoggingEvent> events) {
@@ -475,12 +535,18 @@ class WebServerHardeningTest {
     void aZipWithHeadersPointingOutsideItIsRefused() throws Exception {
         try (WebServer s = start()) {
             for (String target : List.of("/etc/passwd", "../../../../../../etc/passwd", "sub/../../x.raw")) {
-                String nhdr = "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 8 8 1\nencoding: raw\ndata file: "
-                        + target + "\n\n";
-                byte[] zip = zipOf(List.of("series/skull.nhdr", "series/notes.txt"),
+                String nhdr = "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 8 8 1\nencoding: raw\ndata file: " + target
+                        + "\n\n";
+                byte[] zip = zipOf(
+                        List.of("series/skull.nhdr", "series/notes.txt"),
                         List.of(nhdr.getBytes(StandardCharsets.US_ASCII), "x".getBytes(StandardCharsets.US_ASCII)));
-                HttpResponse<byte[]> r = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(zip),
-                        "X-File-Name", "headers.zip");
+                HttpResponse<byte[]> r = send(
+                        s,
+                        "POST",
+                        "/api/cases",
+                        HttpRequest.BodyPublishers.ofByteArray(zip),
+                        "X-File-Name",
+                        "headers.zip");
                 assertEquals(400, r.statusCode(), target + ": " + new String(r.body(), StandardCharsets.UTF_8));
                 String message = json(r).get("error").asText();
                 assertTrue(message.contains("outside the upload"), message);
@@ -507,12 +573,13 @@ class WebServerHardeningTest {
             for (String line : headers) {
                 String nrrd = "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 8 8 1\nspacings: 1 1 1\nencoding: raw\n"
                         + line + "\n\n";
-                HttpResponse<byte[]> r = send(s, "POST", "/api/cases",
-                        HttpRequest.BodyPublishers.ofString(nrrd), "X-File-Name", "evil.nrrd");
+                HttpResponse<byte[]> r = send(
+                        s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofString(nrrd), "X-File-Name", "evil.nrrd");
                 String body = new String(r.body(), StandardCharsets.UTF_8);
                 if (r.statusCode() == 201) {
                     // Had it been opened, this is what anyone could fetch:
-                    byte[] view = send(s, "GET", json(r).get("viewUrl").asText(), null).body();
+                    byte[] view = send(s, "GET", json(r).get("viewUrl").asText(), null)
+                            .body();
                     fail(line + " was opened; its view file holds: "
                             + new String(view, StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "."));
                 }
@@ -522,7 +589,8 @@ class WebServerHardeningTest {
                 assertTrue(message.contains("outside the upload"), message);
                 assertFalse(body.contains("the-secret"), body);
             }
-            assertEquals(0, json(send(s, "GET", "/api/cases", null)).get("cases").size());
+            assertEquals(
+                    0, json(send(s, "GET", "/api/cases", null)).get("cases").size());
             assertEquals(List.of(), filesUnder(s.workFolder()));
         }
     }
@@ -533,7 +601,8 @@ class WebServerHardeningTest {
     void aTemporaryFolderThatCannotBeMadeIsReportedWithTheReasonAndWhatToDo() throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         for (Path parent : List.of(file, file.resolve("sub"))) {
-            WebServer server = new WebServer(new FakeDesignService(0),
+            WebServer server = new WebServer(
+                    new FakeDesignService(0),
                     WebServer.Options.defaults().withPort(0).withTempParent(parent));
             CalvariaException e = assertThrows(CalvariaException.class, server::start);
             String m = e.getMessage();
@@ -545,16 +614,20 @@ class WebServerHardeningTest {
 
     @Test
     void aTemporaryFolderWithoutWritePermissionIsReportedAsSuch() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                "root".equals(System.getProperty("user.name")),
                 "root may write anywhere, so permissions cannot be tested as root");
         Path locked = Files.createDirectories(tmp.resolve("locked"));
         Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
-            WebServer server = new WebServer(new FakeDesignService(0),
+            WebServer server = new WebServer(
+                    new FakeDesignService(0),
                     WebServer.Options.defaults().withPort(0).withTempParent(locked));
             String m = assertThrows(CalvariaException.class, server::start).getMessage();
-            assertTrue(m.contains("in " + locked + ": permission denied; choose a folder this user can write to with"
-                    + " --temp-dir"), m);
+            assertTrue(
+                    m.contains("in " + locked + ": permission denied; choose a folder this user can write to with"
+                            + " --temp-dir"),
+                    m);
         } finally {
             Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         }
@@ -565,11 +638,14 @@ class WebServerHardeningTest {
         assertEquals("permission denied", Folders.reason(new java.nio.file.AccessDeniedException("/x")));
         assertEquals("it is a file, not a folder", Folders.reason(new java.nio.file.FileAlreadyExistsException("/x")));
         assertEquals("it does not exist", Folders.reason(new java.nio.file.NoSuchFileException("/x")));
-        assertEquals("the disk is full",
+        assertEquals(
+                "the disk is full",
                 Folders.reason(new java.nio.file.FileSystemException("/x", null, "No space left on device")));
-        assertEquals("the disk is read-only",
+        assertEquals(
+                "the disk is read-only",
                 Folders.reason(new java.nio.file.FileSystemException("/x", null, "Read-only file system")));
-        assertEquals("a part of its path is a file, not a folder",
+        assertEquals(
+                "a part of its path is a file, not a folder",
                 Folders.reason(new java.nio.file.FileSystemException("/x/y", null, "Not a directory")));
     }
 
@@ -579,8 +655,13 @@ class WebServerHardeningTest {
             // The folder for cases is taken by a file (as root, permissions cannot be used to test this).
             CaseStore.deleteRecursively(s.workFolder().resolve("cases"));
             Files.writeString(s.workFolder().resolve("cases"), "in the way");
-            HttpResponse<byte[]> r = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(skullBytes),
-                    "X-File-Name", "s.nrrd");
+            HttpResponse<byte[]> r = send(
+                    s,
+                    "POST",
+                    "/api/cases",
+                    HttpRequest.BodyPublishers.ofByteArray(skullBytes),
+                    "X-File-Name",
+                    "s.nrrd");
             assertEquals(500, r.statusCode());
             String message = json(r).get("error").asText();
             assertTrue(message.startsWith("the server cannot write to its temporary folder ("), message);

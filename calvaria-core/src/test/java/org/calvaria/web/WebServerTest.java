@@ -1,15 +1,9 @@
 package org.calvaria.web;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.calvaria.implant.DesignStage;
-import org.calvaria.io.NrrdIO;
-import org.calvaria.volume.MaskVolume;
-import org.calvaria.volume.Volume;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,16 +24,23 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.calvaria.implant.DesignStage;
+import org.calvaria.io.NrrdIO;
+import org.calvaria.volume.MaskVolume;
+import org.calvaria.volume.Volume;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP layer of the web app, in-process on a free port, with {@link FakeDesignService}. */
 class WebServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @TempDir
     static Path shared;
+
     static Path skull;
     static byte[] skullBytes;
 
@@ -53,17 +54,24 @@ class WebServerTest {
     }
 
     private WebServer start(DesignService service, long maxUploadBytes) {
-        return new WebServer(service, WebServer.Options.defaults().withPort(0).withMaxUploadBytes(maxUploadBytes)
-                .withTempParent(tmp.resolve("server"))).start();
+        return new WebServer(
+                        service,
+                        WebServer.Options.defaults()
+                                .withPort(0)
+                                .withMaxUploadBytes(maxUploadBytes)
+                                .withTempParent(tmp.resolve("server")))
+                .start();
     }
 
     private WebServer start() {
         return start(new FakeDesignService(0), WebServer.DEFAULT_MAX_UPLOAD_BYTES);
     }
 
-    private static HttpResponse<byte[]> send(WebServer s, String method, String path, HttpRequest.BodyPublisher body,
-                                             String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path)).timeout(Duration.ofSeconds(60))
+    private static HttpResponse<byte[]> send(
+            WebServer s, String method, String path, HttpRequest.BodyPublisher body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path))
+                .timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
         if (headers.length > 0) b.headers(headers);
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -74,22 +82,27 @@ class WebServerTest {
     }
 
     private static JsonNode json(HttpResponse<byte[]> r) throws IOException {
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        assertTrue(
+                r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
                 "JSON answer expected, got " + r.headers().firstValue("Content-Type"));
         return JSON.readTree(r.body());
     }
 
     private static JsonNode upload(WebServer s, byte[] bytes, String name, int expectedStatus) throws Exception {
-        HttpResponse<byte[]> r = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(bytes),
-                "X-File-Name", name);
+        HttpResponse<byte[]> r =
+                send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(bytes), "X-File-Name", name);
         assertEquals(expectedStatus, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         return json(r);
     }
 
     private static JsonNode design(WebServer s, String caseId, double threshold) throws Exception {
-        HttpResponse<byte[]> r = send(s, "POST", "/api/cases/" + caseId + "/design",
+        HttpResponse<byte[]> r = send(
+                s,
+                "POST",
+                "/api/cases/" + caseId + "/design",
                 HttpRequest.BodyPublishers.ofString("{\"threshold\": " + threshold + "}"),
-                "Content-Type", "application/json");
+                "Content-Type",
+                "application/json");
         assertEquals(202, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         return json(r);
     }
@@ -129,7 +142,10 @@ class WebServerTest {
             assertEquals(200, page.statusCode());
             String html = new String(page.body(), StandardCharsets.UTF_8);
             assertTrue(html.contains("id=\"design-button\"") && html.contains("/static/app.js"), html);
-            assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
+            assertTrue(page.headers()
+                    .firstValue("Content-Security-Policy")
+                    .orElse("")
+                    .contains("default-src 'self'"));
             assertFalse(html.contains("http://") || html.contains("https://"), "the page loads nothing from outside");
 
             HttpResponse<byte[]> app = get(s, "/static/app.js");
@@ -140,15 +156,21 @@ class WebServerTest {
             HttpResponse<byte[]> niivue = get(s, "/static/vendor/niivue/niivue.js");
             assertEquals(200, niivue.statusCode());
             assertTrue(niivue.body().length > 1_000_000, "the NiiVue bundle is served whole");
-            assertEquals("text/javascript; charset=utf-8", niivue.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(
+                    "text/javascript; charset=utf-8",
+                    niivue.headers().firstValue("Content-Type").orElse(""));
             String bundle = new String(niivue.body(), StandardCharsets.UTF_8);
             assertFalse(bundle.lines().anyMatch(l -> l.startsWith("import ")), "the bundle imports nothing");
             assertEquals(200, get(s, "/static/vendor/niivue/LICENSE").statusCode());
 
             JsonNode config = json(get(s, "/api/config"));
-            assertEquals(WebServer.DEFAULT_MAX_UPLOAD_BYTES, config.get("maxUploadBytes").asLong());
-            assertEquals(List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh"),
-                    JSON.convertValue(config.get("stages"), List.class), "the page gets the stages' labels");
+            assertEquals(
+                    WebServer.DEFAULT_MAX_UPLOAD_BYTES,
+                    config.get("maxUploadBytes").asLong());
+            assertEquals(
+                    List.of("read", "segment", "normalise", "complete", "map back", "implant", "mesh"),
+                    JSON.convertValue(config.get("stages"), List.class),
+                    "the page gets the stages' labels");
             assertEquals(0.5, config.get("threshold").get("default").asDouble());
         }
     }
@@ -179,12 +201,14 @@ class WebServerTest {
             assertTrue(List.of("queued", "running").contains(job.get("state").asText()));
             job = await(s, job.get("id").asText());
             assertEquals("done", job.get("state").asText(), job.toString());
-            assertEquals(DesignService.STAGES.stream().map(DesignStage::label).toList(),
+            assertEquals(
+                    DesignService.STAGES.stream().map(DesignStage::label).toList(),
                     JSON.convertValue(job.get("stagesSeen"), List.class),
                     "every stage the service reported is listed, in order");
 
             // The figures are the service's, and they match the implant the client downloads.
-            HttpResponse<byte[]> nrrd = get(s, job.get("files").get("implant.nrrd").asText());
+            HttpResponse<byte[]> nrrd =
+                    get(s, job.get("files").get("implant.nrrd").asText());
             assertEquals(200, nrrd.statusCode());
             Path implantFile = tmp.resolve("implant.nrrd");
             Files.write(implantFile, nrrd.body());
@@ -195,26 +219,32 @@ class WebServerTest {
             assertEquals(ml, figures.get("implantVolumeMl").asDouble(), 1e-9);
             assertEquals(3, figures.get("boundingBoxMm").size());
 
-            HttpResponse<byte[]> stl = get(s, job.get("files").get("implant.stl").asText());
+            HttpResponse<byte[]> stl =
+                    get(s, job.get("files").get("implant.stl").asText());
             assertEquals(200, stl.statusCode());
-            assertEquals("attachment; filename=\"my_skull-t0.5-implant.stl\"",
+            assertEquals(
+                    "attachment; filename=\"my_skull-t0.5-implant.stl\"",
                     stl.headers().firstValue("Content-Disposition").orElse(""));
             int triangles = TestStl.checkBinary(stl.body());
             assertTrue(triangles > 0);
             assertEquals(84 + 50L * triangles, stl.body().length);
 
-            JsonNode report = JSON.readTree(get(s, job.get("files").get("report.json").asText()).body());
+            JsonNode report = JSON.readTree(
+                    get(s, job.get("files").get("report.json").asText()).body());
             assertEquals(0.5, report.get("threshold").asDouble());
             assertEquals(implant.cardinality(), report.get("implant_voxels").asLong());
-            HttpResponse<byte[]> png = get(s, job.get("files").get("preview.png").asText());
+            HttpResponse<byte[]> png =
+                    get(s, job.get("files").get("preview.png").asText());
             assertEquals("image/png", png.headers().firstValue("Content-Type").orElse(""));
             assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png.body(), 4));
-            assertEquals(200, get(s, job.get("files").get("completed.nrrd").asText()).statusCode());
+            assertEquals(
+                    200, get(s, job.get("files").get("completed.nrrd").asText()).statusCode());
 
             // A second run with another threshold: a different implant, and both runs stay listed.
             JsonNode second = await(s, design(s, caseId, 0.8).get("id").asText());
             assertEquals("done", second.get("state").asText());
-            assertTrue(second.get("figures").get("implantVolumeMl").asDouble() > ml,
+            assertTrue(
+                    second.get("figures").get("implantVolumeMl").asDouble() > ml,
                     "the fake's implant grows with the threshold, so the threshold reached the service");
             JsonNode listed = json(get(s, "/api/cases")).get("cases");
             assertEquals(1, listed.size());
@@ -224,7 +254,9 @@ class WebServerTest {
 
     /** The holes' rim points (LPS mm) and the viewer's rim markers of a finished job; checks both and answers the points. */
     private static JsonNode checkRims(WebServer s, JsonNode job) throws Exception {
-        JsonNode holes = JSON.readTree(get(s, job.get("files").get("holes.json").asText()).body()).get("holes");
+        JsonNode holes = JSON.readTree(
+                        get(s, job.get("files").get("holes.json").asText()).body())
+                .get("holes");
         assertTrue(holes.size() >= 1, holes.toString());
         for (JsonNode h : holes) {
             int n = h.get("rim_mm").size();
@@ -264,7 +296,9 @@ class WebServerTest {
     void aSideHoleThatTheImplantMissesSaysReviewNeeded() throws Exception {
         Path side = DefectiveSkull.writeSideHole(3.0, tmp.resolve("side.nrrd"));
         try (WebServer s = start()) {
-            String caseId = upload(s, Files.readAllBytes(side), "side.nrrd", 201).get("id").asText();
+            String caseId = upload(s, Files.readAllBytes(side), "side.nrrd", 201)
+                    .get("id")
+                    .asText();
             JsonNode job = await(s, design(s, caseId, 0.5).get("id").asText());
             assertEquals("done", job.get("state").asText(), job.toString());
             JsonNode v = job.get("verdict");
@@ -302,18 +336,24 @@ class WebServerTest {
             // Declared length over the limit: refused before reading.
             HttpResponse<byte[]> r = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(big));
             assertEquals(413, r.statusCode());
-            assertTrue(json(r).get("error").asText().contains("larger than this server accepts (64 KB)"),
+            assertTrue(
+                    json(r).get("error").asText().contains("larger than this server accepts (64 KB)"),
                     json(r).toString());
             // No declared length (chunked): refused once the stream passes the limit.
-            HttpResponse<byte[]> chunked = send(s, "POST", "/api/cases",
+            HttpResponse<byte[]> chunked = send(
+                    s,
+                    "POST",
+                    "/api/cases",
                     HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[200 * 1024])));
             assertEquals(413, chunked.statusCode());
             assertTrue(json(chunked).get("error").asText().contains("--max-upload-mb"));
             // Exactly at the limit is fine as far as size goes (the content is then judged: not a volume).
             byte[] atLimit = new byte[(int) limit];
             Arrays.fill(atLimit, (byte) 'x');
-            assertEquals(422, send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(atLimit))
-                    .statusCode());
+            assertEquals(
+                    422,
+                    send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(atLimit))
+                            .statusCode());
             try (Stream<Path> files = Files.walk(s.workFolder())) {
                 assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "refused uploads are removed");
             }
@@ -335,8 +375,14 @@ class WebServerTest {
             assertEquals(405, delete.statusCode());
             assertEquals("GET, POST", delete.headers().firstValue("Allow").orElse(""));
             assertTrue(json(delete).get("error").asText().contains("DELETE"));
-            assertEquals(405, send(s, "POST", "/api/config", HttpRequest.BodyPublishers.ofString("{}")).statusCode());
-            assertEquals(405, send(s, "PUT", "/", HttpRequest.BodyPublishers.ofString("x")).statusCode());
+            assertEquals(
+                    405,
+                    send(s, "POST", "/api/config", HttpRequest.BodyPublishers.ofString("{}"))
+                            .statusCode());
+            assertEquals(
+                    405,
+                    send(s, "PUT", "/", HttpRequest.BodyPublishers.ofString("x"))
+                            .statusCode());
 
             HttpResponse<byte[]> empty = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.noBody());
             assertEquals(400, empty.statusCode());
@@ -348,24 +394,38 @@ class WebServerTest {
             HttpResponse<byte[]> noBody = send(s, "POST", designPath, HttpRequest.BodyPublishers.noBody());
             assertEquals(400, noBody.statusCode());
             assertTrue(json(noBody).get("error").asText().contains("{\"threshold\": 0.5}"));
-            assertEquals(400, send(s, "POST", designPath, HttpRequest.BodyPublishers.ofString("threshold=0.5"))
-                    .statusCode());
-            assertEquals(400, send(s, "POST", designPath, HttpRequest.BodyPublishers.ofString("[0.5]")).statusCode());
-            assertEquals(400, send(s, "POST", designPath, HttpRequest.BodyPublishers.ofString("{\"threshold\":\"a\"}"))
-                    .statusCode());
-            HttpResponse<byte[]> outside = send(s, "POST", designPath,
-                    HttpRequest.BodyPublishers.ofString("{\"threshold\": 1.5}"));
+            assertEquals(
+                    400,
+                    send(s, "POST", designPath, HttpRequest.BodyPublishers.ofString("threshold=0.5"))
+                            .statusCode());
+            assertEquals(
+                    400,
+                    send(s, "POST", designPath, HttpRequest.BodyPublishers.ofString("[0.5]"))
+                            .statusCode());
+            assertEquals(
+                    400,
+                    send(s, "POST", designPath, HttpRequest.BodyPublishers.ofString("{\"threshold\":\"a\"}"))
+                            .statusCode());
+            HttpResponse<byte[]> outside =
+                    send(s, "POST", designPath, HttpRequest.BodyPublishers.ofString("{\"threshold\": 1.5}"));
             assertEquals(400, outside.statusCode());
-            assertEquals("threshold 1.5 is outside 0.05..0.95", json(outside).get("error").asText());
+            assertEquals(
+                    "threshold 1.5 is outside 0.05..0.95",
+                    json(outside).get("error").asText());
             assertEquals(0, json(get(s, "/api/cases/" + caseId)).get("jobs").size(), "no job was started");
 
             // Files of a job that is not done yet: 409, not a half-written file.
             WebServer slow = start(new FakeDesignService(300), WebServer.DEFAULT_MAX_UPLOAD_BYTES);
             try {
-                String slowCase = upload(slow, skullBytes, "s.nrrd", 201).get("id").asText();
+                String slowCase =
+                        upload(slow, skullBytes, "s.nrrd", 201).get("id").asText();
                 String jobId = design(slow, slowCase, 0.5).get("id").asText();
-                assertEquals(409, get(slow, "/api/jobs/" + jobId + "/files/implant.stl").statusCode());
-                assertEquals(404, get(slow, "/api/jobs/" + jobId + "/files/secret.txt").statusCode());
+                assertEquals(
+                        409,
+                        get(slow, "/api/jobs/" + jobId + "/files/implant.stl").statusCode());
+                assertEquals(
+                        404,
+                        get(slow, "/api/jobs/" + jobId + "/files/secret.txt").statusCode());
             } finally {
                 slow.stop();
             }
@@ -376,7 +436,9 @@ class WebServerTest {
     void traversalAttemptsOnStaticFilesAndDownloadsAreRejected() throws Exception {
         try (WebServer s = start()) {
             String caseId = upload(s, skullBytes, "s.nrrd", 201).get("id").asText();
-            String jobId = await(s, design(s, caseId, 0.5).get("id").asText()).get("id").asText();
+            String jobId = await(s, design(s, caseId, 0.5).get("id").asText())
+                    .get("id")
+                    .asText();
             List<String> attempts = List.of(
                     "/static/../../etc/passwd",
                     "/static/../../../../../../etc/passwd",
@@ -424,12 +486,14 @@ class WebServerTest {
     void corruptOrUnsupportedUploadsGetReadableJsonErrors() throws Exception {
         try (WebServer s = start()) {
             byte[] truncated = Arrays.copyOf(skullBytes, skullBytes.length / 2);
-            String message = upload(s, truncated, "broken.nrrd", 422).get("error").asText();
+            String message =
+                    upload(s, truncated, "broken.nrrd", 422).get("error").asText();
             assertTrue(message.contains("'broken.nrrd'"), message);
             assertReadable(message, s);
 
             String text = upload(s, "just some text\n".repeat(40).getBytes(StandardCharsets.UTF_8), "notes.txt", 422)
-                    .get("error").asText();
+                    .get("error")
+                    .asText();
             assertTrue(text.contains("'notes.txt' is not a supported volume"), text);
             assertReadable(text, s);
 
@@ -438,8 +502,13 @@ class WebServerTest {
             assertTrue(zip.startsWith("the zip file is damaged"), zip);
             assertReadable(zip, s);
 
-            String noDicom = upload(s, zipOf(List.of("a.txt", "b.txt"), List.of("x".getBytes(), "y".getBytes())),
-                    "scan.zip", 422).get("error").asText();
+            String noDicom = upload(
+                            s,
+                            zipOf(List.of("a.txt", "b.txt"), List.of("x".getBytes(), "y".getBytes())),
+                            "scan.zip",
+                            422)
+                    .get("error")
+                    .asText();
             assertTrue(noDicom.contains("no DICOM images found"), noDicom);
             assertReadable(noDicom, s);
 
@@ -490,15 +559,20 @@ class WebServerTest {
         try (WebServer s = start()) {
             JsonNode c = upload(s, zipOf(names, contents), "ct.zip", 201);
             assertEquals("volume", c.get("kind").asText());
-            assertEquals("DICOM (zip of " + (names.size() - 1) + " files)", c.get("format").asText(),
+            assertEquals(
+                    "DICOM (zip of " + (names.size() - 1) + " files)",
+                    c.get("format").asText(),
                     "every entry but the macOS metadata was unpacked");
             assertFalse(c.get("binary").asBoolean(), "a CT, not a mask");
             assertEquals(200, get(s, c.get("viewUrl").asText()).statusCode());
             assertTrue(c.get("viewUrl").asText().endsWith("/slices.nii"), "CT goes to the viewer uncompressed");
             Path serverTemp = tmp.resolve("server");
             try (Stream<Path> all = Files.walk(serverTemp)) {
-                assertEquals(List.of(), all.filter(p -> p.getFileName().toString().contains("escape"))
-                        .toList(), "no entry name was used as a path");
+                assertEquals(
+                        List.of(),
+                        all.filter(p -> p.getFileName().toString().contains("escape"))
+                                .toList(),
+                        "no entry name was used as a path");
             }
             assertFalse(Files.exists(Path.of("/tmp/absolute-escape.txt")));
         }
@@ -515,7 +589,10 @@ class WebServerTest {
             assertTrue(c.get("note").asText().contains("designing an implant needs a volume"));
             HttpResponse<byte[]> view = get(s, c.get("viewUrl").asText());
             assertArrayEquals(Files.readAllBytes(stl), view.body());
-            HttpResponse<byte[]> refused = send(s, "POST", "/api/cases/" + c.get("id").asText() + "/design",
+            HttpResponse<byte[]> refused = send(
+                    s,
+                    "POST",
+                    "/api/cases/" + c.get("id").asText() + "/design",
                     HttpRequest.BodyPublishers.ofString("{\"threshold\": 0.5}"));
             assertEquals(409, refused.statusCode());
             assertTrue(json(refused).get("error").asText().contains("needs a volume; open the skull as NRRD"));
@@ -530,8 +607,11 @@ class WebServerTest {
             String caseId = upload(s, skullBytes, "s.nrrd", 201).get("id").asText();
             JsonNode job = await(s, design(s, caseId, 0.5).get("id").asText());
             assertEquals("failed", job.get("state").asText());
-            assertEquals("the fake pipeline failed at 'complete' on purpose", job.get("error").asText());
-            assertEquals(List.of("read", "segment", "normalise", "complete"),
+            assertEquals(
+                    "the fake pipeline failed at 'complete' on purpose",
+                    job.get("error").asText());
+            assertEquals(
+                    List.of("read", "segment", "normalise", "complete"),
                     JSON.convertValue(job.get("stagesSeen"), List.class));
             assertFalse(job.has("files"));
         }
@@ -541,8 +621,10 @@ class WebServerTest {
         try (WebServer s = start(crashing, WebServer.DEFAULT_MAX_UPLOAD_BYTES)) {
             String caseId = upload(s, skullBytes, "s.nrrd", 201).get("id").asText();
             JsonNode job = await(s, design(s, caseId, 0.5).get("id").asText());
-            assertEquals("the design failed (IllegalStateException: index 7 out of bounds); the server's log has the"
-                    + " details", job.get("error").asText());
+            assertEquals(
+                    "the design failed (IllegalStateException: index 7 out of bounds); the server's log has the"
+                            + " details",
+                    job.get("error").asText());
         }
     }
 
@@ -561,7 +643,11 @@ class WebServerTest {
         assertEquals("running", job.get("state").asText(), "the design was still running meanwhile");
         // A second design waits its turn.
         JsonNode queued = design(s, second.get("id").asText(), 0.5);
-        assertEquals("queued", json(get(s, "/api/jobs/" + queued.get("id").asText())).get("state").asText());
+        assertEquals(
+                "queued",
+                json(get(s, "/api/jobs/" + queued.get("id").asText()))
+                        .get("state")
+                        .asText());
 
         assertTrue(Files.isDirectory(work));
         s.stop();
@@ -574,17 +660,29 @@ class WebServerTest {
     void requestsForOtherHostsOrFromOtherSitesAreRefused() throws Exception {
         try (WebServer s = start()) {
             try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), s.port())) {
-                socket.getOutputStream().write(("GET /api/config HTTP/1.1\r\nHost: attacker.example:" + s.port()
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream()
+                        .write(("GET /api/config HTTP/1.1\r\nHost: attacker.example:" + s.port()
+                                        + "\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
                 String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
                 assertTrue(answer.startsWith("HTTP/1.1 403"), answer);
             }
-            HttpResponse<byte[]> crossSite = send(s, "POST", "/api/cases",
-                    HttpRequest.BodyPublishers.ofByteArray(skullBytes), "Origin", "http://attacker.example");
+            HttpResponse<byte[]> crossSite = send(
+                    s,
+                    "POST",
+                    "/api/cases",
+                    HttpRequest.BodyPublishers.ofByteArray(skullBytes),
+                    "Origin",
+                    "http://attacker.example");
             assertEquals(403, crossSite.statusCode());
             assertTrue(json(crossSite).get("error").asText().contains("other web sites"));
-            HttpResponse<byte[]> sameSite = send(s, "POST", "/api/cases", HttpRequest.BodyPublishers.ofByteArray(
-                    skullBytes), "Origin", "http://127.0.0.1:" + s.port());
+            HttpResponse<byte[]> sameSite = send(
+                    s,
+                    "POST",
+                    "/api/cases",
+                    HttpRequest.BodyPublishers.ofByteArray(skullBytes),
+                    "Origin",
+                    "http://127.0.0.1:" + s.port());
             assertEquals(201, sameSite.statusCode());
         }
     }
@@ -602,7 +700,8 @@ class WebServerTest {
     @Test
     void bindingAPortInUseFailsWithAOneLineMessage() {
         try (WebServer first = start()) {
-            WebServer second = new WebServer(new FakeDesignService(0),
+            WebServer second = new WebServer(
+                    new FakeDesignService(0),
                     WebServer.Options.defaults().withPort(first.port()).withTempParent(tmp.resolve("second")));
             org.calvaria.CalvariaException e = assertThrows(org.calvaria.CalvariaException.class, second::start);
             assertTrue(e.getMessage().contains("choose another with --port"), e.getMessage());

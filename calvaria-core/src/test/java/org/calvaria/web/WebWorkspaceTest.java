@@ -1,14 +1,13 @@
 package org.calvaria.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.calvaria.CalvariaException;
-import org.calvaria.mesh.Mz3;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,19 +16,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.calvaria.CalvariaException;
+import org.calvaria.mesh.Mz3;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The workspace (cases and runs kept across restarts), cancelling, the printable report and the view meshes. */
 class WebWorkspaceTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @TempDir
     static Path shared;
+
     static byte[] skullBytes;
 
     @TempDir
@@ -41,15 +42,19 @@ class WebWorkspaceTest {
     }
 
     private WebServer start(Path workspace, long delayMs) {
-        return new WebServer(new FakeDesignService(delayMs), WebServer.Options.defaults().withPort(0)
-                .withWorkspace(workspace)).start();
+        return new WebServer(
+                        new FakeDesignService(delayMs),
+                        WebServer.Options.defaults().withPort(0).withWorkspace(workspace))
+                .start();
     }
 
     private static HttpResponse<byte[]> send(WebServer s, String method, String path, String body, String... headers)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(s.url().resolve(path))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) b.headers(headers);
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -59,8 +64,11 @@ class WebWorkspaceTest {
     }
 
     private static JsonNode upload(WebServer s, String name) throws Exception {
-        HttpResponse<byte[]> r = CLIENT.send(HttpRequest.newBuilder(s.url().resolve("/api/cases"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(skullBytes)).header("X-File-Name", name).build(),
+        HttpResponse<byte[]> r = CLIENT.send(
+                HttpRequest.newBuilder(s.url().resolve("/api/cases"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(skullBytes))
+                        .header("X-File-Name", name)
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(201, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
         return json(r);
@@ -71,8 +79,8 @@ class WebWorkspaceTest {
     }
 
     private static String design(WebServer s, String caseId, String body) throws Exception {
-        HttpResponse<byte[]> r = send(s, "POST", "/api/cases/" + caseId + "/design", body,
-                "Content-Type", "application/json");
+        HttpResponse<byte[]> r =
+                send(s, "POST", "/api/cases/" + caseId + "/design", body, "Content-Type", "application/json");
         assertEquals(202, r.statusCode());
         return json(r).get("id").asText();
     }
@@ -117,8 +125,10 @@ class WebWorkspaceTest {
             JsonNode job = json(send(s, "GET", "/api/jobs/" + jobId, null));
             assertEquals(1.5, job.get("settings").get("clearanceMm").asDouble(), "the run's settings are kept");
             assertEquals(5, job.get("settings").get("thicknessMm").asDouble());
-            for (String url : new String[] {job.get("files").get("implant.stl").asText(),
-                    job.get("view").get("implant.mz3").asText()}) {
+            for (String url : new String[] {
+                job.get("files").get("implant.stl").asText(),
+                job.get("view").get("implant.mz3").asText()
+            }) {
                 assertEquals(200, send(s, "GET", url, null).statusCode(), url);
             }
             HttpResponse<byte[]> report = send(s, "GET", "/api/jobs/" + jobId + "/report.html", null);
@@ -152,20 +162,26 @@ class WebWorkspaceTest {
         String all = new String(skullBytes, StandardCharsets.ISO_8859_1);
         int split = all.indexOf("\n\n") + 2;
         String header = all.substring(0, split - 1) + "data file: " + dataName + "\n\n";
-        return new byte[][] {header.getBytes(StandardCharsets.ISO_8859_1),
-                all.substring(split).getBytes(StandardCharsets.ISO_8859_1)};
+        return new byte[][] {
+            header.getBytes(StandardCharsets.ISO_8859_1), all.substring(split).getBytes(StandardCharsets.ISO_8859_1)
+        };
     }
 
     private static HttpResponse<byte[]> uploadBytes(WebServer s, byte[] bytes, String name) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(s.url().resolve("/api/cases"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("X-File-Name", name).build(),
+        return CLIENT.send(
+                HttpRequest.newBuilder(s.url().resolve("/api/cases"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        .header("X-File-Name", name)
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
     @Test
     void aDetachedNrrdHeaderOpensWithItsDataFileAndNothingOutsideTheUpload() throws Exception {
-        try (WebServer s = new WebServer(new FakeDesignService(0), WebServer.Options.defaults().withPort(0)
-                .withTempParent(tmp.resolve("t"))).start()) {
+        try (WebServer s = new WebServer(
+                        new FakeDesignService(0),
+                        WebServer.Options.defaults().withPort(0).withTempParent(tmp.resolve("t")))
+                .start()) {
             byte[][] parts = detached("skull.raw");
             var entries = new java.util.LinkedHashMap<String, byte[]>();
             entries.put("case 7/skull.nhdr", parts[0]);
@@ -211,16 +227,26 @@ class WebWorkspaceTest {
             HttpResponse<byte[]> r = send(s, "POST", "/api/jobs/" + first + "/cancel", null);
             assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
             assertEquals("cancelled", json(r).get("state").asText());
-            assertEquals(409, send(s, "POST", "/api/jobs/" + first + "/cancel", null).statusCode(), "only once");
-            assertEquals(405, send(s, "GET", "/api/jobs/" + first + "/cancel", null).statusCode());
+            assertEquals(
+                    409, send(s, "POST", "/api/jobs/" + first + "/cancel", null).statusCode(), "only once");
+            assertEquals(
+                    405, send(s, "GET", "/api/jobs/" + first + "/cancel", null).statusCode());
             JsonNode next = await(s, second);
             assertEquals("done", next.get("state").asText(), next.toString());
-            assertEquals("cancelled", json(send(s, "GET", "/api/jobs/" + first, null)).get("state").asText());
-            assertEquals(409, send(s, "GET", "/api/jobs/" + first + "/files/implant.stl", null).statusCode(),
+            assertEquals(
+                    "cancelled",
+                    json(send(s, "GET", "/api/jobs/" + first, null))
+                            .get("state")
+                            .asText());
+            assertEquals(
+                    409,
+                    send(s, "GET", "/api/jobs/" + first + "/files/implant.stl", null)
+                            .statusCode(),
                     "a cancelled design offers no files");
         }
         try (WebServer s = start(ws, 0)) {
-            JsonNode jobs = json(send(s, "GET", "/api/cases", null)).get("cases").get(0).get("jobs");
+            JsonNode jobs =
+                    json(send(s, "GET", "/api/cases", null)).get("cases").get(0).get("jobs");
             assertEquals("cancelled", jobs.get(0).get("state").asText());
             assertEquals("done", jobs.get(1).get("state").asText());
         }
@@ -253,9 +279,13 @@ class WebWorkspaceTest {
             jobId = design(s, caseId);
             await(s, jobId);
             // only the fixed view and result names, never the records or anything else in the folders
-            for (String p : new String[] {"/api/cases/" + caseId + "/view/case.json",
-                    "/api/cases/" + caseId + "/view/input.nrrd", "/api/jobs/" + jobId + "/files/job.json",
-                    "/api/jobs/" + jobId + "/files/view-implant.mz3", "/api/cases/" + caseId + "/view/..%2Fcase.json"}) {
+            for (String p : new String[] {
+                "/api/cases/" + caseId + "/view/case.json",
+                "/api/cases/" + caseId + "/view/input.nrrd",
+                "/api/jobs/" + jobId + "/files/job.json",
+                "/api/jobs/" + jobId + "/files/view-implant.mz3",
+                "/api/cases/" + caseId + "/view/..%2Fcase.json"
+            }) {
                 int status = send(s, "GET", p, null).statusCode();
                 assertTrue(status == 404 || status == 400, p + " answered " + status);
             }
@@ -266,7 +296,9 @@ class WebWorkspaceTest {
         Files.write(caseRecord, JSON.writeValueAsBytes(c));
         Path jobRecord = ws.resolve("jobs").resolve(jobId).resolve(Workspace.JOB_RECORD);
         try (WebServer s = start(ws, 0)) {
-            assertEquals(0, json(send(s, "GET", "/api/cases", null)).get("cases").size(),
+            assertEquals(
+                    0,
+                    json(send(s, "GET", "/api/cases", null)).get("cases").size(),
                     "a case whose record names a file outside its folder is not listed");
             assertEquals(404, send(s, "GET", "/api/jobs/" + jobId, null).statusCode());
         }

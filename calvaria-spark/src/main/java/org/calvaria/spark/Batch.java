@@ -1,15 +1,5 @@
 package org.calvaria.spark;
 
-import org.apache.spark.SparkConf;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.SparkSession;
-import org.calvaria.CalvariaException;
-import org.calvaria.Provenance;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.calvaria.CalvariaException;
+import org.calvaria.Provenance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Runs one kind of case work over a list of cases on Spark, with the fault handling every batch command shares. */
 public final class Batch {
@@ -35,23 +34,33 @@ public final class Batch {
     }
 
     /** Settings every task needs. */
-    public record Job(CaseFolders folders, boolean resume, boolean failFast, boolean simulateKill, int tfThreads,
-                      Broadcast<byte[]> model) implements Serializable {
-        public byte[] modelBytes() { return model == null ? null : model.value(); }
+    public record Job(
+            CaseFolders folders,
+            boolean resume,
+            boolean failFast,
+            boolean simulateKill,
+            int tfThreads,
+            Broadcast<byte[]> model)
+            implements Serializable {
+        public byte[] modelBytes() {
+            return model == null ? null : model.value();
+        }
     }
 
     /** Thrown by the simulated kill of a task's first attempt (never turned into a 'failed' row). */
     public static final class SimulatedKill extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        public SimulatedKill(String m) { super(m); }
+        public SimulatedKill(String m) {
+            super(m);
+        }
     }
 
     /** The Spark session for a batch: the given master, else spark-submit's, else local[*]. */
     public static SparkSession session(BatchOptions o, String appName) {
         SparkConf conf = new SparkConf(true);
-        String master = o.master != null ? o.master : conf.contains("spark.master") ? conf.get("spark.master")
-                : "local[*]";
+        String master =
+                o.master != null ? o.master : conf.contains("spark.master") ? conf.get("spark.master") : "local[*]";
         Matcher m = LOCAL.matcher(master);
         if (m.matches()) master = "local[" + m.group(1) + "," + (o.taskRetries + 1) + "]";
         if (o.taskRetries < 0) throw new CalvariaException("--task-retries must be 0 or more");
@@ -63,7 +72,8 @@ public final class Batch {
 
     /** TensorFlow threads per task: --tf-threads, else spark.task.cpus. */
     public static int tfThreads(SparkSession spark, BatchOptions o) {
-        int n = o.tfThreads != null ? o.tfThreads
+        int n = o.tfThreads != null
+                ? o.tfThreads
                 : Integer.parseInt(spark.sparkContext().getConf().get("spark.task.cpus", "1"));
         if (n < 1 || n > 1024) throw new CalvariaException("--tf-threads must be 1..1024, got " + n);
         return n;
@@ -71,12 +81,13 @@ public final class Batch {
 
     /** A job id: the Spark application id and the start time, so a rerun is told apart from a retried attempt. */
     public static String jobId(SparkSession spark) {
-        return (spark.sparkContext().applicationId() + "-" + System.currentTimeMillis()).replaceAll("[^A-Za-z0-9_-]", "_");
+        return (spark.sparkContext().applicationId() + "-" + System.currentTimeMillis())
+                .replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
     /** Runs {@code work} for every case; returns one row per case, in case order. */
-    public static List<Map<String, Object>> run(SparkSession spark, List<CaseSpec> cases, Integer partitions, Job job,
-                                                CaseWork work) {
+    public static List<Map<String, Object>> run(
+            SparkSession spark, List<CaseSpec> cases, Integer partitions, Job job, CaseWork work) {
         int n = partitions != null ? partitions : cases.size();
         if (n < 1) throw new CalvariaException("--partitions must be at least 1");
         job.folders().removeStaging();
@@ -84,7 +95,8 @@ public final class Batch {
         List<Map<String, Object>> rows;
         try {
             rows = new ArrayList<>(jsc.parallelize(cases, Math.min(n, cases.size()))
-                    .map(c -> runCase(c, job, work)).collect());
+                    .map(c -> runCase(c, job, work))
+                    .collect());
         } catch (RuntimeException e) {
             job.folders().removeStaging();
             throw failFastOrRethrow(e);
@@ -137,8 +149,8 @@ public final class Batch {
             LOG.warn("case {} failed: {}", c.id(), error);
             if (job.failFast()) throw new CalvariaException("case " + c.id() + " failed: " + error, e);
             Map<String, Object> failed = new LinkedHashMap<>();
-            for (String k : List.of("case_id", "input", "status", "error", "job_id", "resumed", "task_attempt",
-                    "executor")) {
+            for (String k :
+                    List.of("case_id", "input", "status", "error", "job_id", "resumed", "task_attempt", "executor")) {
                 failed.put(k, row.get(k));
             }
             failed.put("status", "failed");
@@ -158,8 +170,9 @@ public final class Batch {
     /** The simulated kill: one output is cut to half its length, as a process killed while writing leaves it. */
     private static void killMidWrite(Path staging, String caseId) throws java.io.IOException {
         try (var s = Files.list(staging)) {
-            Path biggest = s.filter(Files::isRegularFile).max((a, b) -> Long.compare(a.toFile().length(),
-                    b.toFile().length())).orElse(null);
+            Path biggest = s.filter(Files::isRegularFile)
+                    .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
+                    .orElse(null);
             if (biggest != null) {
                 byte[] b = Files.readAllBytes(biggest);
                 Files.write(biggest, java.util.Arrays.copyOf(b, b.length / 2));
@@ -181,7 +194,8 @@ public final class Batch {
             t = t.getCause();
         }
         if (msg == null) msg = e.getClass().getSimpleName();
-        if (e instanceof OutOfMemoryError) msg = "out of memory (give executors more memory or run fewer cases at once)";
+        if (e instanceof OutOfMemoryError)
+            msg = "out of memory (give executors more memory or run fewer cases at once)";
         String line = msg.strip().lines().findFirst().orElse(msg);
         return line.length() > 500 ? line.substring(0, 500) + "..." : line;
     }
@@ -192,8 +206,9 @@ public final class Batch {
         for (Throwable t = e; t != null; t = t.getCause()) {
             Matcher m = FAIL_FAST.matcher(String.valueOf(t.getMessage()));
             if (m.find()) {
-                return new CalvariaException("case " + m.group(1) + " failed: " + m.group(2).replaceAll(
-                        "^org\\.calvaria\\.CalvariaException: ", "") + " (--fail-fast: the job was stopped)");
+                return new CalvariaException("case " + m.group(1) + " failed: "
+                        + m.group(2).replaceAll("^org\\.calvaria\\.CalvariaException: ", "")
+                        + " (--fail-fast: the job was stopped)");
             }
             if (t.getCause() == t) break;
         }
@@ -210,15 +225,26 @@ public final class Batch {
 
     /** Prints the end-of-job lines; returns the exit code (0, or 1 when cases failed under --fail-fast). */
     public static int finish(List<Map<String, Object>> rows, String what, double seconds, List<String> written) {
-        long failed = rows.stream().filter(r -> "failed".equals(r.get("status"))).count();
-        long resumed = rows.stream().filter(r -> Boolean.TRUE.equals(r.get("resumed"))).count();
-        System.out.printf(Locale.ROOT, "%s: %d cases, %d done (%d kept from an earlier run), %d failed, in %.1f s%n",
-                what, rows.size(), rows.size() - failed, resumed, failed, seconds);
+        long failed =
+                rows.stream().filter(r -> "failed".equals(r.get("status"))).count();
+        long resumed =
+                rows.stream().filter(r -> Boolean.TRUE.equals(r.get("resumed"))).count();
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d cases, %d done (%d kept from an earlier run), %d failed, in %.1f s%n",
+                what,
+                rows.size(),
+                rows.size() - failed,
+                resumed,
+                failed,
+                seconds);
         System.out.println("wrote " + String.join(", ", written));
         if (failed > 0) {
             System.err.println("warning: " + failed + " of " + rows.size() + " cases failed; their rows in results.csv"
                     + " say why (rerun with --resume to redo only them):");
-            rows.stream().filter(r -> "failed".equals(r.get("status"))).limit(10)
+            rows.stream()
+                    .filter(r -> "failed".equals(r.get("status")))
+                    .limit(10)
                     .forEach(r -> System.err.println("warning:   " + r.get("case_id") + ": " + r.get("error")));
         }
         return 0;

@@ -1,5 +1,12 @@
 package org.calvaria.spark;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
@@ -9,35 +16,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-
 /**
  * {@code calvaria batch bench CASES_DIR}: cases per second of {@code batch design} on local Spark masters, next to a
  * plain loop over the design pipeline in one thread (one TensorFlow thread, as one Spark task gets). A measurement,
  * not a test.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure batch design: a plain loop over 'design' (one TensorFlow thread), then 'batch design'"
-                + " with each --master, on the same cases; prints cases/s, the speed-up of each master over the"
-                + " first, and Spark's overhead against the plain loop."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure batch design: a plain loop over 'design' (one TensorFlow thread), then 'batch design'"
+                    + " with each --master, on the same cases; prints cases/s, the speed-up of each master over the"
+                    + " first, and Spark's overhead against the plain loop."
+        })
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CASES_DIR", description = "Folder of defective skulls (e.g. SkullFix defective_skull/).")
     Path cases;
 
-    @Option(names = "-n", paramLabel = "N", defaultValue = "6", description = "Cases to use (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "-n",
+            paramLabel = "N",
+            defaultValue = "6",
+            description = "Cases to use (default ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--masters", paramLabel = "M", split = ";", defaultValue = "local[1];local[2]",
+    @Option(
+            names = "--masters",
+            paramLabel = "M",
+            split = ";",
+            defaultValue = "local[1];local[2]",
             description = "Spark masters to compare, separated by ';' (default ${DEFAULT-VALUE}).")
     List<String> masters;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Scratch folder (default: a temporary one).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "DIR",
+            description = "Scratch folder (default: a temporary one).")
     Path out;
 
     @Override
@@ -49,9 +63,12 @@ public final class BenchCommand implements Callable<Integer> {
         List<Path> inputs;
         try (Stream<Path> s = Files.list(cases)) {
             inputs = s.filter(p -> CaseList.caseId(p.getFileName().toString(), Files.isDirectory(p)) != null)
-                    .sorted().limit(n).toList();
+                    .sorted()
+                    .limit(n)
+                    .toList();
         }
-        if (inputs.size() < n) throw new CalvariaException("need " + n + " cases in " + cases + ", found " + inputs.size());
+        if (inputs.size() < n)
+            throw new CalvariaException("need " + n + " cases in " + cases + ", found " + inputs.size());
         Path root = out != null ? Files.createDirectories(out) : Files.createTempDirectory("calvaria-bench");
         Path in = Files.createDirectories(root.resolve("cases"));
         for (Path p : inputs) {
@@ -61,7 +78,11 @@ public final class BenchCommand implements Callable<Integer> {
         // Warm-up (not timed): the JIT and TensorFlow's first session.
         System.out.println("warming up on " + inputs.get(0).getFileName() + " ...");
         loop(inputs.subList(0, 1), root.resolve("warmup"));
-        System.out.printf(Locale.ROOT, "%d cases from %s; %d processors%n", inputs.size(), cases,
+        System.out.printf(
+                Locale.ROOT,
+                "%d cases from %s; %d processors%n",
+                inputs.size(),
+                cases,
                 Runtime.getRuntime().availableProcessors());
 
         double plain = loop(inputs, root.resolve("loop"));
@@ -89,17 +110,26 @@ public final class BenchCommand implements Callable<Integer> {
             for (Path in : inputs) {
                 String id = CaseList.caseId(in.getFileName().toString(), Files.isDirectory(in));
                 Path dir = Files.createDirectories(outDir.resolve(id));
-                p.run(in, DesignPipeline.Settings.defaults().withManufacture(
-                                new org.calvaria.manufacture.Manufacture.Options(0.5, 2.0, null, null, null, 20)),
-                        new DesignPipeline.OutputFiles(dir.resolve("implant.stl"), null, null,
-                                dir.resolve("report.json"), null), s -> { });
+                p.run(
+                        in,
+                        DesignPipeline.Settings.defaults()
+                                .withManufacture(new org.calvaria.manufacture.Manufacture.Options(
+                                        0.5, 2.0, null, null, null, 20)),
+                        new DesignPipeline.OutputFiles(
+                                dir.resolve("implant.stl"), null, null, dir.resolve("report.json"), null),
+                        s -> {});
             }
         }
         return (System.nanoTime() - t0) / 1e9;
     }
 
     private static void report(String what, int cases, double seconds, double speedUp, double overhead) {
-        System.out.printf(Locale.ROOT, "%-28s %7.1f s  %.4f cases/s%s%s%n", what, seconds, cases / seconds,
+        System.out.printf(
+                Locale.ROOT,
+                "%-28s %7.1f s  %.4f cases/s%s%s%n",
+                what,
+                seconds,
+                cases / seconds,
                 Double.isNaN(speedUp) ? "" : String.format(Locale.ROOT, "  speed-up vs first master %.2fx", speedUp),
                 Double.isNaN(overhead) ? "" : String.format(Locale.ROOT, "  vs plain loop %+.1f %%", 100 * overhead));
     }

@@ -1,10 +1,5 @@
 package org.calvaria.spark;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.calvaria.CalvariaException;
-import org.calvaria.Json;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -21,6 +16,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.calvaria.CalvariaException;
+import org.calvaria.Json;
 
 /**
  * The output root of a batch and how a case's files get there. Each case has one folder,
@@ -46,12 +45,18 @@ public final class CaseFolders implements Serializable {
         if (conf != null) for (Map.Entry<String, String> e : conf) hadoop.put(e.getKey(), e.getValue());
     }
 
-    public String root() { return root; }
+    public String root() {
+        return root;
+    }
 
-    public String jobId() { return jobId; }
+    public String jobId() {
+        return jobId;
+    }
 
     /** Whether the output root is on the local file system (a path or a file: URI). */
-    public boolean isLocal() { return isLocal(root); }
+    public boolean isLocal() {
+        return isLocal(root);
+    }
 
     static boolean isLocal(String uri) {
         String scheme = new org.apache.hadoop.fs.Path(uri).toUri().getScheme();
@@ -70,7 +75,9 @@ public final class CaseFolders implements Serializable {
     }
 
     /** The final folder of a case, as a string (local path or URI). */
-    public String caseFolder(String caseId) { return root + "/cases/" + caseId; }
+    public String caseFolder(String caseId) {
+        return root + "/cases/" + caseId;
+    }
 
     /** A new, empty staging folder for one attempt at one case, on the local disk. */
     public Path stage(String caseId, long attempt) {
@@ -98,7 +105,9 @@ public final class CaseFolders implements Serializable {
                 Path target = localPath(root).resolve("cases").resolve(caseId);
                 Files.createDirectories(target.getParent());
                 if (Files.exists(target)) {
-                    Path old = localPath(root).resolve("_temporary").resolve(caseId + ".replaced." + jobId + "." + attempt);
+                    Path old = localPath(root)
+                            .resolve("_temporary")
+                            .resolve(caseId + ".replaced." + jobId + "." + attempt);
                     try {
                         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
                         deleteTree(old);
@@ -118,8 +127,8 @@ public final class CaseFolders implements Serializable {
             }
             Configuration conf = conf();
             org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(caseFolder(caseId));
-            org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(root + "/_temporary/" + caseId + "." + jobId
-                    + "." + attempt);
+            org.apache.hadoop.fs.Path tmp =
+                    new org.apache.hadoop.fs.Path(root + "/_temporary/" + caseId + "." + jobId + "." + attempt);
             FileSystem fs = target.getFileSystem(conf);
             fs.delete(tmp, true);
             fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(staging.toUri()), tmp);

@@ -1,5 +1,12 @@
 package org.calvaria.spark;
 
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -8,14 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.calvaria.CalvariaException;
-
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * The cases of a batch, from a folder, a glob ({@code /data/ct/*.nii.gz}) or a manifest (a CSV with a header, or a
@@ -122,8 +121,9 @@ public final class CaseList {
         Set<String> seen = new HashSet<>();
         for (CaseSpec c : cases) {
             if (!c.id().matches("[A-Za-z0-9._-]{1,128}")) {
-                throw new CalvariaException("case id '" + c.id() + "' (" + c.input() + ") may only hold letters, digits,"
-                        + " '.', '_' and '-' (it names the case's output folder); give ids in a manifest's 'id' column");
+                throw new CalvariaException(
+                        "case id '" + c.id() + "' (" + c.input() + ") may only hold letters, digits,"
+                                + " '.', '_' and '-' (it names the case's output folder); give ids in a manifest's 'id' column");
             }
             if (!seen.add(c.id())) {
                 throw new CalvariaException("two inputs have the case id '" + c.id() + "'; give unique ids in a"

@@ -2,24 +2,6 @@ package org.calvaria.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.spark.sql.SparkSession;
-import org.calvaria.CalvariaException;
-import org.calvaria.Json;
-import org.calvaria.evaluate.Dataset;
-import org.calvaria.evaluate.Evaluator;
-import org.calvaria.evaluate.FilePredictions;
-import org.calvaria.evaluate.FloorBaselines;
-import org.calvaria.evaluate.ImplantPredictor;
-import org.calvaria.evaluate.MirrorBaseline;
-import org.calvaria.evaluate.Report;
-import org.calvaria.implant.ImplantDesigner;
-import org.calvaria.files.Outputs;
-import org.calvaria.volume.MaskVolume;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,14 +14,36 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.calvaria.CalvariaException;
+import org.calvaria.Json;
+import org.calvaria.evaluate.Dataset;
+import org.calvaria.evaluate.Evaluator;
+import org.calvaria.evaluate.FilePredictions;
+import org.calvaria.evaluate.FloorBaselines;
+import org.calvaria.evaluate.ImplantPredictor;
+import org.calvaria.evaluate.MirrorBaseline;
+import org.calvaria.evaluate.Report;
+import org.calvaria.files.Outputs;
+import org.calvaria.implant.ImplantDesigner;
+import org.calvaria.volume.MaskVolume;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code calvaria-spark batch evaluate DATASET -o OUT}: {@code calvaria evaluate}, one Spark task per case. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate implants against the truth of a SkullFix-style dataset, as 'calvaria evaluate' does,"
-                + " one case per Spark task. The dataset and OUT must be on a file system the driver and the"
-                + " executors both mount (local disk in local mode, NFS or similar on a cluster).",
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluate implants against the truth of a SkullFix-style dataset, as 'calvaria evaluate' does,"
+                    + " one case per Spark task. The dataset and OUT must be on a file system the driver and the"
+                    + " executors both mount (local disk in local mode, NFS or similar on a cluster).",
             "Writes what 'evaluate' writes (metrics.csv, summary.json, report.html, OUT/cases/CASE/) plus"
-                    + " results.parquet and results.csv with one row per case; summary.json gains a 'batch' part."})
+                    + " results.parquet and results.csv with one row per case; summary.json gains a 'batch' part."
+        })
 public final class EvaluateBatch implements Callable<Integer> {
     @Mixin
     BatchOptions batch;
@@ -47,25 +51,35 @@ public final class EvaluateBatch implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATASET", description = "Dataset folder (SkullFix layout).")
     Path dataset;
 
-    @Option(names = "--pred", paramLabel = "PRED_DIR", description = "Folder of predicted implants named like the"
-            + " dataset's files.")
+    @Option(
+            names = "--pred",
+            paramLabel = "PRED_DIR",
+            description = "Folder of predicted implants named like the" + " dataset's files.")
     Path predictions;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Method name of the --pred predictions.")
     String predictionName;
 
-    @Option(names = "--model", paramLabel = "MODEL",
+    @Option(
+            names = "--model",
+            paramLabel = "MODEL",
             description = "Design implants with this completion model ('default' = the bundled one) and score them.")
     String model;
 
     @Option(names = "--threshold", paramLabel = "P", description = "With --model: probability threshold.")
     Double threshold;
 
-    @Option(names = "--baseline", paramLabel = "B", split = ",",
+    @Option(
+            names = "--baseline",
+            paramLabel = "B",
+            split = ",",
             description = "Baselines: mirror, mirror-box, empty, hull, oracle-grid.")
     List<String> baselines = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT_DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "OUT_DIR",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("evaluation");
 
     @Option(names = "--cases", paramLabel = "IDS", split = ",", description = "Only these cases (060,061 or 060-069).")
@@ -78,8 +92,15 @@ public final class EvaluateBatch implements Callable<Integer> {
     boolean noImages;
 
     /** The methods' settings, as each task needs them. */
-    record Settings(String predictions, String predictionName, String model, Double threshold, List<String> baselines,
-                    double bandMm, int imageHeightPx) implements Serializable {}
+    record Settings(
+            String predictions,
+            String predictionName,
+            String model,
+            Double threshold,
+            List<String> baselines,
+            double bandMm,
+            int imageHeightPx)
+            implements Serializable {}
 
     @Override
     public Integer call() throws Exception {
@@ -88,25 +109,41 @@ public final class EvaluateBatch implements Callable<Integer> {
         if (!cases.isEmpty()) ds = ds.select(expand(cases));
         requireOutputApart(out, dataset, predictions);
         if (predictions == null && model == null && baselines.isEmpty()) {
-            throw new CalvariaException("nothing to evaluate: give --model M, --pred PRED_DIR and/or --baseline"
-                    + " mirror,empty,hull");
+            throw new CalvariaException(
+                    "nothing to evaluate: give --model M, --pred PRED_DIR and/or --baseline" + " mirror,empty,hull");
         }
         byte[] modelBytes = model == null || model.equals("default") ? null : DesignBatch.readModel(Path.of(model));
-        Settings s = new Settings(predictions == null ? null : predictions.toAbsolutePath().toString(),
-                predictionName, model, threshold, List.copyOf(baselines), bandMm, noImages ? 0 : 180);
+        Settings s = new Settings(
+                predictions == null ? null : predictions.toAbsolutePath().toString(),
+                predictionName,
+                model,
+                threshold,
+                List.copyOf(baselines),
+                bandMm,
+                noImages ? 0 : 180);
         methods(s, null, null); // checks names and baselines before Spark starts
         SparkSession spark = Batch.session(batch, "calvaria batch evaluate");
         long t0 = System.nanoTime();
         List<CaseSpec> specs = new ArrayList<>();
-        for (Dataset.Case c : ds.cases()) specs.add(new CaseSpec(c.id(), dataset.toAbsolutePath().toString()));
+        for (Dataset.Case c : ds.cases())
+            specs.add(new CaseSpec(c.id(), dataset.toAbsolutePath().toString()));
         Files.createDirectories(out);
-        CaseFolders folders = new CaseFolders(out.toAbsolutePath().toString(), Batch.jobId(spark),
+        CaseFolders folders = new CaseFolders(
+                out.toAbsolutePath().toString(),
+                Batch.jobId(spark),
                 spark.sparkContext().hadoopConfiguration());
-        Batch.Job job = new Batch.Job(folders, batch.resume, batch.failFast, batch.simulateKill,
-                Batch.tfThreads(spark, batch), modelBytes == null ? null : spark.sparkContext().broadcast(modelBytes,
-                scala.reflect.ClassTag$.MODULE$.apply(byte[].class)));
-        List<Map<String, Object>> rows = Batch.run(spark, specs, batch.partitions, job,
-                (c, in, staging, folder) -> evaluateCase(s, job, c, in, staging));
+        Batch.Job job = new Batch.Job(
+                folders,
+                batch.resume,
+                batch.failFast,
+                batch.simulateKill,
+                Batch.tfThreads(spark, batch),
+                modelBytes == null
+                        ? null
+                        : spark.sparkContext()
+                                .broadcast(modelBytes, scala.reflect.ClassTag$.MODULE$.apply(byte[].class)));
+        List<Map<String, Object>> rows = Batch.run(
+                spark, specs, batch.partitions, job, (c, in, staging, folder) -> evaluateCase(s, job, c, in, staging));
         double seconds = (System.nanoTime() - t0) / 1e9;
 
         // The evaluation as 'evaluate' would have it, from the rows, and its report files.
@@ -121,15 +158,23 @@ public final class EvaluateBatch implements Callable<Integer> {
         }
         List<String> written = new ArrayList<>(Results.write(spark, folders, rows));
         if (!done.isEmpty()) {
-            Evaluator.Evaluation ev = new Evaluator.Evaluation(ds.select(done), new Evaluator.Options(out, 1, bandMm,
-                    s.imageHeightPx()), List.copyOf(descriptions.keySet()), descriptions, infos, results, seconds,
-                    (int) rows.stream().filter(r -> Boolean.TRUE.equals(r.get("resumed"))).count());
+            Evaluator.Evaluation ev = new Evaluator.Evaluation(
+                    ds.select(done),
+                    new Evaluator.Options(out, 1, bandMm, s.imageHeightPx()),
+                    List.copyOf(descriptions.keySet()),
+                    descriptions,
+                    infos,
+                    results,
+                    seconds,
+                    (int) rows.stream()
+                            .filter(r -> Boolean.TRUE.equals(r.get("resumed")))
+                            .count());
             for (Path p : Report.write(ev, commandLine())) written.add(p.toString());
             addBatchPart(out.resolve("summary.json"), rows, spark.sparkContext().master(), seconds);
             printMethods(ev);
         } else {
-            written.add(Results.writeSummary(folders, rows, commandLine(), spark.sparkContext().master(), seconds,
-                    null));
+            written.add(Results.writeSummary(
+                    folders, rows, commandLine(), spark.sparkContext().master(), seconds, null));
         }
         return Batch.finish(rows, "batch evaluate", seconds, written);
     }
@@ -171,21 +216,36 @@ public final class EvaluateBatch implements Callable<Integer> {
         Map<String, ImplantPredictor> methods = new LinkedHashMap<>();
         if (s.predictions() != null) {
             Path pred = Path.of(s.predictions());
-            String name = s.predictionName() != null ? s.predictionName()
+            String name = s.predictionName() != null
+                    ? s.predictionName()
                     : pred.toAbsolutePath().normalize().getFileName().toString();
-            methods.put(name, lease == null && job == null ? ImplantPredictor.of(v -> null) : FilePredictions.open(pred));
+            methods.put(
+                    name, lease == null && job == null ? ImplantPredictor.of(v -> null) : FilePredictions.open(pred));
         }
         if (s.model() != null) {
-            String name = s.model().equals("default") ? "calvaria" : Path.of(s.model()).getFileName().toString()
-                    .replace(org.calvaria.complete.ModelFile.EXTENSION, "");
+            String name = s.model().equals("default")
+                    ? "calvaria"
+                    : Path.of(s.model())
+                            .getFileName()
+                            .toString()
+                            .replace(org.calvaria.complete.ModelFile.EXTENSION, "");
             if (lease == null) {
                 methods.put(name, ImplantPredictor.of(v -> null));
             } else {
-                ImplantDesigner designer = new ImplantDesigner(lease.model(), ImplantDesigner.Options.withThreshold(
-                        s.threshold() != null ? s.threshold() : lease.model().threshold()));
-                String fingerprint = "model " + s.model() + " created " + lease.model().modelFile().created();
-                methods.put(name, ImplantPredictor.of(fingerprint + (s.threshold() == null ? "" : " " + s.threshold()),
-                        v -> designer.design(MaskVolume.requireBinary(v, "defective skull"), st -> { }).implant()));
+                ImplantDesigner designer = new ImplantDesigner(
+                        lease.model(),
+                        ImplantDesigner.Options.withThreshold(
+                                s.threshold() != null
+                                        ? s.threshold()
+                                        : lease.model().threshold()));
+                String fingerprint = "model " + s.model() + " created "
+                        + lease.model().modelFile().created();
+                methods.put(
+                        name,
+                        ImplantPredictor.of(
+                                fingerprint + (s.threshold() == null ? "" : " " + s.threshold()),
+                                v -> designer.design(MaskVolume.requireBinary(v, "defective skull"), st -> {})
+                                        .implant()));
             }
         }
         for (String b : s.baselines()) {
@@ -196,11 +256,13 @@ public final class EvaluateBatch implements Callable<Integer> {
                 case "empty" -> FloorBaselines.empty();
                 case "hull" -> FloorBaselines.hull();
                 case "oracle-grid" -> FloorBaselines.perfectCompletionOnHoleGrids();
-                default -> throw new CalvariaException("unknown --baseline '" + b
-                        + "'; use mirror, mirror-box, empty, hull or oracle-grid");
+                default ->
+                    throw new CalvariaException(
+                            "unknown --baseline '" + b + "'; use mirror, mirror-box, empty, hull or oracle-grid");
             };
             if (methods.containsKey(key)) {
-                throw new CalvariaException("method name '" + key + "' is given twice; rename the predictions with --name");
+                throw new CalvariaException(
+                        "method name '" + key + "' is given twice; rename the predictions with --name");
             }
             methods.put(key, p);
         }
@@ -233,26 +295,45 @@ public final class EvaluateBatch implements Callable<Integer> {
         return Json.compact().writeValueAsString(root);
     }
 
-    private static void readEvaluation(String json, List<Evaluator.CaseInfo> infos, List<Evaluator.CaseResult> results,
-                                       Map<String, String> descriptions) throws java.io.IOException {
+    private static void readEvaluation(
+            String json,
+            List<Evaluator.CaseInfo> infos,
+            List<Evaluator.CaseResult> results,
+            Map<String, String> descriptions)
+            throws java.io.IOException {
         JsonNode root = Json.MAPPER.readTree(json);
         JsonNode i = root.get("info");
         String id = i.get("id").asText();
-        infos.add(new Evaluator.CaseInfo(id, i.get("defect_type").asText(), i.get("true_volume_ml").asDouble(),
-                i.get("midline_share").asDouble(), i.get("grid").asText()));
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("descriptions").properties().iterator(); it.hasNext(); ) {
+        infos.add(new Evaluator.CaseInfo(
+                id,
+                i.get("defect_type").asText(),
+                i.get("true_volume_ml").asDouble(),
+                i.get("midline_share").asDouble(),
+                i.get("grid").asText()));
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        root.get("descriptions").properties().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             descriptions.putIfAbsent(e.getKey(), e.getValue().asText());
         }
         for (JsonNode r : root.get("results")) {
             Map<String, Double> metrics = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = r.get("metrics").properties().iterator(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            r.get("metrics").properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                metrics.put(e.getKey(), e.getValue().isNumber() ? e.getValue().asDouble()
-                        : Double.parseDouble(e.getValue().asText()));
+                metrics.put(
+                        e.getKey(),
+                        e.getValue().isNumber()
+                                ? e.getValue().asDouble()
+                                : Double.parseDouble(e.getValue().asText()));
             }
-            results.add(new Evaluator.CaseResult(id, r.get("method").asText(), metrics,
-                    r.get("image").isNull() ? null : r.get("image").asText(), r.get("note").asText("")));
+            results.add(new Evaluator.CaseResult(
+                    id,
+                    r.get("method").asText(),
+                    metrics,
+                    r.get("image").isNull() ? null : r.get("image").asText(),
+                    r.get("note").asText("")));
         }
     }
 
@@ -262,7 +343,8 @@ public final class EvaluateBatch implements Callable<Integer> {
         ObjectNode b = root.putObject("batch");
         b.put("master", master);
         b.put("cases", rows.size());
-        long failed = rows.stream().filter(r -> "failed".equals(r.get("status"))).count();
+        long failed =
+                rows.stream().filter(r -> "failed".equals(r.get("status"))).count();
         b.put("done", rows.size() - failed);
         b.put("failed", failed);
         b.put("seconds", seconds);
@@ -279,7 +361,8 @@ public final class EvaluateBatch implements Callable<Integer> {
     private static void printMethods(Evaluator.Evaluation ev) {
         for (String m : ev.methods()) {
             List<Double> dice = new ArrayList<>();
-            for (Evaluator.CaseResult r : ev.results()) if (r.method().equals(m)) dice.add(r.metrics().get("dice"));
+            for (Evaluator.CaseResult r : ev.results())
+                if (r.method().equals(m)) dice.add(r.metrics().get("dice"));
             Report.Stats d = Report.Stats.of(dice);
             System.out.printf(Locale.ROOT, "%-10s DSC %.3f +- %.3f  (n=%d)%n", m, d.mean(), d.std(), d.n());
         }
@@ -292,7 +375,12 @@ public final class EvaluateBatch implements Callable<Integer> {
         if (predictions != null) sb.append(" --pred ").append(predictions);
         if (!baselines.isEmpty()) sb.append(" --baseline ").append(String.join(",", baselines));
         if (!cases.isEmpty()) sb.append(" --cases ").append(String.join(",", cases));
-        sb.append(" --band ").append(bandMm).append(' ').append(dataset).append(" -o ").append(out);
+        sb.append(" --band ")
+                .append(bandMm)
+                .append(' ')
+                .append(dataset)
+                .append(" -o ")
+                .append(out);
         return sb.toString();
     }
 
@@ -302,7 +390,9 @@ public final class EvaluateBatch implements Callable<Integer> {
         for (String raw : ids) {
             String id = raw.trim();
             int dash = id.indexOf('-');
-            if (dash > 0 && id.substring(0, dash).matches("\\d+") && id.substring(dash + 1).matches("\\d+")) {
+            if (dash > 0
+                    && id.substring(0, dash).matches("\\d+")
+                    && id.substring(dash + 1).matches("\\d+")) {
                 String a = id.substring(0, dash);
                 int from = Integer.parseInt(a), to = Integer.parseInt(id.substring(dash + 1));
                 if (to < from || to - from > 100000) throw new CalvariaException("case range '" + id + "' is empty");

@@ -1,13 +1,12 @@
 package org.calvaria.spark;
 
-import org.calvaria.complete.CompletionModel;
-import org.calvaria.complete.ModelFile;
-
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import org.calvaria.complete.CompletionModel;
+import org.calvaria.complete.ModelFile;
 
 /**
  * The completion models of this JVM (an executor, or the driver in local mode). The model file is parsed once per
@@ -24,9 +23,13 @@ public final class Models {
     /** A model lent to one task; give it back with {@link Lease#close}. {@code bytes} null = the bundled model. */
     public static Lease borrow(byte[] bytes, int threads) {
         String key = key(bytes) + "/" + threads;
-        ModelFile file = FILES.computeIfAbsent(key(bytes), k -> bytes == null ? CompletionModel.defaultModelFile()
-                : ModelFile.read(bytes, "model sent to this executor"));
-        CompletionModel m = IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
+        ModelFile file = FILES.computeIfAbsent(
+                key(bytes),
+                k -> bytes == null
+                        ? CompletionModel.defaultModelFile()
+                        : ModelFile.read(bytes, "model sent to this executor"));
+        CompletionModel m =
+                IDLE.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).pollFirst();
         if (m == null) {
             m = CompletionModel.load(file, threads);
             CREATED.merge(key, 1, Integer::sum);

@@ -1,6 +1,15 @@
 package org.calvaria.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -12,16 +21,6 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.calvaria.Json;
 import org.calvaria.files.Outputs;
-
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /** The results table of a batch (Parquet and CSV, one row per case) and its summary.json. */
 public final class Results {
@@ -72,11 +71,16 @@ public final class Results {
         for (Map<String, Object> r : rows) {
             Object[] values = new Object[fields.size()];
             int i = 0;
-            for (Map.Entry<String, DataType> e : types.entrySet()) values[i++] = convert(r.get(e.getKey()), e.getValue());
+            for (Map.Entry<String, DataType> e : types.entrySet())
+                values[i++] = convert(r.get(e.getKey()), e.getValue());
             sparkRows.add(RowFactory.create(values));
         }
         String parquet = folders.root() + "/results.parquet";
-        spark.createDataFrame(sparkRows, schema).coalesce(1).write().mode(SaveMode.Overwrite).parquet(parquet);
+        spark.createDataFrame(sparkRows, schema)
+                .coalesce(1)
+                .write()
+                .mode(SaveMode.Overwrite)
+                .parquet(parquet);
         StringBuilder csv = new StringBuilder(String.join(",", types.keySet())).append('\n');
         for (Map<String, Object> r : rows) {
             List<String> cells = new ArrayList<>();
@@ -95,17 +99,25 @@ public final class Results {
     }
 
     /** A summary of a batch: counts, times, failures, mean seconds per stage, and {@code extra}. */
-    public static String writeSummary(CaseFolders folders, List<Map<String, Object>> rows, String command,
-                                      String master, double seconds, Map<String, Object> extra) {
+    public static String writeSummary(
+            CaseFolders folders,
+            List<Map<String, Object>> rows,
+            String command,
+            String master,
+            double seconds,
+            Map<String, Object> extra) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("made_by", Batch.provenance(command));
         s.put("command", command);
         s.put("master", master);
         s.put("cases", rows.size());
-        long failed = rows.stream().filter(r -> "failed".equals(r.get("status"))).count();
+        long failed =
+                rows.stream().filter(r -> "failed".equals(r.get("status"))).count();
         s.put("done", rows.size() - failed);
         s.put("failed", failed);
-        s.put("kept_from_earlier_run", rows.stream().filter(r -> Boolean.TRUE.equals(r.get("resumed"))).count());
+        s.put(
+                "kept_from_earlier_run",
+                rows.stream().filter(r -> Boolean.TRUE.equals(r.get("resumed"))).count());
         s.put("seconds", Math.round(seconds * 1000) / 1000.0);
         s.put("cases_per_second", seconds > 0 ? Math.round(rows.size() / seconds * 10000) / 10000.0 : null);
         Map<String, Object> stages = new LinkedHashMap<>();
@@ -152,8 +164,8 @@ public final class Results {
         }
         try {
             org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(folders.root() + "/" + name);
-            org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(folders.root() + "/." + name + "."
-                    + folders.jobId() + ".tmp");
+            org.apache.hadoop.fs.Path tmp =
+                    new org.apache.hadoop.fs.Path(folders.root() + "/." + name + "." + folders.jobId() + ".tmp");
             FileSystem fs = target.getFileSystem(folders.conf());
             try (OutputStream o = fs.create(tmp, true)) {
                 o.write(bytes);
@@ -167,7 +179,9 @@ public final class Results {
 
     /** snake_case of a report key: {@code volumeMl} -> {@code volume_ml}, {@code map back} -> {@code map_back}. */
     static String snake(String key) {
-        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_").toLowerCase(Locale.ROOT);
+        return key.replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                .replaceAll("[^A-Za-z0-9]+", "_")
+                .toLowerCase(Locale.ROOT);
     }
 
     /**

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
  * {@code calvaria-spark}: the batch commands on Apache Spark. Run it with {@code ./calvaria-spark} (embedded
  * local[*] Spark) or {@code spark-submit --class org.calvaria.spark.SparkMain calvaria-spark.jar batch ...}.
  */
-@Command(name = "calvaria-spark", mixinStandardHelpOptions = true,
+@Command(
+        name = "calvaria-spark",
+        mixinStandardHelpOptions = true,
         versionProvider = org.calvaria.cli.Main.Version.class,
         description = "Batch design, evaluation and dataset building over many scans on Apache Spark.",
         subcommands = {SparkMain.BatchGroup.class})
@@ -45,7 +47,9 @@ public final class SparkMain implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "give a command: batch");
     }
 
-    @Command(name = "batch", mixinStandardHelpOptions = true,
+    @Command(
+            name = "batch",
+            mixinStandardHelpOptions = true,
             description = "Run a single-machine command over many cases on Spark.",
             subcommands = {DesignBatch.class, EvaluateBatch.class, DatasetBatch.class, BenchCommand.class})
     public static final class BatchGroup implements Runnable {
@@ -54,7 +58,8 @@ public final class SparkMain implements Runnable {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give a subcommand: design, evaluate, dataset or bench");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "give a subcommand: design, evaluate, dataset or bench");
         }
     }
 

@@ -1,19 +1,8 @@
 package org.calvaria.spark;
 
-import org.apache.spark.sql.SparkSession;
-import org.calvaria.complete.CompletionModel;
-import org.calvaria.io.VolumeIO;
-import org.calvaria.manufacture.Manufacture;
-import org.calvaria.pipeline.DesignPipeline;
-import org.calvaria.volume.MaskVolume;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,10 +18,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.spark.sql.SparkSession;
+import org.calvaria.complete.CompletionModel;
+import org.calvaria.io.VolumeIO;
+import org.calvaria.manufacture.Manufacture;
+import org.calvaria.pipeline.DesignPipeline;
+import org.calvaria.volume.MaskVolume;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The batch commands on local[2] Spark (started once for the class) against the single-machine pipeline, on three
@@ -45,23 +44,34 @@ class BatchSparkTest {
 
     @TempDir
     static Path tmp;
+
     static Path skullfix, in, reference;
     static Map<String, MaskVolume> referenceImplants = new HashMap<>();
 
     @BeforeAll
     static void setUp() throws IOException {
-        skullfix = Path.of(System.getProperty("calvaria.shared", "../shared/data")).resolve("skullfix")
-                .toAbsolutePath().normalize();
-        boolean present = IDS.stream().allMatch(id -> Files.isRegularFile(skullfix.resolve("defective_skull")
-                .resolve(id + ".nrrd")) && Files.isRegularFile(skullfix.resolve("implant").resolve(id + ".nrrd")));
-        Assumptions.assumeTrue(present, "SKIPPED: the SkullFix cases " + IDS + " are not in " + skullfix
-                + " (the shared data folder beside the repository, or -Dcalvaria.shared=DIR)");
+        skullfix = Path.of(System.getProperty("calvaria.shared", "../shared/data"))
+                .resolve("skullfix")
+                .toAbsolutePath()
+                .normalize();
+        boolean present = IDS.stream()
+                .allMatch(id -> Files.isRegularFile(
+                                skullfix.resolve("defective_skull").resolve(id + ".nrrd"))
+                        && Files.isRegularFile(skullfix.resolve("implant").resolve(id + ".nrrd")));
+        Assumptions.assumeTrue(
+                present,
+                "SKIPPED: the SkullFix cases " + IDS + " are not in " + skullfix
+                        + " (the shared data folder beside the repository, or -Dcalvaria.shared=DIR)");
         in = Files.createDirectories(tmp.resolve("in"));
         for (String id : IDS) {
-            Files.createSymbolicLink(in.resolve(id + ".nrrd"), skullfix.resolve("defective_skull").resolve(id + ".nrrd"));
+            Files.createSymbolicLink(
+                    in.resolve(id + ".nrrd"),
+                    skullfix.resolve("defective_skull").resolve(id + ".nrrd"));
         }
-        Files.writeString(in.resolve("corrupt.nrrd"), "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 64 64 64\n"
-                + "encoding: raw\n\nnot the 262144 bytes the header promises");
+        Files.writeString(
+                in.resolve("corrupt.nrrd"),
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 64 64 64\n"
+                        + "encoding: raw\n\nnot the 262144 bytes the header promises");
         org.calvaria.Progress.enabled(false);
     }
 
@@ -73,10 +83,17 @@ class BatchSparkTest {
             DesignPipeline p = new DesignPipeline(m, "bundled default model");
             for (String id : IDS) {
                 Path dir = Files.createDirectories(reference.resolve(id));
-                p.run(in.resolve(id + ".nrrd"), DesignPipeline.Settings.defaults().withManufacture(
-                                new Manufacture.Options(0.5, 2.0, null, null, null, 20)),
-                        new DesignPipeline.OutputFiles(dir.resolve("implant.stl"), dir.resolve(id + ".nrrd"), null,
-                                dir.resolve("report.json"), null), s -> { });
+                p.run(
+                        in.resolve(id + ".nrrd"),
+                        DesignPipeline.Settings.defaults()
+                                .withManufacture(new Manufacture.Options(0.5, 2.0, null, null, null, 20)),
+                        new DesignPipeline.OutputFiles(
+                                dir.resolve("implant.stl"),
+                                dir.resolve(id + ".nrrd"),
+                                null,
+                                dir.resolve("report.json"),
+                                null),
+                        s -> {});
                 referenceImplants.put(id, (MaskVolume) VolumeIO.read(dir.resolve(id + ".nrrd")));
             }
         }
@@ -84,7 +101,10 @@ class BatchSparkTest {
 
     @AfterAll
     static void stopSpark() {
-        SparkSession.getActiveSession().foreach(s -> { s.stop(); return null; });
+        SparkSession.getActiveSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
     }
 
     record Run(int code, String out, String err) {}
@@ -128,12 +148,16 @@ class BatchSparkTest {
         for (int i = 0; i < line.length(); i++) {
             char ch = line.charAt(i);
             if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') { cur.append('"'); i++; }
-                else if (ch == '"') quoted = false;
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else if (ch == '"') quoted = false;
                 else cur.append(ch);
             } else if (ch == '"') quoted = true;
-            else if (ch == ',') { cells.add(cur.toString()); cur.setLength(0); }
-            else cur.append(ch);
+            else if (ch == ',') {
+                cells.add(cur.toString());
+                cur.setLength(0);
+            } else cur.append(ch);
         }
         cells.add(cur.toString());
         return cells;
@@ -141,7 +165,8 @@ class BatchSparkTest {
 
     static Set<String> tree(Path root) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+            return s.filter(Files::isRegularFile)
+                    .map(p -> root.relativize(p).toString())
                     .collect(Collectors.toCollection(TreeSet::new));
         }
     }
@@ -150,8 +175,10 @@ class BatchSparkTest {
         MaskVolume got = (MaskVolume) VolumeIO.read(caseFolder.resolve("implant.nrrd"));
         MaskVolume want = referenceImplants.get(id);
         assertTrue(got.geometry().sameGrid(want.geometry(), 1e-9), id + ": same grid");
-        assertTrue(got.sameVoxels(want), id + ": batch and single-machine implants differ ("
-                + got.cardinality() + " vs " + want.cardinality() + " voxels)");
+        assertTrue(
+                got.sameVoxels(want),
+                id + ": batch and single-machine implants differ (" + got.cardinality() + " vs " + want.cardinality()
+                        + " voxels)");
     }
 
     @Test
@@ -165,7 +192,9 @@ class BatchSparkTest {
         Map<String, Map<String, String>> rows = results(out);
         assertEquals(Set.of("000", "001", "002", "corrupt"), rows.keySet());
         assertEquals("failed", rows.get("corrupt").get("status"));
-        assertTrue(rows.get("corrupt").get("error").contains("too short"), rows.get("corrupt").get("error"));
+        assertTrue(
+                rows.get("corrupt").get("error").contains("too short"),
+                rows.get("corrupt").get("error"));
         assertFalse(rows.get("corrupt").get("error").contains("\n"));
         for (String id : IDS) {
             Map<String, String> row = rows.get(id);
@@ -173,19 +202,29 @@ class BatchSparkTest {
             assertSameImplant(id, out.resolve("cases").resolve(id));
             assertEquals(Long.toString(referenceImplants.get(id).cardinality()), row.get("implant_voxels"));
             assertTrue(Double.parseDouble(row.get("seconds_per_stage_complete")) > 0);
-            assertEquals(out.resolve("cases").resolve(id).resolve("implant.stl").toString(), row.get("output_implant_stl"));
-            assertEquals(Files.size(reference.resolve(id).resolve("implant.stl")),
-                    Files.size(out.resolve("cases").resolve(id).resolve("implant.stl")), "same mesh size");
+            assertEquals(
+                    out.resolve("cases").resolve(id).resolve("implant.stl").toString(), row.get("output_implant_stl"));
+            assertEquals(
+                    Files.size(reference.resolve(id).resolve("implant.stl")),
+                    Files.size(out.resolve("cases").resolve(id).resolve("implant.stl")),
+                    "same mesh size");
         }
-        assertEquals(Set.of("batch.json", "implant.nrrd", "implant.stl", "report.json"),
+        assertEquals(
+                Set.of("batch.json", "implant.nrrd", "implant.stl", "report.json"),
                 tree(out.resolve("cases").resolve("000")));
         assertFalse(Files.exists(out.resolve("cases").resolve("corrupt")), "a failed case leaves no folder");
         assertFalse(Files.exists(out.resolve("_temporary")));
         assertTrue(Files.isRegularFile(out.resolve("summary.json")));
         SparkSession spark = SparkSession.active();
-        assertEquals(4, spark.read().parquet(out.resolve("results.parquet").toString()).count());
-        assertEquals(1, spark.read().parquet(out.resolve("results.parquet").toString())
-                .filter("status = 'failed'").count());
+        assertEquals(
+                4,
+                spark.read().parquet(out.resolve("results.parquet").toString()).count());
+        assertEquals(
+                1,
+                spark.read()
+                        .parquet(out.resolve("results.parquet").toString())
+                        .filter("status = 'failed'")
+                        .count());
         // the model file was read once in this JVM, with at most one TensorFlow session per concurrent task
         assertEquals(1, Models.filesParsed());
         assertTrue(Models.sessionsCreated(null, 1) <= 2, "sessions: " + Models.sessionsCreated(null, 1));
@@ -195,7 +234,8 @@ class BatchSparkTest {
     @Order(2)
     void resumeSkipsFinishedCases() throws IOException {
         Path out = tmp.resolve("design");
-        long before = Files.getLastModifiedTime(out.resolve("cases/000/implant.stl")).toMillis();
+        long before =
+                Files.getLastModifiedTime(out.resolve("cases/000/implant.stl")).toMillis();
         Run r = run("batch", "design", in.toString(), "-o", out.toString(), "--master", MASTER, "--nrrd", "--resume");
         assertEquals(0, r.code);
         Map<String, Map<String, String>> rows = results(out);
@@ -204,7 +244,9 @@ class BatchSparkTest {
             assertEquals("true", rows.get(id).get("resumed"), id + " was redone");
         }
         assertEquals("failed", rows.get("corrupt").get("status"));
-        assertEquals(before, Files.getLastModifiedTime(out.resolve("cases/000/implant.stl")).toMillis());
+        assertEquals(
+                before,
+                Files.getLastModifiedTime(out.resolve("cases/000/implant.stl")).toMillis());
         assertTrue(r.out.contains("3 kept from an earlier run"), r.out);
     }
 
@@ -213,11 +255,19 @@ class BatchSparkTest {
     void failFastExitsOne() throws IOException {
         Path only = Files.createDirectories(tmp.resolve("corrupt-only"));
         Files.copy(in.resolve("corrupt.nrrd"), only.resolve("corrupt.nrrd"));
-        Run r = run("batch", "design", only.toString(), "-o", tmp.resolve("ff").toString(), "--master", MASTER,
+        Run r = run(
+                "batch",
+                "design",
+                only.toString(),
+                "-o",
+                tmp.resolve("ff").toString(),
+                "--master",
+                MASTER,
                 "--fail-fast");
         assertEquals(1, r.code);
         assertTrue(r.err.contains("error: case corrupt failed:") && r.err.contains("too short"), r.err);
-        Run lenient = run("batch", "design", only.toString(), "-o", tmp.resolve("ff2").toString(), "--master", MASTER);
+        Run lenient =
+                run("batch", "design", only.toString(), "-o", tmp.resolve("ff2").toString(), "--master", MASTER);
         assertEquals(0, lenient.code);
         assertTrue(lenient.err.contains("warning: 1 of 1 cases failed"), lenient.err);
     }
@@ -229,17 +279,32 @@ class BatchSparkTest {
         Path one = Files.createDirectories(tmp.resolve("one"));
         Files.createSymbolicLink(one.resolve("001.nrrd"), skullfix.resolve("defective_skull/001.nrrd"));
         Path out = tmp.resolve("killed");
-        Run r = run("batch", "design", one.toString(), "-o", out.toString(), "--master", MASTER, "--nrrd",
+        Run r = run(
+                "batch",
+                "design",
+                one.toString(),
+                "-o",
+                out.toString(),
+                "--master",
+                MASTER,
+                "--nrrd",
                 "--simulate-kill");
         assertEquals(0, r.code, r.err);
         Map<String, String> row = results(out).get("001");
         assertEquals("done", row.get("status"));
         assertEquals("1", row.get("task_attempt"), "the second attempt made the case");
-        assertEquals(Set.of("cases/001/batch.json", "cases/001/implant.nrrd", "cases/001/implant.stl",
-                "cases/001/report.json", "results.csv", "summary.json"),
+        assertEquals(
+                Set.of(
+                        "cases/001/batch.json",
+                        "cases/001/implant.nrrd",
+                        "cases/001/implant.stl",
+                        "cases/001/report.json",
+                        "results.csv",
+                        "summary.json"),
                 tree(out).stream().filter(p -> !p.startsWith("results.parquet")).collect(Collectors.toSet()));
         assertSameImplant("001", out.resolve("cases/001"));
-        assertEquals(Files.size(reference.resolve("001/implant.stl")), Files.size(out.resolve("cases/001/implant.stl")));
+        assertEquals(
+                Files.size(reference.resolve("001/implant.stl")), Files.size(out.resolve("cases/001/implant.stl")));
     }
 
     @Test
@@ -250,19 +315,41 @@ class BatchSparkTest {
         Path pred = Files.createDirectories(tmp.resolve("pred"));
         for (String part : List.of("defective_skull", "implant")) {
             Path dir = Files.createDirectories(ds.resolve(part));
-            for (String id : IDS) Files.createSymbolicLink(dir.resolve(id + ".nrrd"), skullfix.resolve(part).resolve(id + ".nrrd"));
+            for (String id : IDS)
+                Files.createSymbolicLink(
+                        dir.resolve(id + ".nrrd"), skullfix.resolve(part).resolve(id + ".nrrd"));
         }
         for (String id : IDS) Files.copy(reference.resolve(id).resolve(id + ".nrrd"), pred.resolve(id + ".nrrd"));
         Path single = tmp.resolve("eval-single"), batch = tmp.resolve("eval-batch");
-        assertEquals(0, org.calvaria.cli.Main.run("evaluate", ds.toString(), "--pred", pred.toString(), "--baseline",
-                "empty", "-o", single.toString(), "-q"));
-        Run r = run("batch", "evaluate", ds.toString(), "--pred", pred.toString(), "--baseline", "empty", "-o",
-                batch.toString(), "--master", MASTER);
+        assertEquals(
+                0,
+                org.calvaria.cli.Main.run(
+                        "evaluate",
+                        ds.toString(),
+                        "--pred",
+                        pred.toString(),
+                        "--baseline",
+                        "empty",
+                        "-o",
+                        single.toString(),
+                        "-q"));
+        Run r = run(
+                "batch",
+                "evaluate",
+                ds.toString(),
+                "--pred",
+                pred.toString(),
+                "--baseline",
+                "empty",
+                "-o",
+                batch.toString(),
+                "--master",
+                MASTER);
         assertEquals(0, r.code, r.err);
         assertEquals(metrics(single), metrics(batch));
         assertEquals(3, results(batch).size());
-        for (String f : List.of("report.html", "summary.json", "results.csv", "cases/000/pred.json",
-                "cases/000/pred.png")) {
+        for (String f :
+                List.of("report.html", "summary.json", "results.csv", "cases/000/pred.json", "cases/000/pred.png")) {
             assertTrue(Files.isRegularFile(batch.resolve(f)), f);
         }
         String html = Files.readString(batch.resolve("report.html"));
@@ -272,7 +359,8 @@ class BatchSparkTest {
 
     /** metrics.csv without the timing rows (predict_seconds differs from run to run). */
     static List<String> metrics(Path out) throws IOException {
-        return Files.readAllLines(out.resolve("metrics.csv")).stream().filter(l -> !l.contains("predict_seconds"))
+        return Files.readAllLines(out.resolve("metrics.csv")).stream()
+                .filter(l -> !l.contains("predict_seconds"))
                 .toList();
     }
 
@@ -282,19 +370,24 @@ class BatchSparkTest {
         Path skulls = Files.createDirectories(tmp.resolve("skulls"));
         Files.createSymbolicLink(skulls.resolve("000.nrrd"), skullfix.resolve("complete_skull/000.nrrd"));
         Path single = tmp.resolve("ds-single"), batch = tmp.resolve("ds-batch");
-        assertEquals(0, org.calvaria.cli.Main.run("dataset", "build", skulls.toString(), "-o", single.toString(),
-                "--per-skull", "2", "-q"));
-        Run r = run("batch", "dataset", skulls.toString(), "-o", batch.toString(), "--per-skull", "2", "--master",
-                MASTER);
+        assertEquals(
+                0,
+                org.calvaria.cli.Main.run(
+                        "dataset", "build", skulls.toString(), "-o", single.toString(), "--per-skull", "2", "-q"));
+        Run r = run(
+                "batch", "dataset", skulls.toString(), "-o", batch.toString(), "--per-skull", "2", "--master", MASTER);
         assertEquals(0, r.code, r.err);
-        Set<String> samples = tree(single).stream().filter(p -> p.endsWith(".nrrd")).collect(Collectors.toSet());
+        Set<String> samples =
+                tree(single).stream().filter(p -> p.endsWith(".nrrd")).collect(Collectors.toSet());
         assertEquals(6, samples.size(), samples.toString());
         for (String f : samples) {
-            MaskVolume a = (MaskVolume) VolumeIO.read(single.resolve(f)), b = (MaskVolume) VolumeIO.read(batch.resolve(f));
+            MaskVolume a = (MaskVolume) VolumeIO.read(single.resolve(f)),
+                    b = (MaskVolume) VolumeIO.read(batch.resolve(f));
             assertTrue(a.sameVoxels(b) && a.geometry().sameGrid(b.geometry(), 1e-9), f);
         }
         assertTrue(Files.isRegularFile(batch.resolve("manifest.json")));
-        assertEquals(Files.readString(single.resolve("samples/000_00.json")).replaceAll("\"made_by\".*", ""),
+        assertEquals(
+                Files.readString(single.resolve("samples/000_00.json")).replaceAll("\"made_by\".*", ""),
                 Files.readString(batch.resolve("samples/000_00.json")).replaceAll("\"made_by\".*", ""));
     }
 }

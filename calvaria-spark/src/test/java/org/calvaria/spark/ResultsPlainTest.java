@@ -1,13 +1,12 @@
 package org.calvaria.spark;
 
-import org.calvaria.Json;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.calvaria.Json;
+import org.junit.jupiter.api.Test;
 
 /**
  * A design report reaches the results table through its JSON tree ({@link Results#plain}): the row must be the one the
@@ -45,7 +44,8 @@ class ResultsPlainTest {
         Map<String, Object> fromMap = new LinkedHashMap<>(), fromTree = new LinkedHashMap<>();
         Results.flatten("", report, fromMap);
         Results.flatten("", Results.plain(Json.MAPPER.valueToTree(report)), fromTree);
-        assertEquals(fromMap.keySet().stream().toList(), fromTree.keySet().stream().toList());
+        assertEquals(
+                fromMap.keySet().stream().toList(), fromTree.keySet().stream().toList());
         for (String k : fromMap.keySet()) {
             Object a = fromMap.get(k), b = fromTree.get(k);
             assertEquals(a == null ? null : a.getClass(), b == null ? null : b.getClass(), k);
