@@ -64,7 +64,7 @@ class LayeringTest {
             "synth", Set.of("", "volume"),
             "defects", Set.of("", "volume", "files", "morphology", "normalise"),
             "dataset", Set.of("", "volume", "files", "io", "normalise", "defects"),
-            "evaluate", Set.of("", "volume", "files", "morphology", "io", "normalise", "implant", "defects"),
+            "evaluate", Set.of("", "volume", "files", "morphology", "io", "normalise", "implant", "defects", "render"),
             "train", Set.of("", "volume", "files", "normalise", "complete", "synth", "dataset"));
 
     /** Every package with what it may import (itself included). */

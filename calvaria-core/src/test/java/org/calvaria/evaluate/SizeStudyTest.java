@@ -71,7 +71,7 @@ class SizeStudyTest {
         String svg = Files.readString(out.resolve("size-study.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("<polyline"), svg);
         assertEquals(
-                1,
+                2, // a fraction out of range is a bad option value: usage error
                 Main.run(
                         "study",
                         "size",
