@@ -250,28 +250,7 @@ public final class Manufacture {
      * faces are closed by marching cubes), pieces not touching the defect's rim dropped.
      */
     public static TriangleMesh fitCheck(MaskVolume skull, MaskVolume implant, double marginMm) {
-        if (implant.isEmpty()) throw new CalvariaException("no implant: nothing to make a fit check around");
-        Crop box = Crop.around(implant, marginMm + 2);
-        MaskVolume im = box.cut(implant);
-        // A distance transform, not a dilation: a 20 mm ball has thousands of rows at 0.45 mm voxels.
-        float[] d2 = org.calvaria.evaluate.DistanceTransform.squaredDistanceMm2(
-                im, im.geometry().spacing());
-        MaskVolume near = new MaskVolume(im.geometry());
-        double m2 = marginMm * marginMm;
-        for (int i = 0; i < d2.length; i++) if (d2[i] <= m2) near.set(i, true);
-        MaskVolume part = box.cut(skull).and(near);
-        if (part.isEmpty()) throw new CalvariaException("no bone within " + marginMm + " mm of the implant");
-        // The rim: bone within 2 mm of the implant, and at least the bone touching it (26-neighbours) on a scan whose
-        // voxels are coarser than that.
-        double[] sp = im.geometry().spacing();
-        double touch = 1.01 * Math.sqrt(sp[0] * sp[0] + sp[1] * sp[1] + sp[2] * sp[2]);
-        MaskVolume rim = Morphology.dilate(im, Math.max(2.0, touch)).and(part);
-        if (rim.isEmpty()) {
-            throw new CalvariaException("no bone touches the implant's rim, so there is nothing to fit it into; check"
-                    + " the implant against the skull");
-        }
-        part = ConnectedComponents.keepComponentsTouching(part, rim);
-        return MarchingCubes.extract(part);
+        return FitCheck.fitCheck(skull, implant, marginMm);
     }
 
     /** The extra parts made before anything is written: the fit-check model and the mould (null when not asked). */
@@ -282,24 +261,7 @@ public final class Manufacture {
      * written, so that a part that cannot be made stops the run with one line and no output.
      */
     public static Extras makeExtras(Result made, MaskVolume skull, Options o) {
-        Double maxPrint = o.mould() == null ? null : o.mould().maxPrintMm();
-        if (maxPrint != null) {
-            double[] b = made.mesh().boundingBox();
-            double[] size = {b[3] - b[0], b[4] - b[1], b[5] - b[2]};
-            java.util.Arrays.sort(size);
-            if (size[2] > maxPrint) {
-                throw new CalvariaException(String.format(
-                        Locale.ROOT,
-                        "the implant (%.0f x %.0f x %.0f mm) does not" + " fit a printer of --max-print-mm %.0f",
-                        size[0],
-                        size[1],
-                        size[2],
-                        maxPrint));
-            }
-        }
-        TriangleMesh fit = o.fitCheck() != null ? fitCheck(skull, made.implant(), o.fitCheckMarginMm()) : null;
-        Mould.Result mould = o.mouldDir() != null ? Mould.build(made.mesh(), o.mould()) : null;
-        return new Extras(fit, mould);
+        return ManufactureExtras.makeExtras(made, skull, o);
     }
 
     /**
@@ -309,96 +271,21 @@ public final class Manufacture {
      * about them (empty when none). A mould folder this call creates is removed again if writing fails.
      */
     public static Map<String, Object> writeExtras(Result made, Extras extras, Options o, String provenance) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        TriangleMesh fit = extras.fitCheck();
-        if (fit != null) {
-            org.calvaria.mesh.MeshIO.write(fit, o.fitCheck(), false, provenance + " (fit-check model)");
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("file", o.fitCheck().toString());
-            f.put("marginMm", o.fitCheckMarginMm());
-            f.put("triangles", fit.triangleCount());
-            f.put("watertight", fit.isWatertight());
-            double[] b = fit.boundingBox();
-            f.put(
-                    "boundingBoxSizeMm",
-                    new double[] {Thickness.r2(b[3] - b[0]), Thickness.r2(b[4] - b[1]), Thickness.r2(b[5] - b[2])});
-            r.put("fitCheck", f);
-        }
-        if (o.thicknessMap() != null || o.thicknessPreview() != null) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (o.thicknessMap() != null) {
-                ThicknessMap.writePly(
-                        made.mesh(), made.thicknessMm(), o.thicknessMap(), provenance + " (thickness map)");
-                m.put("file", o.thicknessMap().toString());
-                m.put(
-                        "format",
-                        "binary little-endian PLY: vertex float x y z (LPS mm), uchar red green blue,"
-                                + " float thickness (mm, -1 = no value); faces as the implant STL");
-            }
-            if (o.thicknessPreview() != null) {
-                ThicknessMap.writePng(made.mesh(), made.thicknessMm(), "wall thickness", o.thicknessPreview());
-                m.put("preview", o.thicknessPreview().toString());
-            }
-            m.put("scaleMm", new double[] {0, ThicknessMap.SCALE_MAX_MM});
-            r.put("thicknessMap", m);
-        }
-        Mould.Result mould = extras.mould();
-        if (mould != null) {
-            r.put("mould", Mould.writeInto(mould, made.mesh(), o.mouldDir(), provenance));
-        }
-        if (o.threeMf() != null) {
-            write3mf(o.threeMf(), made.mesh(), extras, provenance);
-            // in this order on every run (Map.of's order changes from one JVM to the next)
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("file", o.threeMf().toString());
-            t.put(
-                    "objects",
-                    parts(made.mesh(), extras).stream().map(ThreeMf.Part::name).toList());
-            r.put("threeMf", t);
-        }
-        return r;
+        return ManufactureExtras.writeExtras(made, extras, o, provenance);
     }
 
     /** The 3MF objects: the implant, then the fit-check model and the mould halves when made. */
     public static List<ThreeMf.Part> parts(TriangleMesh implant, Extras extras) {
-        List<ThreeMf.Part> parts = new ArrayList<>();
-        parts.add(new ThreeMf.Part("implant", implant));
-        if (extras.fitCheck() != null) parts.add(new ThreeMf.Part("fit-check", extras.fitCheck()));
-        if (extras.mould() != null) {
-            parts.add(new ThreeMf.Part("mould outer half", extras.mould().outer()));
-            parts.add(new ThreeMf.Part("mould inner half", extras.mould().inner()));
-        }
-        return parts;
+        return ManufactureExtras.parts(implant, extras);
     }
 
     public static void write3mf(Path path, TriangleMesh implant, Extras extras, String provenance) {
-        ThreeMf.write(path, parts(implant, extras), provenance);
+        ManufactureExtras.write3mf(path, implant, extras, provenance);
     }
 
     /** Console lines for a design report's thickness and clearance entries (none when null). */
     public static List<String> summaryLines(Map<String, Object> thickness, Map<String, Object> clearance) {
-        List<String> lines = new ArrayList<>();
-        if (thickness != null) {
-            Map<String, Object> m = thickness;
-            lines.add(String.format(
-                    Locale.ROOT,
-                    "thickness: min %s mm, 5th percentile %s mm, median %s mm, max %s mm",
-                    m.get("minMm"),
-                    m.get("p5Mm"),
-                    m.get("medianMm"),
-                    m.get("maxMm")));
-        }
-        if (clearance != null) {
-            Map<String, Object> m = clearance;
-            lines.add(String.format(
-                    Locale.ROOT,
-                    "gap to bone along the rim (clearance %s mm): smallest %s mm, median" + " %s mm, largest %s mm",
-                    m.get("clearanceMm"),
-                    m.get("rimGapMinMm"),
-                    m.get("rimGapMedianMm"),
-                    m.get("rimGapMaxMm")));
-        }
-        return lines;
+        return ManufactureExtras.summaryLines(thickness, clearance);
     }
 
     /**

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CaseStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaseStore.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Designs waiting or running at most; one more is refused until one ends (done or failed). */
     static final int MAX_PENDING_DESIGNS = 10;
@@ -142,7 +139,7 @@ final class CaseStore implements AutoCloseable {
 
     /** Makes the folder for a new upload; the body is then written to {@link Upload#file()}. */
     Upload startUpload(String fileName) {
-        String id = newId("c", caseCounter);
+        String id = CaseStoreSupport.newId("c", caseCounter);
         Path folder = root.resolve("cases").resolve(id);
         try {
             Files.createDirectories(folder.resolve("input"));
@@ -230,7 +227,7 @@ final class CaseStore implements AutoCloseable {
         }
         boolean queued = false;
         try {
-            String id = newId("j", jobCounter);
+            String id = CaseStoreSupport.newId("j", jobCounter);
             Path out = root.resolve("jobs").resolve(id);
             try {
                 Files.createDirectories(out);
@@ -359,51 +356,17 @@ final class CaseStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ helpers
 
-    private static String newId(String prefix, AtomicInteger counter) {
-        byte[] r = new byte[3];
-        RANDOM.nextBytes(r);
-        // The counter keeps ids readable, the random part keeps a stale page from meeting a new server's case.
-        return prefix + counter.incrementAndGet() + "-" + HexFormat.of().formatHex(r);
-    }
-
     /** The base name of what the browser sent, without control characters, at most 120 characters. */
     static String cleanName(String raw) {
-        if (raw == null) return "upload";
-        String s = raw.replace('\\', '/');
-        s = s.substring(s.lastIndexOf('/') + 1);
-        s = s.replaceAll("\\p{Cntrl}", "").strip();
-        if (s.length() > 120) s = s.substring(0, 120);
-        return s.isEmpty() || s.equals(".") || s.equals("..") ? "upload" : s;
+        return CaseStoreSupport.cleanName(raw);
     }
 
     /** Messages name files by their temporary paths; the user knows them by the name they chose. */
     static String humanise(String message, String name, Path folder) {
-        if (message == null) return "unknown problem";
-        String m = message;
-        if (folder != null) {
-            String dicom = folder.resolve("input").resolve("dicom").toString();
-            m = m.replace(dicom + "/", "").replace(dicom, "the zip's files");
-            String inputs = folder.resolve("input").toString();
-            m = m.replaceAll(
-                    java.util.regex.Pattern.quote(inputs) + "/(input\\.[a-z.]+|upload\\.bin)",
-                    java.util.regex.Matcher.quoteReplacement("'" + name + "'"));
-            m = m.replace(folder.toString(), "the upload");
-        }
-        return m.replaceAll("/[^\\s'\"]*calvaria-serve-[^\\s'\"]*", "the upload");
+        return CaseStoreSupport.humanise(message, name, folder);
     }
 
     static void deleteRecursively(Path folder) {
-        if (folder == null || !Files.exists(folder)) return;
-        try (Stream<Path> s = Files.walk(folder)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.debug("cannot delete {}: {}", p, e.getMessage());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("cannot remove temporary folder {}: {}", folder, e.getMessage());
-        }
+        CaseStoreSupport.deleteRecursively(folder);
     }
 }
