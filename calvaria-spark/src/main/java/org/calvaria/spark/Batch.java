@@ -134,7 +134,8 @@ public final class Batch {
             Path input = folders.localInput(c.input(), scratch);
             String finalFolder = folders.caseFolder(c.id());
             row.put("output_folder", finalFolder);
-            row.putAll(work.make(c, input, staging, finalFolder));
+            Path in = input, out = staging;
+            row.putAll(withThreads(job.tfThreads(), () -> work.make(c, in, out, finalFolder)));
             if (job.simulateKill() && attemptNumber == 0) killMidWrite(staging, c.id());
             row.put("seconds_case", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
             folders.publish(staging, c.id(), row, attempt);
@@ -164,6 +165,24 @@ public final class Batch {
             } catch (java.io.IOException ignored) {
                 // a temporary folder that cannot be removed is removed with the staging area at the job's end
             }
+        }
+    }
+
+    /**
+     * Runs {@code work} in a pool of {@code threads} threads: the core's parallel streams started inside it use that
+     * pool instead of the JVM-wide common pool, so a task uses the cores Spark gave it (spark.task.cpus) and no more.
+     * Without this, each of local[2]'s two tasks spread over both cores and the tasks slowed each other down.
+     */
+    static <T> T withThreads(int threads, java.util.concurrent.Callable<T> work) throws Exception {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
+        try {
+            return pool.submit(work).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception x) throw x;
+            if (e.getCause() instanceof Error x) throw x;
+            throw e;
+        } finally {
+            pool.shutdown();
         }
     }
 

@@ -37,8 +37,8 @@ public final class BatchOptions {
     @Option(
             names = "--tf-threads",
             paramLabel = "N",
-            description = "TensorFlow threads per task (default: spark.task.cpus, 1 unless set), so that the tasks"
-                    + " of an executor do not oversubscribe its cores.")
+            description = "Threads per task, TensorFlow's and Calvaria's own (default: spark.task.cpus, 1 unless"
+                    + " set), so that the tasks of an executor do not oversubscribe its cores.")
     Integer tfThreads;
 
     @Option(
