@@ -89,7 +89,8 @@ public final class BenchCommand implements Callable<Integer> {
         // JVM, as in a long job; the session start of each timed master is still counted (printed apart).
         Path warmIn = Files.createDirectories(root.resolve("warmup-case"));
         Path warmLink = warmIn.resolve(inputs.get(0).getFileName());
-        if (!Files.exists(warmLink)) Files.createSymbolicLink(warmLink, inputs.get(0).toAbsolutePath());
+        if (!Files.exists(warmLink))
+            Files.createSymbolicLink(warmLink, inputs.get(0).toAbsolutePath());
         runBatch(warmIn, root.resolve("warmup-batch"), masters.get(0));
 
         // One core's worth of threads, as a local[1] task gets (Batch.withThreads).
@@ -118,7 +119,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The core count of a {@code local[N]} master; 1 for anything else. */
     static int localCores(String master) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+)]").matcher(master);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("local\\[(\\d+)]").matcher(master);
         return m.matches() ? Integer.parseInt(m.group(1)) : 1;
     }
 
