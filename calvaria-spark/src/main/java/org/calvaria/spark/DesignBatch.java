@@ -10,9 +10,13 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.calvaria.CalvariaException;
 import org.calvaria.Json;
+import org.calvaria.implant.DesignStage;
+import org.calvaria.implant.StageTimer;
 import org.calvaria.io.ReadOptions;
+import org.calvaria.io.VolumeIO;
 import org.calvaria.manufacture.Manufacture;
 import org.calvaria.pipeline.DesignPipeline;
+import org.calvaria.volume.Volume;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -170,7 +174,11 @@ public final class DesignBatch implements Callable<Integer> {
                         : spark.sparkContext()
                                 .broadcast(modelBytes, scala.reflect.ClassTag$.MODULE$.apply(byte[].class)));
         List<Map<String, Object>> rows = Batch.run(
-                spark, cases, batch.partitions, job, (c, in, staging, folder) -> design(s, job, in, staging, folder));
+                spark,
+                cases,
+                batch.partitions,
+                job,
+                (c, in, staging, folder) -> design(s, job, in, source(c, in), staging, folder));
         List<String> written = new java.util.ArrayList<>(Results.write(spark, folders, rows));
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -191,8 +199,20 @@ public final class DesignBatch implements Callable<Integer> {
         return Files.readAllBytes(model);
     }
 
-    /** Designs one case into {@code staging} with the core's pipeline; returns its row's figures. */
-    static Map<String, Object> design(Settings s, Batch.Job job, Path input, Path staging, String folder) {
+    /**
+     * The name of a case's input in its outputs (the implant's provenance, report.json): the local file, or the URI
+     * of a remote input, not the executor's temporary copy of it, which is gone when the task ends.
+     */
+    static String source(CaseSpec c, Path input) {
+        return CaseFolders.isLocal(c.input()) ? input.toString() : c.input();
+    }
+
+    /**
+     * Designs one case into {@code staging} with the core's pipeline, reading {@code input} and naming it
+     * {@code source}; returns its row's figures.
+     */
+    static Map<String, Object> design(
+            Settings s, Batch.Job job, Path input, String source, Path staging, String folder) {
         Path stl = staging.resolve("implant.stl"), report = staging.resolve("report.json");
         Path nrrd = s.nrrd() ? staging.resolve("implant.nrrd") : null;
         Path completed = s.completed() ? staging.resolve("completed.nrrd") : null;
@@ -207,16 +227,20 @@ public final class DesignBatch implements Callable<Integer> {
         DesignPipeline.Result r;
         try (Models.Lease lease = Models.borrow(job.modelBytes(), job.tfThreads())) {
             DesignPipeline pipeline = new DesignPipeline(lease.model(), s.modelName());
+            StageTimer timer = new StageTimer(stage -> {});
+            timer.begin(DesignStage.READ);
+            Volume volume = VolumeIO.read(input, new ReadOptions(s.allowGaps(), s.maxSliceGapRatio()));
+            timer.end();
             r = pipeline.run(
-                    input,
-                    new ReadOptions(s.allowGaps(), s.maxSliceGapRatio()),
+                    volume,
+                    source,
                     new DesignPipeline.Settings(
                             s.threshold(),
                             s.smooth(),
                             DesignPipeline.Settings.defaults().segmentation(),
                             manufacture),
                     new DesignPipeline.OutputFiles(stl, nrrd, completed, report, preview),
-                    stage -> {});
+                    timer);
         }
         Map<String, Object> row = new LinkedHashMap<>();
         Map<String, Object> rep = Results.plain(Json.MAPPER.valueToTree(r.report()));
