@@ -67,6 +67,10 @@ public final class Main implements Runnable {
             if (p.hasMatchedOption("--quiet")) quiet = true;
             if (p.hasMatchedOption("--verbose")) verbose = true;
         }
+        // The level is put back afterwards: a --quiet run must not silence whatever else this JVM does next
+        // (the web app's designs, tests, an embedding program).
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level levelBefore = root.getLevel();
         configureLogging(quiet, verbose);
         Progress.enabled(!quiet && System.getProperty("calvaria.noprogress") == null);
         ConsoleLog.target(parseResult.commandSpec().commandLine().getErr()); // log lines join the command's errors
@@ -77,6 +81,7 @@ public final class Main implements Runnable {
             return handleError(e, parseResult.commandSpec().commandLine(), verbose);
         } finally {
             ConsoleLog.target(null);
+            root.setLevel(levelBefore);
         }
     }
 
