@@ -22,7 +22,8 @@ class LogLevelRestoredTest {
         try {
             root.setLevel(Level.INFO);
             for (String flag : new String[] {"--quiet", "--verbose"}) {
-                CliRun.Result r = CliRun.run("info", flag, tmp.resolve("missing.nrrd").toString());
+                CliRun.Result r =
+                        CliRun.run("info", flag, tmp.resolve("missing.nrrd").toString());
                 assertEquals(1, r.exitCode(), r.err());
                 assertEquals(Level.INFO, root.getLevel(), "after a run with " + flag);
             }

@@ -127,11 +127,12 @@ public final class Batch {
         row.put("resumed", false);
         row.put("task_attempt", attemptNumber);
         row.put("executor", hostName());
-        Path staging = null, scratch = null;
+        Path staging = null, scratch = null, localCopy = null;
         try {
             staging = folders.stage(c.id(), attempt);
             scratch = Files.createTempDirectory("calvaria-input-");
             Path input = folders.localInput(c.input(), scratch);
+            localCopy = input;
             String finalFolder = folders.caseFolder(c.id());
             row.put("output_folder", finalFolder);
             Path in = input, out = staging;
@@ -147,6 +148,9 @@ public final class Batch {
         } catch (Throwable e) {
             if (e instanceof VirtualMachineError v && !(e instanceof OutOfMemoryError)) throw v;
             String error = oneLine(e);
+            // a remote input's error names the input, not the executor's temporary copy of it
+            if (localCopy != null && !localCopy.toString().equals(c.input()))
+                error = error.replace(localCopy.toString(), c.input());
             LOG.warn("case {} failed: {}", c.id(), error);
             if (job.failFast()) throw new CalvariaException("case " + c.id() + " failed: " + error, e);
             Map<String, Object> failed = new LinkedHashMap<>();

@@ -131,6 +131,25 @@ class HadoopFileSystemBatchTest {
                 SCHEME + ":///lists-hfs/cases.csv", "out-manifest", Set.of(hadoopPath("/lists-hfs/cases.csv")));
     }
 
+    @Test
+    @Order(3)
+    void aCorruptRemoteCaseIsAFailedRowNamingItsUri() throws IOException {
+        Path bad = Files.createDirectories(fsRoot.resolve("bad-hfs"));
+        Files.writeString(
+                bad.resolve("009.nrrd"),
+                "NRRD0004\ntype: uint8\ndimension: 3\nsizes: 64 64 64\n" + "encoding: raw\n\n" + "x".repeat(100));
+        BatchSparkTest.Run r = BatchSparkTest.run(
+                "batch", "design", SCHEME + ":///bad-hfs", "-o", SCHEME + ":///out-bad", "--master", MASTER, "-q");
+        assertEquals(0, r.code(), "a failed case does not fail the job: " + r.err());
+        Map<String, String> row =
+                BatchSparkTest.results(fsRoot.resolve("out-bad")).get("009");
+        assertEquals("failed", row.get("status"));
+        String error = row.get("error");
+        assertTrue(error.contains(SCHEME + ":"), "the error names the input as given: " + error);
+        assertFalse(error.contains("calvaria-input-"), "not the executor's temporary copy: " + error);
+        assertTrue(error.contains("truncated") || error.contains("short"), error);
+    }
+
     /** calvariatest:/x as Hadoop writes a path of the test scheme. */
     static String hadoopPath(String path) {
         return new org.apache.hadoop.fs.Path(SCHEME + "://" + path).toString();
