@@ -98,12 +98,26 @@ public final class DesignPipeline {
     /** Reads {@code input} as {@code reading} allows, designs, writes the outputs. */
     public Result run(
             Path input, ReadOptions reading, Settings settings, OutputFiles out, Consumer<DesignStage> onStage) {
+        return run(input, input.toString(), reading, settings, out, onStage);
+    }
+
+    /**
+     * As {@link #run(Path, ReadOptions, Settings, OutputFiles, Consumer)}, naming the input {@code source} in the
+     * outputs (for a local copy of a remote file: the name the user gave, not the copy's).
+     */
+    public Result run(
+            Path input,
+            String source,
+            ReadOptions reading,
+            Settings settings,
+            OutputFiles out,
+            Consumer<DesignStage> onStage) {
         Outputs.requireDistinct(List.of(input), out.all());
         StageTimer timer = new StageTimer(onStage);
         timer.begin(DesignStage.READ);
         Volume volume = VolumeIO.read(input, reading);
         timer.end();
-        return run(volume, input.toString(), settings, out, timer);
+        return run(volume, source, settings, out, timer);
     }
 
     /** Designs for an in-memory volume ({@code source} names it in the report). */

@@ -70,7 +70,14 @@ public final class Batch {
         return b.getOrCreate();
     }
 
-    /** TensorFlow threads per task: --tf-threads, else spark.task.cpus. */
+    /** The cores of a {@code local[N]} or {@code local[*]} master; 1 for a cluster master (one task's worth). */
+    static int localCores(String master) {
+        Matcher m = LOCAL.matcher(master);
+        if (!m.matches()) return 1;
+        return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+    }
+
+    /** Threads per task (TensorFlow's and Calvaria's own): --tf-threads, else spark.task.cpus. */
     public static int tfThreads(SparkSession spark, BatchOptions o) {
         int n = o.tfThreads != null
                 ? o.tfThreads
@@ -127,15 +134,14 @@ public final class Batch {
         row.put("resumed", false);
         row.put("task_attempt", attemptNumber);
         row.put("executor", hostName());
-        Path staging = null, scratch = null, localCopy = null;
+        Path staging = null, scratch = null, input = null;
         try {
             staging = folders.stage(c.id(), attempt);
             scratch = Files.createTempDirectory("calvaria-input-");
-            Path input = folders.localInput(c.input(), scratch);
-            localCopy = input;
+            input = folders.localInput(c.input(), scratch);
             String finalFolder = folders.caseFolder(c.id());
             row.put("output_folder", finalFolder);
-            Path in = input, out = staging;
+            Path in = input, out = staging; // effectively final copies for the lambda
             row.putAll(withThreads(job.tfThreads(), () -> work.make(c, in, out, finalFolder)));
             if (job.simulateKill() && attemptNumber == 0) killMidWrite(staging, c.id());
             row.put("seconds_case", Math.round((System.nanoTime() - t0) / 1e6) / 1000.0);
@@ -149,8 +155,7 @@ public final class Batch {
             if (e instanceof VirtualMachineError v && !(e instanceof OutOfMemoryError)) throw v;
             String error = oneLine(e);
             // a remote input's error names the input, not the executor's temporary copy of it
-            if (localCopy != null && !localCopy.toString().equals(c.input()))
-                error = error.replace(localCopy.toString(), c.input());
+            if (input != null && !CaseFolders.isLocal(c.input())) error = error.replace(input.toString(), c.input());
             LOG.warn("case {} failed: {}", c.id(), error);
             if (job.failFast()) throw new CalvariaException("case " + c.id() + " failed: " + error, e);
             Map<String, Object> failed = new LinkedHashMap<>();

@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         double plain = Batch.withThreads(1, () -> loop(inputs, root.resolve("loop")));
         report("plain loop (1 thread)", inputs.size(), plain, Double.NaN, Double.NaN);
         List<Double> times = new ArrayList<>();
-        int most = masters.stream().mapToInt(BenchCommand::localCores).max().orElse(1);
+        int most = masters.stream().mapToInt(Batch::localCores).max().orElse(1);
         for (String master : masters) {
             Path o = root.resolve("batch-" + master.replaceAll("[^A-Za-z0-9]", "_"));
             long t0 = System.nanoTime();
@@ -115,13 +115,6 @@ public final class BenchCommand implements Callable<Integer> {
                     parallelCeiling(most, BenchCommand::computeKernel),
                     parallelCeiling(most, BenchCommand::memoryKernel));
         return 0;
-    }
-
-    /** The core count of a {@code local[N]} master; 1 for anything else. */
-    static int localCores(String master) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("local\\[(\\d+)]").matcher(master);
-        return m.matches() ? Integer.parseInt(m.group(1)) : 1;
     }
 
     /**

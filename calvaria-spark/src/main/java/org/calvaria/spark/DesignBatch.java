@@ -10,13 +10,9 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.calvaria.CalvariaException;
 import org.calvaria.Json;
-import org.calvaria.implant.DesignStage;
-import org.calvaria.implant.StageTimer;
 import org.calvaria.io.ReadOptions;
-import org.calvaria.io.VolumeIO;
 import org.calvaria.manufacture.Manufacture;
 import org.calvaria.pipeline.DesignPipeline;
-import org.calvaria.volume.Volume;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -227,20 +223,17 @@ public final class DesignBatch implements Callable<Integer> {
         DesignPipeline.Result r;
         try (Models.Lease lease = Models.borrow(job.modelBytes(), job.tfThreads())) {
             DesignPipeline pipeline = new DesignPipeline(lease.model(), s.modelName());
-            StageTimer timer = new StageTimer(stage -> {});
-            timer.begin(DesignStage.READ);
-            Volume volume = VolumeIO.read(input, new ReadOptions(s.allowGaps(), s.maxSliceGapRatio()));
-            timer.end();
             r = pipeline.run(
-                    volume,
+                    input,
                     source,
+                    new ReadOptions(s.allowGaps(), s.maxSliceGapRatio()),
                     new DesignPipeline.Settings(
                             s.threshold(),
                             s.smooth(),
                             DesignPipeline.Settings.defaults().segmentation(),
                             manufacture),
                     new DesignPipeline.OutputFiles(stl, nrrd, completed, report, preview),
-                    timer);
+                    stage -> {});
         }
         Map<String, Object> row = new LinkedHashMap<>();
         Map<String, Object> rep = Results.plain(Json.MAPPER.valueToTree(r.report()));

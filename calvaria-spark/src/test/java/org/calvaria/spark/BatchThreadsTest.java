@@ -3,6 +3,7 @@ package org.calvaria.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +28,8 @@ class BatchThreadsTest {
                             })
                             .sum());
             assertEquals(1_999_000, sum);
-            assertEquals(true, seen.size() <= threads, "threads used: " + seen);
-            assertEquals(true, seen.stream().noneMatch(n -> n.contains("commonPool")), "common pool used: " + seen);
+            assertTrue(seen.size() <= threads, "threads used: " + seen);
+            assertTrue(seen.stream().noneMatch(n -> n.contains("commonPool")), "common pool used: " + seen);
         }
     }
 
@@ -46,10 +47,10 @@ class BatchThreadsTest {
 
     @Test
     void localCoresAreReadFromTheMaster() {
-        assertEquals(2, BenchCommand.localCores("local[2]"));
-        assertEquals(16, BenchCommand.localCores("local[16]"));
-        assertEquals(1, BenchCommand.localCores("local[*]"));
-        assertEquals(1, BenchCommand.localCores("spark://host:7077"));
+        assertEquals(2, Batch.localCores("local[2]"));
+        assertEquals(16, Batch.localCores("local[16]"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), Batch.localCores("local[*]"));
+        assertEquals(1, Batch.localCores("spark://host:7077"));
     }
 
     private static void busy() {
