@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import org.calvaria.Progress;
 
 /**
- * The log appender of the command line ({@code logback.xml}): each line goes to the running command line's standard
+ * The log appender of the command line ({@link LogSetup}): each line goes to the running command line's standard
  * error ({@link Main} sets it; the process's {@code System.err} otherwise), after ending any line a progress bar left
  * open, so a message never runs on from a bar.
  */

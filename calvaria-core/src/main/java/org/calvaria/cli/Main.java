@@ -3,6 +3,9 @@ package org.calvaria.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.calvaria.CalvariaException;
 import org.calvaria.Progress;
 import org.calvaria.Provenance;
@@ -15,27 +18,8 @@ import picocli.CommandLine.Command;
         name = "calvaria",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Designs patient-specific cranial implants from skull scans.",
-        subcommands = {
-            InfoCommand.class,
-            ConvertCommand.class,
-            SegmentCommand.class,
-            MeshCommand.class,
-            VoxelizeCommand.class,
-            PreviewCommand.class,
-            BenchCommand.class,
-            DefectsCommand.class,
-            DatasetCommand.class,
-            TrainCommand.class,
-            DesignCommand.class,
-            DemoCommand.class,
-            EvaluateCommand.class,
-            ServeCommand.class,
-            StudyCommand.class,
-            PlotTrainingCommand.class,
-            MouldCommand.class,
-            CommandLine.HelpCommand.class,
-        })
+        // the subcommands are added in commandLine(), from SUBCOMMANDS
+        description = "Designs patient-specific cranial implants from skull scans.")
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,18 +28,63 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
+    /**
+     * The subcommands by name, in the order the help lists them. Only the one being run is built: picocli reads every
+     * option of every command it is given by reflection, which loaded most of the tool's classes at each start.
+     */
+    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("info", InfoCommand::new);
+        m.put("convert", ConvertCommand::new);
+        m.put("segment", SegmentCommand::new);
+        m.put("mesh", MeshCommand::new);
+        m.put("voxelize", VoxelizeCommand::new);
+        m.put("preview", PreviewCommand::new);
+        m.put("bench", BenchCommand::new);
+        m.put("defects", DefectsCommand::new);
+        m.put("dataset", DatasetCommand::new);
+        m.put("train", TrainCommand::new);
+        m.put("design", DesignCommand::new);
+        m.put("demo", DemoCommand::new);
+        m.put("evaluate", EvaluateCommand::new);
+        m.put("serve", ServeCommand::new);
+        m.put("study", StudyCommand::new);
+        m.put("plot-training", PlotTrainingCommand::new);
+        m.put("mould", MouldCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return m;
+    }
+
     /** Runs the tool and returns its exit code (used by tests, which must not call System.exit). */
     public static int run(String... args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
         return cl.execute(args);
     }
 
+    /** The whole command tree (help, tests). */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command tree for a command line whose first word is {@code first}: only that subcommand when it names one
+     * ({@code help} needs them all, so does anything else: an option, a typo picocli suggests corrections for).
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Main());
-        // 'bench-net', the old spelling of 'bench net', still runs it; the help lists only 'bench net'
-        CommandLine benchNet = new CommandLine(new BenchNetCommand());
-        benchNet.getCommandSpec().usageMessage().hidden(true);
-        cl.addSubcommand("bench-net", benchNet);
+        boolean all =
+                first == null || first.equals("help") || !(SUBCOMMANDS.containsKey(first) || first.equals("bench-net"));
+        SUBCOMMANDS.forEach((name, make) -> {
+            if (all || name.equals(first)) cl.addSubcommand(name, make.get());
+        });
+        if (all || first.equals("bench-net")) {
+            // 'bench-net', the old spelling of 'bench net', still runs it; the help lists only 'bench net'
+            CommandLine benchNet = new CommandLine(new BenchNetCommand());
+            benchNet.getCommandSpec().usageMessage().hidden(true);
+            cl.addSubcommand("bench-net", benchNet);
+        }
         cl.setExecutionExceptionHandler(Main::handleFailure);
         cl.setExecutionStrategy(Main::configureThenRun);
         return cl;
