@@ -34,17 +34,46 @@ public final class ShellThickener {
     /** Physical centroid of a mask's set voxels, mm. */
     public static double[] centroid(MaskVolume mask) {
         Geometry g = mask.geometry();
-        int nx = g.nx(), ny = g.ny();
-        double[] sum = new double[3];
-        long[] n = {0};
-        mask.forEachSet(i -> {
-            sum[0] += i % nx;
-            sum[1] += (i / nx) % ny;
-            sum[2] += i / (nx * ny);
-            n[0]++;
-        });
-        if (n[0] == 0) return g.center();
-        return g.indexToPhysical(sum[0] / n[0], sum[1] / n[0], sum[2] / n[0]);
+        int nx = g.nx(), ny = g.ny(), nz = g.nz();
+        long[] words = mask.words();
+        // Integer sums, 64 voxels of a row at a time (exact, so the same as adding voxel by voxel).
+        long sumX = 0, sumY = 0, sumZ = 0, n = 0;
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                int base = nx * (y + ny * z);
+                for (int x = 0; x < nx; x += 64) {
+                    long bits = bitsAt(words, base + x, Math.min(64, nx - x));
+                    if (bits == 0) continue;
+                    long c = Long.bitCount(bits);
+                    n += c;
+                    sumX += c * x + setBitPositionSum(bits);
+                    sumY += c * y;
+                    sumZ += c * z;
+                }
+            }
+        }
+        if (n == 0) return g.center();
+        return g.indexToPhysical((double) sumX / n, (double) sumY / n, (double) sumZ / n);
+    }
+
+    /** {@code length} (1..64) bits of {@code words} from bit {@code from}, in the low bits. */
+    private static long bitsAt(long[] words, int from, int length) {
+        int w = from >>> 6, shift = from & 63;
+        long bits = words[w] >>> shift;
+        if (shift + length > 64) bits |= words[w + 1] << (64 - shift);
+        return length == 64 ? bits : bits & ((1L << length) - 1);
+    }
+
+    private static final long[] POSITION_BIT = {
+        0xAAAAAAAAAAAAAAAAL, 0xCCCCCCCCCCCCCCCCL, 0xF0F0F0F0F0F0F0F0L,
+        0xFF00FF00FF00FF00L, 0xFFFF0000FFFF0000L, 0xFFFFFFFF00000000L
+    };
+
+    /** Sum of the positions (0..63) of the set bits: bit k of a position is set for the bits POSITION_BIT[k] marks. */
+    static long setBitPositionSum(long bits) {
+        long s = 0;
+        for (int k = 0; k < 6; k++) s += (long) Long.bitCount(bits & POSITION_BIT[k]) << k;
+        return s;
     }
 
     private static MaskVolume run(

@@ -17,6 +17,11 @@ final class TriangleGrid {
     /** CSR: triangles of cell c are items[start[c] .. start[c+1]). */
     private final int[] start, items;
     /**
+     * Per triangle, its corners' coordinates (9 floats), so that a query reads a triangle from one place instead of
+     * fetching each corner from wherever its vertex lies in the mesh.
+     */
+    private final float[] corners;
+    /**
      * Per cell: the Chebyshev distance (in cells) to the nearest cell holding a triangle, capped at
      * {@link #EMPTY_CAP}. Lets distance queries far from the surface return at once and skip the empty rings.
      */
@@ -58,9 +63,17 @@ final class TriangleGrid {
                 for (int y = box[1]; y <= box[4]; y++)
                     for (int x = box[0]; x <= box[3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
         }
+        corners = new float[9 * t];
+        for (int k = 0; k < 3 * t; k++) {
+            int vertex = 3 * tri[k];
+            corners[3 * k] = v[vertex];
+            corners[3 * k + 1] = v[vertex + 1];
+            corners[3 * k + 2] = v[vertex + 2];
+        }
     }
 
-    private byte[] emptyRings() {
+    /** Per cell (x fastest): the Chebyshev distance in cells to the nearest occupied cell, capped at 16. */
+    byte[] emptyRings() {
         byte[] e = emptyRings;
         if (e == null) {
             synchronized (this) {
@@ -71,36 +84,52 @@ final class TriangleGrid {
         return e;
     }
 
-    /** Separable Chebyshev distance transform of the occupied cells (min over cells of the max axis offset). */
+    /**
+     * Chebyshev distance (in cells, capped at {@link #EMPTY_CAP}) from every cell to the nearest occupied one: two
+     * raster passes, each taking the smallest of the cell's own value and one more than its 13 neighbours already
+     * visited, which is exact for the 26-neighbour (chessboard) metric.
+     */
     private byte[] chebyshev() {
         int cells = nx * ny * nz;
-        int[] d = new int[cells];
-        int inf = EMPTY_CAP;
-        for (int c = 0; c < cells; c++) d[c] = start[c + 1] > start[c] ? 0 : inf;
-        int[][] dims = {{nx, 1}, {ny, nx}, {nz, nx * ny}};
-        int[] line = new int[Math.max(nx, Math.max(ny, nz))];
-        int[] out = new int[line.length];
-        for (int[] dim : dims) {
-            int len = dim[0], stride = dim[1];
-            for (int l = 0; l < cells / len; l++) {
-                // the l-th line along this axis starts at its coordinate 0
-                int base = (l % stride) + (l / stride) * stride * len;
-                for (int k = 0; k < len; k++) line[k] = d[base + k * stride];
-                // out[k] = min over j of max(|k - j|, line[j]); brute force over a bounded window
-                for (int k = 0; k < len; k++) {
-                    int best = line[k];
-                    for (int r = 1; r < best && (k - r >= 0 || k + r < len); r++) {
-                        if (k - r >= 0) best = Math.min(best, Math.max(r, line[k - r]));
-                        if (k + r < len) best = Math.min(best, Math.max(r, line[k + r]));
+        byte[] d = new byte[cells];
+        for (int c = 0; c < cells; c++) d[c] = start[c + 1] > start[c] ? 0 : (byte) EMPTY_CAP;
+        chamferPass(d, -1);
+        chamferPass(d, 1);
+        return d;
+    }
+
+    /**
+     * One raster pass: forward ({@code sign} -1, from cell 0 up, looking at the 13 neighbours that come before a cell)
+     * or backward ({@code sign} 1, from the last cell down, looking at those after it).
+     */
+    private void chamferPass(byte[] d, int sign) {
+        int[][] offsets = new int[13][];
+        int n = 0;
+        for (int oz = -1; oz <= 0; oz++)
+            for (int oy = -1; oy <= 1; oy++)
+                for (int ox = -1; ox <= 1; ox++)
+                    if (oz < 0 || oy < 0 || (oy == 0 && ox < 0))
+                        offsets[n++] = new int[] {-sign * ox, -sign * oy, -sign * oz};
+        boolean up = sign < 0;
+        for (int z = up ? 0 : nz - 1; up ? z < nz : z >= 0; z += up ? 1 : -1) {
+            for (int y = up ? 0 : ny - 1; up ? y < ny : y >= 0; y += up ? 1 : -1) {
+                for (int x = up ? 0 : nx - 1; up ? x < nx : x >= 0; x += up ? 1 : -1) {
+                    int c = x + nx * (y + ny * z);
+                    int best = d[c];
+                    for (int k = 0; k < 13 && best > 1; k++) {
+                        int qx = x + offsets[k][0], qy = y + offsets[k][1], qz = z + offsets[k][2];
+                        if (qx < 0 || qx >= nx || qy < 0 || qy >= ny || qz < 0 || qz >= nz) continue;
+                        best = Math.min(best, d[qx + nx * (qy + ny * qz)] + 1);
                     }
-                    out[k] = best;
+                    d[c] = (byte) best;
                 }
-                for (int k = 0; k < len; k++) d[base + k * stride] = out[k];
             }
         }
-        byte[] b = new byte[cells];
-        for (int c = 0; c < cells; c++) b[c] = (byte) Math.min(d[c], EMPTY_CAP);
-        return b;
+    }
+
+    /** Cells along x, y and z. */
+    int[] cellCounts() {
+        return new int[] {nx, ny, nz};
     }
 
     TriangleMesh mesh() {
@@ -209,14 +238,18 @@ final class TriangleGrid {
 
     /** Moller-Trumbore: ray parameter of the hit with triangle t (both sides), or NaN. */
     private double intersect(int t, double ox, double oy, double oz, double dx, double dy, double dz) {
-        int a = 3 * tri[3 * t], b = 3 * tri[3 * t + 1], cc = 3 * tri[3 * t + 2];
-        double e1x = v[b] - v[a], e1y = v[b + 1] - v[a + 1], e1z = v[b + 2] - v[a + 2];
-        double e2x = v[cc] - v[a], e2y = v[cc + 1] - v[a + 1], e2z = v[cc + 2] - v[a + 2];
+        int a = 9 * t, b = a + 3, cc = a + 6;
+        double e1x = corners[b] - corners[a],
+                e1y = corners[b + 1] - corners[a + 1],
+                e1z = corners[b + 2] - corners[a + 2];
+        double e2x = corners[cc] - corners[a],
+                e2y = corners[cc + 1] - corners[a + 1],
+                e2z = corners[cc + 2] - corners[a + 2];
         double px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
         double det = e1x * px + e1y * py + e1z * pz;
         if (Math.abs(det) < 1e-14) return Double.NaN;
         double inv = 1 / det;
-        double sx = ox - v[a], sy = oy - v[a + 1], sz = oz - v[a + 2];
+        double sx = ox - corners[a], sy = oy - corners[a + 1], sz = oz - corners[a + 2];
         double u = (sx * px + sy * py + sz * pz) * inv;
         if (u < -1e-9 || u > 1 + 1e-9) return Double.NaN;
         double qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
@@ -274,10 +307,11 @@ final class TriangleGrid {
 
     /** Squared distance from a point to triangle t (closest point by regions, after Ericson). */
     private double pointTriangle2(int t, double px, double py, double pz, double[] q) {
-        int ia = 3 * tri[3 * t], ib = 3 * tri[3 * t + 1], ic = 3 * tri[3 * t + 2];
-        double ax = v[ia], ay = v[ia + 1], az = v[ia + 2];
-        double bx = v[ib], by = v[ib + 1], bz = v[ib + 2];
-        double cx = v[ic], cy = v[ic + 1], cz = v[ic + 2];
+        float[] c = corners;
+        int ia = 9 * t, ib = ia + 3, ic = ia + 6;
+        double ax = c[ia], ay = c[ia + 1], az = c[ia + 2];
+        double bx = c[ib], by = c[ib + 1], bz = c[ib + 2];
+        double cx = c[ic], cy = c[ic + 1], cz = c[ic + 2];
         closest(px, py, pz, ax, ay, az, bx, by, bz, cx, cy, cz, q);
         double dx = q[0] - px, dy = q[1] - py, dz = q[2] - pz;
         return dx * dx + dy * dy + dz * dz;
