@@ -89,20 +89,25 @@ public final class ShellThickener {
         // Outer air: non-implant, non-bone 6-neighbours of the implant reached by an outward step.
         MaskVolume air = new MaskVolume(g);
         int[][] steps = {{1, 0, 0}, {-1, 0, 0}, {0, 1, 0}, {0, -1, 0}, {0, 0, 1}, {0, 0, -1}};
+        double[] axisLength = new double[3];
+        for (int a = 0; a < 3; a++) {
+            double[] v = axis[a];
+            axisLength[a] = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+        }
         double[] p = new double[3];
         im.forEachSet(i -> {
             int x = i % nx, y = (i / nx) % ny, z = i / (nx * ny);
-            double[] r = radialUnit(g, x, y, z, centre, p);
+            double[] r = null; // the radial direction, worked out only for voxels on the implant's surface
             for (int[] s : steps) {
                 int qx = x + s[0], qy = y + s[1], qz = z + s[2];
                 if (!g.contains(qx, qy, qz)) continue;
                 int q = g.index(qx, qy, qz);
                 if (im.isSet(q) || bone.isSet(q)) continue;
+                if (r == null) r = radialUnit(g, x, y, z, centre, p);
                 int a = s[0] != 0 ? 0 : s[1] != 0 ? 1 : 2;
                 int sign = s[a];
                 double[] v = axis[a];
-                double len = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-                double dot = sign * (v[0] * r[0] + v[1] * r[1] + v[2] * r[2]) / len;
+                double dot = sign * (v[0] * r[0] + v[1] * r[1] + v[2] * r[2]) / axisLength[a];
                 if (dot > 0.3) air.set(q, true);
             }
         });

@@ -21,13 +21,6 @@ final class TriangleGrid {
      * fetching each corner from wherever its vertex lies in the mesh.
      */
     private final float[] corners;
-    /**
-     * Per cell: the Chebyshev distance (in cells) to the nearest cell holding a triangle, capped at
-     * {@link #EMPTY_CAP}. Lets distance queries far from the surface return at once and skip the empty rings.
-     */
-    private volatile byte[] emptyRings;
-
-    private static final int EMPTY_CAP = 16;
 
     TriangleGrid(TriangleMesh mesh, double cellMm) {
         this.mesh = mesh;
@@ -46,22 +39,23 @@ final class TriangleGrid {
         int cells = nx * ny * nz;
         int t = mesh.triangleCount();
         int[] count = new int[cells + 1];
-        int[] box = new int[6];
+        int[] boxes = new int[6 * t]; // per triangle its cell box, for both passes
         for (int i = 0; i < t; i++) {
-            cellBox(i, box);
-            for (int z = box[2]; z <= box[5]; z++)
-                for (int y = box[1]; y <= box[4]; y++)
-                    for (int x = box[0]; x <= box[3]; x++) count[x + nx * (y + ny * z) + 1]++;
+            int o = 6 * i;
+            cellBox(i, boxes, o);
+            for (int z = boxes[o + 2]; z <= boxes[o + 5]; z++)
+                for (int y = boxes[o + 1]; y <= boxes[o + 4]; y++)
+                    for (int x = boxes[o]; x <= boxes[o + 3]; x++) count[x + nx * (y + ny * z) + 1]++;
         }
         for (int i = 0; i < cells; i++) count[i + 1] += count[i];
         start = count.clone();
         items = new int[count[cells]];
         int[] fill = count;
         for (int i = 0; i < t; i++) {
-            cellBox(i, box);
-            for (int z = box[2]; z <= box[5]; z++)
-                for (int y = box[1]; y <= box[4]; y++)
-                    for (int x = box[0]; x <= box[3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
+            int o = 6 * i;
+            for (int z = boxes[o + 2]; z <= boxes[o + 5]; z++)
+                for (int y = boxes[o + 1]; y <= boxes[o + 4]; y++)
+                    for (int x = boxes[o]; x <= boxes[o + 3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
         }
         corners = new float[9 * t];
         for (int k = 0; k < 3 * t; k++) {
@@ -72,66 +66,6 @@ final class TriangleGrid {
         }
     }
 
-    /** Per cell (x fastest): the Chebyshev distance in cells to the nearest occupied cell, capped at 16. */
-    byte[] emptyRings() {
-        byte[] e = emptyRings;
-        if (e == null) {
-            synchronized (this) {
-                if (emptyRings == null) emptyRings = chebyshev();
-                e = emptyRings;
-            }
-        }
-        return e;
-    }
-
-    /**
-     * Chebyshev distance (in cells, capped at {@link #EMPTY_CAP}) from every cell to the nearest occupied one: two
-     * raster passes, each taking the smallest of the cell's own value and one more than its 13 neighbours already
-     * visited, which is exact for the 26-neighbour (chessboard) metric.
-     */
-    private byte[] chebyshev() {
-        int cells = nx * ny * nz;
-        byte[] d = new byte[cells];
-        for (int c = 0; c < cells; c++) d[c] = start[c + 1] > start[c] ? 0 : (byte) EMPTY_CAP;
-        chamferPass(d, -1);
-        chamferPass(d, 1);
-        return d;
-    }
-
-    /**
-     * One raster pass: forward ({@code sign} -1, from cell 0 up, looking at the 13 neighbours that come before a cell)
-     * or backward ({@code sign} 1, from the last cell down, looking at those after it).
-     */
-    private void chamferPass(byte[] d, int sign) {
-        int[][] offsets = new int[13][];
-        int n = 0;
-        for (int oz = -1; oz <= 0; oz++)
-            for (int oy = -1; oy <= 1; oy++)
-                for (int ox = -1; ox <= 1; ox++)
-                    if (oz < 0 || oy < 0 || (oy == 0 && ox < 0))
-                        offsets[n++] = new int[] {-sign * ox, -sign * oy, -sign * oz};
-        boolean up = sign < 0;
-        for (int z = up ? 0 : nz - 1; up ? z < nz : z >= 0; z += up ? 1 : -1) {
-            for (int y = up ? 0 : ny - 1; up ? y < ny : y >= 0; y += up ? 1 : -1) {
-                for (int x = up ? 0 : nx - 1; up ? x < nx : x >= 0; x += up ? 1 : -1) {
-                    int c = x + nx * (y + ny * z);
-                    int best = d[c];
-                    for (int k = 0; k < 13 && best > 1; k++) {
-                        int qx = x + offsets[k][0], qy = y + offsets[k][1], qz = z + offsets[k][2];
-                        if (qx < 0 || qx >= nx || qy < 0 || qy >= ny || qz < 0 || qz >= nz) continue;
-                        best = Math.min(best, d[qx + nx * (qy + ny * qz)] + 1);
-                    }
-                    d[c] = (byte) best;
-                }
-            }
-        }
-    }
-
-    /** Cells along x, y and z. */
-    int[] cellCounts() {
-        return new int[] {nx, ny, nz};
-    }
-
     TriangleMesh mesh() {
         return mesh;
     }
@@ -140,7 +74,7 @@ final class TriangleGrid {
         return cell;
     }
 
-    private void cellBox(int t, int[] box) {
+    private void cellBox(int t, int[] box, int at) {
         for (int a = 0; a < 3; a++) {
             double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < 3; k++) {
@@ -149,8 +83,8 @@ final class TriangleGrid {
                 mx = Math.max(mx, x);
             }
             int n = a == 0 ? nx : a == 1 ? ny : nz;
-            box[a] = clamp((int) Math.floor((mn - lo[a]) / cell), n);
-            box[3 + a] = clamp((int) Math.floor((mx - lo[a]) / cell), n);
+            box[at + a] = clamp((int) Math.floor((mn - lo[a]) / cell), n);
+            box[at + 3 + a] = clamp((int) Math.floor((mx - lo[a]) / cell), n);
         }
     }
 
@@ -248,12 +182,21 @@ final class TriangleGrid {
         double px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
         double det = e1x * px + e1y * py + e1z * pz;
         if (Math.abs(det) < 1e-14) return Double.NaN;
-        double inv = 1 / det;
         double sx = ox - corners[a], sy = oy - corners[a + 1], sz = oz - corners[a + 2];
-        double u = (sx * px + sy * py + sz * pz) * inv;
-        if (u < -1e-9 || u > 1 + 1e-9) return Double.NaN;
+        double uTimesDet = sx * px + sy * py + sz * pz;
         double qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
-        double w = (dx * qx + dy * qy + dz * qz) * inv;
+        double wTimesDet = dx * qx + dy * qy + dz * qz;
+        // Most candidates miss by far: they are rejected before the division when u = uTimesDet / det or
+        // w = wTimesDet / det is outside the ranges tested below by a margin (1e-5, relative) far larger than the
+        // rounding of the division and of these tests, so only triangles the exact test could pass reach it.
+        double adet = Math.abs(det);
+        double un = det > 0 ? uTimesDet : -uTimesDet, wn = det > 0 ? wTimesDet : -wTimesDet;
+        if (un < -1.00001e-9 * adet || un > 1.00001 * adet || wn < -1.00001e-9 * adet) return Double.NaN;
+        if (un + wn > 1.00001 * adet) return Double.NaN;
+        double inv = 1 / det;
+        double u = uTimesDet * inv;
+        if (u < -1e-9 || u > 1 + 1e-9) return Double.NaN;
+        double w = wTimesDet * inv;
         if (w < -1e-9 || u + w > 1 + 1e-9) return Double.NaN;
         return (e2x * qx + e2y * qy + e2z * qz) * inv;
     }
@@ -270,16 +213,9 @@ final class TriangleGrid {
         double best2 = maxDistance * maxDistance;
         double[] scratch = new double[3];
         int maxRing = (int) Math.ceil(maxDistance / cell) + 1;
-        int firstRing = 0;
-        boolean inside = true;
-        for (int a = 0; a < 3; a++) inside &= c[a] >= 0 && c[a] < n[a];
-        if (inside) {
-            // rings closer than the nearest occupied cell are empty
-            firstRing = emptyRings()[c[0] + nx * (c[1] + ny * c[2])];
-            // (capped values are a lower bound, which is all the ring search needs)
-            if ((firstRing - 1) * cell >= maxDistance) return maxDistance;
-        }
-        for (int ring = firstRing; ring <= maxRing; ring++) {
+        // Rings are searched outward until none can hold anything closer; empty rings cost a few look-ups each,
+        // which is less than a transform of the whole grid for the queries RimGaps makes.
+        for (int ring = 0; ring <= maxRing; ring++) {
             // Every point in a ring r cell is at least (r - 1) * cell away.
             double reach = (ring - 1) * cell;
             if (reach > 0 && reach * reach >= best2) break;
