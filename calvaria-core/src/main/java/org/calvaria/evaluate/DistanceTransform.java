@@ -78,30 +78,45 @@ public final class DistanceTransform {
             envelope(f, nx, sx, out, v, z);
             for (int x = 0; x < nx; x++) d[base + x] = (float) out[x];
         });
-        // Pass along y.
-        IntStream.range(0, nx * nz).parallel().forEach(line -> {
-            int x = line % nx, zz = line / nx;
-            double[] f = new double[ny];
-            double[] out = new double[ny];
-            int[] v = new int[ny];
-            double[] z = new double[ny + 1];
-            int base = x + nx * ny * zz;
-            for (int y = 0; y < ny; y++) f[y] = d[base + nx * y];
-            envelope(f, ny, sy, out, v, z);
-            for (int y = 0; y < ny; y++) d[base + nx * y] = (float) out[y];
+        // Pass along y, then along z: a task takes LINES neighbouring lines at once, so that each row of voxels it
+        // reads or writes is one cache line, not LINES lines far apart.
+        int yBlocks = (nx + LINES - 1) / LINES;
+        IntStream.range(0, yBlocks * nz).parallel().forEach(task -> {
+            int x0 = (task % yBlocks) * LINES, zz = task / yBlocks;
+            passAcross(d, x0 + nx * ny * zz, Math.min(LINES, nx - x0), ny, nx, sy);
         });
-        // Pass along z.
         int slice = nx * ny;
-        IntStream.range(0, slice).parallel().forEach(line -> {
-            double[] f = new double[nz];
-            double[] out = new double[nz];
-            int[] v = new int[nz];
-            double[] z = new double[nz + 1];
-            for (int k = 0; k < nz; k++) f[k] = d[line + slice * k];
-            envelope(f, nz, sz, out, v, z);
-            for (int k = 0; k < nz; k++) d[line + slice * k] = (float) out[k];
+        IntStream.range(0, (slice + LINES - 1) / LINES).parallel().forEach(task -> {
+            int first = task * LINES;
+            passAcross(d, first, Math.min(LINES, slice - first), nz, slice, sz);
         });
         return d;
+    }
+
+    /** Lines of voxels one task of the y and z passes takes (16 floats: a cache line). */
+    private static final int LINES = 16;
+
+    /**
+     * The one-dimensional pass over {@code count} neighbouring lines of {@code n} voxels each, starting at
+     * {@code first} and {@code first + 1} ..., voxel k of a line {@code stride} after voxel k - 1.
+     */
+    private static void passAcross(float[] d, int first, int count, int n, int stride, double s) {
+        double[][] f = new double[count][n];
+        double[] out = new double[n];
+        int[] v = new int[n];
+        double[] z = new double[n + 1];
+        for (int k = 0; k < n; k++) {
+            int at = first + stride * k;
+            for (int j = 0; j < count; j++) f[j][k] = d[at + j];
+        }
+        for (int j = 0; j < count; j++) {
+            envelope(f[j], n, s, out, v, z);
+            for (int k = 0; k < n; k++) f[j][k] = out[k];
+        }
+        for (int k = 0; k < n; k++) {
+            int at = first + stride * k;
+            for (int j = 0; j < count; j++) d[at + j] = (float) f[j][k];
+        }
     }
 
     /**

@@ -17,12 +17,10 @@ final class TriangleGrid {
     /** CSR: triangles of cell c are items[start[c] .. start[c+1]). */
     private final int[] start, items;
     /**
-     * Per cell: the Chebyshev distance (in cells) to the nearest cell holding a triangle, capped at
-     * {@link #EMPTY_CAP}. Lets distance queries far from the surface return at once and skip the empty rings.
+     * Per triangle, its corners' coordinates (9 floats), so that a query reads a triangle from one place instead of
+     * fetching each corner from wherever its vertex lies in the mesh.
      */
-    private volatile byte[] emptyRings;
-
-    private static final int EMPTY_CAP = 16;
+    private final float[] corners;
 
     TriangleGrid(TriangleMesh mesh, double cellMm) {
         this.mesh = mesh;
@@ -41,66 +39,31 @@ final class TriangleGrid {
         int cells = nx * ny * nz;
         int t = mesh.triangleCount();
         int[] count = new int[cells + 1];
-        int[] box = new int[6];
+        int[] boxes = new int[6 * t]; // per triangle its cell box, for both passes
         for (int i = 0; i < t; i++) {
-            cellBox(i, box);
-            for (int z = box[2]; z <= box[5]; z++)
-                for (int y = box[1]; y <= box[4]; y++)
-                    for (int x = box[0]; x <= box[3]; x++) count[x + nx * (y + ny * z) + 1]++;
+            int o = 6 * i;
+            cellBox(i, boxes, o);
+            for (int z = boxes[o + 2]; z <= boxes[o + 5]; z++)
+                for (int y = boxes[o + 1]; y <= boxes[o + 4]; y++)
+                    for (int x = boxes[o]; x <= boxes[o + 3]; x++) count[x + nx * (y + ny * z) + 1]++;
         }
         for (int i = 0; i < cells; i++) count[i + 1] += count[i];
         start = count.clone();
         items = new int[count[cells]];
         int[] fill = count;
         for (int i = 0; i < t; i++) {
-            cellBox(i, box);
-            for (int z = box[2]; z <= box[5]; z++)
-                for (int y = box[1]; y <= box[4]; y++)
-                    for (int x = box[0]; x <= box[3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
+            int o = 6 * i;
+            for (int z = boxes[o + 2]; z <= boxes[o + 5]; z++)
+                for (int y = boxes[o + 1]; y <= boxes[o + 4]; y++)
+                    for (int x = boxes[o]; x <= boxes[o + 3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
         }
-    }
-
-    private byte[] emptyRings() {
-        byte[] e = emptyRings;
-        if (e == null) {
-            synchronized (this) {
-                if (emptyRings == null) emptyRings = chebyshev();
-                e = emptyRings;
-            }
+        corners = new float[9 * t];
+        for (int k = 0; k < 3 * t; k++) {
+            int vertex = 3 * tri[k];
+            corners[3 * k] = v[vertex];
+            corners[3 * k + 1] = v[vertex + 1];
+            corners[3 * k + 2] = v[vertex + 2];
         }
-        return e;
-    }
-
-    /** Separable Chebyshev distance transform of the occupied cells (min over cells of the max axis offset). */
-    private byte[] chebyshev() {
-        int cells = nx * ny * nz;
-        int[] d = new int[cells];
-        int inf = EMPTY_CAP;
-        for (int c = 0; c < cells; c++) d[c] = start[c + 1] > start[c] ? 0 : inf;
-        int[][] dims = {{nx, 1}, {ny, nx}, {nz, nx * ny}};
-        int[] line = new int[Math.max(nx, Math.max(ny, nz))];
-        int[] out = new int[line.length];
-        for (int[] dim : dims) {
-            int len = dim[0], stride = dim[1];
-            for (int l = 0; l < cells / len; l++) {
-                // the l-th line along this axis starts at its coordinate 0
-                int base = (l % stride) + (l / stride) * stride * len;
-                for (int k = 0; k < len; k++) line[k] = d[base + k * stride];
-                // out[k] = min over j of max(|k - j|, line[j]); brute force over a bounded window
-                for (int k = 0; k < len; k++) {
-                    int best = line[k];
-                    for (int r = 1; r < best && (k - r >= 0 || k + r < len); r++) {
-                        if (k - r >= 0) best = Math.min(best, Math.max(r, line[k - r]));
-                        if (k + r < len) best = Math.min(best, Math.max(r, line[k + r]));
-                    }
-                    out[k] = best;
-                }
-                for (int k = 0; k < len; k++) d[base + k * stride] = out[k];
-            }
-        }
-        byte[] b = new byte[cells];
-        for (int c = 0; c < cells; c++) b[c] = (byte) Math.min(d[c], EMPTY_CAP);
-        return b;
     }
 
     TriangleMesh mesh() {
@@ -111,7 +74,7 @@ final class TriangleGrid {
         return cell;
     }
 
-    private void cellBox(int t, int[] box) {
+    private void cellBox(int t, int[] box, int at) {
         for (int a = 0; a < 3; a++) {
             double mn = Double.POSITIVE_INFINITY, mx = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < 3; k++) {
@@ -120,8 +83,8 @@ final class TriangleGrid {
                 mx = Math.max(mx, x);
             }
             int n = a == 0 ? nx : a == 1 ? ny : nz;
-            box[a] = clamp((int) Math.floor((mn - lo[a]) / cell), n);
-            box[3 + a] = clamp((int) Math.floor((mx - lo[a]) / cell), n);
+            box[at + a] = clamp((int) Math.floor((mn - lo[a]) / cell), n);
+            box[at + 3 + a] = clamp((int) Math.floor((mx - lo[a]) / cell), n);
         }
     }
 
@@ -209,18 +172,31 @@ final class TriangleGrid {
 
     /** Moller-Trumbore: ray parameter of the hit with triangle t (both sides), or NaN. */
     private double intersect(int t, double ox, double oy, double oz, double dx, double dy, double dz) {
-        int a = 3 * tri[3 * t], b = 3 * tri[3 * t + 1], cc = 3 * tri[3 * t + 2];
-        double e1x = v[b] - v[a], e1y = v[b + 1] - v[a + 1], e1z = v[b + 2] - v[a + 2];
-        double e2x = v[cc] - v[a], e2y = v[cc + 1] - v[a + 1], e2z = v[cc + 2] - v[a + 2];
+        int a = 9 * t, b = a + 3, cc = a + 6;
+        double e1x = corners[b] - corners[a],
+                e1y = corners[b + 1] - corners[a + 1],
+                e1z = corners[b + 2] - corners[a + 2];
+        double e2x = corners[cc] - corners[a],
+                e2y = corners[cc + 1] - corners[a + 1],
+                e2z = corners[cc + 2] - corners[a + 2];
         double px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
         double det = e1x * px + e1y * py + e1z * pz;
         if (Math.abs(det) < 1e-14) return Double.NaN;
-        double inv = 1 / det;
-        double sx = ox - v[a], sy = oy - v[a + 1], sz = oz - v[a + 2];
-        double u = (sx * px + sy * py + sz * pz) * inv;
-        if (u < -1e-9 || u > 1 + 1e-9) return Double.NaN;
+        double sx = ox - corners[a], sy = oy - corners[a + 1], sz = oz - corners[a + 2];
+        double uTimesDet = sx * px + sy * py + sz * pz;
         double qx = sy * e1z - sz * e1y, qy = sz * e1x - sx * e1z, qz = sx * e1y - sy * e1x;
-        double w = (dx * qx + dy * qy + dz * qz) * inv;
+        double wTimesDet = dx * qx + dy * qy + dz * qz;
+        // Most candidates miss by far: they are rejected before the division when u = uTimesDet / det or
+        // w = wTimesDet / det is outside the ranges tested below by a margin (1e-5, relative) far larger than the
+        // rounding of the division and of these tests, so only triangles the exact test could pass reach it.
+        double adet = Math.abs(det);
+        double un = det > 0 ? uTimesDet : -uTimesDet, wn = det > 0 ? wTimesDet : -wTimesDet;
+        if (un < -1.00001e-9 * adet || un > 1.00001 * adet || wn < -1.00001e-9 * adet) return Double.NaN;
+        if (un + wn > 1.00001 * adet) return Double.NaN;
+        double inv = 1 / det;
+        double u = uTimesDet * inv;
+        if (u < -1e-9 || u > 1 + 1e-9) return Double.NaN;
+        double w = wTimesDet * inv;
         if (w < -1e-9 || u + w > 1 + 1e-9) return Double.NaN;
         return (e2x * qx + e2y * qy + e2z * qz) * inv;
     }
@@ -237,16 +213,9 @@ final class TriangleGrid {
         double best2 = maxDistance * maxDistance;
         double[] scratch = new double[3];
         int maxRing = (int) Math.ceil(maxDistance / cell) + 1;
-        int firstRing = 0;
-        boolean inside = true;
-        for (int a = 0; a < 3; a++) inside &= c[a] >= 0 && c[a] < n[a];
-        if (inside) {
-            // rings closer than the nearest occupied cell are empty
-            firstRing = emptyRings()[c[0] + nx * (c[1] + ny * c[2])];
-            // (capped values are a lower bound, which is all the ring search needs)
-            if ((firstRing - 1) * cell >= maxDistance) return maxDistance;
-        }
-        for (int ring = firstRing; ring <= maxRing; ring++) {
+        // Rings are searched outward until none can hold anything closer; empty rings cost a few look-ups each,
+        // which is less than a transform of the whole grid for the queries RimGaps makes.
+        for (int ring = 0; ring <= maxRing; ring++) {
             // Every point in a ring r cell is at least (r - 1) * cell away.
             double reach = (ring - 1) * cell;
             if (reach > 0 && reach * reach >= best2) break;
@@ -274,10 +243,11 @@ final class TriangleGrid {
 
     /** Squared distance from a point to triangle t (closest point by regions, after Ericson). */
     private double pointTriangle2(int t, double px, double py, double pz, double[] q) {
-        int ia = 3 * tri[3 * t], ib = 3 * tri[3 * t + 1], ic = 3 * tri[3 * t + 2];
-        double ax = v[ia], ay = v[ia + 1], az = v[ia + 2];
-        double bx = v[ib], by = v[ib + 1], bz = v[ib + 2];
-        double cx = v[ic], cy = v[ic + 1], cz = v[ic + 2];
+        float[] c = corners;
+        int ia = 9 * t, ib = ia + 3, ic = ia + 6;
+        double ax = c[ia], ay = c[ia + 1], az = c[ia + 2];
+        double bx = c[ib], by = c[ib + 1], bz = c[ib + 2];
+        double cx = c[ic], cy = c[ic + 1], cz = c[ic + 2];
         closest(px, py, pz, ax, ay, az, bx, by, bz, cx, cy, cz, q);
         double dx = q[0] - px, dy = q[1] - py, dz = q[2] - pz;
         return dx * dx + dy * dy + dz * dz;

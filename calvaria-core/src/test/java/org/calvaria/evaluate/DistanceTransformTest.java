@@ -145,4 +145,49 @@ class DistanceTransformTest {
                     assertEquals(expected, ero.isSet(x, y, z), "erosion at " + x + "," + y + "," + z);
                 }
     }
+
+    /** The y and z passes one line at a time, as before they took neighbouring lines together. */
+    static float[] lineByLine(MaskVolume features, double[] spacing) {
+        Geometry g = features.geometry();
+        int nx = g.nx(), ny = g.ny(), nz = g.nz();
+        float[] d = new float[g.voxelCount()];
+        int[] sizes = {nx, ny, nz};
+        int[] strides = {1, nx, nx * ny};
+        for (int axis = 0; axis < 3; axis++) {
+            int n = sizes[axis], stride = strides[axis];
+            double[] f = new double[n], out = new double[n], z = new double[n + 1];
+            int[] v = new int[n];
+            for (int start = 0; start < d.length; start++) {
+                if ((start / stride) % n != 0) continue; // not the first voxel of a line along this axis
+                for (int k = 0; k < n; k++) {
+                    int i = start + stride * k;
+                    f[k] = axis == 0 ? (features.isSet(i) ? 0 : Double.POSITIVE_INFINITY) : d[i];
+                }
+                DistanceTransform.envelope(f, n, spacing[axis], out, v, z);
+                for (int k = 0; k < n; k++) d[start + stride * k] = (float) out[k];
+            }
+        }
+        return d;
+    }
+
+    @Test
+    void blockedPassesGiveTheLineByLineValues() {
+        // sizes that leave partial blocks of lines; sparse and dense features, and none
+        int[][] sizes = {{37, 21, 19}, {16, 33, 5}, {70, 3, 40}};
+        double[] spacing = {0.457, 0.457, 0.637};
+        long seed = 1;
+        for (int[] n : sizes) {
+            for (double density : new double[] {0, 0.002, 0.05, 0.6}) {
+                Geometry g = new Geometry(n[0], n[1], n[2], new double[3], new double[] {
+                    spacing[0], 0, 0, 0, spacing[1], 0, 0, 0, spacing[2]
+                });
+                MaskVolume m = randomMask(g, density, seed++);
+                float[] fast = DistanceTransform.squaredDistanceMm2(m, spacing);
+                float[] slow = lineByLine(m, spacing);
+                for (int i = 0; i < fast.length; i++) {
+                    assertEquals(Float.floatToIntBits(slow[i]), Float.floatToIntBits(fast[i]), "voxel " + i);
+                }
+            }
+        }
+    }
 }
