@@ -86,7 +86,14 @@ public final class Resampler {
                 double by = a[5] * y + a[6] * z + a[7];
                 double bz = a[9] * y + a[10] * z + a[11];
                 int row = target.index(0, y, z);
-                for (int x = 0; x < tnx; x++) {
+                // Only the part of the row that can fall on the source is visited: the bounds, widened by a voxel
+                // over rounding, leave out voxels the check below would reject anyway.
+                double[] span = {0, tnx - 1};
+                if (!within(span, bx, a[0], snx) || !within(span, by, a[4], sny) || !within(span, bz, a[8], snz)) {
+                    continue;
+                }
+                int xTo = (int) Math.ceil(span[1]);
+                for (int x = (int) Math.floor(span[0]); x <= xTo; x++) {
                     double fx = bx + a[0] * x, fy = by + a[4] * x, fz = bz + a[8] * x;
                     d[row + x] = (float) sample(src, snx, sny, snz, fx, fy, fz, outside);
                 }
@@ -136,12 +143,19 @@ public final class Resampler {
                 double by = a[5] * y + a[6] * z + a[7];
                 double bz = a[9] * y + a[10] * z + a[11];
                 int row = target.index(0, y, z);
-                for (int x = 0; x < tnx; x++) {
+                // Only the part of the row that can fall on the source is visited: the bounds, widened by a voxel
+                // over rounding, leave out voxels the check below would reject anyway.
+                double[] span = {0, tnx - 1};
+                if (!within(span, bx, a[0], snx) || !within(span, by, a[4], sny) || !within(span, bz, a[8], snz)) {
+                    continue;
+                }
+                int xTo = (int) Math.ceil(span[1]);
+                for (int x = (int) Math.floor(span[0]); x <= xTo; x++) {
                     double fx = bx + a[0] * x, fy = by + a[4] * x, fz = bz + a[8] * x;
                     if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) continue;
-                    int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
+                    int x0 = floorToInt(fx), y0 = floorToInt(fy), z0 = floorToInt(fz);
                     if (!hot[(x0 + 1) + cx * ((y0 + 1) + cy * (z0 + 1))]) continue;
-                    if ((float) sample(src, snx, sny, snz, fx, fy, fz, 0) >= t) {
+                    if ((float) sampleFloats(v, snx, sny, snz, fx, fy, fz) >= t) {
                         if (n == found.length) found = java.util.Arrays.copyOf(found, 2 * n);
                         found[n++] = row + x;
                     }
@@ -155,11 +169,32 @@ public final class Resampler {
         return out;
     }
 
+    /**
+     * Narrows {@code span}, a range of target x, to where {@code base + step * x} may lie in [-1, n] (one voxel of
+     * margin); false when no x of the span can.
+     */
+    private static boolean within(double[] span, double base, double step, int n) {
+        if (step == 0) return !(base < -1 || base > n);
+        double t1 = (-1 - base) / step, t2 = (n - base) / step;
+        span[0] = Math.max(span[0], Math.min(t1, t2) - 1);
+        span[1] = Math.min(span[1], Math.max(t1, t2) + 1);
+        return span[0] <= span[1];
+    }
+
+    /**
+     * {@code (int) Math.floor(v)} without the call, which stays slow in code not yet compiled (the loops over a
+     * scan's voxels start cold).
+     */
+    static int floorToInt(double v) {
+        int i = (int) v;
+        return v < i && i != Integer.MIN_VALUE ? i - 1 : i;
+    }
+
     /** Trilinear sample at a continuous source index; voxels off the grid count as {@code outside}. */
     public static double sample(
             Volume src, int snx, int sny, int snz, double fx, double fy, double fz, double outside) {
         if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return outside;
-        int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
+        int x0 = floorToInt(fx), y0 = floorToInt(fy), z0 = floorToInt(fz);
         double tx = fx - x0, ty = fy - y0, tz = fz - z0;
         double c000 = at(src, snx, sny, snz, x0, y0, z0, outside);
         double c100 = at(src, snx, sny, snz, x0 + 1, y0, z0, outside);
@@ -173,6 +208,29 @@ public final class Resampler {
         double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
         double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
         return c0 + (c1 - c0) * tz;
+    }
+
+    /** {@link #sample} of float voxels with 0 outside, reading the array without a call per voxel. */
+    private static double sampleFloats(float[] v, int snx, int sny, int snz, double fx, double fy, double fz) {
+        if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return 0;
+        int x0 = floorToInt(fx), y0 = floorToInt(fy), z0 = floorToInt(fz);
+        double tx = fx - x0, ty = fy - y0, tz = fz - z0;
+        double c000 = at(v, snx, sny, snz, x0, y0, z0);
+        double c100 = at(v, snx, sny, snz, x0 + 1, y0, z0);
+        double c010 = at(v, snx, sny, snz, x0, y0 + 1, z0);
+        double c110 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0);
+        double c001 = at(v, snx, sny, snz, x0, y0, z0 + 1);
+        double c101 = at(v, snx, sny, snz, x0 + 1, y0, z0 + 1);
+        double c011 = at(v, snx, sny, snz, x0, y0 + 1, z0 + 1);
+        double c111 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1);
+        double c00 = c000 + (c100 - c000) * tx, c10 = c010 + (c110 - c010) * tx;
+        double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
+        double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
+        return c0 + (c1 - c0) * tz;
+    }
+
+    private static double at(float[] v, int nx, int ny, int nz, int x, int y, int z) {
+        return x < 0 || y < 0 || z < 0 || x >= nx || y >= ny || z >= nz ? 0 : v[x + nx * (y + ny * z)];
     }
 
     private static double at(Volume v, int nx, int ny, int nz, int x, int y, int z, double outside) {
