@@ -120,15 +120,45 @@ public final class SupersampledAverage {
         if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return 0;
         int x0 = Resampler.floorToInt(fx), y0 = Resampler.floorToInt(fy), z0 = Resampler.floorToInt(fz);
         double tx = fx - x0, ty = fy - y0, tz = fz - z0;
-        double c000 = bit(bits, snx, sny, snz, x0, y0, z0), c100 = bit(bits, snx, sny, snz, x0 + 1, y0, z0);
-        double c010 = bit(bits, snx, sny, snz, x0, y0 + 1, z0), c110 = bit(bits, snx, sny, snz, x0 + 1, y0 + 1, z0);
-        double c001 = bit(bits, snx, sny, snz, x0, y0, z0 + 1), c101 = bit(bits, snx, sny, snz, x0 + 1, y0, z0 + 1);
-        double c011 = bit(bits, snx, sny, snz, x0, y0 + 1, z0 + 1);
-        double c111 = bit(bits, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1);
+        double c000, c100, c010, c110, c001, c101, c011, c111;
+        if (x0 >= 0 && y0 >= 0 && z0 >= 0 && x0 < snx - 1 && y0 < sny - 1 && z0 < snz - 1) {
+            // all eight corners on the grid: each x pair is read at once
+            int i = x0 + snx * (y0 + sny * z0), plane = snx * sny;
+            int p00 = pair(bits, i), p10 = pair(bits, i + snx), p01 = pair(bits, i + plane);
+            int p11 = pair(bits, i + snx + plane);
+            // all air or all bone: the interpolation below gives exactly 0 or 1
+            if ((p00 | p10 | p01 | p11) == 0) return 0;
+            if ((p00 & p10 & p01 & p11) == 3) return 1;
+            c000 = p00 & 1;
+            c100 = p00 >> 1;
+            c010 = p10 & 1;
+            c110 = p10 >> 1;
+            c001 = p01 & 1;
+            c101 = p01 >> 1;
+            c011 = p11 & 1;
+            c111 = p11 >> 1;
+        } else {
+            c000 = bit(bits, snx, sny, snz, x0, y0, z0);
+            c100 = bit(bits, snx, sny, snz, x0 + 1, y0, z0);
+            c010 = bit(bits, snx, sny, snz, x0, y0 + 1, z0);
+            c110 = bit(bits, snx, sny, snz, x0 + 1, y0 + 1, z0);
+            c001 = bit(bits, snx, sny, snz, x0, y0, z0 + 1);
+            c101 = bit(bits, snx, sny, snz, x0 + 1, y0, z0 + 1);
+            c011 = bit(bits, snx, sny, snz, x0, y0 + 1, z0 + 1);
+            c111 = bit(bits, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1);
+        }
         double c00 = c000 + (c100 - c000) * tx, c10 = c010 + (c110 - c010) * tx;
         double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
         double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
         return c0 + (c1 - c0) * tz;
+    }
+
+    /** Voxels {@code i} (bit 0) and {@code i + 1} (bit 1) of a mask; {@code i + 1} must be a voxel. */
+    private static int pair(long[] bits, int i) {
+        int shift = i & 63;
+        long w = bits[i >>> 6] >>> shift;
+        if (shift == 63) w |= bits[(i >>> 6) + 1] << 1;
+        return (int) (w & 3);
     }
 
     private static int bit(long[] bits, int snx, int sny, int snz, int x, int y, int z) {
