@@ -86,14 +86,7 @@ public final class Resampler {
                 double by = a[5] * y + a[6] * z + a[7];
                 double bz = a[9] * y + a[10] * z + a[11];
                 int row = target.index(0, y, z);
-                // Only the part of the row that can fall on the source is visited: the bounds, widened by a voxel
-                // over rounding, leave out voxels the check below would reject anyway.
-                double[] span = {0, tnx - 1};
-                if (!within(span, bx, a[0], snx) || !within(span, by, a[4], sny) || !within(span, bz, a[8], snz)) {
-                    continue;
-                }
-                int xTo = (int) Math.ceil(span[1]);
-                for (int x = (int) Math.floor(span[0]); x <= xTo; x++) {
+                for (int x = 0; x < tnx; x++) {
                     double fx = bx + a[0] * x, fy = by + a[4] * x, fz = bz + a[8] * x;
                     d[row + x] = (float) sample(src, snx, sny, snz, fx, fy, fz, outside);
                 }
@@ -116,10 +109,18 @@ public final class Resampler {
         int cx = snx + 2, cy = sny + 2, cz = snz + 2;
         boolean[] hot = new boolean[cx * cy * cz];
         float[] v = src.data();
+        // the box of the voxels >= t: the cells they make hot lie within it, widened by one below
+        int[] hotLo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, hotHi = {-1, -1, -1};
         for (int z = 0; z < snz; z++) {
             for (int y = 0; y < sny; y++) {
                 for (int x = 0; x < snx; x++) {
                     if (!(v[sg.index(x, y, z)] >= t)) continue;
+                    hotLo[0] = Math.min(hotLo[0], x);
+                    hotLo[1] = Math.min(hotLo[1], y);
+                    hotLo[2] = Math.min(hotLo[2], z);
+                    hotHi[0] = Math.max(hotHi[0], x);
+                    hotHi[1] = Math.max(hotHi[1], y);
+                    hotHi[2] = Math.max(hotHi[2], z);
                     for (int dz = 0; dz < 2; dz++) {
                         for (int dy = 0; dy < 2; dy++) {
                             int row = x + cx * (y + dy + cy * (z + dz));
@@ -131,6 +132,7 @@ public final class Resampler {
             }
         }
         MaskVolume out = new MaskVolume(target);
+        if (hotHi[0] < 0) return out;
         double[] a = indexMap(sg, target);
         int tnx = target.nx(), tny = target.ny();
         // Each slice lists its voxels at or above t; the bits are set afterwards, so no two threads share a word.
@@ -143,10 +145,13 @@ public final class Resampler {
                 double by = a[5] * y + a[6] * z + a[7];
                 double bz = a[9] * y + a[10] * z + a[11];
                 int row = target.index(0, y, z);
-                // Only the part of the row that can fall on the source is visited: the bounds, widened by a voxel
-                // over rounding, leave out voxels the check below would reject anyway.
+                // Only the part of the row that can fall in a hot cell is visited (a sample point whose cell's low
+                // corner is x0 lies in [x0, x0 + 1)): the bounds, widened by a voxel over rounding, leave out voxels
+                // the checks below would reject anyway.
                 double[] span = {0, tnx - 1};
-                if (!within(span, bx, a[0], snx) || !within(span, by, a[4], sny) || !within(span, bz, a[8], snz)) {
+                if (!within(span, bx, a[0], hotLo[0] - 1, hotHi[0] + 1)
+                        || !within(span, by, a[4], hotLo[1] - 1, hotHi[1] + 1)
+                        || !within(span, bz, a[8], hotLo[2] - 1, hotHi[2] + 1)) {
                     continue;
                 }
                 int xTo = (int) Math.ceil(span[1]);
@@ -170,12 +175,12 @@ public final class Resampler {
     }
 
     /**
-     * Narrows {@code span}, a range of target x, to where {@code base + step * x} may lie in [-1, n] (one voxel of
+     * Narrows {@code span}, a range of target x, to where {@code base + step * x} may lie in [lo, hi] (one voxel of
      * margin); false when no x of the span can.
      */
-    private static boolean within(double[] span, double base, double step, int n) {
-        if (step == 0) return !(base < -1 || base > n);
-        double t1 = (-1 - base) / step, t2 = (n - base) / step;
+    private static boolean within(double[] span, double base, double step, int lo, int hi) {
+        if (step == 0) return !(base < lo - 1 || base > hi + 1);
+        double t1 = (lo - base) / step, t2 = (hi - base) / step;
         span[0] = Math.max(span[0], Math.min(t1, t2) - 1);
         span[1] = Math.min(span[1], Math.max(t1, t2) + 1);
         return span[0] <= span[1];
@@ -215,14 +220,28 @@ public final class Resampler {
         if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return 0;
         int x0 = floorToInt(fx), y0 = floorToInt(fy), z0 = floorToInt(fz);
         double tx = fx - x0, ty = fy - y0, tz = fz - z0;
-        double c000 = at(v, snx, sny, snz, x0, y0, z0);
-        double c100 = at(v, snx, sny, snz, x0 + 1, y0, z0);
-        double c010 = at(v, snx, sny, snz, x0, y0 + 1, z0);
-        double c110 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0);
-        double c001 = at(v, snx, sny, snz, x0, y0, z0 + 1);
-        double c101 = at(v, snx, sny, snz, x0 + 1, y0, z0 + 1);
-        double c011 = at(v, snx, sny, snz, x0, y0 + 1, z0 + 1);
-        double c111 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1);
+        double c000, c100, c010, c110, c001, c101, c011, c111;
+        if (x0 >= 0 && y0 >= 0 && z0 >= 0 && x0 < snx - 1 && y0 < sny - 1 && z0 < snz - 1) {
+            // all eight corners on the grid: read without a check each
+            int i = x0 + snx * (y0 + sny * z0), plane = snx * sny;
+            c000 = v[i];
+            c100 = v[i + 1];
+            c010 = v[i + snx];
+            c110 = v[i + snx + 1];
+            c001 = v[i + plane];
+            c101 = v[i + plane + 1];
+            c011 = v[i + plane + snx];
+            c111 = v[i + plane + snx + 1];
+        } else {
+            c000 = at(v, snx, sny, snz, x0, y0, z0);
+            c100 = at(v, snx, sny, snz, x0 + 1, y0, z0);
+            c010 = at(v, snx, sny, snz, x0, y0 + 1, z0);
+            c110 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0);
+            c001 = at(v, snx, sny, snz, x0, y0, z0 + 1);
+            c101 = at(v, snx, sny, snz, x0 + 1, y0, z0 + 1);
+            c011 = at(v, snx, sny, snz, x0, y0 + 1, z0 + 1);
+            c111 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1);
+        }
         double c00 = c000 + (c100 - c000) * tx, c10 = c010 + (c110 - c010) * tx;
         double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
         double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
