@@ -299,12 +299,17 @@ public final class ImplantDesigner {
             }
         }
         double[] c = rays.centre();
-        List<Integer> drop = new ArrayList<>();
+        // cleared afterwards, not while the voxels are visited
+        MaskVolume drop = new MaskVolume(implant.geometry());
+        double[] u = new double[3];
         VoxelCentres.forEachSet(implant, (i, px, py, pz) -> {
-            int[] cell = CranialRays.cellOf(new double[] {px - c[0], py - c[1], pz - c[2]});
-            if (!cone[cell[0] * cols + cell[1]]) drop.add(i);
+            u[0] = px - c[0];
+            u[1] = py - c[1];
+            u[2] = pz - c[2];
+            int[] cell = CranialRays.cellOf(u);
+            if (!cone[cell[0] * cols + cell[1]]) drop.set(i, true);
         });
-        for (int i : drop) implant.set(i, false);
+        implant.andNot(drop);
     }
 
     /** Share of a hole's directions (by solid angle) in which the rays now meet bone. */

@@ -79,7 +79,7 @@ final class NiftiReader {
                     type.nrrdName(),
                     count * (type.fitsShort() ? 2 : 4) + (scaledToFloats ? 4 * count : 0));
             Map<String, String> metadata = readExtensions(in, h, voxOffset, path);
-            VoxelCodec.Values values = VoxelCodec.readBinary(in, (int) count, type, h.order, path);
+            VoxelCodec.Values values = VoxelCodec.readBinary(in, (int) count, type, h.order, path, !scales(h));
             if (gzip) {
                 // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
                 long extra = StrictGzipInputStream.readToEnd(in);
@@ -105,7 +105,7 @@ final class NiftiReader {
         InputStream raw = Files.newInputStream(path);
         try {
             return gzip
-                    ? new BufferedInputStream(new StrictGzipInputStream(raw), 1 << 16)
+                    ? new ReadAheadInputStream(new StrictGzipInputStream(raw))
                     : new BufferedInputStream(raw, 1 << 16);
         } catch (IOException e) {
             raw.close();
@@ -175,11 +175,16 @@ final class NiftiReader {
         }
     }
 
-    /** Applies scl_slope/scl_inter when they change values (slope != 0 and not the identity); floats then. */
+    /** True when scl_slope/scl_inter change the stored values (slope != 0 and not the identity). */
+    private static boolean scales(NiftiHeader h) {
+        double slope = h.sclSlope, inter = h.sclInter;
+        return slope != 0 && Double.isFinite(slope) && !(slope == 1 && inter == 0);
+    }
+
+    /** Applies scl_slope/scl_inter when they change values (see {@link #scales}); floats then. */
     private static Volume scaled(VoxelCodec.Values values, Geometry g, VoxelType type, NiftiHeader h, Path path) {
         double slope = h.sclSlope, inter = h.sclInter;
-        boolean scale = slope != 0 && Double.isFinite(slope) && !(slope == 1 && inter == 0);
-        if (!scale) {
+        if (!scales(h)) {
             if (slope == 0 && inter != 0 && Double.isFinite(inter)) {
                 LOG.debug("{}: scl_slope is 0, so scl_inter {} is ignored (NIfTI rule)", path, inter);
             }

@@ -126,8 +126,9 @@ final class NrrdReader {
                     + Math.max(0, fileSize - position) + " bytes of data in " + dataPath.getFileName() + " can hold;"
                     + " the header is wrong");
         }
-        try (InputStream in0 = new BufferedInputStream(Files.newInputStream(dataPath), 1 << 16)) {
-            InputStream in = in0;
+        // The last stream opened on the file (gzip: the one inflating on its own thread) closes all below it.
+        InputStream in = new BufferedInputStream(Files.newInputStream(dataPath), 1 << 16);
+        try {
             VoxelCodec.skipFully(in, position);
             for (long i = 0; i < lineSkip; i++) {
                 int c;
@@ -166,7 +167,7 @@ final class NrrdReader {
                 case "gz":
                     ReadLimits.requireCompressedLength(
                             path, sizes, type.nrrdName(), declared + Math.max(0, byteSkip), available);
-                    in = new BufferedInputStream(new StrictGzipInputStream(in), 1 << 16);
+                    in = new ReadAheadInputStream(new StrictGzipInputStream(in));
                     break;
                 case "ascii":
                 case "text":
@@ -186,7 +187,7 @@ final class NrrdReader {
             }
             ReadLimits.requireMemory(path, sizes, type.nrrdName(), count * (type.fitsShort() ? 2 : 4));
             if (!enc.equals("raw") && byteSkip > 0) VoxelCodec.skipFully(in, byteSkip);
-            VoxelCodec.Values values = VoxelCodec.readBinary(in, (int) count, type, order, path);
+            VoxelCodec.Values values = VoxelCodec.readBinary(in, (int) count, type, order, path, true);
             if (!enc.equals("raw")) {
                 // Reading on to the end checks the gzip trailer (CRC-32 and length) of the whole stream.
                 long extra = StrictGzipInputStream.readToEnd(in);
@@ -202,6 +203,8 @@ final class NrrdReader {
         } catch (EOFException e) {
             throw new CalvariaException(path + ": data ends early (truncated file): expected " + count + " voxels of "
                     + type.nrrdName() + "; re-export or re-download it");
+        } finally {
+            in.close();
         }
     }
 

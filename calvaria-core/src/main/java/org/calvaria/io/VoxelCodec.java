@@ -21,18 +21,27 @@ import org.calvaria.volume.VoxelType;
 final class VoxelCodec {
     private VoxelCodec() {}
 
-    /** Decoded voxel values: exactly one of the arrays is set.  */
-    record Values(short[] shorts, float[] floats, boolean binary) {}
+    /**
+     * Decoded voxel values: exactly one of {@code shorts}, {@code floats} and {@code mask} is set. {@code mask} holds
+     * integer data of only 0s and 1s as the words of a {@link MaskVolume}.
+     */
+    record Values(short[] shorts, float[] floats, long[] mask, boolean binary) {
+        Values(short[] shorts, float[] floats, boolean binary) {
+            this(shorts, floats, null, binary);
+        }
+    }
 
-    /** Reads {@code count} binary voxels; throws EOFException when the stream ends early. */
-    static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path) throws IOException {
+    /**
+     * Reads {@code count} binary voxels; throws EOFException when the stream ends early. With {@code maskIfBinary},
+     * integer data of only 0s and 1s comes back as a mask (no value array is made for it).
+     */
+    static Values readBinary(
+            InputStream in, int count, VoxelType type, ByteOrder order, Path path, boolean maskIfBinary)
+            throws IOException {
         int bytes = type.bytes();
         byte[] chunk = new byte[(1 << 20) / bytes * bytes];
         ByteBuffer bb = ByteBuffer.wrap(chunk).order(order);
-        boolean toShort = type.fitsShort();
-        short[] s = toShort ? new short[count] : null;
-        float[] f = toShort ? null : new float[count];
-        boolean binary = true;
+        Decoder d = new Decoder(count, type, maskIfBinary && type.isInteger(), chunk.length / bytes);
         int done = 0;
         while (done < count) {
             // long: (count - done) * bytes passes 2^31 for more than 2 GiB of voxel data
@@ -45,54 +54,228 @@ final class VoxelCodec {
             }
             int n = want / bytes;
             bb.clear();
-            if (type == VoxelType.FLOAT32) {
-                // floats are never a mask (only integer 0/1 data is), so they are copied in bulk
-                bb.asFloatBuffer().get(f, done, n);
-                binary = false;
-                done += n;
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                double v;
-                switch (type) {
-                    case INT8:
-                        v = bb.get(i);
-                        break;
-                    case UINT8:
-                        v = bb.get(i) & 0xff;
-                        break;
-                    case INT16:
-                        v = bb.getShort(2 * i);
-                        break;
-                    case UINT16:
-                        v = bb.getShort(2 * i) & 0xffff;
-                        break;
-                    case INT32:
-                        v = bb.getInt(4 * i);
-                        break;
-                    case UINT32:
-                        v = bb.getInt(4 * i) & 0xffffffffL;
-                        break;
-                    case FLOAT32:
-                        v = bb.getFloat(4 * i);
-                        break;
-                    default:
-                        v = bb.getDouble(8 * i);
-                        break;
-                }
-                if (binary && v != 0 && v != 1) binary = false;
-                if (toShort) s[done + i] = (short) v;
-                else f[done + i] = (float) v;
-            }
+            d.decode(chunk, bb, n, done);
             done += n;
         }
-        return new Values(s, f, binary);
+        return d.values();
+    }
+
+    /** Reads {@code count} binary voxels into a value array (never a mask); EOFException when the stream ends early. */
+    static Values readBinary(InputStream in, int count, VoxelType type, ByteOrder order, Path path) throws IOException {
+        return readBinary(in, count, type, order, path, false);
+    }
+
+    /**
+     * Decodes chunks of one type with a loop per type (the voxels of a scan are many, and the loops run cold). Integer
+     * data goes straight into mask bits while every value is 0 or 1; the first other value turns the bits set so far
+     * into values and decoding goes on into the value array.
+     */
+    private static final class Decoder {
+        private final VoxelType type;
+        private final int count;
+        private long[] mask;
+        private short[] shorts;
+        private float[] floats;
+        private boolean binary = true;
+        private final short[] shortChunk;
+        private final int[] intChunk;
+        private final double[] doubleChunk;
+
+        Decoder(int count, VoxelType type, boolean mask, int chunkValues) {
+            this.type = type;
+            this.count = count;
+            if (mask) this.mask = new long[(count + 63) >>> 6];
+            else if (type.fitsShort()) shorts = new short[count];
+            else floats = new float[count];
+            int bytes = type.bytes();
+            shortChunk = bytes == 2 ? new short[chunkValues] : null;
+            intChunk = bytes == 4 && type.isInteger() ? new int[chunkValues] : null;
+            doubleChunk = bytes == 8 ? new double[chunkValues] : null;
+        }
+
+        Values values() {
+            return new Values(shorts, floats, mask, binary);
+        }
+
+        /** Decodes the {@code n} values at the start of {@code chunk} (also seen as {@code bb}), voxels from {@code at}. */
+        void decode(byte[] chunk, ByteBuffer bb, int n, int at) {
+            int from = 0;
+            switch (type) {
+                case INT8, UINT8 -> {
+                    if (mask != null) from = maskBytes(chunk, n, at);
+                    if (from < n) {
+                        if (type == VoxelType.INT8) signedBytes(chunk, from, n, at);
+                        else unsignedBytes(chunk, from, n, at);
+                    }
+                }
+                case INT16, UINT16 -> {
+                    bb.asShortBuffer().get(shortChunk, 0, n);
+                    if (mask != null) from = maskShorts(shortChunk, n, at);
+                    if (from < n) {
+                        if (type == VoxelType.INT16) signedShorts(shortChunk, from, n, at);
+                        else unsignedShorts(shortChunk, from, n, at);
+                    }
+                }
+                case INT32, UINT32 -> {
+                    bb.asIntBuffer().get(intChunk, 0, n);
+                    if (mask != null) from = maskInts(intChunk, n, at);
+                    if (from < n) {
+                        if (type == VoxelType.INT32) signedInts(intChunk, from, n, at);
+                        else unsignedInts(intChunk, from, n, at);
+                    }
+                }
+                case FLOAT32 -> {
+                    // floats are never a mask (only integer 0/1 data is), so they are copied in bulk
+                    bb.asFloatBuffer().get(floats, at, n);
+                    binary = false;
+                }
+                case FLOAT64 -> {
+                    bb.asDoubleBuffer().get(doubleChunk, 0, n);
+                    doubles(doubleChunk, n, at);
+                }
+            }
+        }
+
+        /** Sets mask bits while the values are 0 or 1: returns where the first other value is (n when none). */
+        private int maskBytes(byte[] v, int n, int at) {
+            long[] m = mask;
+            for (int i = 0; i < n; i++) {
+                int x = v[i];
+                if (x == 0) continue;
+                if (x != 1) return leaveMask(i, at);
+                int k = at + i;
+                m[k >>> 6] |= 1L << k;
+            }
+            return n;
+        }
+
+        private int maskShorts(short[] v, int n, int at) {
+            long[] m = mask;
+            for (int i = 0; i < n; i++) {
+                int x = v[i];
+                if (x == 0) continue;
+                if (x != 1) return leaveMask(i, at);
+                int k = at + i;
+                m[k >>> 6] |= 1L << k;
+            }
+            return n;
+        }
+
+        private int maskInts(int[] v, int n, int at) {
+            long[] m = mask;
+            for (int i = 0; i < n; i++) {
+                int x = v[i];
+                if (x == 0) continue;
+                if (x != 1) return leaveMask(i, at);
+                int k = at + i;
+                m[k >>> 6] |= 1L << k;
+            }
+            return n;
+        }
+
+        /** The data is not a mask: its voxels before {@code at + i}, all 0 or 1, become values. */
+        private int leaveMask(int i, int at) {
+            int end = at + i;
+            if (type.fitsShort()) {
+                shorts = new short[count];
+                for (int k = 0; k < end; k++) if ((mask[k >>> 6] & (1L << k)) != 0) shorts[k] = 1;
+            } else {
+                floats = new float[count];
+                for (int k = 0; k < end; k++) if ((mask[k >>> 6] & (1L << k)) != 0) floats[k] = 1;
+            }
+            mask = null;
+            binary = false;
+            return i;
+        }
+
+        private void signedBytes(byte[] v, int from, int n, int at) {
+            short[] s = shorts;
+            boolean b = binary;
+            for (int i = from; i < n; i++) {
+                int x = v[i];
+                if (b && x != 0 && x != 1) b = false;
+                s[at + i] = (short) x;
+            }
+            binary = b;
+        }
+
+        private void unsignedBytes(byte[] v, int from, int n, int at) {
+            short[] s = shorts;
+            boolean b = binary;
+            for (int i = from; i < n; i++) {
+                int x = v[i] & 0xff;
+                if (b && x != 0 && x != 1) b = false;
+                s[at + i] = (short) x;
+            }
+            binary = b;
+        }
+
+        private void signedShorts(short[] v, int from, int n, int at) {
+            short[] s = shorts;
+            boolean b = binary;
+            for (int i = from; i < n; i++) {
+                short x = v[i];
+                if (b && x != 0 && x != 1) b = false;
+                s[at + i] = x;
+            }
+            binary = b;
+        }
+
+        private void unsignedShorts(short[] v, int from, int n, int at) {
+            float[] f = floats;
+            boolean b = binary;
+            for (int i = from; i < n; i++) {
+                int x = v[i] & 0xffff;
+                if (b && x != 0 && x != 1) b = false;
+                f[at + i] = x;
+            }
+            binary = b;
+        }
+
+        private void signedInts(int[] v, int from, int n, int at) {
+            float[] f = floats;
+            boolean b = binary;
+            for (int i = from; i < n; i++) {
+                int x = v[i];
+                if (b && x != 0 && x != 1) b = false;
+                // int to float rounds to nearest, as the int's exact double to float did
+                f[at + i] = x;
+            }
+            binary = b;
+        }
+
+        private void unsignedInts(int[] v, int from, int n, int at) {
+            float[] f = floats;
+            boolean b = binary;
+            for (int i = from; i < n; i++) {
+                long x = v[i] & 0xffffffffL;
+                if (b && x != 0 && x != 1) b = false;
+                f[at + i] = x;
+            }
+            binary = b;
+        }
+
+        private void doubles(double[] v, int n, int at) {
+            float[] f = floats;
+            boolean b = binary;
+            for (int i = 0; i < n; i++) {
+                double x = v[i];
+                if (b && x != 0 && x != 1) b = false;
+                f[at + i] = (float) x;
+            }
+            binary = b;
+        }
     }
 
     /** Integer 0/1 data becomes a mask, types that fit a short a ShortVolume, the rest floats. */
     static Volume toVolume(Values v, Geometry g, VoxelType type) {
         Volume out;
-        if (v.binary() && type.isInteger()) {
+        if (v.mask() != null) {
+            MaskVolume m = new MaskVolume(g);
+            System.arraycopy(v.mask(), 0, m.words(), 0, v.mask().length);
+            m.setSourceType(type);
+            out = m;
+        } else if (v.binary() && type.isInteger()) {
             MaskVolume m = new MaskVolume(g);
             int n = g.voxelCount();
             if (v.shorts() != null) {

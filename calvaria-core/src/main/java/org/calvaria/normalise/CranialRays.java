@@ -27,6 +27,8 @@ public final class CranialRays {
     static final double STEP_MM = 0.5;
     /** Rays stop this far from the centre. */
     static final double MAX_RADIUS_MM = 200;
+    /** Steps of a whole ray. */
+    private static final int STEPS = (int) Math.round(MAX_RADIUS_MM / STEP_MM);
     /** Height of the top band whose bone outline gives the centre's x and y, mm below the highest bone. */
     static final double BAND_MM = 80;
 
@@ -71,9 +73,16 @@ public final class CranialRays {
         java.util.stream.IntStream.range(0, ROWS).parallel().forEach(i -> {
             for (int j = 0; j < COLUMNS; j++) {
                 double[] u = direction(i, j);
+                // The outermost bone is wanted: march inwards from where the ray leaves the occupancy grid and stop
+                // at the first bone. Steps are whole multiples of STEP_MM (exact in binary), as an outward march
+                // adding STEP_MM would reach them.
                 double last = Double.NaN;
-                for (double t = STEP_MM; t <= MAX_RADIUS_MM; t += STEP_MM) {
-                    if (occ.bone(c[0] + u[0] * t, c[1] + u[1] * t, c[2] + u[2] * t)) last = t;
+                for (int step = Math.min(STEPS, occ.lastStepInside(c, u)); step >= 1; step--) {
+                    double t = step * STEP_MM;
+                    if (occ.bone(c[0] + u[0] * t, c[1] + u[1] * t, c[2] + u[2] * t)) {
+                        last = t;
+                        break;
+                    }
                 }
                 int k = i * COLUMNS + j;
                 hit[k] = !Double.isNaN(last);
@@ -196,25 +205,66 @@ public final class CranialRays {
             }
             boolean[] cells = new boolean[cx * cy * cz];
             double bandFloor = b[5] - BAND_MM;
+            int snz = g.nz();
+            // per slice: minX, minY, maxX, maxY of its bone in the top band
+            double[] sliceBands = new double[4 * snz];
+            long[] words = skull.words();
+            // Slices in parallel: a cell set twice is set all the same, and each slice has its own band.
+            // When a row runs along physical x (no y or z part in the grid's x axis, as in scanner-aligned grids),
+            // m[3] * x and m[6] * x are the same signed zero for every x, so y, z and their cells are the row's.
+            boolean rowsAlongX = m[3] == 0 && m[6] == 0;
+            java.util.stream.IntStream.range(0, snz).parallel().forEach(z -> {
+                double minX = Double.POSITIVE_INFINITY, minY = Double.POSITIVE_INFINITY;
+                double maxX = Double.NEGATIVE_INFINITY, maxY = Double.NEGATIVE_INFINITY;
+                for (int y = 0; y < sny; y++) {
+                    int row = snx * (y + sny * z), end = row + snx;
+                    double rowY = o[1] + m[3] * 0 + m[4] * y + m[5] * z;
+                    double rowZ = o[2] + m[6] * 0 + m[7] * y + m[8] * z;
+                    int rowCells = cx * ((int) ((rowY - lo[1]) / cell) + cy * (int) ((rowZ - lo[2]) / cell));
+                    for (int w = row >>> 6, lastWord = (end - 1) >>> 6; w <= lastWord; w++) {
+                        long word = words[w];
+                        if (w == row >>> 6) word &= -1L << row;
+                        if (w == lastWord && (end & 63) != 0) word &= (1L << end) - 1;
+                        while (word != 0) {
+                            int x = (w << 6) + Long.numberOfTrailingZeros(word) - row;
+                            word &= word - 1;
+                            double px = o[0] + m[0] * x + m[1] * y + m[2] * z;
+                            double py, pz;
+                            if (rowsAlongX) {
+                                py = rowY;
+                                pz = rowZ;
+                                cells[(int) ((px - lo[0]) / cell) + rowCells] = true;
+                            } else {
+                                py = o[1] + m[3] * x + m[4] * y + m[5] * z;
+                                pz = o[2] + m[6] * x + m[7] * y + m[8] * z;
+                                int ix = (int) ((px - lo[0]) / cell),
+                                        iy = (int) ((py - lo[1]) / cell),
+                                        iz = (int) ((pz - lo[2]) / cell);
+                                cells[ix + cx * (iy + cy * iz)] = true;
+                            }
+                            if (pz >= bandFloor) {
+                                if (px < minX) minX = px;
+                                if (py < minY) minY = py;
+                                if (px > maxX) maxX = px;
+                                if (py > maxY) maxY = py;
+                            }
+                        }
+                    }
+                }
+                sliceBands[4 * z] = minX;
+                sliceBands[4 * z + 1] = minY;
+                sliceBands[4 * z + 2] = maxX;
+                sliceBands[4 * z + 3] = maxY;
+            });
             double[] band = {
                 Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY
             };
-            skull.forEachSet(i -> {
-                int x = i % snx, r = i / snx, y = r % sny, z = r / sny;
-                double px = o[0] + m[0] * x + m[1] * y + m[2] * z;
-                double py = o[1] + m[3] * x + m[4] * y + m[5] * z;
-                double pz = o[2] + m[6] * x + m[7] * y + m[8] * z;
-                int ix = (int) ((px - lo[0]) / cell),
-                        iy = (int) ((py - lo[1]) / cell),
-                        iz = (int) ((pz - lo[2]) / cell);
-                cells[ix + cx * (iy + cy * iz)] = true;
-                if (pz >= bandFloor) {
-                    if (px < band[0]) band[0] = px;
-                    if (py < band[1]) band[1] = py;
-                    if (px > band[2]) band[2] = px;
-                    if (py > band[3]) band[3] = py;
-                }
-            });
+            for (int z = 0; z < snz; z++) {
+                if (sliceBands[4 * z] < band[0]) band[0] = sliceBands[4 * z];
+                if (sliceBands[4 * z + 1] < band[1]) band[1] = sliceBands[4 * z + 1];
+                if (sliceBands[4 * z + 2] > band[2]) band[2] = sliceBands[4 * z + 2];
+                if (sliceBands[4 * z + 3] > band[3]) band[3] = sliceBands[4 * z + 3];
+            }
             return new Occupancy(lo, cell, cx, cy, cz, cells, b[5], band);
         }
 
@@ -222,6 +272,23 @@ public final class CranialRays {
             double halfX = (band[2] - band[0]) / 2, halfY = (band[3] - band[1]) / 2;
             double radius = Math.max(20, (halfX + halfY) / 2);
             return new double[] {(band[0] + band[2]) / 2, (band[1] + band[3]) / 2, top - radius};
+        }
+
+        /**
+         * A step count beyond which the ray {@code c + t u} ({@code t = step * STEP_MM}) stays outside the grid, with
+         * a margin of two steps over rounding; 0 when it never enters.
+         */
+        int lastStepInside(double[] c, double[] u) {
+            double exit = Double.POSITIVE_INFINITY;
+            int[] n = {nx, ny, nz};
+            for (int a = 0; a < 3; a++) {
+                double hi = lo[a] + n[a] * cell;
+                if (u[a] > 0) exit = Math.min(exit, (hi - c[a]) / u[a]);
+                else if (u[a] < 0) exit = Math.min(exit, (lo[a] - c[a]) / u[a]);
+            }
+            if (exit < 0) return 0;
+            if (exit > STEPS * STEP_MM) return STEPS;
+            return (int) Math.ceil(exit / STEP_MM) + 2;
         }
 
         boolean bone(double x, double y, double z) {

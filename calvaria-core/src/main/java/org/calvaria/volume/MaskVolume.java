@@ -91,7 +91,7 @@ public final class MaskVolume extends Volume {
      */
     public double[] physicalBoundsOfSet() {
         Geometry g = geometry();
-        int nx = g.nx(), ny = g.ny();
+        int nx = g.nx(), ny = g.ny(), nz = g.nz();
         double[] m = g.matrix(), o = g.origin();
         double[] b = {
             Double.POSITIVE_INFINITY,
@@ -101,15 +101,57 @@ public final class MaskVolume extends Volume {
             Double.NEGATIVE_INFINITY,
             Double.NEGATIVE_INFINITY
         };
-        forEachSet(i -> {
-            int x = i % nx, r = i / nx, y = r % ny, z = r / ny;
-            for (int a = 0; a < 3; a++) {
-                double p = o[a] + m[3 * a] * x + m[3 * a + 1] * y + m[3 * a + 2] * z;
-                if (p < b[a]) b[a] = p;
-                if (p > b[a + 3]) b[a + 3] = p;
+        // Along a row each coordinate is a monotone function of x (every rounding step is), so its extremes lie at
+        // the row's first and last set voxels: only those two are evaluated, in the order of the voxels.
+        for (int z = 0; z < nz; z++) {
+            for (int y = 0; y < ny; y++) {
+                int row = nx * (y + ny * z);
+                int first = nextSet(row, row + nx);
+                if (first < 0) continue;
+                int last = previousSet(row, row + nx);
+                extendBounds(b, m, o, first - row, y, z);
+                if (last != first) extendBounds(b, m, o, last - row, y, z);
             }
-        });
+        }
         return b[0] == Double.POSITIVE_INFINITY ? null : b;
+    }
+
+    private static void extendBounds(double[] b, double[] m, double[] o, int x, int y, int z) {
+        for (int a = 0; a < 3; a++) {
+            double p = o[a] + m[3 * a] * x + m[3 * a + 1] * y + m[3 * a + 2] * z;
+            if (p < b[a]) b[a] = p;
+            if (p > b[a + 3]) b[a + 3] = p;
+        }
+    }
+
+    /** First set voxel in [from, to), or -1. */
+    private int nextSet(int from, int to) {
+        if (from >= to) return -1;
+        int w = from >>> 6, lastWord = (to - 1) >>> 6;
+        long word = bits[w] & (-1L << from);
+        while (true) {
+            if (word != 0) {
+                int i = (w << 6) + Long.numberOfTrailingZeros(word);
+                return i < to ? i : -1;
+            }
+            if (++w > lastWord) return -1;
+            word = bits[w];
+        }
+    }
+
+    /** Last set voxel in [from, to), or -1. */
+    private int previousSet(int from, int to) {
+        if (from >= to) return -1;
+        int w = (to - 1) >>> 6, firstWord = from >>> 6;
+        long word = bits[w] & (-1L >>> (63 - ((to - 1) & 63)));
+        while (true) {
+            if (word != 0) {
+                int i = (w << 6) + 63 - Long.numberOfLeadingZeros(word);
+                return i >= from ? i : -1;
+            }
+            if (--w < firstWord) return -1;
+            word = bits[w];
+        }
     }
 
     /** Calls {@code action} with the linear index of every set voxel, in increasing order. */

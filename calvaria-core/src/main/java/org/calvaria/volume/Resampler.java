@@ -109,10 +109,18 @@ public final class Resampler {
         int cx = snx + 2, cy = sny + 2, cz = snz + 2;
         boolean[] hot = new boolean[cx * cy * cz];
         float[] v = src.data();
+        // the box of the voxels >= t: the cells they make hot lie within it, widened by one below
+        int[] hotLo = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, hotHi = {-1, -1, -1};
         for (int z = 0; z < snz; z++) {
             for (int y = 0; y < sny; y++) {
                 for (int x = 0; x < snx; x++) {
                     if (!(v[sg.index(x, y, z)] >= t)) continue;
+                    hotLo[0] = Math.min(hotLo[0], x);
+                    hotLo[1] = Math.min(hotLo[1], y);
+                    hotLo[2] = Math.min(hotLo[2], z);
+                    hotHi[0] = Math.max(hotHi[0], x);
+                    hotHi[1] = Math.max(hotHi[1], y);
+                    hotHi[2] = Math.max(hotHi[2], z);
                     for (int dz = 0; dz < 2; dz++) {
                         for (int dy = 0; dy < 2; dy++) {
                             int row = x + cx * (y + dy + cy * (z + dz));
@@ -124,6 +132,7 @@ public final class Resampler {
             }
         }
         MaskVolume out = new MaskVolume(target);
+        if (hotHi[0] < 0) return out;
         double[] a = indexMap(sg, target);
         int tnx = target.nx(), tny = target.ny();
         // Each slice lists its voxels at or above t; the bits are set afterwards, so no two threads share a word.
@@ -136,12 +145,22 @@ public final class Resampler {
                 double by = a[5] * y + a[6] * z + a[7];
                 double bz = a[9] * y + a[10] * z + a[11];
                 int row = target.index(0, y, z);
-                for (int x = 0; x < tnx; x++) {
+                // Only the part of the row that can fall in a hot cell is visited (a sample point whose cell's low
+                // corner is x0 lies in [x0, x0 + 1)): the bounds, widened by a voxel over rounding, leave out voxels
+                // the checks below would reject anyway.
+                double[] span = {0, tnx - 1};
+                if (!within(span, bx, a[0], hotLo[0] - 1, hotHi[0] + 1)
+                        || !within(span, by, a[4], hotLo[1] - 1, hotHi[1] + 1)
+                        || !within(span, bz, a[8], hotLo[2] - 1, hotHi[2] + 1)) {
+                    continue;
+                }
+                int xTo = (int) Math.ceil(span[1]);
+                for (int x = (int) Math.floor(span[0]); x <= xTo; x++) {
                     double fx = bx + a[0] * x, fy = by + a[4] * x, fz = bz + a[8] * x;
                     if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) continue;
-                    int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
+                    int x0 = floorToInt(fx), y0 = floorToInt(fy), z0 = floorToInt(fz);
                     if (!hot[(x0 + 1) + cx * ((y0 + 1) + cy * (z0 + 1))]) continue;
-                    if ((float) sample(src, snx, sny, snz, fx, fy, fz, 0) >= t) {
+                    if ((float) sampleFloats(v, snx, sny, snz, fx, fy, fz) >= t) {
                         if (n == found.length) found = java.util.Arrays.copyOf(found, 2 * n);
                         found[n++] = row + x;
                     }
@@ -155,11 +174,32 @@ public final class Resampler {
         return out;
     }
 
+    /**
+     * Narrows {@code span}, a range of target x, to where {@code base + step * x} may lie in [lo, hi] (one voxel of
+     * margin); false when no x of the span can.
+     */
+    private static boolean within(double[] span, double base, double step, int lo, int hi) {
+        if (step == 0) return !(base < lo - 1 || base > hi + 1);
+        double t1 = (lo - base) / step, t2 = (hi - base) / step;
+        span[0] = Math.max(span[0], Math.min(t1, t2) - 1);
+        span[1] = Math.min(span[1], Math.max(t1, t2) + 1);
+        return span[0] <= span[1];
+    }
+
+    /**
+     * {@code (int) Math.floor(v)} without the call, which stays slow in code not yet compiled (the loops over a
+     * scan's voxels start cold).
+     */
+    static int floorToInt(double v) {
+        int i = (int) v;
+        return v < i && i != Integer.MIN_VALUE ? i - 1 : i;
+    }
+
     /** Trilinear sample at a continuous source index; voxels off the grid count as {@code outside}. */
     public static double sample(
             Volume src, int snx, int sny, int snz, double fx, double fy, double fz, double outside) {
         if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return outside;
-        int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
+        int x0 = floorToInt(fx), y0 = floorToInt(fy), z0 = floorToInt(fz);
         double tx = fx - x0, ty = fy - y0, tz = fz - z0;
         double c000 = at(src, snx, sny, snz, x0, y0, z0, outside);
         double c100 = at(src, snx, sny, snz, x0 + 1, y0, z0, outside);
@@ -173,6 +213,43 @@ public final class Resampler {
         double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
         double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
         return c0 + (c1 - c0) * tz;
+    }
+
+    /** {@link #sample} of float voxels with 0 outside, reading the array without a call per voxel. */
+    private static double sampleFloats(float[] v, int snx, int sny, int snz, double fx, double fy, double fz) {
+        if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return 0;
+        int x0 = floorToInt(fx), y0 = floorToInt(fy), z0 = floorToInt(fz);
+        double tx = fx - x0, ty = fy - y0, tz = fz - z0;
+        double c000, c100, c010, c110, c001, c101, c011, c111;
+        if (x0 >= 0 && y0 >= 0 && z0 >= 0 && x0 < snx - 1 && y0 < sny - 1 && z0 < snz - 1) {
+            // all eight corners on the grid: read without a check each
+            int i = x0 + snx * (y0 + sny * z0), plane = snx * sny;
+            c000 = v[i];
+            c100 = v[i + 1];
+            c010 = v[i + snx];
+            c110 = v[i + snx + 1];
+            c001 = v[i + plane];
+            c101 = v[i + plane + 1];
+            c011 = v[i + plane + snx];
+            c111 = v[i + plane + snx + 1];
+        } else {
+            c000 = at(v, snx, sny, snz, x0, y0, z0);
+            c100 = at(v, snx, sny, snz, x0 + 1, y0, z0);
+            c010 = at(v, snx, sny, snz, x0, y0 + 1, z0);
+            c110 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0);
+            c001 = at(v, snx, sny, snz, x0, y0, z0 + 1);
+            c101 = at(v, snx, sny, snz, x0 + 1, y0, z0 + 1);
+            c011 = at(v, snx, sny, snz, x0, y0 + 1, z0 + 1);
+            c111 = at(v, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1);
+        }
+        double c00 = c000 + (c100 - c000) * tx, c10 = c010 + (c110 - c010) * tx;
+        double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
+        double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
+        return c0 + (c1 - c0) * tz;
+    }
+
+    private static double at(float[] v, int nx, int ny, int nz, int x, int y, int z) {
+        return x < 0 || y < 0 || z < 0 || x >= nx || y >= ny || z >= nz ? 0 : v[x + nx * (y + ny * z)];
     }
 
     private static double at(Volume v, int nx, int ny, int nz, int x, int y, int z, double outside) {

@@ -37,6 +37,8 @@ public final class SupersampledAverage {
         double norm = 1.0 / (k * k * k);
         Sampler sampler = samplerFor(v);
         BlockCounts blocks = v instanceof MaskVolume m ? new BlockCounts(m) : null;
+        // masks are sampled without the sampler's calls, which stay slow while the loop runs cold
+        long[] maskBits = v instanceof MaskVolume m ? m.words() : null;
         // Half-extent, in source voxels along each source axis, of the sample points around a voxel's centre.
         double[] reach = new double[3];
         for (int a = 0; a < 3; a++) {
@@ -50,8 +52,8 @@ public final class SupersampledAverage {
                         for (int a = 0; a < 3; a++) {
                             double centre = base[a] + col[0][a] * x + col[1][a] * y + col[2][a] * z;
                             // Margin of 1e-6 voxel covers rounding between this bound and the samples' own sums.
-                            box[a] = (int) Math.floor(centre - reach[a] - 1e-6);
-                            box[a + 3] = (int) Math.floor(centre + reach[a] + 1e-6) + 1;
+                            box[a] = Resampler.floorToInt(centre - reach[a] - 1e-6);
+                            box[a + 3] = Resampler.floorToInt(centre + reach[a] + 1e-6) + 1;
                         }
                         if (!blocks.anySet(box)) continue;
                     }
@@ -65,7 +67,9 @@ public final class SupersampledAverage {
                                 double fx = base[0] + col[0][0] * gx + col[1][0] * gy + col[2][0] * gz;
                                 double fy = base[1] + col[0][1] * gx + col[1][1] * gy + col[2][1] * gz;
                                 double fz = base[2] + col[0][2] * gx + col[1][2] * gy + col[2][2] * gz;
-                                sum += sampler.sample(snx, sny, snz, fx, fy, fz);
+                                sum += maskBits != null
+                                        ? maskSample(maskBits, snx, sny, snz, fx, fy, fz)
+                                        : sampler.sample(snx, sny, snz, fx, fy, fz);
                             }
                         }
                     }
@@ -111,13 +115,65 @@ public final class SupersampledAverage {
         return (snx, sny, snz, fx, fy, fz) -> Resampler.sample(v, snx, sny, snz, fx, fy, fz, 0);
     }
 
+    /** {@link #trilinear} of a mask's bits, written out. */
+    private static double maskSample(long[] bits, int snx, int sny, int snz, double fx, double fy, double fz) {
+        if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return 0;
+        int x0 = Resampler.floorToInt(fx), y0 = Resampler.floorToInt(fy), z0 = Resampler.floorToInt(fz);
+        double tx = fx - x0, ty = fy - y0, tz = fz - z0;
+        double c000, c100, c010, c110, c001, c101, c011, c111;
+        if (x0 >= 0 && y0 >= 0 && z0 >= 0 && x0 < snx - 1 && y0 < sny - 1 && z0 < snz - 1) {
+            // all eight corners on the grid: each x pair is read at once
+            int i = x0 + snx * (y0 + sny * z0), plane = snx * sny;
+            int p00 = pair(bits, i), p10 = pair(bits, i + snx), p01 = pair(bits, i + plane);
+            int p11 = pair(bits, i + snx + plane);
+            // all air or all bone: the interpolation below gives exactly 0 or 1
+            if ((p00 | p10 | p01 | p11) == 0) return 0;
+            if ((p00 & p10 & p01 & p11) == 3) return 1;
+            c000 = p00 & 1;
+            c100 = p00 >> 1;
+            c010 = p10 & 1;
+            c110 = p10 >> 1;
+            c001 = p01 & 1;
+            c101 = p01 >> 1;
+            c011 = p11 & 1;
+            c111 = p11 >> 1;
+        } else {
+            c000 = bit(bits, snx, sny, snz, x0, y0, z0);
+            c100 = bit(bits, snx, sny, snz, x0 + 1, y0, z0);
+            c010 = bit(bits, snx, sny, snz, x0, y0 + 1, z0);
+            c110 = bit(bits, snx, sny, snz, x0 + 1, y0 + 1, z0);
+            c001 = bit(bits, snx, sny, snz, x0, y0, z0 + 1);
+            c101 = bit(bits, snx, sny, snz, x0 + 1, y0, z0 + 1);
+            c011 = bit(bits, snx, sny, snz, x0, y0 + 1, z0 + 1);
+            c111 = bit(bits, snx, sny, snz, x0 + 1, y0 + 1, z0 + 1);
+        }
+        double c00 = c000 + (c100 - c000) * tx, c10 = c010 + (c110 - c010) * tx;
+        double c01 = c001 + (c101 - c001) * tx, c11 = c011 + (c111 - c011) * tx;
+        double c0 = c00 + (c10 - c00) * ty, c1 = c01 + (c11 - c01) * ty;
+        return c0 + (c1 - c0) * tz;
+    }
+
+    /** Voxels {@code i} (bit 0) and {@code i + 1} (bit 1) of a mask; {@code i + 1} must be a voxel. */
+    private static int pair(long[] bits, int i) {
+        int shift = i & 63;
+        long w = bits[i >>> 6] >>> shift;
+        if (shift == 63) w |= bits[(i >>> 6) + 1] << 1;
+        return (int) (w & 3);
+    }
+
+    private static int bit(long[] bits, int snx, int sny, int snz, int x, int y, int z) {
+        if (x < 0 || y < 0 || z < 0 || x >= snx || y >= sny || z >= snz) return 0;
+        int i = x + snx * (y + sny * z);
+        return (bits[i >>> 6] & (1L << i)) != 0 ? 1 : 0;
+    }
+
     private interface Voxels {
         double at(int x, int y, int z);
     }
 
     private static double trilinear(double fx, double fy, double fz, int snx, int sny, int snz, Voxels v) {
         if (fx < -1 || fy < -1 || fz < -1 || fx > snx || fy > sny || fz > snz) return 0;
-        int x0 = (int) Math.floor(fx), y0 = (int) Math.floor(fy), z0 = (int) Math.floor(fz);
+        int x0 = Resampler.floorToInt(fx), y0 = Resampler.floorToInt(fy), z0 = Resampler.floorToInt(fz);
         double tx = fx - x0, ty = fy - y0, tz = fz - z0;
         double c000 = v.at(x0, y0, z0), c100 = v.at(x0 + 1, y0, z0);
         double c010 = v.at(x0, y0 + 1, z0), c110 = v.at(x0 + 1, y0 + 1, z0);
@@ -144,15 +200,21 @@ public final class SupersampledAverage {
             bz = (nz + BLOCK - 1) / BLOCK;
             sum = new int[(bx + 1) * (by + 1) * (bz + 1)];
             long[] words = m.words();
-            long plane = (long) nx * ny;
-            for (int w = 0; w < words.length; w++) {
-                long bits = words[w];
-                while (bits != 0) {
-                    long i = (long) w * 64 + Long.numberOfTrailingZeros(bits);
-                    bits &= bits - 1;
-                    int z = (int) (i / plane), rest = (int) (i % plane);
-                    int y = rest / nx, x = rest % nx;
-                    sum[at(x / BLOCK + 1, y / BLOCK + 1, z / BLOCK + 1)]++;
+            // row by row, so that a voxel's x, y and z come without dividing its index
+            for (int z = 0; z < nz; z++) {
+                for (int y = 0; y < ny; y++) {
+                    int row = nx * (y + ny * z), end = row + nx;
+                    int blockRow = at(1, y / BLOCK + 1, z / BLOCK + 1);
+                    for (int w = row >>> 6, lastWord = (end - 1) >>> 6; w <= lastWord; w++) {
+                        long bits = words[w];
+                        if (w == row >>> 6) bits &= -1L << row;
+                        if (w == lastWord && (end & 63) != 0) bits &= (1L << end) - 1;
+                        while (bits != 0) {
+                            int x = (w << 6) + Long.numberOfTrailingZeros(bits) - row;
+                            bits &= bits - 1;
+                            sum[blockRow + x / BLOCK]++;
+                        }
+                    }
                 }
             }
             for (int z = 1; z <= bz; z++) {

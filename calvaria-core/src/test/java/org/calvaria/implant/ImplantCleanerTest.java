@@ -55,6 +55,40 @@ class ImplantCleanerTest {
         assertEquals(raw.cardinality(), clean.cardinality(), "solid boxes are kept whole");
     }
 
+    /**
+     * Cleaning works on the raw implant's box widened by the balls' reach: the same voxels as cleaning the whole grid,
+     * for parts in the middle, at the grid's border (where erosion treats the outside as bone) and on a sheared grid.
+     */
+    @Test
+    void cleaningTheBoxGivesWhatCleaningTheWholeGridGives() {
+        java.util.Random r = new java.util.Random(9);
+        Geometry[] grids = {
+            Geometry.axisAligned(90, 80, 40, 0.45, 0.45, 0.7, new double[] {-20, 10, 5}),
+            new Geometry(70, 60, 30, new double[] {1, 2, 3}, new double[] {0.5, 0.1, 0, 0, 0.5, 0.05, 0, 0, 0.8})
+        };
+        for (Geometry g : grids) {
+            for (int trial = 0; trial < 4; trial++) {
+                MaskVolume raw = new MaskVolume(g);
+                for (int blob = 0; blob < 6; blob++) {
+                    // blobs anywhere, some cut by the grid's border, with thin noise around them
+                    int cx = r.nextInt(g.nx()), cy = r.nextInt(g.ny()), cz = r.nextInt(g.nz());
+                    int rx = 2 + r.nextInt(12), ry = 2 + r.nextInt(12), rz = 1 + r.nextInt(6);
+                    for (int z = cz - rz; z <= cz + rz; z++)
+                        for (int y = cy - ry; y <= cy + ry; y++)
+                            for (int x = cx - rx; x <= cx + rx; x++)
+                                if (g.contains(x, y, z) && r.nextInt(20) != 0) raw.set(x, y, z, true);
+                }
+                for (int i = 0; i < 300; i++) raw.set(r.nextInt(g.voxelCount()), true);
+                MaskVolume cropped = ImplantCleaner.clean(raw, ImplantCleaner.Options.defaults());
+                MaskVolume whole = ImplantCleaner.cleanWhole(raw, ImplantCleaner.Options.defaults());
+                assertTrue(cropped.sameVoxels(whole), "trial " + trial + " on " + g);
+                assertFalse(whole.isEmpty(), "trial " + trial + " keeps something");
+                assertEquals(whole.sourceType(), cropped.sourceType());
+                assertTrue(cropped.geometry().sameGrid(g, 0));
+            }
+        }
+    }
+
     @Test
     void emptyStaysEmpty() {
         MaskVolume raw = new MaskVolume(Geometry.axisAligned(10, 10, 10, 1));

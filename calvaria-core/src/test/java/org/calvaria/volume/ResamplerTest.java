@@ -191,5 +191,22 @@ class ResamplerTest {
             assertTrue(set > 0 && set < fine.voxelCount() / 2, set + " voxels at t=" + t);
         }
         assertThrows(IllegalArgumentException.class, () -> Resampler.linearAtLeast(p, fine, 0f));
+        // linear with an 'outside' value: every voxel is the sample at its source position, off the source included
+        FloatVolume withOutside = Resampler.linear(p, fine, -7);
+        double[] a = Resampler.indexMap(coarse, fine);
+        int off = 0;
+        for (int z = 0; z < fine.nz(); z++) {
+            for (int y = 0; y < fine.ny(); y++) {
+                for (int x = 0; x < fine.nx(); x++) {
+                    double fx = a[1] * y + a[2] * z + a[3] + a[0] * x;
+                    double fy = a[5] * y + a[6] * z + a[7] + a[4] * x;
+                    double fz = a[9] * y + a[10] * z + a[11] + a[8] * x;
+                    float expected = (float) Resampler.sample(p, coarse.nx(), coarse.ny(), coarse.nz(), fx, fy, fz, -7);
+                    assertEquals(expected, withOutside.get(fine.index(x, y, z)), 0, x + "," + y + "," + z);
+                    if (expected == -7) off++;
+                }
+            }
+        }
+        assertTrue(off > fine.voxelCount() / 2, off + " voxels off the source");
     }
 }
