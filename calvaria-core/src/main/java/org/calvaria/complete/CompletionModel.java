@@ -80,25 +80,10 @@ public final class CompletionModel implements AutoCloseable {
                             DataBuffers.of(w.values(name), true, false)));
             Operand<TFloat32> probabilities = tf.withName("probabilities").math.sigmoid(logits);
             Session session = new Session(g, TensorFlowSupport.sessionConfig(threads));
-            warmUp(session, input, probabilities, grid);
             return new Loaded(g, session, input, probabilities, TensorFlowSupport.device());
         } catch (RuntimeException | Error e) {
             g.close();
             throw e;
-        }
-    }
-
-    /**
-     * Runs the network once on an empty grid and drops the answer. TensorFlow optimises the graph and prepares its
-     * kernels on the first run (about 0.3 s on 2 cores, several times the pass itself); done here, on the loader's
-     * thread, that happens while the caller is still reading the scan, not when the first real answer is awaited.
-     */
-    private static void warmUp(
-            Session session, Placeholder<TFloat32> input, Operand<TFloat32> probabilities, GridSpec grid) {
-        try (TFloat32 empty =
-                TensorFlowSupport.tensor(new float[grid.voxelCount()], 1, grid.nz(), grid.ny(), grid.nx(), 1)) {
-            // the first run's work is the point; its answer is not needed
-            session.runner().feed(input, empty).fetch(probabilities).run().close();
         }
     }
 
