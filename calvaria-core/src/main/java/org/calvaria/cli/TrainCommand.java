@@ -97,7 +97,8 @@ public final class TrainCommand extends CalvariaCommand implements Runnable {
     @Option(
             names = "--lr",
             paramLabel = "RATE",
-            description = "Learning rate (default: 1.0 for adadelta, 0.001 for adam).")
+            description = "Learning rate (default: 1.0 for adadelta, 0.001 for adam). With --resume: continue at this"
+                    + " rate instead of the checkpoint's (a step decay), which later resumes then keep.")
     Double lr;
 
     @Option(
@@ -220,7 +221,7 @@ public final class TrainCommand extends CalvariaCommand implements Runnable {
                 threads == null ? TensorFlowSupport.defaultThreads() : threads);
         GridSpec g = parsed(() -> parseGrid(grid, heightMm).withPlacement(GridSpec.Placement.parse(placement)));
         try (TrainingData source = openData(g)) {
-            Trainer trainer = new Trainer(options);
+            Trainer trainer = new Trainer(options).learningRateOnResume(resume ? lr : null);
             if (init != null && !resume) {
                 trainer.startingFrom(
                         "default".equals(init)

@@ -60,6 +60,8 @@ public final class Trainer {
         this.requested = options;
     }
 
+    private Double rateOnResume;
+
     /**
      * Starts a new run from trained weights instead of random ones (fine-tuning; e.g. the paper's vertex model as the
      * start of a model for the whole vault). The architecture must match; ignored when resuming.
@@ -72,6 +74,18 @@ public final class Trainer {
         }
         this.initialWeights = model.weights();
         this.initialFrom = from;
+        return this;
+    }
+
+    /**
+     * When resuming, continues with this learning rate instead of the checkpoint's (a step decay once the validation
+     * curve flattens); the checkpoint then records the new rate, so later resumes keep it. Null: the checkpoint's.
+     */
+    public Trainer learningRateOnResume(Double rate) {
+        if (rate != null && !(rate > 0 && !rate.isInfinite())) {
+            throw new CalvariaException("--lr must be a positive number, got " + rate);
+        }
+        this.rateOnResume = rate;
         return this;
     }
 
@@ -98,6 +112,14 @@ public final class Trainer {
             }
             ModelFile ckpt = ModelFile.read(checkpointPath);
             o = settingsFromCheckpoint(ckpt, requested);
+            if (rateOnResume != null && rateOnResume != o.learningRate()) {
+                LOGGER.info(
+                        "learning rate {} -> {} from epoch {}",
+                        o.learningRate(),
+                        rateOnResume,
+                        (long) ModelFile.number(ckpt.training(), "epoch") + 1);
+                o = o.withLearningRate(rateOnResume);
+            }
             if (!ckpt.grid().equals(grid)) {
                 throw new CalvariaException("checkpoint grid " + ckpt.grid() + " differs from the data's " + grid
                         + "; resume with the same data settings");

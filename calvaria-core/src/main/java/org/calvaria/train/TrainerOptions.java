@@ -88,4 +88,19 @@ public record TrainerOptions(
                 resume,
                 threads);
     }
+
+    public TrainerOptions withLearningRate(double rate) {
+        return new TrainerOptions(
+                outputDir,
+                architecture,
+                epochs,
+                stepsPerEpoch,
+                batchSize,
+                optimizer,
+                rate,
+                loss,
+                seed,
+                resume,
+                threads);
+    }
 }

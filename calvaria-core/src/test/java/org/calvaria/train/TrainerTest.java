@@ -103,4 +103,24 @@ class TrainerTest {
                 CalvariaException.class, () -> new Trainer(options(empty, 1).withResume(true)).train(data()));
         assertTrue(e.getMessage().contains("nothing to resume"), e.getMessage());
     }
+
+    @Test
+    void aResumeMayLowerTheLearningRateAndLaterResumesKeepIt(@TempDir Path tmp) throws IOException {
+        Path c = tmp.resolve("c");
+        new Trainer(options(c, 1)).train(data());
+        double before =
+                ModelFile.number(ModelFile.read(c.resolve(Trainer.CHECKPOINT)).training(), "learning_rate");
+        new Trainer(options(c, 2).withResume(true))
+                .learningRateOnResume(before / 10)
+                .train(data());
+        assertEquals(before / 10, rateOf(c));
+        new Trainer(options(c, 3).withResume(true)).train(data());
+        assertEquals(before / 10, rateOf(c), "a resume without --lr keeps the lowered rate");
+        assertEquals(4, Files.readAllLines(c.resolve(Trainer.LOG)).size(), "header and three epochs");
+        assertThrows(CalvariaException.class, () -> new Trainer(options(c, 4)).learningRateOnResume(-1.0));
+    }
+
+    private static double rateOf(Path run) {
+        return ModelFile.number(ModelFile.read(run.resolve(Trainer.CHECKPOINT)).training(), "learning_rate");
+    }
 }
