@@ -6,8 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.calvaria.CalvariaException;
 import org.calvaria.mesh.MarchingCubes;
 import org.calvaria.mesh.MeshSmoothing;
@@ -205,16 +203,13 @@ public final class Manufacture {
                     o.clearanceMm()));
         }
         long t2 = System.nanoTime();
-        // The two measurements are independent: the crossings are counted on a thread of their own meanwhile, so
-        // that the serial parts of each (index building) overlap.
-        TriangleMesh measured = mesh;
-        CompletableFuture<Long> counting =
-                CompletableFuture.supplyAsync(() -> SelfIntersections.count(measured), Manufacture::startDaemon);
+        // Counted on the caller's thread: its parallel stream then runs in the caller's fork-join pool, so a batch
+        // that limits its threads (Spark's per-task pool) stays within them. A side thread gained no clear time.
         double[] th = Thickness.perVertex(mesh);
         boolean[] plate = new boolean[th.length];
         for (int i = 0; i < plate.length; i++) plate[i] = !gaps.facesBone()[i];
         Thickness.Stats stats = Thickness.stats(th, plate);
-        long crossings = joined(counting);
+        long crossings = SelfIntersections.count(mesh);
         if (crossings > 0) {
             warnings.add(crossings + " pair(s) of the implant mesh's triangles cross each other (the surface passes"
                     + " through itself); check the STL before printing, or use fewer --smooth rounds");
@@ -323,23 +318,6 @@ public final class Manufacture {
     static TriangleMesh meshOf(MaskVolume mask) {
         if (mask.isEmpty()) return MarchingCubes.extract(mask);
         return MarchingCubes.extract(Crop.around(mask, 0).grow(mask, 1).cut(mask));
-    }
-
-    private static void startDaemon(Runnable task) {
-        Thread thread = new Thread(task, "calvaria-crossings");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** The future's value; its failure is rethrown as it was thrown. */
-    private static <T> T joined(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
     }
 
     private static double sec(long start) {

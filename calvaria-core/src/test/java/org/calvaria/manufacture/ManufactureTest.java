@@ -8,6 +8,7 @@ import org.calvaria.mesh.Voxelizer;
 import org.calvaria.testing.SharedData;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 class ManufactureTest {
@@ -164,5 +165,27 @@ class ManufactureTest {
         assertTrue(outside <= 0.01 * back.cardinality(), outside + " of " + back.cardinality() + " voxels outside");
         assertEquals(0, back.intersectionCount(skull), "the STL enters the bone");
         assertTrue(r.thickness().minMm() > 0);
+    }
+
+    /**
+     * A batch (Spark) limits each task's threads by running it in a pool of its own; every parallel part of
+     * manufacturing must then stay in that pool and leave the JVM's common pool idle.
+     */
+    @Test
+    void workInsideAPoolStaysInThatPool() throws Exception {
+        MaskVolume skull = skull(30);
+        MaskVolume implant = shell(70, 3, 0, 30);
+        ForkJoinPool common = ForkJoinPool.commonPool();
+        long stolenBefore = common.getStealCount();
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try {
+            Manufacture.Result r = pool.submit(() -> Manufacture.process(
+                            implant, skull, new Manufacture.Options(0, 2.0, null, null, null, 20), 10))
+                    .get();
+            assertTrue(r.mesh().isWatertight());
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(stolenBefore, common.getStealCount(), "tasks ran in the common pool");
     }
 }
