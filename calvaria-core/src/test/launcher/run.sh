@@ -28,6 +28,10 @@ check "a missing input exits 1 (got $rc)" '[ "$rc" = 1 ]'
 check "a missing input gets one error line" '[ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "^error: " "$tmp/err"'
 check "no class-data archive from a run that is not design or demo" '[ ! -e "$jsa" ]'
 
+"$root/calvaria" design --help >/dev/null 2>&1; rc=$?
+check "design --help exits 0 (got $rc)" '[ "$rc" = 0 ]'
+check "no class-data archive from design --help (it would hold only the help's classes)" '[ ! -e "$jsa" ]'
+
 "$root/calvaria" demo -o "$tmp/demo" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "demo exits 0 (got $rc; stderr: $(head -c 300 "$tmp/err"))" '[ "$rc" = 0 ]'
 check "demo wrote its STL" '[ -s "$tmp/demo/implant.stl" ]'
@@ -40,6 +44,14 @@ check "no class-data sharing messages" '! grep -q "\[cds\]" "$tmp/out" "$tmp/err
 out="$("$root/calvaria" --version 2>"$tmp/err")"; rc=$?
 check "a run that maps the archive exits 0 and prints only the version" \
   '[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && [[ "$out" == "calvaria "* ]]'
+
+flags() { JAVA_TOOL_OPTIONS=-XX:+PrintFlagsFinal CALVARIA_CDS=0 "$@" 2>/dev/null | grep -E '^ *(intx|uint|bool) (TieredStopAtLevel|UsePerfData) '; }
+quick="$(flags "$root/calvaria" design --help)"
+check "design runs with the quick compiler only (got: $quick)" '[[ "$quick" =~ TieredStopAtLevel\ +=\ 1\  ]]'
+full="$(flags "$root/calvaria" info --help)"
+check "other commands keep the optimising compiler (got: $full)" '[[ "$full" =~ TieredStopAtLevel\ +=\ 4\  ]]'
+full="$(CALVARIA_QUICK_JIT=0 flags "$root/calvaria" design --help)"
+check "CALVARIA_QUICK_JIT=0 keeps it for design (got: $full)" '[[ "$full" =~ TieredStopAtLevel\ +=\ 4\  ]]'
 
 CALVARIA_CDS=0 "$root/calvaria" --version >/dev/null 2>&1; rc=$?
 check "CALVARIA_CDS=0 runs without the archive (exit $rc)" '[ "$rc" = 0 ]'
