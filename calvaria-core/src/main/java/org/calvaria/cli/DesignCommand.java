@@ -54,6 +54,12 @@ public final class DesignCommand extends CalvariaCommand implements Runnable {
     Double threshold;
 
     @Option(
+            names = "--single-pass",
+            description = "Complete each hole's grid once instead of also mirrored and averaged: one network pass"
+                    + " less per hole (about 0.3 s on 2 cores), slightly less accurate (README, Mirror averaging).")
+    boolean singlePass;
+
+    @Option(
             names = "--nrrd",
             paramLabel = "FILE",
             description = "Also write the implant mask on the input grid" + " (.nrrd or .nii.gz).")
@@ -250,7 +256,8 @@ public final class DesignCommand extends CalvariaCommand implements Runnable {
                                 threshold,
                                 smooth,
                                 DesignPipeline.Settings.defaults().segmentation(),
-                                manufacture),
+                                manufacture,
+                                !singlePass),
                         new DesignPipeline.OutputFiles(stl, implantVolume, completed, report, preview),
                         stage -> {
                             p.stepTo(java.util.List.of(DesignStage.values()).indexOf(stage));

@@ -26,15 +26,25 @@ import org.calvaria.volume.VoxelType;
  * mask, keeps the surface smooth at full resolution), threshold, subtract the defective skull and clean the result.
  */
 public final class ImplantDesigner {
-    /** Design settings. */
-    public record Options(double threshold, ImplantCleaner.Options cleaning) {
+    /**
+     * Design settings.
+     *
+     * @param mirrorAveraged with a defect-placed model, complete each hole's grid also mirrored across its first axis
+     *                       and average the two probabilities (one more network pass per hole; more accurate on
+     *                       every defect family measured, see the README)
+     */
+    public record Options(double threshold, ImplantCleaner.Options cleaning, boolean mirrorAveraged) {
         public static Options defaults(CompletionModel model) {
             return withThreshold(model.threshold());
         }
 
-        /** Default cleaning with the given probability threshold. */
+        /** Default cleaning and mirror averaging with the given probability threshold. */
         public static Options withThreshold(double threshold) {
-            return new Options(threshold, ImplantCleaner.Options.defaults());
+            return new Options(threshold, ImplantCleaner.Options.defaults(), true);
+        }
+
+        public Options withMirrorAveraged(boolean on) {
+            return new Options(threshold, cleaning, on);
         }
 
         public Options {
@@ -247,7 +257,9 @@ public final class ImplantDesigner {
         }
 
         timer.begin(DesignStage.COMPLETE);
-        float[] probability = completion.complete(input, grids);
+        float[] probability = options.mirrorAveraged()
+                ? MirrorAveraging.complete(completion, input, grids, grid)
+                : completion.complete(input, grids);
 
         timer.begin(DesignStage.MAP_BACK);
         MaskVolume predictedBone = new MaskVolume(defective.geometry());

@@ -48,16 +48,26 @@ public final class DesignPipeline {
     }
 
     /**
-     * Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold, and what to do for
-     * manufacture (clearance, thickness, fit check, 3MF; {@link Manufacture.Options#none()} keeps the designed shape).
+     * Settings: threshold (null = the model's), Taubin iterations for the STL, CT bone threshold, what to do for
+     * manufacture (clearance, thickness, fit check, 3MF; {@link Manufacture.Options#none()} keeps the designed shape),
+     * and whether each hole's grid is also completed mirrored ({@link ImplantDesigner.Options#mirrorAveraged()}).
      */
     public record Settings(
             Double threshold,
             int smoothIterations,
             SkullSegmenter.Options segmentation,
-            Manufacture.Options manufacture) {
+            Manufacture.Options manufacture,
+            boolean mirrorAveraged) {
         public Settings(Double threshold, int smoothIterations, SkullSegmenter.Options segmentation) {
             this(threshold, smoothIterations, segmentation, Manufacture.Options.none());
+        }
+
+        public Settings(
+                Double threshold,
+                int smoothIterations,
+                SkullSegmenter.Options segmentation,
+                Manufacture.Options manufacture) {
+            this(threshold, smoothIterations, segmentation, manufacture, true);
         }
 
         public static Settings defaults() {
@@ -65,15 +75,19 @@ public final class DesignPipeline {
         }
 
         public Settings withThreshold(Double t) {
-            return new Settings(t, smoothIterations, segmentation, manufacture);
+            return new Settings(t, smoothIterations, segmentation, manufacture, mirrorAveraged);
         }
 
         public Settings withSmoothing(int n) {
-            return new Settings(threshold, n, segmentation, manufacture);
+            return new Settings(threshold, n, segmentation, manufacture, mirrorAveraged);
         }
 
         public Settings withManufacture(Manufacture.Options m) {
-            return new Settings(threshold, smoothIterations, segmentation, m);
+            return new Settings(threshold, smoothIterations, segmentation, m, mirrorAveraged);
+        }
+
+        public Settings withMirrorAveraged(boolean on) {
+            return new Settings(threshold, smoothIterations, segmentation, manufacture, on);
         }
     }
 
@@ -146,7 +160,8 @@ public final class DesignPipeline {
             throw new CalvariaException(source + " has no bone voxels; give a defective skull mask or a head CT");
         }
         double threshold = settings.threshold() != null ? settings.threshold() : model.threshold();
-        ImplantDesigner designer = new ImplantDesigner(model, ImplantDesigner.Options.withThreshold(threshold));
+        ImplantDesigner designer = new ImplantDesigner(
+                model, ImplantDesigner.Options.withThreshold(threshold).withMirrorAveraged(settings.mirrorAveraged()));
         ImplantDesigner.Design raw = designer.design(defective, timer);
         timer.end();
         if (raw.implant().isEmpty()) {
@@ -324,7 +339,10 @@ public final class DesignPipeline {
                         d.placement().grid().toString(),
                         round(d.placement().vertex()),
                         null,
-                        "one grid per hole, centred on it, axis along its outward normal",
+                        "one grid per hole, centred on it, axis along its outward normal"
+                                + (settings.mirrorAveraged()
+                                        ? "; completed as is and mirrored across its first axis, probabilities averaged"
+                                        : "; completed once (--single-pass)"),
                         Math.round(d.implantCoveredFraction() * 1000) / 1000.0);
         List<DesignReport.HoleReport> holes = null;
         if (!d.holes().isEmpty()) {
