@@ -205,11 +205,13 @@ public final class Manufacture {
         long t2 = System.nanoTime();
         // Counted on the caller's thread: its parallel stream then runs in the caller's fork-join pool, so a batch
         // that limits its threads (Spark's per-task pool) stays within them. A side thread gained no clear time.
-        double[] th = Thickness.perVertex(mesh);
+        // One index of the final mesh's triangles serves the thickness rays and the crossing search.
+        TriangleGrid grid = Thickness.gridFor(mesh);
+        double[] th = Thickness.perVertex(grid);
         boolean[] plate = new boolean[th.length];
         for (int i = 0; i < plate.length; i++) plate[i] = !gaps.facesBone()[i];
         Thickness.Stats stats = Thickness.stats(th, plate);
-        long crossings = SelfIntersections.count(mesh);
+        long crossings = mesh.triangleCount() < 2 ? 0 : SelfIntersections.count(grid);
         if (crossings > 0) {
             warnings.add(crossings + " pair(s) of the implant mesh's triangles cross each other (the surface passes"
                     + " through itself); check the STL before printing, or use fewer --smooth rounds");

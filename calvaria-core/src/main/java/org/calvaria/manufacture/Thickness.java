@@ -122,8 +122,16 @@ public final class Thickness {
 
     /** Thickness (mm) per vertex of a closed, outward-oriented mesh; NaN where the ray finds no opposite surface. */
     public static double[] perVertex(TriangleMesh mesh) {
-        TriangleGrid grid = new TriangleGrid(mesh, cellFor(mesh));
-        return perVertex(grid);
+        return perVertex(gridFor(mesh));
+    }
+
+    /**
+     * The triangle index the thickness rays are cast in (also used for the crossing search on the same mesh). Cells
+     * of one mean edge length, not two: a ray then tests about a third as many candidate triangles (SkullFix 069:
+     * the rays took 95 instead of 265 ms with the quick JIT). The hits found are the same for any cell size.
+     */
+    static TriangleGrid gridFor(TriangleMesh mesh) {
+        return new TriangleGrid(mesh, cellFor(mesh) / 2);
     }
 
     static double cellFor(TriangleMesh mesh) {

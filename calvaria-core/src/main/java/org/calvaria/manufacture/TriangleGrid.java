@@ -16,6 +16,8 @@ final class TriangleGrid {
     private final int nx, ny, nz;
     /** CSR: triangles of cell c are items[start[c] .. start[c+1]). */
     private final int[] start, items;
+    /** Per triangle, the cells its bounding box spans: lowest x, y, z then highest x, y, z (inclusive). */
+    private final int[] cellBoxes;
     /**
      * Per triangle, its corners' coordinates (9 floats), so that a query reads a triangle from one place instead of
      * fetching each corner from wherever its vertex lies in the mesh.
@@ -39,7 +41,7 @@ final class TriangleGrid {
         int cells = nx * ny * nz;
         int t = mesh.triangleCount();
         int[] count = new int[cells + 1];
-        int[] boxes = new int[6 * t]; // per triangle its cell box, for both passes
+        int[] boxes = new int[6 * t]; // per triangle its cell box, for both passes (kept for the crossing search)
         for (int i = 0; i < t; i++) {
             int o = 6 * i;
             cellBox(i, boxes, o);
@@ -57,6 +59,7 @@ final class TriangleGrid {
                 for (int y = boxes[o + 1]; y <= boxes[o + 4]; y++)
                     for (int x = boxes[o]; x <= boxes[o + 3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
         }
+        cellBoxes = boxes;
         corners = new float[9 * t];
         for (int k = 0; k < 3 * t; k++) {
             int vertex = 3 * tri[k];
@@ -72,6 +75,33 @@ final class TriangleGrid {
 
     double cellSize() {
         return cell;
+    }
+
+    /** Cells along x and y (cell c is at x + cellsX * (y + cellsY * z)). */
+    int cellsX() {
+        return nx;
+    }
+
+    int cellsY() {
+        return ny;
+    }
+
+    int cellCount() {
+        return nx * ny * nz;
+    }
+
+    /** CSR of the cells' triangles: those of cell c are {@code cellItems()[cellStart()[c] .. cellStart()[c+1])}. */
+    int[] cellStart() {
+        return start;
+    }
+
+    int[] cellItems() {
+        return items;
+    }
+
+    /** Per triangle t, its lowest cell along x, y, z at [6t .. 6t+2] and its highest at [6t+3 .. 6t+5]. */
+    int[] cellBoxes() {
+        return cellBoxes;
     }
 
     private void cellBox(int t, int[] box, int at) {
