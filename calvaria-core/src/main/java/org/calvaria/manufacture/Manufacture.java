@@ -184,12 +184,14 @@ public final class Manufacture {
         MaskVolume finalMask = null;
         TriangleMesh mesh = null;
         RimGaps.Gaps gaps = null;
+        OneRing ring = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             finalMask = Clearance.apply(shaped, skull, o.clearanceMm(), extra);
             if (o.rimRadiusMm() > 0) finalMask = roundRim(finalMask, skull, o.rimRadiusMm(), o.clearanceMm() + extra);
             mesh = meshOf(finalMask);
             if (smoothIterations > 0) mesh = MeshSmoothing.taubin(mesh, smoothIterations);
-            gaps = RimGaps.measure(mesh, skull);
+            ring = new OneRing(mesh);
+            gaps = RimGaps.measure(ring, skull);
             if (o.clearanceMm() == 0 || gaps.minOverall() >= 0.9 * o.clearanceMm()) break;
             extra += 0.5 * minS;
         }
@@ -207,7 +209,7 @@ public final class Manufacture {
         // that limits its threads (Spark's per-task pool) stays within them. A side thread gained no clear time.
         // One index of the final mesh's triangles serves the thickness rays and the crossing search.
         TriangleGrid grid = Thickness.gridFor(mesh);
-        double[] th = Thickness.perVertex(grid);
+        double[] th = Thickness.perVertex(grid, ring);
         boolean[] plate = new boolean[th.length];
         for (int i = 0; i < plate.length; i++) plate[i] = !gaps.facesBone()[i];
         Thickness.Stats stats = Thickness.stats(th, plate);
