@@ -84,41 +84,42 @@ public final class SelfIntersections {
 
     /** Whether triangles i and j (of the same mesh) cross. */
     static boolean cross(float[] v, int[] tri, int i, int j) {
-        // Most candidate pairs are neighbours sharing an edge: ruled out before anything is allocated.
+        // Corners as plain ints, no arrays: about a million pairs of neighbours reach this on a skull implant, and the
+        // quick JIT allocates every array it is asked for.
         int a0 = tri[3 * i], a1 = tri[3 * i + 1], a2 = tri[3 * i + 2];
         int b0 = tri[3 * j], b1 = tri[3 * j + 1], b2 = tri[3 * j + 2];
-        int common = (a0 == b0 || a0 == b1 || a0 == b2 ? 1 : 0)
-                + (a1 == b0 || a1 == b1 || a1 == b2 ? 1 : 0)
-                + (a2 == b0 || a2 == b1 || a2 == b2 ? 1 : 0);
-        if (common >= 2) return false;
-        int[] a = {a0, a1, a2};
-        int[] b = {b0, b1, b2};
-        int shared = 0, sa = -1, sb = -1;
-        for (int x = 0; x < 3; x++) {
-            for (int y = 0; y < 3; y++) {
-                if (a[x] == b[y]) {
-                    shared++;
-                    sa = x;
-                    sb = y;
-                }
-            }
-        }
+        boolean s0 = a0 == b0 || a0 == b1 || a0 == b2;
+        boolean s1 = a1 == b0 || a1 == b1 || a1 == b2;
+        boolean s2 = a2 == b0 || a2 == b1 || a2 == b2;
+        if ((s0 ? 1 : 0) + (s1 ? 1 : 0) + (s2 ? 1 : 0) >= 2) return false; // neighbours along an edge
+        // corner pairs that coincide (more than the shared corners when a triangle repeats a vertex)
+        int shared = (a0 == b0 ? 1 : 0) + (a0 == b1 ? 1 : 0) + (a0 == b2 ? 1 : 0)
+                + (a1 == b0 ? 1 : 0) + (a1 == b1 ? 1 : 0) + (a1 == b2 ? 1 : 0)
+                + (a2 == b0 ? 1 : 0) + (a2 == b1 ? 1 : 0) + (a2 == b2 ? 1 : 0);
         if (shared >= 2) return false;
         if (shared == 1) {
-            return segmentHits(v, a[(sa + 1) % 3], a[(sa + 2) % 3], b)
-                    || segmentHits(v, b[(sb + 1) % 3], b[(sb + 2) % 3], a);
+            // the edge of each opposite the shared vertex, through the other
+            int s = s0 ? a0 : s1 ? a1 : a2;
+            int ap = s0 ? a1 : s1 ? a2 : a0, aq = s0 ? a2 : s1 ? a0 : a1;
+            int bp = s == b0 ? b1 : s == b1 ? b2 : b0, bq = s == b0 ? b2 : s == b1 ? b0 : b1;
+            return segmentHits(v, ap, aq, b0, b1, b2) || segmentHits(v, bp, bq, a0, a1, a2);
         }
-        for (int k = 0; k < 3; k++) {
-            if (segmentHits(v, a[k], a[(k + 1) % 3], b) || segmentHits(v, b[k], b[(k + 1) % 3], a)) return true;
-        }
-        return false;
+        return segmentHits(v, a0, a1, b0, b1, b2)
+                || segmentHits(v, b0, b1, a0, a1, a2)
+                || segmentHits(v, a1, a2, b0, b1, b2)
+                || segmentHits(v, b1, b2, a0, a1, a2)
+                || segmentHits(v, a2, a0, b0, b1, b2)
+                || segmentHits(v, b2, b0, a0, a1, a2);
     }
 
-    /** Whether the segment from vertex p to vertex q passes through the interior of triangle t (Moller-Trumbore). */
-    private static boolean segmentHits(float[] v, int p, int q, int[] t) {
+    /**
+     * Whether the segment from vertex p to vertex q passes through the interior of the triangle of vertices t0, t1,
+     * t2 (Moller-Trumbore).
+     */
+    private static boolean segmentHits(float[] v, int p, int q, int t0, int t1, int t2) {
         double ox = v[3 * p], oy = v[3 * p + 1], oz = v[3 * p + 2];
         double dx = v[3 * q] - ox, dy = v[3 * q + 1] - oy, dz = v[3 * q + 2] - oz;
-        int a = 3 * t[0], bb = 3 * t[1], cc = 3 * t[2];
+        int a = 3 * t0, bb = 3 * t1, cc = 3 * t2;
         double e1x = v[bb] - v[a], e1y = v[bb + 1] - v[a + 1], e1z = v[bb + 2] - v[a + 2];
         double e2x = v[cc] - v[a], e2y = v[cc + 1] - v[a + 1], e2z = v[cc + 2] - v[a + 2];
         double px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;
