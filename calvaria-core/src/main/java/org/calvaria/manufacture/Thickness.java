@@ -39,17 +39,6 @@ public final class Thickness {
 
     private Thickness() {}
 
-    static double[] smoothField(TriangleMesh mesh, double[] field, int rounds) {
-        if (rounds <= 0) return field;
-        return new OneRing(mesh).smoothField(field, rounds);
-    }
-
-    /** Area-weighted vertex normals averaged {@code rounds} times with the normals of edge neighbours (unit length). */
-    static float[] smoothedNormals(TriangleMesh mesh, int rounds) {
-        if (rounds <= 0) return mesh.vertexNormals();
-        return new OneRing(mesh).normalsAfter(rounds);
-    }
-
     /** Thickness (mm) per vertex of a closed, outward-oriented mesh; NaN where the ray finds no opposite surface. */
     public static double[] perVertex(TriangleMesh mesh) {
         return perVertex(gridFor(mesh));
