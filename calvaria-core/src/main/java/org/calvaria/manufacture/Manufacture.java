@@ -184,12 +184,14 @@ public final class Manufacture {
         MaskVolume finalMask = null;
         TriangleMesh mesh = null;
         RimGaps.Gaps gaps = null;
+        OneRing ring = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             finalMask = Clearance.apply(shaped, skull, o.clearanceMm(), extra);
             if (o.rimRadiusMm() > 0) finalMask = roundRim(finalMask, skull, o.rimRadiusMm(), o.clearanceMm() + extra);
             mesh = meshOf(finalMask);
             if (smoothIterations > 0) mesh = MeshSmoothing.taubin(mesh, smoothIterations);
-            gaps = RimGaps.measure(mesh, skull);
+            ring = new OneRing(mesh);
+            gaps = RimGaps.measure(ring, skull);
             if (o.clearanceMm() == 0 || gaps.minOverall() >= 0.9 * o.clearanceMm()) break;
             extra += 0.5 * minS;
         }
@@ -205,11 +207,13 @@ public final class Manufacture {
         long t2 = System.nanoTime();
         // Counted on the caller's thread: its parallel stream then runs in the caller's fork-join pool, so a batch
         // that limits its threads (Spark's per-task pool) stays within them. A side thread gained no clear time.
-        double[] th = Thickness.perVertex(mesh);
+        // One index of the final mesh's triangles serves the thickness rays and the crossing search.
+        TriangleGrid grid = Thickness.gridFor(mesh);
+        double[] th = Thickness.perVertex(grid, ring);
         boolean[] plate = new boolean[th.length];
         for (int i = 0; i < plate.length; i++) plate[i] = !gaps.facesBone()[i];
         Thickness.Stats stats = Thickness.stats(th, plate);
-        long crossings = SelfIntersections.count(mesh);
+        long crossings = mesh.triangleCount() < 2 ? 0 : SelfIntersections.count(grid);
         if (crossings > 0) {
             warnings.add(crossings + " pair(s) of the implant mesh's triangles cross each other (the surface passes"
                     + " through itself); check the STL before printing, or use fewer --smooth rounds");

@@ -21,6 +21,8 @@ public final class RimGaps {
     public static final double FACING_MM = 5;
     /** Distances are exact up to this; farther bone counts as this far (the rim figures never reach it). */
     static final double MAX_MM = FACING_MM;
+    /** Rounds of one-ring averaging of the normals the facing rays are cast along. */
+    static final int FACING_NORMAL_SMOOTHING = 2;
 
     /**
      * Per vertex: gap to the skull surface (mm; negative when the vertex lies in bone) and whether it faces bone.
@@ -82,6 +84,12 @@ public final class RimGaps {
 
     /** Gaps of {@code mesh}'s vertices to {@code skull}, looking at bone within {@link #MAX_MM} of the mesh. */
     public static Gaps measure(TriangleMesh mesh, MaskVolume skull) {
+        return measure(new OneRing(mesh), skull);
+    }
+
+    /** The same, casting along {@code ring}'s normals (which the thickness map then continues smoothing). */
+    static Gaps measure(OneRing ring, MaskVolume skull) {
+        TriangleMesh mesh = ring.mesh();
         Geometry g = skull.geometry();
         // The skull's surface near the implant only: crop the skull to the mesh's box plus a margin.
         double[] b = mesh.boundingBox();
@@ -121,7 +129,7 @@ public final class RimGaps {
         TriangleMesh bone = MarchingCubes.extract(part);
         TriangleGrid grid = new TriangleGrid(bone, Math.max(1.0, Thickness.cellFor(bone)));
         float[] v = mesh.vertices();
-        float[] normals = Thickness.smoothedNormals(mesh, 2);
+        float[] normals = ring.normalsAfter(FACING_NORMAL_SMOOTHING);
         boolean[] inBone = new boolean[nv];
         // First which vertices face bone (a ray along the outward normal meets it) or lie in it ...
         IntStream.range(0, nv).parallel().forEach(i -> {

@@ -1,6 +1,5 @@
 package org.calvaria.manufacture;
 
-import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.calvaria.mesh.TriangleMesh;
 
@@ -19,18 +18,23 @@ public final class SelfIntersections {
 
     /** Number of crossing triangle pairs (0 for a clean mesh). */
     public static long count(TriangleMesh mesh) {
+        if (mesh.triangleCount() < 2) return 0;
+        return count(Thickness.gridFor(mesh));
+    }
+
+    /**
+     * Number of crossing pairs among the triangles of {@code grid}'s mesh, with the grid's cells as the candidate
+     * search (the thickness map's index of the same mesh serves here: the count does not depend on the cell size,
+     * since two triangles whose boxes overlap always share the cell at the lowest corner of that overlap).
+     */
+    static long count(TriangleGrid grid) {
+        TriangleMesh mesh = grid.mesh();
         int t = mesh.triangleCount();
         if (t < 2) return 0;
         float[] v = mesh.vertices();
         int[] tri = mesh.triangles();
-        double[] b = mesh.boundingBox();
-        double cell = Math.max(Thickness.cellFor(mesh), 1e-3);
-        double ex = b[3] - b[0], ey = b[4] - b[1], ez = b[5] - b[2];
-        while ((ex / cell + 2) * (ey / cell + 2) * (ez / cell + 2) > 4e6) cell *= 1.5;
-        final double c = cell;
-        int nx = (int) Math.floor(ex / c) + 2, ny = (int) Math.floor(ey / c) + 2, nz = (int) Math.floor(ez / c) + 2;
-        int cells = nx * ny * nz;
-        int[] lo = new int[3 * t], hi = new int[3 * t];
+        int nx = grid.cellsX(), ny = grid.cellsY(), cells = grid.cellCount();
+        int[] start = grid.cellStart(), items = grid.cellItems(), cellBox = grid.cellBoxes();
         float[] box = new float[6 * t]; // per triangle: min x y z, max x y z
         for (int i = 0; i < t; i++) {
             for (int a = 0; a < 3; a++) {
@@ -42,42 +46,35 @@ public final class SelfIntersections {
                 }
                 box[6 * i + a] = mn;
                 box[6 * i + 3 + a] = mx;
-                int n = a == 0 ? nx : a == 1 ? ny : nz;
-                lo[3 * i + a] = clamp((int) Math.floor((mn - b[a] + 1e-3) / c), n);
-                hi[3 * i + a] = clamp((int) Math.floor((mx - b[a] + 1e-3) / c), n);
             }
         }
-        int[] start = new int[cells + 1];
-        for (int i = 0; i < t; i++) forCells(lo, hi, i, nx, ny, ci -> start[ci + 1]++);
-        for (int i = 0; i < cells; i++) start[i + 1] += start[i];
-        int[] items = new int[start[cells]];
-        int[] fill = Arrays.copyOf(start, cells);
-        for (int i = 0; i < t; i++) {
-            final int ti = i;
-            forCells(lo, hi, i, nx, ny, ci -> items[fill[ci]++] = ti);
-        }
-        return IntStream.range(0, cells)
+        // One task per layer of cells, not per cell: most of the grid's cells are empty, and a stream element per
+        // cell cost more than the pair tests with the quick JIT.
+        int layer = nx * ny;
+        return IntStream.range(0, cells / layer)
                 .parallel()
-                .mapToLong(ci -> {
-                    int from = start[ci], to = start[ci + 1];
-                    if (to - from < 2) return 0;
-                    int cx = ci % nx, cy = (ci / nx) % ny, cz = ci / (nx * ny);
+                .mapToLong(cz -> {
                     long found = 0;
-                    for (int p = from; p < to; p++) {
-                        int i = items[p];
-                        for (int q = p + 1; q < to; q++) {
-                            int j = items[q];
-                            // count the pair only in the cell at the lowest corner of the boxes' overlap
-                            if (Math.max(lo[3 * i], lo[3 * j]) != cx
-                                    || Math.max(lo[3 * i + 1], lo[3 * j + 1]) != cy
-                                    || Math.max(lo[3 * i + 2], lo[3 * j + 2]) != cz) continue;
-                            if (box[6 * i] > box[6 * j + 3]
-                                    || box[6 * j] > box[6 * i + 3]
-                                    || box[6 * i + 1] > box[6 * j + 4]
-                                    || box[6 * j + 1] > box[6 * i + 4]
-                                    || box[6 * i + 2] > box[6 * j + 5]
-                                    || box[6 * j + 2] > box[6 * i + 5]) continue;
-                            if (cross(v, tri, i, j)) found++;
+                    for (int ci = cz * layer, end = ci + layer; ci < end; ci++) {
+                        int from = start[ci], to = start[ci + 1];
+                        if (to - from < 2) continue;
+                        int cx = ci % nx, cy = (ci / nx) % ny;
+                        for (int p = from; p < to; p++) {
+                            int i = items[p];
+                            for (int q = p + 1; q < to; q++) {
+                                int j = items[q];
+                                // count the pair only in the cell at the lowest corner of the boxes' overlap
+                                if (Math.max(cellBox[6 * i], cellBox[6 * j]) != cx
+                                        || Math.max(cellBox[6 * i + 1], cellBox[6 * j + 1]) != cy
+                                        || Math.max(cellBox[6 * i + 2], cellBox[6 * j + 2]) != cz) continue;
+                                if (box[6 * i] > box[6 * j + 3]
+                                        || box[6 * j] > box[6 * i + 3]
+                                        || box[6 * i + 1] > box[6 * j + 4]
+                                        || box[6 * j + 1] > box[6 * i + 4]
+                                        || box[6 * i + 2] > box[6 * j + 5]
+                                        || box[6 * j + 2] > box[6 * i + 5]) continue;
+                                if (cross(v, tri, i, j)) found++;
+                            }
                         }
                     }
                     return found;
@@ -85,50 +82,44 @@ public final class SelfIntersections {
                 .sum();
     }
 
-    private interface CellVisitor {
-        void visit(int cell);
-    }
-
-    private static void forCells(int[] lo, int[] hi, int i, int nx, int ny, CellVisitor f) {
-        for (int z = lo[3 * i + 2]; z <= hi[3 * i + 2]; z++)
-            for (int y = lo[3 * i + 1]; y <= hi[3 * i + 1]; y++)
-                for (int x = lo[3 * i]; x <= hi[3 * i]; x++) f.visit(x + nx * (y + ny * z));
-    }
-
-    private static int clamp(int i, int n) {
-        return i < 0 ? 0 : i >= n ? n - 1 : i;
-    }
-
     /** Whether triangles i and j (of the same mesh) cross. */
     static boolean cross(float[] v, int[] tri, int i, int j) {
-        int[] a = {tri[3 * i], tri[3 * i + 1], tri[3 * i + 2]};
-        int[] b = {tri[3 * j], tri[3 * j + 1], tri[3 * j + 2]};
-        int shared = 0, sa = -1, sb = -1;
-        for (int x = 0; x < 3; x++) {
-            for (int y = 0; y < 3; y++) {
-                if (a[x] == b[y]) {
-                    shared++;
-                    sa = x;
-                    sb = y;
-                }
-            }
-        }
+        // Corners as plain ints, no arrays: about a million pairs of neighbours reach this on a skull implant, and the
+        // quick JIT allocates every array it is asked for.
+        int a0 = tri[3 * i], a1 = tri[3 * i + 1], a2 = tri[3 * i + 2];
+        int b0 = tri[3 * j], b1 = tri[3 * j + 1], b2 = tri[3 * j + 2];
+        boolean s0 = a0 == b0 || a0 == b1 || a0 == b2;
+        boolean s1 = a1 == b0 || a1 == b1 || a1 == b2;
+        boolean s2 = a2 == b0 || a2 == b1 || a2 == b2;
+        if ((s0 ? 1 : 0) + (s1 ? 1 : 0) + (s2 ? 1 : 0) >= 2) return false; // neighbours along an edge
+        // corner pairs that coincide (more than the shared corners when a triangle repeats a vertex)
+        int shared = (a0 == b0 ? 1 : 0) + (a0 == b1 ? 1 : 0) + (a0 == b2 ? 1 : 0)
+                + (a1 == b0 ? 1 : 0) + (a1 == b1 ? 1 : 0) + (a1 == b2 ? 1 : 0)
+                + (a2 == b0 ? 1 : 0) + (a2 == b1 ? 1 : 0) + (a2 == b2 ? 1 : 0);
         if (shared >= 2) return false;
         if (shared == 1) {
-            return segmentHits(v, a[(sa + 1) % 3], a[(sa + 2) % 3], b)
-                    || segmentHits(v, b[(sb + 1) % 3], b[(sb + 2) % 3], a);
+            // the edge of each opposite the shared vertex, through the other
+            int s = s0 ? a0 : s1 ? a1 : a2;
+            int ap = s0 ? a1 : s1 ? a2 : a0, aq = s0 ? a2 : s1 ? a0 : a1;
+            int bp = s == b0 ? b1 : s == b1 ? b2 : b0, bq = s == b0 ? b2 : s == b1 ? b0 : b1;
+            return segmentHits(v, ap, aq, b0, b1, b2) || segmentHits(v, bp, bq, a0, a1, a2);
         }
-        for (int k = 0; k < 3; k++) {
-            if (segmentHits(v, a[k], a[(k + 1) % 3], b) || segmentHits(v, b[k], b[(k + 1) % 3], a)) return true;
-        }
-        return false;
+        return segmentHits(v, a0, a1, b0, b1, b2)
+                || segmentHits(v, b0, b1, a0, a1, a2)
+                || segmentHits(v, a1, a2, b0, b1, b2)
+                || segmentHits(v, b1, b2, a0, a1, a2)
+                || segmentHits(v, a2, a0, b0, b1, b2)
+                || segmentHits(v, b2, b0, a0, a1, a2);
     }
 
-    /** Whether the segment from vertex p to vertex q passes through the interior of triangle t (Moller-Trumbore). */
-    private static boolean segmentHits(float[] v, int p, int q, int[] t) {
+    /**
+     * Whether the segment from vertex p to vertex q passes through the interior of the triangle of vertices t0, t1,
+     * t2 (Moller-Trumbore).
+     */
+    private static boolean segmentHits(float[] v, int p, int q, int t0, int t1, int t2) {
         double ox = v[3 * p], oy = v[3 * p + 1], oz = v[3 * p + 2];
         double dx = v[3 * q] - ox, dy = v[3 * q + 1] - oy, dz = v[3 * q + 2] - oz;
-        int a = 3 * t[0], bb = 3 * t[1], cc = 3 * t[2];
+        int a = 3 * t0, bb = 3 * t1, cc = 3 * t2;
         double e1x = v[bb] - v[a], e1y = v[bb + 1] - v[a + 1], e1z = v[bb + 2] - v[a + 2];
         double e2x = v[cc] - v[a], e2y = v[cc + 1] - v[a + 1], e2z = v[cc + 2] - v[a + 2];
         double px = dy * e2z - dz * e2y, py = dz * e2x - dx * e2z, pz = dx * e2y - dy * e2x;

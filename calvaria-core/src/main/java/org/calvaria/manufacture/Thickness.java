@@ -39,91 +39,18 @@ public final class Thickness {
 
     private Thickness() {}
 
-    /** Edge neighbours of each vertex, CSR: neighbours of v are nb[start[v] .. start[v+1]) (with repeats). */
-    private static int[][] neighbours(TriangleMesh mesh) {
-        int nv = mesh.vertexCount();
-        int[] t = mesh.triangles();
-        int[] start = new int[nv + 1];
-        for (int i : t) start[i + 1] += 2;
-        for (int i = 0; i < nv; i++) start[i + 1] += start[i];
-        int[] fill = Arrays.copyOf(start, nv);
-        int[] nb = new int[start[nv]];
-        for (int i = 0; i < t.length; i += 3) {
-            for (int k = 0; k < 3; k++) {
-                int a = t[i + k];
-                nb[fill[a]++] = t[i + (k + 1) % 3];
-                nb[fill[a]++] = t[i + (k + 2) % 3];
-            }
-        }
-        return new int[][] {start, nb};
-    }
-
-    static double[] smoothField(TriangleMesh mesh, double[] field, int rounds) {
-        if (rounds <= 0) return field;
-        int[][] adj = neighbours(mesh);
-        int[] start = adj[0], nb = adj[1];
-        double[] cur = field;
-        for (int r = 0; r < rounds; r++) {
-            final double[] src = cur;
-            double[] dst = new double[src.length];
-            IntStream.range(0, src.length).parallel().forEach(v -> {
-                if (!Double.isFinite(src[v])) {
-                    dst[v] = src[v];
-                    return;
-                }
-                double sum = src[v];
-                int n = 1;
-                for (int k = start[v]; k < start[v + 1]; k++) {
-                    double x = src[nb[k]];
-                    if (Double.isFinite(x)) {
-                        sum += x;
-                        n++;
-                    }
-                }
-                dst[v] = sum / n;
-            });
-            cur = dst;
-        }
-        return cur;
-    }
-
-    /** Area-weighted vertex normals averaged {@code rounds} times with the normals of edge neighbours (unit length). */
-    static float[] smoothedNormals(TriangleMesh mesh, int rounds) {
-        float[] n = mesh.vertexNormals();
-        if (rounds <= 0) return n;
-        int nv = mesh.vertexCount();
-        int[][] adj = neighbours(mesh);
-        int[] start = adj[0], nb = adj[1];
-        float[] cur = n, next = new float[n.length];
-        for (int r = 0; r < rounds; r++) {
-            final float[] src = cur, dst = next;
-            IntStream.range(0, nv).parallel().forEach(v -> {
-                double x = src[3 * v], y = src[3 * v + 1], z = src[3 * v + 2];
-                for (int k = start[v]; k < start[v + 1]; k++) {
-                    int w = nb[k];
-                    x += src[3 * w];
-                    y += src[3 * w + 1];
-                    z += src[3 * w + 2];
-                }
-                double len = Math.sqrt(x * x + y * y + z * z);
-                if (len > 0) {
-                    dst[3 * v] = (float) (x / len);
-                    dst[3 * v + 1] = (float) (y / len);
-                    dst[3 * v + 2] = (float) (z / len);
-                } else {
-                    dst[3 * v] = dst[3 * v + 1] = dst[3 * v + 2] = 0;
-                }
-            });
-            cur = dst;
-            next = src == n ? new float[n.length] : src;
-        }
-        return cur;
-    }
-
     /** Thickness (mm) per vertex of a closed, outward-oriented mesh; NaN where the ray finds no opposite surface. */
     public static double[] perVertex(TriangleMesh mesh) {
-        TriangleGrid grid = new TriangleGrid(mesh, cellFor(mesh));
-        return perVertex(grid);
+        return perVertex(gridFor(mesh));
+    }
+
+    /**
+     * The triangle index the thickness rays are cast in (also used for the crossing search on the same mesh). Cells
+     * of one mean edge length, not two: a ray then tests about a third as many candidate triangles (SkullFix 069:
+     * the rays took 95 instead of 265 ms with the quick JIT). The hits found are the same for any cell size.
+     */
+    static TriangleGrid gridFor(TriangleMesh mesh) {
+        return new TriangleGrid(mesh, cellFor(mesh) / 2);
     }
 
     static double cellFor(TriangleMesh mesh) {
@@ -146,9 +73,19 @@ public final class Thickness {
     }
 
     static double[] perVertex(TriangleGrid grid, int normalRounds, int fieldRounds) {
+        return perVertex(grid, new OneRing(grid.mesh()), normalRounds, fieldRounds);
+    }
+
+    /** The thickness map with the one-ring (and normals) of the grid's mesh that an earlier measurement made. */
+    static double[] perVertex(TriangleGrid grid, OneRing ring) {
+        return perVertex(grid, ring, NORMAL_SMOOTHING, FIELD_SMOOTHING);
+    }
+
+    private static double[] perVertex(TriangleGrid grid, OneRing ring, int normalRounds, int fieldRounds) {
         TriangleMesh mesh = grid.mesh();
+        if (ring.mesh() != mesh) throw new IllegalArgumentException("the one-ring is of another mesh");
         float[] v = mesh.vertices();
-        float[] normals = smoothedNormals(mesh, normalRounds);
+        float[] normals = ring.normalsAfter(normalRounds);
         double[] out = new double[mesh.vertexCount()];
         boolean[] used = new boolean[mesh.vertexCount()];
         for (int i : mesh.triangles()) used[i] = true;
@@ -162,7 +99,7 @@ public final class Thickness {
             double h = grid.rayHit(v[3 * i], v[3 * i + 1], v[3 * i + 2], -nx, -ny, -nz, tMin, MAX_RAY_MM, i);
             out[i] = Double.isFinite(h) ? h : Double.NaN;
         });
-        return smoothField(mesh, out, fieldRounds);
+        return ring.smoothField(out, fieldRounds);
     }
 
     /** Summary figures of a thickness map. */

@@ -16,6 +16,8 @@ final class TriangleGrid {
     private final int nx, ny, nz;
     /** CSR: triangles of cell c are items[start[c] .. start[c+1]). */
     private final int[] start, items;
+    /** Per triangle, the cells its bounding box spans: lowest x, y, z then highest x, y, z (inclusive). */
+    private final int[] cellBoxes;
     /**
      * Per triangle, its corners' coordinates (9 floats), so that a query reads a triangle from one place instead of
      * fetching each corner from wherever its vertex lies in the mesh.
@@ -39,7 +41,7 @@ final class TriangleGrid {
         int cells = nx * ny * nz;
         int t = mesh.triangleCount();
         int[] count = new int[cells + 1];
-        int[] boxes = new int[6 * t]; // per triangle its cell box, for both passes
+        int[] boxes = new int[6 * t]; // per triangle its cell box, for both passes (kept for the crossing search)
         for (int i = 0; i < t; i++) {
             int o = 6 * i;
             cellBox(i, boxes, o);
@@ -57,6 +59,7 @@ final class TriangleGrid {
                 for (int y = boxes[o + 1]; y <= boxes[o + 4]; y++)
                     for (int x = boxes[o]; x <= boxes[o + 3]; x++) items[fill[x + nx * (y + ny * z)]++] = i;
         }
+        cellBoxes = boxes;
         corners = new float[9 * t];
         for (int k = 0; k < 3 * t; k++) {
             int vertex = 3 * tri[k];
@@ -72,6 +75,33 @@ final class TriangleGrid {
 
     double cellSize() {
         return cell;
+    }
+
+    /** Cells along x and y (cell c is at x + cellsX * (y + cellsY * z)). */
+    int cellsX() {
+        return nx;
+    }
+
+    int cellsY() {
+        return ny;
+    }
+
+    int cellCount() {
+        return nx * ny * nz;
+    }
+
+    /** CSR of the cells' triangles: those of cell c are {@code cellItems()[cellStart()[c] .. cellStart()[c+1])}. */
+    int[] cellStart() {
+        return start;
+    }
+
+    int[] cellItems() {
+        return items;
+    }
+
+    /** Per triangle t, its lowest cell along x, y, z at [6t .. 6t+2] and its highest at [6t+3 .. 6t+5]. */
+    int[] cellBoxes() {
+        return cellBoxes;
     }
 
     private void cellBox(int t, int[] box, int at) {
@@ -107,51 +137,44 @@ final class TriangleGrid {
             double tMin,
             double maxLength,
             int skipVertex) {
-        // Amanatides-Woo traversal of the cells the ray passes, clipped to the grid box.
-        double[] o = {ox - lo[0], oy - lo[1], oz - lo[2]};
-        double[] d = {dx, dy, dz};
-        int[] n = {nx, ny, nz};
+        // Amanatides-Woo traversal of the cells the ray passes, clipped to the grid box. Per axis in plain locals, not
+        // small arrays: two rays per vertex are cast, and the quick JIT allocates every array it is asked for.
+        double o0 = ox - lo[0], o1 = oy - lo[1], o2 = oz - lo[2];
         double tEnter = 0, tExit = maxLength;
-        for (int a = 0; a < 3; a++) {
-            double ext = n[a] * cell;
-            if (Math.abs(d[a]) < 1e-15) {
-                if (o[a] < 0 || o[a] > ext) return Double.POSITIVE_INFINITY;
-            } else {
-                double t0 = (0 - o[a]) / d[a], t1 = (ext - o[a]) / d[a];
-                if (t0 > t1) {
-                    double s = t0;
-                    t0 = t1;
-                    t1 = s;
-                }
-                tEnter = Math.max(tEnter, t0);
-                tExit = Math.min(tExit, t1);
-            }
+        double ext0 = nx * cell, ext1 = ny * cell, ext2 = nz * cell;
+        if (Math.abs(dx) < 1e-15) {
+            if (o0 < 0 || o0 > ext0) return Double.POSITIVE_INFINITY;
+        } else {
+            double t0 = (0 - o0) / dx, t1 = (ext0 - o0) / dx;
+            tEnter = Math.max(tEnter, Math.min(t0, t1));
+            tExit = Math.min(tExit, Math.max(t0, t1));
+        }
+        if (Math.abs(dy) < 1e-15) {
+            if (o1 < 0 || o1 > ext1) return Double.POSITIVE_INFINITY;
+        } else {
+            double t0 = (0 - o1) / dy, t1 = (ext1 - o1) / dy;
+            tEnter = Math.max(tEnter, Math.min(t0, t1));
+            tExit = Math.min(tExit, Math.max(t0, t1));
+        }
+        if (Math.abs(dz) < 1e-15) {
+            if (o2 < 0 || o2 > ext2) return Double.POSITIVE_INFINITY;
+        } else {
+            double t0 = (0 - o2) / dz, t1 = (ext2 - o2) / dz;
+            tEnter = Math.max(tEnter, Math.min(t0, t1));
+            tExit = Math.min(tExit, Math.max(t0, t1));
         }
         if (tEnter > tExit) return Double.POSITIVE_INFINITY;
-        int[] c = new int[3];
-        int[] step = new int[3];
-        double[] tNext = new double[3], tDelta = new double[3];
-        for (int a = 0; a < 3; a++) {
-            double p = o[a] + d[a] * tEnter;
-            c[a] = clamp((int) Math.floor(p / cell), n[a]);
-            if (d[a] > 0) {
-                step[a] = 1;
-                tNext[a] = ((c[a] + 1) * cell - o[a]) / d[a];
-                tDelta[a] = cell / d[a];
-            } else if (d[a] < 0) {
-                step[a] = -1;
-                tNext[a] = (c[a] * cell - o[a]) / d[a];
-                tDelta[a] = -cell / d[a];
-            } else {
-                step[a] = 0;
-                tNext[a] = Double.POSITIVE_INFINITY;
-                tDelta[a] = Double.POSITIVE_INFINITY;
-            }
-        }
+        int c0 = clamp((int) Math.floor((o0 + dx * tEnter) / cell), nx);
+        int c1 = clamp((int) Math.floor((o1 + dy * tEnter) / cell), ny);
+        int c2 = clamp((int) Math.floor((o2 + dz * tEnter) / cell), nz);
+        int step0 = dx > 0 ? 1 : dx < 0 ? -1 : 0, step1 = dy > 0 ? 1 : dy < 0 ? -1 : 0;
+        int step2 = dz > 0 ? 1 : dz < 0 ? -1 : 0;
+        double next0 = firstCrossing(c0, o0, dx), next1 = firstCrossing(c1, o1, dy), next2 = firstCrossing(c2, o2, dz);
+        double delta0 = cellCrossing(dx), delta1 = cellCrossing(dy), delta2 = cellCrossing(dz);
         double best = Double.POSITIVE_INFINITY;
-        double tCell = tEnter;
+        double tCell;
         while (true) {
-            int ci = c[0] + nx * (c[1] + ny * c[2]);
+            int ci = c0 + nx * (c1 + ny * c2);
             for (int k = start[ci]; k < start[ci + 1]; k++) {
                 int t = items[k];
                 if (skipVertex >= 0
@@ -160,14 +183,41 @@ final class TriangleGrid {
                 double h = intersect(t, ox, oy, oz, dx, dy, dz);
                 if (h > tMin && h < best) best = h;
             }
-            int a = tNext[0] < tNext[1] ? (tNext[0] < tNext[2] ? 0 : 2) : (tNext[1] < tNext[2] ? 1 : 2);
-            tCell = tNext[a];
-            if (best <= tCell || tCell > tExit) break;
-            c[a] += step[a];
-            if (c[a] < 0 || c[a] >= n[a]) break;
-            tNext[a] += tDelta[a];
+            if (next0 < next1 ? next0 < next2 : false) {
+                tCell = next0;
+                if (best <= tCell || tCell > tExit) break;
+                c0 += step0;
+                if (c0 < 0 || c0 >= nx) break;
+                next0 += delta0;
+            } else if (!(next0 < next1) && next1 < next2) {
+                tCell = next1;
+                if (best <= tCell || tCell > tExit) break;
+                c1 += step1;
+                if (c1 < 0 || c1 >= ny) break;
+                next1 += delta1;
+            } else {
+                tCell = next2;
+                if (best <= tCell || tCell > tExit) break;
+                c2 += step2;
+                if (c2 < 0 || c2 >= nz) break;
+                next2 += delta2;
+            }
         }
         return best <= maxLength ? best : Double.POSITIVE_INFINITY;
+    }
+
+    /** Ray parameter a ray along {@code d} takes to cross one cell of an axis (+infinity when it runs along it). */
+    private double cellCrossing(double d) {
+        if (d > 0) return cell / d;
+        if (d < 0) return -cell / d;
+        return Double.POSITIVE_INFINITY;
+    }
+
+    /** Ray parameter where a ray from {@code o} (grid coordinates) along {@code d} leaves cell {@code c} of its axis. */
+    private double firstCrossing(int c, double o, double d) {
+        if (d > 0) return ((c + 1) * cell - o) / d;
+        if (d < 0) return (c * cell - o) / d;
+        return Double.POSITIVE_INFINITY;
     }
 
     /** Moller-Trumbore: ray parameter of the hit with triangle t (both sides), or NaN. */
