@@ -93,9 +93,15 @@ public final class SelfIntersections {
         boolean s2 = a2 == b0 || a2 == b1 || a2 == b2;
         if ((s0 ? 1 : 0) + (s1 ? 1 : 0) + (s2 ? 1 : 0) >= 2) return false; // neighbours along an edge
         // corner pairs that coincide (more than the shared corners when a triangle repeats a vertex)
-        int shared = (a0 == b0 ? 1 : 0) + (a0 == b1 ? 1 : 0) + (a0 == b2 ? 1 : 0)
-                + (a1 == b0 ? 1 : 0) + (a1 == b1 ? 1 : 0) + (a1 == b2 ? 1 : 0)
-                + (a2 == b0 ? 1 : 0) + (a2 == b1 ? 1 : 0) + (a2 == b2 ? 1 : 0);
+        int shared = (a0 == b0 ? 1 : 0)
+                + (a0 == b1 ? 1 : 0)
+                + (a0 == b2 ? 1 : 0)
+                + (a1 == b0 ? 1 : 0)
+                + (a1 == b1 ? 1 : 0)
+                + (a1 == b2 ? 1 : 0)
+                + (a2 == b0 ? 1 : 0)
+                + (a2 == b1 ? 1 : 0)
+                + (a2 == b2 ? 1 : 0);
         if (shared >= 2) return false;
         if (shared == 1) {
             // the edge of each opposite the shared vertex, through the other

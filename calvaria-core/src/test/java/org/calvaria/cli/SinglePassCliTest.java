@@ -25,12 +25,14 @@ class SinglePassCliTest {
     @Test
     void singlePassIsRecordedAndGivesANearbyButDifferentImplant() throws Exception {
         MaskVolume skull = new SyntheticSkull(5).rasterize(1.2, 1.2);
-        MaskVolume defective = new DefectGenerator(5).cut(skull, DefectType.SPHERE, 0.15).defective();
+        MaskVolume defective =
+                new DefectGenerator(5).cut(skull, DefectType.SPHERE, 0.15).defective();
         Path in = tmp.resolve("defective.nrrd");
         VolumeIO.write(defective, in, VoxelType.UINT8);
         Map<?, ?> averaged = design(in, "mirror");
         Map<?, ?> single = design(in, "single", "--single-pass");
-        assertTrue(placement(averaged).endsWith("mirrored across its first axis, probabilities averaged"),
+        assertTrue(
+                placement(averaged).endsWith("mirrored across its first axis, probabilities averaged"),
                 placement(averaged));
         assertTrue(placement(single).endsWith("completed once (--single-pass)"), placement(single));
         MaskVolume a = MaskVolume.requireBinary(VolumeIO.read(tmp.resolve("mirror.nrrd")), "implant");
@@ -42,9 +44,15 @@ class SinglePassCliTest {
 
     private Map<?, ?> design(Path in, String name, String... extra) throws Exception {
         String[] args = {
-            "design", in.toString(), "-o", tmp.resolve(name + ".stl").toString(),
-            "--nrrd", tmp.resolve(name + ".nrrd").toString(),
-            "--report", tmp.resolve(name + ".json").toString(), "--quiet"
+            "design",
+            in.toString(),
+            "-o",
+            tmp.resolve(name + ".stl").toString(),
+            "--nrrd",
+            tmp.resolve(name + ".nrrd").toString(),
+            "--report",
+            tmp.resolve(name + ".json").toString(),
+            "--quiet"
         };
         String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
         System.arraycopy(extra, 0, all, args.length, extra.length);

@@ -72,13 +72,16 @@ class MirrorAveragingTest {
             for (int i = 0; i < in.length; i++) out[i] = 0.2f + 0.6f * in[i];
             return out;
         };
-        assertArrayEquals(squash.complete(input, List.of(geometry())),
-                MirrorAveraging.complete(squash, input, List.of(geometry()), GRID), 1e-7f);
+        assertArrayEquals(
+                squash.complete(input, List.of(geometry())),
+                MirrorAveraging.complete(squash, input, List.of(geometry()), GRID),
+                1e-7f);
     }
 
     @Test
     void inputOfTheWrongSizeIsRefused() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MirrorAveraging.complete((in, gs) -> in, new float[V + 1], List.of(geometry()), GRID));
     }
 

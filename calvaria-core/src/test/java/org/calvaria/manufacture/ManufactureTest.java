@@ -2,13 +2,13 @@ package org.calvaria.manufacture;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.concurrent.ForkJoinPool;
 import org.calvaria.CalvariaException;
 import org.calvaria.io.VolumeIO;
 import org.calvaria.mesh.Voxelizer;
 import org.calvaria.testing.SharedData;
 import org.calvaria.volume.Geometry;
 import org.calvaria.volume.MaskVolume;
-import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 
 class ManufactureTest {
