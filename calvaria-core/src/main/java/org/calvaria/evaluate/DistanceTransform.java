@@ -93,6 +93,103 @@ public final class DistanceTransform {
         return d;
     }
 
+    /**
+     * {@link #squaredDistanceMm2(MaskVolume, double[])} where it is under {@code limit2}, +infinity elsewhere: for
+     * callers that only ask "nearer than the limit or not". After each pass a value at or above the limit is dropped
+     * (later passes only add non-negative terms, so it could never come back under the limit), which leaves most
+     * lines of the later passes without sites and lets them be skipped. The surviving values go through the same
+     * arithmetic as the full transform.
+     */
+    public static float[] squaredDistanceBelowMm2(MaskVolume features, double[] spacing, double limit2) {
+        Geometry g = features.geometry();
+        int nx = g.nx(), ny = g.ny(), nz = g.nz();
+        float[] d = new float[g.voxelCount()];
+        java.util.Arrays.fill(d, Float.POSITIVE_INFINITY);
+        double sx = spacing[0], sy = spacing[1], sz = spacing[2];
+        long[] words = features.words();
+        IntStream.range(0, nz).parallel().forEach(zz -> {
+            double[] f = new double[nx];
+            double[] out = new double[nx];
+            int[] v = new int[nx];
+            double[] z = new double[nx + 1];
+            for (int y = 0; y < ny; y++) {
+                int base = nx * (y + ny * zz);
+                if (!anySet(words, base, nx)) continue;
+                for (int x = 0; x < nx; x++) f[x] = features.isSet(base + x) ? 0 : Double.POSITIVE_INFINITY;
+                envelope(f, nx, sx, out, v, z);
+                for (int x = 0; x < nx; x++) {
+                    float o = (float) out[x];
+                    if (o < limit2) d[base + x] = o;
+                }
+            }
+        });
+        int yBlocks = (nx + LINES - 1) / LINES;
+        IntStream.range(0, yBlocks * nz).parallel().forEach(task -> {
+            int x0 = (task % yBlocks) * LINES, zz = task / yBlocks;
+            passAcrossBelow(d, x0 + nx * ny * zz, Math.min(LINES, nx - x0), ny, nx, sy, limit2);
+        });
+        int slice = nx * ny;
+        IntStream.range(0, (slice + LINES - 1) / LINES).parallel().forEach(task -> {
+            int first = task * LINES;
+            passAcrossBelow(d, first, Math.min(LINES, slice - first), nz, slice, sz, limit2);
+        });
+        return d;
+    }
+
+    /** True when any of {@code length} bits of {@code words} from bit {@code from} is set. */
+    private static boolean anySet(long[] words, int from, int length) {
+        int end = from + length;
+        int w0 = from >>> 6, w1 = (end - 1) >>> 6;
+        for (int w = w0; w <= w1; w++) {
+            long bits = words[w];
+            if (w == w0) bits &= -1L << (from & 63);
+            if (w == w1 && (end & 63) != 0) bits &= (1L << (end & 63)) - 1;
+            if (bits != 0) return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@link #passAcross} for {@link #squaredDistanceBelowMm2}: lines without a finite value are left as they are
+     * (all +infinity), and results at or above {@code limit2} become +infinity.
+     */
+    private static void passAcrossBelow(float[] d, int first, int count, int n, int stride, double s, double limit2) {
+        boolean[] finite = new boolean[count];
+        boolean any = false;
+        for (int k = 0; k < n; k++) {
+            int at = first + stride * k;
+            for (int j = 0; j < count; j++) {
+                if (d[at + j] != Float.POSITIVE_INFINITY) {
+                    finite[j] = true;
+                    any = true;
+                }
+            }
+        }
+        if (!any) return;
+        double[][] f = new double[count][];
+        for (int j = 0; j < count; j++) if (finite[j]) f[j] = new double[n];
+        for (int k = 0; k < n; k++) {
+            int at = first + stride * k;
+            for (int j = 0; j < count; j++) if (finite[j]) f[j][k] = d[at + j];
+        }
+        double[] out = new double[n];
+        int[] v = new int[n];
+        double[] z = new double[n + 1];
+        for (int j = 0; j < count; j++) {
+            if (!finite[j]) continue;
+            envelope(f[j], n, s, out, v, z);
+            for (int k = 0; k < n; k++) f[j][k] = out[k];
+        }
+        for (int k = 0; k < n; k++) {
+            int at = first + stride * k;
+            for (int j = 0; j < count; j++) {
+                if (!finite[j]) continue;
+                float o = (float) f[j][k];
+                d[at + j] = o < limit2 ? o : Float.POSITIVE_INFINITY;
+            }
+        }
+    }
+
     /** Lines of voxels one task of the y and z passes takes (16 floats: a cache line). */
     private static final int LINES = 16;
 
