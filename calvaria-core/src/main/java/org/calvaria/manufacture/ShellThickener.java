@@ -111,10 +111,11 @@ public final class ShellThickener {
                 if (dot > 0.3) air.set(q, true);
             }
         });
-        float[] depth2 = DistanceTransform.squaredDistanceMm2(air, sp);
         double meanS = (sp[0] + sp[1] + sp[2]) / 3;
         double limit = t + meanS / 2;
         double limit2 = limit * limit;
+        // Only "under the limit or not" is used, so the transform may drop everything beyond it.
+        float[] depth2 = DistanceTransform.squaredDistanceBelowMm2(air, sp, limit2);
         double walk = t + 2 * maxS;
         double h = 0.5 * minS;
         MaskVolume shell = new MaskVolume(g);
