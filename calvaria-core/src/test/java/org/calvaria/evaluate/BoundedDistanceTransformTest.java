@@ -38,7 +38,14 @@ class BoundedDistanceTransformTest {
     private static double[] limits(double[] sp) {
         double mean = (sp[0] + sp[1] + sp[2]) / 3;
         return new double[] {
-            1.5 + mean / 2, 2 + mean / 2, 2.5 + mean / 2, 3 + mean / 2, 4 + mean / 2, 3 * sp[0], 2 * sp[2], 0.5 * sp[1],
+            1.5 + mean / 2,
+            2 + mean / 2,
+            2.5 + mean / 2,
+            3 + mean / 2,
+            4 + mean / 2,
+            3 * sp[0],
+            2 * sp[2],
+            0.5 * sp[1],
             Math.sqrt(sp[0] * sp[0] * 9 + sp[1] * sp[1] * 4)
         };
     }
@@ -76,8 +83,8 @@ class BoundedDistanceTransformTest {
                     for (int y = 0; y < g.ny(); y++)
                         for (int x = 0; x < g.nx(); x++) {
                             g.indexToPhysical(x, y, z, p);
-                            double d = Math.sqrt((p[0] - cx) * (p[0] - cx) + (p[1] - cy) * (p[1] - cy)
-                                    + (p[2] - cz) * (p[2] - cz));
+                            double d = Math.sqrt(
+                                    (p[0] - cx) * (p[0] - cx) + (p[1] - cy) * (p[1] - cy) + (p[2] - cz) * (p[2] - cz));
                             if (d <= radius && d > radius - 6) plate.set(x, y, z, true);
                         }
                 // Air: non-plate 6-neighbours of the plate on its outer side (farther from the centre).
@@ -86,12 +93,15 @@ class BoundedDistanceTransformTest {
                         for (int x = 0; x < g.nx(); x++) {
                             if (plate.isSet(x, y, z)) continue;
                             g.indexToPhysical(x, y, z, p);
-                            double d = Math.sqrt((p[0] - cx) * (p[0] - cx) + (p[1] - cy) * (p[1] - cy)
-                                    + (p[2] - cz) * (p[2] - cz));
+                            double d = Math.sqrt(
+                                    (p[0] - cx) * (p[0] - cx) + (p[1] - cy) * (p[1] - cy) + (p[2] - cz) * (p[2] - cz));
                             if (d > radius
-                                    && (plate.isSetSafe(x - 1, y, z) || plate.isSetSafe(x + 1, y, z)
-                                            || plate.isSetSafe(x, y - 1, z) || plate.isSetSafe(x, y + 1, z)
-                                            || plate.isSetSafe(x, y, z - 1) || plate.isSetSafe(x, y, z + 1))) {
+                                    && (plate.isSetSafe(x - 1, y, z)
+                                            || plate.isSetSafe(x + 1, y, z)
+                                            || plate.isSetSafe(x, y - 1, z)
+                                            || plate.isSetSafe(x, y + 1, z)
+                                            || plate.isSetSafe(x, y, z - 1)
+                                            || plate.isSetSafe(x, y, z + 1))) {
                                 air.set(x, y, z, true);
                             }
                         }
