@@ -56,7 +56,7 @@ public final class DesignCommand extends CalvariaCommand implements Runnable {
     @Option(
             names = "--single-pass",
             description = "Complete each hole's grid once instead of also mirrored and averaged: one network pass"
-                    + " less per hole (0.1-0.25 s on 2 cores), slightly less accurate (README, Results of the vault model).")
+                    + " less per hole (0.1-0.25 s on 2 cores), slightly less accurate (README: Results).")
     boolean singlePass;
 
     @Option(
