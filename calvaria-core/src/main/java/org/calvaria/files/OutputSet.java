@@ -8,7 +8,7 @@ import org.calvaria.CalvariaException;
 
 /**
  * The outputs of one run, made to appear together: while a set is open on a thread, every
- * {@link Outputs#writeAtomically} on that thread writes its hidden temporary (and its SHA-256) but leaves it there;
+ * {@link Outputs#writeAtomically} on that thread writes its hidden temporary but leaves it there;
  * {@link #commit} then moves them all into place, in the order they were written, and {@link #close} without a commit
  * deletes them. A run that fails (or is killed) while writing therefore leaves the previous outputs as they were, never
  * a new STL beside an old report: write the report last, with the {@link #entries() checksums} of the rest, and it is
@@ -28,7 +28,24 @@ public final class OutputSet implements AutoCloseable {
     /** One staged output: where it goes, its SHA-256 (hex) and size. */
     public record Entry(Path target, String sha256, long bytes) {}
 
-    private record Staged(Entry entry, Path temporary) {}
+    /** A staged output; its SHA-256 is computed when first asked for (see {@link #entries}). */
+    private static final class Staged {
+        final Path target;
+        final Path temporary;
+        final long bytes;
+        String sha256;
+
+        Staged(Path target, Path temporary, long bytes) {
+            this.target = target;
+            this.temporary = temporary;
+            this.bytes = bytes;
+        }
+
+        Entry entry() {
+            if (sha256 == null) sha256 = Outputs.sha256Of(temporary);
+            return new Entry(target, sha256, bytes);
+        }
+    }
 
     private final OutputSet outer;
     private final List<Staged> staged = new ArrayList<>();
@@ -52,16 +69,16 @@ public final class OutputSet implements AutoCloseable {
         return CURRENT.get();
     }
 
-    void add(Path target, Path temporary, String sha256, long bytes) {
+    void add(Path target, Path temporary, long bytes) {
         Path key = target.toAbsolutePath().normalize();
         for (int i = 0; i < staged.size(); i++) {
-            if (staged.get(i).entry().target().toAbsolutePath().normalize().equals(key)) {
+            if (staged.get(i).target.toAbsolutePath().normalize().equals(key)) {
                 // written again in the same run: the later content wins
-                Outputs.deleteQuietly(staged.remove(i).temporary());
+                Outputs.deleteQuietly(staged.remove(i).temporary);
                 break;
             }
         }
-        staged.add(new Staged(new Entry(target, sha256, bytes), temporary));
+        staged.add(new Staged(target, temporary, bytes));
     }
 
     /**
@@ -75,8 +92,14 @@ public final class OutputSet implements AutoCloseable {
         return true;
     }
 
-    /** The outputs written so far, in order, with their checksums. */
+    /**
+     * The outputs written so far, in order, with their checksums; call it before {@link #commit}. The checksums are
+     * computed here, from the staged files, rather than while writing: a run that records none (a design without a
+     * report) does not pay for them, and hashing a large STL is slow in a JVM limited to the quick compiler (about
+     * 40 MB/s instead of over 1 GB/s).
+     */
     public List<Entry> entries() {
+        if (finished) throw new IllegalStateException("output set already finished; ask for its entries before");
         return staged.stream().map(Staged::entry).toList();
     }
 
@@ -97,10 +120,10 @@ public final class OutputSet implements AutoCloseable {
             while (!staged.isEmpty()) {
                 Staged s = staged.get(0);
                 try {
-                    Outputs.moveIntoPlace(s.temporary(), s.entry().target());
+                    Outputs.moveIntoPlace(s.temporary, s.target);
                 } catch (IOException e) {
                     throw new CalvariaException(
-                            "cannot move " + s.entry().target() + " into place: " + e.getMessage()
+                            "cannot move " + s.target + " into place: " + e.getMessage()
                                     + "; check the folder and run again",
                             e);
                 }
@@ -127,7 +150,7 @@ public final class OutputSet implements AutoCloseable {
     }
 
     private void discard() {
-        for (Staged s : staged) Outputs.deleteQuietly(s.temporary());
+        for (Staged s : staged) Outputs.deleteQuietly(s.temporary);
         staged.clear();
         if (!committed) {
             for (Runnable r : onDiscard) {

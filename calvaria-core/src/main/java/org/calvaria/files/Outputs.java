@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -72,7 +71,7 @@ public final class Outputs {
 
     /**
      * Writes {@code target} through a hidden temporary sibling {@code .NAME<digits>.part}, moved into place when
-     * complete. Inside an {@link OutputSet} on this thread the temporary is kept, with its SHA-256, and moved later
+     * complete. Inside an {@link OutputSet} on this thread the temporary is kept, and moved later
      * together with the set's other outputs. Temporaries that an earlier, killed run left for the same target are
      * removed first (see
      * {@link #removeStaleTemporaries}).
@@ -92,18 +91,15 @@ public final class Outputs {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(parent, "." + target.getFileName(), TEMP_SUFFIX);
-            MessageDigest sha = set == null ? null : sha256();
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 lockQuietly(ch); // released when the stream closes the channel
-                OutputStream os = Channels.newOutputStream(ch);
-                if (sha != null) os = new DigestOutputStream(os, sha);
-                try (OutputStream out = new BufferedOutputStream(os, 1 << 16)) {
+                try (OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                     writer.write(out);
                 }
             }
             makeReadableLikeAnOrdinaryFile(tmp, target);
             if (set != null) {
-                set.add(target, tmp, HexFormat.of().formatHex(sha.digest()), Files.size(tmp));
+                set.add(target, tmp, Files.size(tmp));
             } else {
                 moveIntoPlace(tmp, target);
             }
@@ -131,12 +127,21 @@ public final class Outputs {
         }
     }
 
-    private static MessageDigest sha256() {
+    /** SHA-256 (hex) of a file's content. */
+    static String sha256Of(Path file) {
+        MessageDigest sha;
         try {
-            return MessageDigest.getInstance("SHA-256");
+            sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
+        } catch (IOException e) {
+            throw new CalvariaException("cannot read back " + file + " for its checksum: " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /**

@@ -230,7 +230,10 @@ public final class DesignPipeline {
             manufacturing.putAll(extraReport);
             DesignReport report = report(source, defective, design, mesh, threshold, segmentation, timer, settings)
                     .withManufacturing(manufacturing)
-                    .withWarningsAndOutputs(warnings, checksums(set.entries(), out.report()));
+                    .withWarningsAndOutputs(
+                            warnings,
+                            // only a written report records the checksums, and hashing costs time
+                            out.report() == null ? List.of() : checksums(set.entries(), out.report()));
             if (out.report() != null) outputWriter.write(out.report(), () -> writeJson(report, out.report()));
             set.commit();
             return new Result(defective, design, mesh, report);

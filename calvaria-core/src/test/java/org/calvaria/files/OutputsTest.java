@@ -188,6 +188,29 @@ class OutputsTest {
     }
 
     @Test
+    void checksumsOfLargeOutputsAreReadBackWholeAndOnlyBeforeTheCommit() throws Exception {
+        Path d = Files.createDirectories(tmp.resolve("large"));
+        byte[] content = new byte[200_003]; // over three read buffers, not a whole number of them
+        new java.util.Random(3).nextBytes(content);
+        try (OutputSet set = OutputSet.begin()) {
+            Outputs.writeAtomically(d.resolve("big.stl"), out -> {
+                out.write(content, 0, 70_000);
+                out.write(content, 70_000, content.length - 70_000);
+            });
+            OutputSet.Entry e = set.entries().get(0);
+            assertEquals(
+                    java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(content)),
+                    e.sha256());
+            assertEquals(content.length, e.bytes());
+            set.commit();
+            assertThrows(IllegalStateException.class, set::entries, "the staged files have moved");
+        }
+        assertArrayEquals(content, Files.readAllBytes(d.resolve("big.stl")));
+    }
+
+    @Test
     void aFailureInsideASetLeavesNoneOfItsOutputs() throws Exception {
         Path d = Files.createDirectories(tmp.resolve("failing"));
         Files.writeString(d.resolve("a.stl"), "old a");
