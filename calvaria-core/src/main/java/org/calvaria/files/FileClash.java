@@ -144,6 +144,15 @@ public final class FileClash {
      * name a line, or {@code data file: FORMAT MIN MAX STEP [SUBDIM]}), resolved against the header's folder; empty
      * for an attached NRRD; null when {@code header} is not an NRRD file.
      */
+    private static int blankLineOrEnd(String text) {
+        int end = text.length();
+        for (String blank : new String[] {"\n\n", "\n\r\n"}) {
+            int at = text.indexOf(blank);
+            if (at >= 0) end = Math.min(end, at);
+        }
+        return end;
+    }
+
     static List<Path> nrrdDataFiles(Path header) {
         byte[] head;
         try (InputStream in = Files.newInputStream(header)) {
@@ -153,8 +162,12 @@ public final class FileClash {
         }
         String text = new String(head, StandardCharsets.ISO_8859_1);
         if (!text.startsWith("NRRD000")) return null;
-        String[] lines = text.split("\r?\n", -1);
         List<Path> files = new ArrayList<>();
+        // An attached NRRD's header ends at its first blank line, and its data (up to a megabyte read here) follows:
+        // no field naming a data file before that end, no data files, and the data is never split into lines.
+        String fields = text.substring(0, blankLineOrEnd(text)).toLowerCase(Locale.ROOT);
+        if (!fields.contains("data file") && !fields.contains("datafile")) return files;
+        String[] lines = text.split("\r?\n", -1);
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             if (line.isEmpty()) break; // end of header: an attached NRRD's data follows

@@ -60,7 +60,14 @@ public final class TriangleMesh {
      * areas are NaN while the connectivity still looks watertight).
      */
     public boolean isFinite() {
-        for (float x : vertices) if (!Float.isFinite(x)) return false;
+        float largest = 0;
+        for (float x : vertices) {
+            if (!Float.isFinite(x)) return false;
+            largest = Math.max(largest, Math.abs(x));
+        }
+        // Below this, no product of three coordinates summed over 2^31 triangles comes near the double range, so
+        // area and volume are finite without computing them (which would cost a pass over every triangle).
+        if (largest <= 1e12f) return true;
         return Double.isFinite(surfaceAreaMm2()) && Double.isFinite(enclosedVolumeMm3());
     }
 

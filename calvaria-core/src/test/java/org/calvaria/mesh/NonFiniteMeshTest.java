@@ -50,6 +50,10 @@ class NonFiniteMeshTest {
         }
         // an ordinary grid passes
         assertTrue(MarchingCubes.extract(cube(0.5, -100)).requireFinite("cube").isFinite());
+        // huge but finite coordinates whose area and volume still fit a double (checked the long way)
+        TriangleMesh huge = MarchingCubes.extract(cube(1e13, 0));
+        assertTrue(Double.isFinite(huge.enclosedVolumeMm3()));
+        assertTrue(huge.isFinite());
     }
 
     @ParameterizedTest
