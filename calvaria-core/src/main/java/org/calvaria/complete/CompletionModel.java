@@ -79,7 +79,7 @@ public final class CompletionModel implements AutoCloseable {
                                     .toArray()),
                             DataBuffers.of(w.values(name), true, false)));
             Operand<TFloat32> probabilities = tf.withName("probabilities").math.sigmoid(logits);
-            Session session = new Session(g, TensorFlowSupport.sessionConfig(threads));
+            Session session = new Session(g, TensorFlowSupport.inferenceSessionConfig(threads));
             return new Loaded(g, session, input, probabilities, TensorFlowSupport.device());
         } catch (RuntimeException | Error e) {
             g.close();

@@ -50,6 +50,38 @@ class CompletionModelTest {
     }
 
     @Test
+    void inferenceSkipsGraphRewritingAndStillMatchesTheIndependentReference() {
+        org.tensorflow.proto.ConfigProto c = TensorFlowSupport.inferenceSessionConfig(3);
+        assertTrue(c.getGraphOptions().getRewriteOptions().getDisableMetaOptimizer());
+        assertEquals(3, c.getIntraOpParallelismThreads());
+        assertEquals(3, c.getInterOpParallelismThreads());
+        assertFalse(
+                TensorFlowSupport.sessionConfig(3)
+                        .getGraphOptions()
+                        .getRewriteOptions()
+                        .getDisableMetaOptimizer(),
+                "training sessions keep it");
+        // the bundled kind of network (stacked dilations in the bottleneck), on a small grid
+        GridSpec grid = new GridSpec(32, 32, 16, 50);
+        Architecture arch = Architecture.named("8,8,32,64/1,2,4,1,2,4");
+        Weights w = Weights.glorotUniform(arch, 3);
+        float[] input = new float[grid.voxelCount()];
+        Random r = new Random(2);
+        for (int i = 0; i < input.length; i++) input[i] = r.nextInt(3) == 0 ? 1 : 0;
+        double[] ref = ReferenceNetwork.logits(arch, grid, w, input);
+        try (CompletionModel m = CompletionModel.load(ModelFile.of(arch, grid, w), 2)) {
+            float[] p = m.predict(input, 1);
+            double spread = 0;
+            for (int i = 0; i < p.length; i++) {
+                double expected = 1 / (1 + Math.exp(-ref[i]));
+                assertEquals(expected, p[i], 1e-5, "voxel " + i);
+                spread = Math.max(spread, Math.abs(expected - 0.5));
+            }
+            assertTrue(spread > 0.01, "the reference is not a constant 0.5: " + spread);
+        }
+    }
+
+    @Test
     void wrongInputSizeFailsClearly() {
         GridSpec grid = new GridSpec(16, 16, 8, 70);
         try (CompletionModel m = CompletionModel.load(
