@@ -45,13 +45,15 @@ out="$("$root/calvaria" --version 2>"$tmp/err")"; rc=$?
 check "a run that maps the archive exits 0 and prints only the version" \
   '[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && [[ "$out" == "calvaria "* ]]'
 
-flags() { JAVA_TOOL_OPTIONS=-XX:+PrintFlagsFinal CALVARIA_CDS=0 "$@" 2>/dev/null | grep -E '^ *(intx|uint|bool) (TieredStopAtLevel|UsePerfData) '; }
+flags() { JAVA_TOOL_OPTIONS=-XX:+PrintFlagsFinal CALVARIA_CDS=0 "$@" 2>/dev/null | grep -E '^ *(intx|uint|bool) (TieredStopAtLevel|UsePerfData|UseSerialGC) '; }
 quick="$(flags "$root/calvaria" design --help)"
 check "design runs with the quick compiler only (got: $quick)" '[[ "$quick" =~ TieredStopAtLevel\ +=\ 1\  ]]'
+check "design runs with the serial collector (got: $quick)" '[[ "$quick" =~ UseSerialGC\ +=\ true\  ]]'
 full="$(flags "$root/calvaria" info --help)"
 check "other commands keep the optimising compiler (got: $full)" '[[ "$full" =~ TieredStopAtLevel\ +=\ 4\  ]]'
 full="$(CALVARIA_QUICK_JIT=0 flags "$root/calvaria" design --help)"
 check "CALVARIA_QUICK_JIT=0 keeps it for design (got: $full)" '[[ "$full" =~ TieredStopAtLevel\ +=\ 4\  ]]'
+check "CALVARIA_QUICK_JIT=0 keeps the default collector too (got: $full)" '[[ "$full" =~ UseSerialGC\ +=\ false\  ]]'
 
 CALVARIA_CDS=0 "$root/calvaria" --version >/dev/null 2>&1; rc=$?
 check "CALVARIA_CDS=0 runs without the archive (exit $rc)" '[ "$rc" = 0 ]'
