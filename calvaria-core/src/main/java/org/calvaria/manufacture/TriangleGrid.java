@@ -1,6 +1,7 @@
 package org.calvaria.manufacture;
 
 import org.calvaria.mesh.TriangleMesh;
+import org.calvaria.volume.Resampler;
 
 /**
  * A uniform grid of cells over a mesh's triangles, for exact ray casts and exact point-to-surface distances.
@@ -113,8 +114,8 @@ final class TriangleGrid {
                 mx = Math.max(mx, x);
             }
             int n = a == 0 ? nx : a == 1 ? ny : nz;
-            box[at + a] = clamp((int) Math.floor((mn - lo[a]) / cell), n);
-            box[at + 3 + a] = clamp((int) Math.floor((mx - lo[a]) / cell), n);
+            box[at + a] = clamp(Resampler.floorToInt((mn - lo[a]) / cell), n);
+            box[at + 3 + a] = clamp(Resampler.floorToInt((mx - lo[a]) / cell), n);
         }
     }
 
@@ -164,9 +165,9 @@ final class TriangleGrid {
             tExit = Math.min(tExit, Math.max(t0, t1));
         }
         if (tEnter > tExit) return Double.POSITIVE_INFINITY;
-        int c0 = clamp((int) Math.floor((o0 + dx * tEnter) / cell), nx);
-        int c1 = clamp((int) Math.floor((o1 + dy * tEnter) / cell), ny);
-        int c2 = clamp((int) Math.floor((o2 + dz * tEnter) / cell), nz);
+        int c0 = clamp(Resampler.floorToInt((o0 + dx * tEnter) / cell), nx);
+        int c1 = clamp(Resampler.floorToInt((o1 + dy * tEnter) / cell), ny);
+        int c2 = clamp(Resampler.floorToInt((o2 + dz * tEnter) / cell), nz);
         int step0 = dx > 0 ? 1 : dx < 0 ? -1 : 0, step1 = dy > 0 ? 1 : dy < 0 ? -1 : 0;
         int step2 = dz > 0 ? 1 : dz < 0 ? -1 : 0;
         double next0 = firstCrossing(c0, o0, dx), next1 = firstCrossing(c1, o1, dy), next2 = firstCrossing(c2, o2, dz);
@@ -259,7 +260,7 @@ final class TriangleGrid {
         double[] p = {x - lo[0], y - lo[1], z - lo[2]};
         int[] c = new int[3];
         int[] n = {nx, ny, nz};
-        for (int a = 0; a < 3; a++) c[a] = (int) Math.floor(p[a] / cell);
+        for (int a = 0; a < 3; a++) c[a] = Resampler.floorToInt(p[a] / cell);
         double best2 = maxDistance * maxDistance;
         double[] scratch = new double[3];
         int maxRing = (int) Math.ceil(maxDistance / cell) + 1;
