@@ -251,7 +251,7 @@ public final class ImplantDesigner {
             double surface = OrientedGrid.surfaceHeight(rays, h.normal(), h);
             Geometry g = OrientedGrid.geometry(grid, rays.centre(), h.normal(), surface, 0, new double[2]);
             grids.add(g);
-            MaskVolume onGrid = MaskVolume.threshold(GridResampling.average(defective, g), 0.5);
+            MaskVolume onGrid = GridResampling.averageAtLeast(defective, g, 0.5);
             int offset = k * v;
             onGrid.forEachSet(i -> input[offset + i] = 1f);
         }

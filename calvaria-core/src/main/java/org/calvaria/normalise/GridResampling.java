@@ -25,6 +25,11 @@ public final class GridResampling {
         return SupersampledAverage.onto(v, target, MAX_SUPERSAMPLING);
     }
 
+    /** The voxels of {@code target} where the {@link #average} of a mask is at least {@code threshold}. */
+    public static MaskVolume averageAtLeast(MaskVolume m, Geometry target, double threshold) {
+        return SupersampledAverage.atLeast(m, target, MAX_SUPERSAMPLING, threshold);
+    }
+
     /**
      * The way back from the network grid: the grid probability (on its own geometry, any orientation) interpolated
      * trilinearly at the original scan's voxel centres and thresholded ({@code >= threshold} is bone). Interpolating

@@ -19,6 +19,27 @@ public final class SupersampledAverage {
 
     /** The mean of {@code k^3} samples of {@code v} in every voxel of {@code target}; off the source counts as 0. */
     public static FloatVolume onto(Volume v, Geometry target, int maxSupersampling) {
+        return onto(v, target, maxSupersampling, Double.NaN);
+    }
+
+    /**
+     * The voxels of {@code target} whose {@link #onto mean} (as a float) is at least {@code threshold}: the same mask
+     * as thresholding that mean, found with fewer samples. Samples lie in [0, 1], so a voxel's sampling stops as soon
+     * as the part summed so far, or that part plus one for every sample left, settles the comparison with a margin of
+     * {@value #SETTLED} (far wider than the float rounding of the mean, about 3e-8); closer calls are summed in full.
+     */
+    public static MaskVolume atLeast(MaskVolume v, Geometry target, int maxSupersampling, double threshold) {
+        if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("threshold in (0, 1]: " + threshold);
+        FloatVolume decided = onto(v, target, maxSupersampling, threshold);
+        return MaskVolume.threshold(decided, 0.5);
+    }
+
+    /** Margin by which a partial sum must settle a threshold comparison; see {@link #atLeast}. */
+    static final double SETTLED = 1e-6;
+
+    /** With a NaN threshold: the means; otherwise 1 where the mean reaches the threshold and 0 elsewhere. */
+    private static FloatVolume onto(Volume v, Geometry target, int maxSupersampling, double threshold) {
+        boolean deciding = !Double.isNaN(threshold);
         Geometry src = v.geometry();
         double[] ss = src.spacing();
         double finest = Math.min(ss[0], Math.min(ss[1], ss[2]));
@@ -58,6 +79,9 @@ public final class SupersampledAverage {
                         if (!blocks.anySet(box)) continue;
                     }
                     double sum = 0;
+                    int left = k * k * k;
+                    int settled = 0; // +1: reaches the threshold whatever the rest adds, -1: cannot reach it
+                    samples:
                     for (double dz : sub) {
                         double gz = z + dz;
                         for (double dy : sub) {
@@ -70,10 +94,23 @@ public final class SupersampledAverage {
                                 sum += maskBits != null
                                         ? maskSample(maskBits, snx, sny, snz, fx, fy, fz)
                                         : sampler.sample(snx, sny, snz, fx, fy, fz);
+                                left--;
+                                if (deciding) {
+                                    if (sum * norm > threshold + SETTLED) {
+                                        settled = 1;
+                                        break samples;
+                                    }
+                                    if ((sum + left) * norm < threshold - SETTLED) {
+                                        settled = -1;
+                                        break samples;
+                                    }
+                                }
                             }
                         }
                     }
-                    d[target.index(x, y, z)] = (float) (sum * norm);
+                    float mean = (float) (sum * norm);
+                    d[target.index(x, y, z)] =
+                            !deciding ? mean : settled > 0 || (settled == 0 && mean >= threshold) ? 1f : 0f;
                 }
             }
         });

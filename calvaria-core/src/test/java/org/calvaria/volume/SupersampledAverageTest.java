@@ -101,6 +101,36 @@ class SupersampledAverageTest {
     }
 
     @Test
+    void thresholdedWithEarlyStopsGivesTheMaskOfThePlainMean() {
+        Geometry src = Geometry.axisAligned(61, 53, 37, 0.45, 0.45, 0.6, new double[] {-3, -2, -1});
+        Geometry target = obliqueTarget();
+        int set = 0, unset = 0, near = 0;
+        for (long seed = 1; seed <= 6; seed++) {
+            MaskVolume mask = seed % 2 == 0 ? sparseBlobs(src, seed) : ResamplerTest.randomMask(src, seed);
+            float[] plain = reference(mask, target, 4);
+            for (double t : new double[] {0.5, 0.25, 0.9, 1.0, 1e-3}) {
+                MaskVolume fast = SupersampledAverage.atLeast(mask, target, 4, t);
+                for (int i = 0; i < plain.length; i++) {
+                    assertEquals(plain[i] >= t, fast.isSet(i), "seed " + seed + " threshold " + t + " voxel " + i);
+                    if (t != 0.5) continue;
+                    if (plain[i] >= t) set++;
+                    else unset++;
+                    if (Math.abs(plain[i] - t) < 0.02) near++;
+                }
+            }
+        }
+        // both outcomes, and close calls, were compared
+        assertTrue(set > 100 && unset > 100 && near > 10, set + " set, " + unset + " unset, " + near + " near");
+        // a mean exactly at the threshold is decided by the full sum, as the plain threshold would
+        MaskVolume half = new MaskVolume(Geometry.axisAligned(4, 4, 4, 1, 1, 1, new double[] {0, 0, 0}));
+        for (int z = 0; z < 4; z++) for (int y = 0; y < 4; y++) half.set(0, y, z, true);
+        Geometry coarse = Geometry.axisAligned(2, 2, 2, 2, 2, 2, new double[] {0.5, 1.5, 1.5});
+        float[] mean = SupersampledAverage.onto(half, coarse, 2).data();
+        MaskVolume decided = SupersampledAverage.atLeast(half, coarse, 2, 0.5);
+        for (int i = 0; i < mean.length; i++) assertEquals(mean[i] >= 0.5, decided.isSet(i), "mean " + mean[i]);
+    }
+
+    @Test
     void denseMaskFloatAndShortVolumesGiveTheSameBits() {
         Geometry src = GeometryTest.SHEARED;
         Geometry target = Geometry.axisAligned(7, 6, 5, 1.3, 1.1, 0.9, new double[] {0.5, -0.4, 0.3});
