@@ -234,6 +234,7 @@ public final class DistanceTransform {
                 z[1] = Double.POSITIVE_INFINITY;
                 continue;
             }
+            // z[0] is -infinity, so the loop never pops the first parabola.
             double pv = v[k] * s;
             double cut = ((f[q] + pq * pq) - (f[v[k]] + pv * pv)) / (2 * (pq - pv));
             while (cut <= z[k]) {
@@ -286,40 +287,13 @@ public final class DistanceTransform {
      * Works in millimetre coordinates so anisotropic spacing is exact.
      */
     static void envelope(double[] f, int n, double s, double[] out, int[] v, double[] z) {
-        int k = -1;
-        for (int q = 0; q < n; q++) {
-            if (f[q] == Double.POSITIVE_INFINITY) continue;
-            double pq = q * s;
-            if (k < 0) {
-                k = 0;
-                v[0] = q;
-                z[0] = Double.NEGATIVE_INFINITY;
-                z[1] = Double.POSITIVE_INFINITY;
-                continue;
-            }
-            // z[0] is -infinity, so the loop never pops the first parabola.
-            double pv = v[k] * s;
-            double cut = ((f[q] + pq * pq) - (f[v[k]] + pv * pv)) / (2 * (pq - pv));
-            while (cut <= z[k]) {
-                k--;
-                pv = v[k] * s;
-                cut = ((f[q] + pq * pq) - (f[v[k]] + pv * pv)) / (2 * (pq - pv));
-            }
-            k++;
-            v[k] = q;
-            z[k] = cut;
-            z[k + 1] = Double.POSITIVE_INFINITY;
-        }
-        if (k < 0) {
+        boolean anySite = false;
+        for (int q = 0; q < n && !anySite; q++) anySite = f[q] != Double.POSITIVE_INFINITY;
+        if (!anySite) {
             for (int q = 0; q < n; q++) out[q] = Double.POSITIVE_INFINITY;
             return;
         }
-        int j = 0;
-        for (int q = 0; q < n; q++) {
-            double pq = q * s;
-            while (z[j + 1] < pq) j++;
-            double dv = pq - v[j] * s;
-            out[q] = dv * dv + f[v[j]];
-        }
+        // the whole line is the bounded case with every site and every output in range
+        envelope(f, 0, n - 1, 0, n - 1, s, out, v, z);
     }
 }

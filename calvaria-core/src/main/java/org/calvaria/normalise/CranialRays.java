@@ -155,7 +155,7 @@ public final class CranialRays {
         int half = xy > 0 && Math.abs(u[1]) > EDGE_MARGIN * xy ? edgeBelow(Math.max(-1, Math.min(1, u[0] / xy))) : -1;
         if (row < 0 || half < 0) return cellOfByAngles(u);
         int col = u[1] > 0 ? half : COLUMNS - 1 - half;
-        return new int[] {Math.min(ROWS - 1, row), col};
+        return new int[] {row, col};
     }
 
     /**

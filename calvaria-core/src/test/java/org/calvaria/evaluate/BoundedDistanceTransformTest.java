@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link DistanceTransform#squaredDistanceBelowMm2} against the full transform it replaces in ShellThickener (the
  * reference: {@code squaredDistanceMm2(features, spacing)[i] >= limit2}): the same "under the limit or not" answer for
- * every voxel, and the very same float wherever it is under the limit.
+ * every voxel, and the very same float wherever it is under the limit. Both share the one-dimensional envelope; the
+ * full transform is checked against brute force in {@link DistanceTransformTest}, so what this test adds is the
+ * bounded windows (sites, outputs and lines skipped beyond the limit).
  */
 class BoundedDistanceTransformTest {
 
