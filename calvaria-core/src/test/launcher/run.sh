@@ -58,4 +58,14 @@ check "CALVARIA_QUICK_JIT=0 keeps the default collector too (got: $full)" '[[ "$
 CALVARIA_CDS=0 "$root/calvaria" --version >/dev/null 2>&1; rc=$?
 check "CALVARIA_CDS=0 runs without the archive (exit $rc)" '[ "$rc" = 0 ]'
 
+bench="$root/docs/bench-design.sh"
+"$bench" "$tmp/demo/defective_skull.nrrd" 0 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "bench-design.sh refuses 0 runs: exit 2, one error line (got $rc)" \
+  '[ "$rc" = 2 ] && [ "$(wc -l <"$tmp/err")" = 1 ] && grep -q "^error: RUNS" "$tmp/err"'
+"$bench" "$tmp/missing.nrrd" 1 >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "bench-design.sh names a missing skull: exit 1 (got $rc)" '[ "$rc" = 1 ] && grep -q "missing.nrrd does not exist" "$tmp/err"'
+(cd "$tmp/demo" && CORES=all "$bench" defective_skull.nrrd 1 >"$tmp/out" 2>"$tmp/err"); rc=$?
+check "bench-design.sh times a design from a relative path and prints the ratio (exit $rc; $(tail -n 1 "$tmp/err"))" \
+  '[ "$rc" = 0 ] && grep -q "^  run 1: [0-9.]* s wall" "$tmp/out" && grep -q "^design / floor: *[0-9]*x" "$tmp/out"'
+
 exit "$failed"
