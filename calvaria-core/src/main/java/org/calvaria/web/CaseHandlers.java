@@ -80,8 +80,7 @@ final class CaseHandlers {
             // Nothing lands on disk; the body is read and dropped so that the client gets the answer.
             HttpError tooLarge = new HttpError(413, Uploads.tooLargeMessage(max));
             if (declared > max + UNREAD_BODY_LIMIT) throw tooLarge;
-            BodyReader.read(
-                    ex.request,
+            ex.readBody(
                     b -> {},
                     0,
                     UNREAD_BODY_LIMIT,
@@ -102,8 +101,7 @@ final class CaseHandlers {
             LOG.warn("cannot write an upload in {}: {}", store.root(), Folders.reason(e));
             throw Folders.cannotWrite(e);
         }
-        BodyReader.read(
-                ex.request,
+        ex.readBody(
                 b -> {
                     while (b.hasRemaining()) file.write(b);
                 },
@@ -166,8 +164,7 @@ final class CaseHandlers {
     void receiveDesign(Exchange ex, OpenedCase c) {
         ex.what = "design request for case " + c.id;
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        BodyReader.read(
-                ex.request,
+        ex.readBody(
                 b -> {
                     byte[] bytes = new byte[b.remaining()];
                     b.get(bytes);

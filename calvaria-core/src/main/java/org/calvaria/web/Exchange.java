@@ -35,6 +35,8 @@ final class Exchange {
     String what;
 
     private final AtomicBoolean answered = new AtomicBoolean();
+    /** Whether the request body has been (or is being) read: an error answer must not read it a second time. */
+    private boolean bodyTaken;
     /** True while the server stops: failed writes are then expected, not logged. */
     private final BooleanSupplier stopping;
 
@@ -71,9 +73,35 @@ final class Exchange {
                 500, "internal error (" + e.getClass().getSimpleName() + "); the server's log has the details"));
     }
 
+    /**
+     * Answers with {@code e}. A request refused before its body was read (another site's upload, a wrong path or
+     * method) has the body read and dropped first, up to {@link CaseHandlers#UNREAD_BODY_LIMIT}: a server that
+     * closes a connection with unread data makes TCP reset it, and the client may then see no answer at all.
+     */
     void sendError(HttpError e) {
+        long declared = request.getLength();
+        boolean unreadBody = !bodyTaken
+                && (declared > 0 || (declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)));
+        if (unreadBody && declared <= CaseHandlers.UNREAD_BODY_LIMIT) {
+            readBody(b -> {}, 0, CaseHandlers.UNREAD_BODY_LIMIT, r -> {
+                if (r.ending() == BodyReader.Ending.CLIENT_GONE) clientGone(r.failure(), r.bytes(), declared);
+                else answerError(e);
+            });
+            return;
+        }
+        answerError(e);
+    }
+
+    private void answerError(HttpError e) {
         if (e.allow != null) response.getHeaders().put(HttpHeader.ALLOW, e.allow);
         sendJson(e.status, Map.of("error", e.getMessage()));
+    }
+
+    /** Reads the request body through a {@link BodyReader} (see there); the only way handlers read one. */
+    void readBody(
+            BodyReader.Sink sink, long limit, long discardLimit, java.util.function.Consumer<BodyReader.Result> done) {
+        bodyTaken = true;
+        BodyReader.read(request, sink, limit, discardLimit, done);
     }
 
     void sendJson(int status, Object body) {
