@@ -67,14 +67,7 @@ public final class PlotTrainingCommand extends CalvariaCommand implements Runnab
         if (from > lastEpoch) {
             throw badOption("--detail-from-epoch " + from + " is past the log's last epoch, " + lastEpoch);
         }
-        if (detail != null
-                && points.stream()
-                                .filter(p -> p.epoch() >= from && Double.isFinite(p.valImplantDice()))
-                                .count()
-                        < 2) {
-            throw badOption("--detail needs 2 or more epochs with a validation implant Dice from epoch " + from
-                    + "; give an earlier --detail-from-epoch");
-        }
+        if (detail != null) TrainingCurve.detailPoints(points, from); // refused before any picture is written
         Path folder = log.toAbsolutePath().getParent();
         String name = title != null ? title : "training run " + (folder == null ? log : folder.getFileName());
         TrainingCurve.writePng(points, name, output);

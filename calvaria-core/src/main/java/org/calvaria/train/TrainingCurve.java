@@ -201,11 +201,10 @@ public final class TrainingCurve {
     }
 
     /**
-     * The validation implant Dice alone from {@code fromEpoch} on, against epochs, on an axis fitted to its range:
-     * each epoch (thin) and the means of {@code window} epochs (thick steps). On the full curve's 0-1 axis the last
-     * hundred epochs are a flat line whatever they do; this shows whether they still rise.
+     * The epochs a detail picture from {@code fromEpoch} shows (those with a validation implant Dice); refused when
+     * fewer than two, which draw no line.
      */
-    public static void writeDetailPng(List<Point> points, int fromEpoch, int window, String title, Path png) {
+    public static List<Point> detailPoints(List<Point> points, int fromEpoch) {
         List<Point> shown = new ArrayList<>();
         for (Point p : points) {
             if (p.epoch() >= fromEpoch && Double.isFinite(p.valImplantDice())) shown.add(p);
@@ -214,12 +213,22 @@ public final class TrainingCurve {
             throw new CalvariaException("fewer than 2 epochs with a validation implant Dice from epoch " + fromEpoch
                     + "; give an earlier --detail-from-epoch");
         }
+        return shown;
+    }
+
+    /**
+     * The validation implant Dice alone from {@code fromEpoch} on, against epochs, on an axis fitted to its range:
+     * each epoch (thin) and the means of {@code window} epochs (thick steps). On the full curve's 0-1 axis the last
+     * hundred epochs are a flat line whatever they do; this shows whether they still rise.
+     */
+    public static void writeDetailPng(List<Point> points, int fromEpoch, int window, String title, Path png) {
+        List<Point> shown = detailPoints(points, fromEpoch);
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (Point p : shown) {
             lo = Math.min(lo, p.valImplantDice());
             hi = Math.max(hi, p.valImplantDice());
         }
-        // a grid line every 0.005 (0.01 for a wide range), the axis one line beyond the data either way
+        // a grid line every 0.005 (0.01 for a wide range); the axis runs between the grid lines at or beyond the data
         double tick = hi - lo > 0.08 ? 0.01 : 0.005;
         lo = Math.floor(lo / tick - 1e-9) * tick;
         hi = Math.ceil(hi / tick + 1e-9) * tick;

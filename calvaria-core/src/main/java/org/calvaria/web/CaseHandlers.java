@@ -25,11 +25,6 @@ import org.slf4j.LoggerFactory;
 final class CaseHandlers {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
-    /**
-     * A refused upload is still read (and dropped) up to this many bytes before the answer: a server that closes a
-     * connection with unread data makes TCP reset it, and the client never sees the 413. Beyond this, it is cut off.
-     */
-    static final long UNREAD_BODY_LIMIT = 256L << 20;
     /** The design request's JSON body. */
     private static final int MAX_DESIGN_BODY = 64 * 1024;
 
@@ -76,21 +71,8 @@ final class CaseHandlers {
         ex.what = "upload of '" + name + "'";
         long declared = ex.request.getLength();
         long max = maxUploadBytes;
-        if (declared > max) {
-            // Nothing lands on disk; the body is read and dropped so that the client gets the answer.
-            HttpError tooLarge = new HttpError(413, Uploads.tooLargeMessage(max));
-            if (declared > max + UNREAD_BODY_LIMIT) throw tooLarge;
-            ex.readBody(
-                    b -> {},
-                    0,
-                    UNREAD_BODY_LIMIT,
-                    r -> ex.guard(() -> {
-                        if (r.ending() == BodyReader.Ending.CLIENT_GONE)
-                            ex.clientGone(r.failure(), r.bytes(), declared);
-                        else ex.sendError(tooLarge);
-                    }));
-            return;
-        }
+        // Nothing lands on disk; the error answer reads and drops the body first (Exchange.sendError).
+        if (declared > max) throw new HttpError(413, Uploads.tooLargeMessage(max));
         if (declared == 0) throw HttpError.badRequest("the request holds no file; choose a skull file to open");
         CaseStore.Upload upload = store.startUpload(name);
         FileChannel file;
@@ -106,7 +88,7 @@ final class CaseHandlers {
                     while (b.hasRemaining()) file.write(b);
                 },
                 max,
-                UNREAD_BODY_LIMIT,
+                Exchange.UNREAD_BODY_LIMIT,
                 r -> ex.guard(() -> {
                     try {
                         file.close();
@@ -171,7 +153,7 @@ final class CaseHandlers {
                     body.write(bytes, 0, bytes.length);
                 },
                 MAX_DESIGN_BODY,
-                UNREAD_BODY_LIMIT,
+                Exchange.UNREAD_BODY_LIMIT,
                 r -> ex.guard(() -> {
                     if (r.ending() == BodyReader.Ending.TOO_LARGE)
                         throw HttpError.badRequest("the request body is too long");

@@ -34,6 +34,13 @@ final class Exchange {
     /** What the request does, for log lines ("upload of 'skull.nrrd'"). */
     String what;
 
+    /**
+     * A refused request's body is still read (and dropped) up to this many bytes before the answer, and a body past
+     * its limit is read on this far: a server that closes a connection with unread data makes TCP reset it, and the
+     * client never sees the answer. Beyond this, it is cut off.
+     */
+    static final long UNREAD_BODY_LIMIT = 256L << 20;
+
     private final AtomicBoolean answered = new AtomicBoolean();
     /** Whether the request body has been (or is being) read: an error answer must not read it a second time. */
     private boolean bodyTaken;
@@ -75,15 +82,15 @@ final class Exchange {
 
     /**
      * Answers with {@code e}. A request refused before its body was read (another site's upload, a wrong path or
-     * method) has the body read and dropped first, up to {@link CaseHandlers#UNREAD_BODY_LIMIT}: a server that
+     * method) has the body read and dropped first, up to {@link #UNREAD_BODY_LIMIT}: a server that
      * closes a connection with unread data makes TCP reset it, and the client may then see no answer at all.
      */
     void sendError(HttpError e) {
         long declared = request.getLength();
         boolean unreadBody = !bodyTaken
                 && (declared > 0 || (declared < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)));
-        if (unreadBody && declared <= CaseHandlers.UNREAD_BODY_LIMIT) {
-            readBody(b -> {}, 0, CaseHandlers.UNREAD_BODY_LIMIT, r -> {
+        if (unreadBody && declared <= UNREAD_BODY_LIMIT) {
+            readBody(b -> {}, 0, UNREAD_BODY_LIMIT, r -> {
                 if (r.ending() == BodyReader.Ending.CLIENT_GONE) clientGone(r.failure(), r.bytes(), declared);
                 else answerError(e);
             });

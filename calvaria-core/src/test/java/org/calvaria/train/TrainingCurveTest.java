@@ -117,38 +117,25 @@ class TrainingCurveTest {
         Path log = log(20, e -> 0.8 + e / 1000.0);
         Path png = tmp.resolve("c.png"), detail = tmp.resolve("d.png");
         java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine cl = org.calvaria.cli.Main.commandLine();
-        cl.setOut(new java.io.PrintWriter(out));
-        cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
-        int rc = cl.execute(
-                "plot-training",
-                log.toString(),
-                "-o",
-                png.toString(),
-                "--detail",
-                detail.toString(),
-                "--detail-from-epoch",
-                "21");
-        assertEquals(2, rc);
+        String[] plot = {"plot-training", log.toString(), "-o", png.toString(), "--detail", detail.toString()};
+        assertEquals(2, plotTraining(out, plot, "--detail-from-epoch", "21"));
         assertTrue(Files.notExists(png) && Files.notExists(detail), "nothing written for a bad option");
-        cl = org.calvaria.cli.Main.commandLine();
-        cl.setOut(new java.io.PrintWriter(out));
-        rc = cl.execute(
-                "plot-training",
-                log.toString(),
-                "-o",
-                png.toString(),
-                "--detail",
-                detail.toString(),
-                "--detail-from-epoch",
-                "1",
-                "--window",
-                "5");
+        int rc = plotTraining(out, plot, "--detail-from-epoch", "1", "--window", "5");
         assertEquals(0, rc);
         String text = out.toString();
         assertTrue(text.contains("epochs 1-5: 0.8030"), text); // mean of 0.801..0.805
         assertTrue(text.contains("epochs 16-20: 0.8180"), text);
         assertEquals(900, ImageIO.read(detail.toFile()).getWidth());
+    }
+
+    /** Runs the command line {@code args} then {@code more}, its output into {@code out}; the exit code. */
+    private static int plotTraining(java.io.StringWriter out, String[] args, String... more) {
+        picocli.CommandLine cl = org.calvaria.cli.Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return cl.execute(all);
     }
 
     @Test
